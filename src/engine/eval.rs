@@ -1,0 +1,416 @@
+//! Exact evaluation of a prepared plan over a window.
+//!
+//! The window is cut at every month start, every date a schedule, a coverage
+//! window or a stacking rule changes; inside each piece every rate is
+//! constant, so the duty of a piece is `daily value × rate × days`, with the
+//! daily value held exactly in accrual units (see [`crate::units::Accrued`]).
+
+use rust_decimal::Decimal;
+
+use super::exposure::{BasketExposure, Detail, Exposure, MeasureExposure, SideExposure, sum};
+use super::plan::{GroupPlan, GroupRule, Plan, SidePlan};
+use crate::error::{Error, Result};
+use crate::tariff::{Regime, Schedule};
+use crate::trade::Baseline;
+use crate::units::{ACCRUAL_DENOMINATOR, Accrued, Date, Month, Rate, Window, days_between};
+
+/// The months of a window and where each starts (clipped to the window).
+#[derive(Debug, Clone)]
+pub(crate) struct Grid {
+    pub window: Window,
+    pub months: Vec<Month>,
+    /// First day of each month inside the window.
+    pub starts: Vec<Date>,
+    /// Days of each month inside the window.
+    pub days: Vec<i64>,
+}
+
+impl Grid {
+    pub fn new(window: Window) -> Result<Grid> {
+        let mut months = Vec::new();
+        let mut starts = Vec::new();
+        let mut days = Vec::new();
+        let mut d = window.start();
+        while d < window.end() {
+            let m = Month::of(d);
+            let next = m
+                .next_first_day()
+                .ok_or_else(|| Error::Invalid(format!("window {window} runs past the last representable date")))?
+                .min(window.end());
+            months.push(m);
+            starts.push(d);
+            days.push(days_between(d, next));
+            d = next;
+        }
+        Ok(Grid {
+            window,
+            months,
+            starts,
+            days,
+        })
+    }
+
+    /// The index of the month holding `date` (a date inside the window).
+    fn month_index(&self, date: Date) -> usize {
+        self.starts.partition_point(|s| *s <= date).saturating_sub(1)
+    }
+}
+
+/// Per month of the grid: which period column of a baseline applies, and the
+/// factor `ACCRUAL_DENOMINATOR / period days` turning a value into daily units.
+pub(crate) fn month_factors(baseline: &Baseline, grid: &Grid) -> Result<Vec<(usize, Decimal)>> {
+    grid.starts
+        .iter()
+        .map(|d| {
+            let (col, days) = baseline.period_of(*d)?;
+            Ok((col, Decimal::from(ACCRUAL_DENOMINATOR / days)))
+        })
+        .collect()
+}
+
+/// What one group contributes: duty per group measure per month, in accrual
+/// units, and (when kept) the rate-days per group class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GroupResult {
+    pub duty: Vec<Vec<Decimal>>,
+    pub rate_days: Vec<Vec<Vec<Decimal>>>,
+}
+
+fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_add(b)
+        .ok_or_else(|| Error::overflow("accrued duty"))
+}
+
+fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_mul(b)
+        .ok_or_else(|| Error::overflow("accrued duty"))
+}
+
+/// The rates each group measure contributes on a day, after stacking rules.
+pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
+    let before: Vec<bool> = rates.iter().map(|r| !r.is_zero()).collect();
+    for rule in rules {
+        if !rule.window().contains(day) {
+            continue;
+        }
+        if let GroupRule::Exclusive { over, excluded, .. } = rule {
+            let wins = over.iter().zip(&before).any(|(o, b)| *o && *b);
+            if wins {
+                for (i, r) in rates.iter_mut().enumerate() {
+                    if excluded[i] && !over[i] {
+                        *r = Rate::ZERO;
+                    }
+                }
+            }
+        }
+    }
+    for rule in rules {
+        if let GroupRule::Highest { among, window } = rule {
+            if !window.contains(day) {
+                continue;
+            }
+            let best = rates
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| among[*i])
+                .fold(None::<(usize, Rate)>, |acc, (i, r)| match acc {
+                    Some((_, b)) if b >= *r => acc,
+                    _ => Some((i, *r)),
+                });
+            if let Some((keep, _)) = best {
+                for (i, r) in rates.iter_mut().enumerate() {
+                    if among[i] && i != keep {
+                        *r = Rate::ZERO;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Walks the pieces of the window for one group class, calling `visit` with
+/// the piece's start, its month index, its days and the stacked rates.
+pub(crate) fn walk_class(
+    group: &GroupPlan,
+    gc: usize,
+    timelines: &[Vec<(Date, Rate)>],
+    base_points: &[Date],
+    grid: &Grid,
+    mut visit: impl FnMut(Date, usize, i64, &[Rate]) -> Result<()>,
+) -> Result<()> {
+    let class = &group.classes[gc];
+    let window = grid.window;
+    let mut points: Vec<Date> = base_points.to_vec();
+    let mut extra = false;
+    for cover in &class.cover {
+        for w in cover {
+            for d in [w.start(), w.end()] {
+                if d > window.start() && d < window.end() {
+                    points.push(d);
+                    extra = true;
+                }
+            }
+        }
+    }
+    if extra {
+        points.sort_unstable();
+        points.dedup();
+    }
+    let n = group.measures.len();
+    let mut rates = vec![Rate::ZERO; n];
+    let mut cursor = vec![0usize; n];
+    for (pi, &a) in points.iter().enumerate() {
+        let b = points.get(pi + 1).copied().unwrap_or(window.end());
+        let days = days_between(a, b);
+        if days <= 0 {
+            continue;
+        }
+        for i in 0..n {
+            let tl = &timelines[i];
+            while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
+                cursor[i] += 1;
+            }
+            let covered = class.cover[i].iter().any(|w| w.contains(a));
+            rates[i] = if covered { tl[cursor[i]].1 } else { Rate::ZERO };
+        }
+        stack(&group.rules, a, &mut rates);
+        visit(a, grid.month_index(a), days, &rates)?;
+    }
+    Ok(())
+}
+
+/// The dates every class of a group is cut at: month starts, schedule
+/// changes and stacking-rule edges inside the window.
+pub(crate) fn base_points(group: &GroupPlan, timelines: &[Vec<(Date, Rate)>], grid: &Grid) -> Vec<Date> {
+    let w = grid.window;
+    let mut points: Vec<Date> = grid.starts.clone();
+    for tl in timelines {
+        points.extend(tl.iter().map(|(d, _)| *d));
+    }
+    for r in &group.rules {
+        for d in [r.window().start(), r.window().end()] {
+            if d > w.start() && d < w.end() {
+                points.push(d);
+            }
+        }
+    }
+    points.sort_unstable();
+    points.dedup();
+    points
+}
+
+/// Evaluates one group for the given schedules (aligned with the group's
+/// measures).
+pub(crate) fn eval_group(
+    group: &GroupPlan,
+    schedules: &[&Schedule],
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+    keep_rate_days: bool,
+) -> Result<GroupResult> {
+    let n = group.measures.len();
+    let months = grid.months.len();
+    let timelines: Vec<Vec<(Date, Rate)>> = schedules.iter().map(|s| s.timeline(grid.window)).collect();
+    let points = base_points(group, &timelines, grid);
+    let mut duty = vec![vec![Decimal::ZERO; months]; n];
+    let mut kept = Vec::new();
+    for gc in 0..group.classes.len() {
+        let mut rd = vec![vec![Decimal::ZERO; months]; n];
+        walk_class(group, gc, &timelines, &points, grid, |_, k, days, rates| {
+            let days = Decimal::from(days);
+            for (i, r) in rates.iter().enumerate() {
+                if !r.is_zero() {
+                    rd[i][k] = add(rd[i][k], mul(r.as_fraction(), days)?)?;
+                }
+            }
+            Ok(())
+        })?;
+        let values = &group.classes[gc].values;
+        for k in 0..months {
+            let (col, f) = factors[k];
+            let dv = mul(values[col], f)?;
+            for i in 0..n {
+                if !rd[i][k].is_zero() {
+                    duty[i][k] = add(duty[i][k], mul(dv, rd[i][k])?)?;
+                }
+            }
+        }
+        if keep_rate_days {
+            kept.push(rd);
+        }
+    }
+    Ok(GroupResult {
+        duty,
+        rate_days: kept,
+    })
+}
+
+/// Evaluates one side with one schedule per local measure, taking each
+/// group's result from `group_result` (which may cache).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn side_exposure(
+    side: &SidePlan,
+    baseline: &Baseline,
+    regime: &Regime,
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+    detail: Detail,
+    results: &[&GroupResult],
+    refundable: &[bool],
+) -> Result<SideExposure> {
+    let months = grid.months.len();
+    let mut import_by_month = Vec::with_capacity(months);
+    for k in 0..months {
+        let (col, f) = factors[k];
+        let v = mul(mul(side.totals[col], f)?, Decimal::from(grid.days[k]))?;
+        import_by_month.push(Accrued::from_units(v));
+    }
+    let import_value = sum(&import_by_month)?;
+
+    let mut measures = Vec::with_capacity(side.measures.len());
+    for (li, &ri) in side.measures.iter().enumerate() {
+        let m = &regime.measures()[ri];
+        let (g, pos) = side.group_of[li];
+        let by_month: Vec<Accrued> = results[g].duty[pos]
+            .iter()
+            .map(|u| Accrued::from_units(*u))
+            .collect();
+        let total = sum(&by_month)?;
+        measures.push(MeasureExposure {
+            id: m.id().clone(),
+            name: m.name_arc(),
+            authority: m.authority(),
+            layer: m.layer().clone(),
+            origin: m.origin().cloned(),
+            by_month,
+            total,
+            refundable: if refundable.get(ri).copied().unwrap_or(false) {
+                total
+            } else {
+                Accrued::ZERO
+            },
+        });
+    }
+    let mut by_month = vec![Accrued::ZERO; months];
+    for m in &measures {
+        for (k, a) in m.by_month.iter().enumerate() {
+            by_month[k] = by_month[k].checked_add(*a)?;
+        }
+    }
+    let total = sum(&by_month)?;
+    let refund = sum(measures.iter().map(|m| &m.refundable))?;
+
+    let baskets = if detail == Detail::Baskets {
+        basket_detail(side, baseline, grid, factors, results)?
+    } else {
+        Vec::new()
+    };
+
+    Ok(SideExposure {
+        importer: baseline.importer().clone(),
+        exporter: baseline.exporter().clone(),
+        currency: baseline.currency(),
+        import_by_month,
+        import_value,
+        measures,
+        by_month,
+        total,
+        refundable: refund,
+        baskets,
+    })
+}
+
+/// Distributes group results to baskets: each basket's duty is its own daily
+/// value times its class's rate-days, so the per-basket figures add up
+/// exactly to the class totals.
+fn basket_detail(
+    side: &SidePlan,
+    baseline: &Baseline,
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+    results: &[&GroupResult],
+) -> Result<Vec<BasketExposure>> {
+    let n = side.measures.len();
+    let months = grid.months.len();
+    let mut out: Vec<BasketExposure> = baseline
+        .baskets()
+        .iter()
+        .map(|b| BasketExposure {
+            key: b.key().clone(),
+            import_value: Accrued::ZERO,
+            by_measure: vec![Accrued::ZERO; n],
+            total: Accrued::ZERO,
+        })
+        .collect();
+    for (ui, u) in side.units.iter().enumerate() {
+        let basket = &baseline.baskets()[u.basket];
+        let class = side.unit_class[ui];
+        let dv: Vec<Decimal> = (0..months)
+            .map(|k| {
+                let (col, f) = factors[k];
+                mul(mul(basket.values()[col], u.weight)?, f)
+            })
+            .collect::<Result<_>>()?;
+        let entry = &mut out[u.basket];
+        let mut value = Decimal::ZERO;
+        for k in 0..months {
+            value = add(value, mul(dv[k], Decimal::from(grid.days[k]))?)?;
+        }
+        entry.import_value = entry.import_value.checked_add(Accrued::from_units(value))?;
+        for (li, &(g, pos)) in side.group_of.iter().enumerate() {
+            let Some(gc) = side.groups[g].of_class[class] else {
+                continue;
+            };
+            let rd = &results[g].rate_days[gc][pos];
+            let mut d = Decimal::ZERO;
+            for k in 0..months {
+                if !rd[k].is_zero() {
+                    d = add(d, mul(dv[k], rd[k])?)?;
+                }
+            }
+            entry.by_measure[li] = entry.by_measure[li].checked_add(Accrued::from_units(d))?;
+        }
+    }
+    for b in &mut out {
+        b.total = sum(&b.by_measure)?;
+    }
+    Ok(out)
+}
+
+/// Static exposure of `regime` on `baselines` over `window`: every measure
+/// with its own schedule (announced steps do not count).
+pub(crate) fn static_exposure(
+    baselines: &[Baseline],
+    regime: &Regime,
+    plan: &Plan,
+    window: Window,
+    detail: Detail,
+) -> Result<Exposure> {
+    let grid = Grid::new(window)?;
+    let mut sides = Vec::with_capacity(plan.sides.len());
+    for side in &plan.sides {
+        let baseline = &baselines[side.baseline];
+        let factors = month_factors(baseline, &grid)?;
+        let mut results = Vec::with_capacity(side.groups.len());
+        for g in &side.groups {
+            let schedules: Vec<&Schedule> = g
+                .measures
+                .iter()
+                .map(|li| regime.measures()[side.measures[*li]].schedule())
+                .collect();
+            results.push(eval_group(g, &schedules, &grid, &factors, detail == Detail::Baskets)?);
+        }
+        let refs: Vec<&GroupResult> = results.iter().collect();
+        sides.push(side_exposure(side, baseline, regime, &grid, &factors, detail, &refs, &[])?);
+    }
+    Ok(Exposure {
+        window,
+        months: grid.months.clone(),
+        sides,
+        unvalued: plan
+            .unvalued
+            .iter()
+            .map(|i| regime.measures()[*i].id().clone())
+            .collect(),
+    })
+}

@@ -1,0 +1,401 @@
+//! The prepared form of baselines and a regime: coverage classes and
+//! interaction groups, built once and evaluated many times.
+//!
+//! Goods (basket slices) covered by the same measures over the same windows
+//! form one *class*; the engine evaluates classes, not baskets. Measures that
+//! a stacking rule ties together form one *group*; a group's result depends
+//! only on its own measures' schedules, so a path that changes one measure
+//! re-evaluates only that measure's group.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::tariff::{Measure, Regime, Stacking, subtract};
+use crate::trade::Baseline;
+use crate::units::Window;
+
+/// When a measure covers a class: ascending disjoint windows; empty = never.
+pub(crate) type Cover = Vec<Window>;
+
+/// A slice of a basket: the whole basket, or a share of it that a
+/// value-matched retaliation answer covers.
+#[derive(Debug, Clone)]
+pub(crate) struct Unit {
+    pub basket: usize,
+    pub weight: Decimal,
+    /// Local index of the slice measure that covers only this slice.
+    pub slice_measure: Option<usize>,
+}
+
+/// A class of units with identical coverage.
+#[derive(Debug, Clone)]
+pub(crate) struct Class {
+    /// Value per period column, summed over the class's units (weighted).
+    pub values: Vec<Decimal>,
+}
+
+/// A class as one group sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupClass {
+    /// Coverage per group measure (aligned with `GroupPlan::measures`).
+    pub cover: Vec<Cover>,
+    /// Value per period column.
+    pub values: Vec<Decimal>,
+}
+
+/// A stacking rule as a group applies it.
+#[derive(Debug, Clone)]
+pub(crate) enum GroupRule {
+    Exclusive {
+        window: Window,
+        over: Vec<bool>,
+        excluded: Vec<bool>,
+    },
+    Highest {
+        window: Window,
+        among: Vec<bool>,
+    },
+}
+
+impl GroupRule {
+    pub fn window(&self) -> Window {
+        match self {
+            GroupRule::Exclusive { window, .. } | GroupRule::Highest { window, .. } => *window,
+        }
+    }
+}
+
+/// Measures tied together by stacking rules.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupPlan {
+    /// Local measure indices, in regime order.
+    pub measures: Vec<usize>,
+    pub rules: Vec<GroupRule>,
+    pub classes: Vec<GroupClass>,
+    /// Side class → group class, or `None` when no group measure covers it.
+    pub of_class: Vec<Option<usize>>,
+}
+
+/// One importer–exporter direction.
+#[derive(Debug, Clone)]
+pub(crate) struct SidePlan {
+    pub baseline: usize,
+    /// Regime indices of the measures imposed on this direction.
+    pub measures: Vec<usize>,
+    pub units: Vec<Unit>,
+    pub unit_class: Vec<usize>,
+    pub classes: Vec<Class>,
+    pub groups: Vec<GroupPlan>,
+    /// Local measure → (group, position in group).
+    pub group_of: Vec<(usize, usize)>,
+    /// Total value per period column over every basket.
+    pub totals: Vec<Decimal>,
+}
+
+/// Baselines and a regime, prepared.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub sides: Vec<SidePlan>,
+    /// Regime indices of measures no baseline can value.
+    pub unvalued: Vec<usize>,
+}
+
+fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| Error::overflow(what))
+}
+
+fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_mul(b).ok_or_else(|| Error::overflow(what))
+}
+
+impl Plan {
+    /// Prepares `regime` over `baselines`.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] when a measure names a basket its baseline lacks;
+    /// [`Error::Overflow`] when values do not fit.
+    pub fn new(baselines: &[Baseline], regime: &Regime) -> Result<Plan> {
+        let mut sides = Vec::new();
+        let mut placed = vec![false; regime.measures().len()];
+        for (bi, b) in baselines.iter().enumerate() {
+            let measures: Vec<usize> = regime
+                .measures()
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.imposer() == b.importer() && m.target() == b.exporter())
+                .map(|(i, _)| i)
+                .collect();
+            for &i in &measures {
+                placed[i] = true;
+                check_baskets(&regime.measures()[i], b)?;
+            }
+            sides.push(SidePlan::new(bi, b, regime, measures)?);
+        }
+        let unvalued = (0..placed.len()).filter(|i| !placed[*i]).collect();
+        Ok(Plan { sides, unvalued })
+    }
+}
+
+fn check_baskets(m: &Measure, b: &Baseline) -> Result<()> {
+    let goods = m.coverage().goods();
+    for id in goods.basket_ids() {
+        let key = crate::trade::BasketKey::Named(id.clone());
+        if b.find(&key).is_none() {
+            return Err(Error::unknown(
+                "basket",
+                id.as_str(),
+                format!(
+                    ": measure {:?} covers it, but baseline {} has no such basket; add it to the baseline or fix the coverage",
+                    m.id().as_str(),
+                    b.label()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl SidePlan {
+    fn new(baseline: usize, b: &Baseline, regime: &Regime, measures: Vec<usize>) -> Result<SidePlan> {
+        let ms: Vec<&Measure> = measures.iter().map(|i| &regime.measures()[*i]).collect();
+        let n_periods = b.periods().len();
+
+        // Exempt rules fold into coverage: (local measure, goods, window).
+        let mut exempt = Vec::new();
+        for rule in regime.stacking() {
+            if let Stacking::Exempt { measures: sel, goods } = rule.stacking() {
+                for (li, m) in ms.iter().enumerate() {
+                    if sel.iter().any(|s| s.matches(m)) {
+                        exempt.push((li, goods, rule.window()));
+                    }
+                }
+            }
+        }
+
+        // Slice measures: value-matched answers covering shares of baskets.
+        let mut slices: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); b.baskets().len()];
+        let mut is_slice = vec![false; ms.len()];
+        for (li, m) in ms.iter().enumerate() {
+            if !m.coverage().shares().is_empty() {
+                is_slice[li] = true;
+                for (key, share) in m.coverage().shares() {
+                    if let Some(bi) = b.find(key) {
+                        slices[bi].push((li, share.value()));
+                    }
+                }
+            }
+        }
+
+        let mut units = Vec::with_capacity(b.baskets().len());
+        for (bi, list) in slices.iter().enumerate() {
+            let mut rest = Decimal::ONE;
+            for (li, share) in list {
+                units.push(Unit {
+                    basket: bi,
+                    weight: *share,
+                    slice_measure: Some(*li),
+                });
+                rest = rest
+                    .checked_sub(*share)
+                    .ok_or_else(|| Error::overflow("a basket's uncovered share"))?;
+            }
+            if rest > Decimal::ZERO {
+                units.push(Unit {
+                    basket: bi,
+                    weight: rest,
+                    slice_measure: None,
+                });
+            }
+        }
+
+        // Coverage key per unit → classes.
+        let mut index: HashMap<Vec<(usize, Cover)>, usize> = HashMap::new();
+        let mut classes: Vec<Class> = Vec::new();
+        let mut keys: Vec<Vec<(usize, Cover)>> = Vec::new();
+        let mut unit_class = Vec::with_capacity(units.len());
+        for u in &units {
+            let basket = &b.baskets()[u.basket];
+            let mut key = Vec::new();
+            for (li, m) in ms.iter().enumerate() {
+                let mut cover = if is_slice[li] {
+                    if u.slice_measure == Some(li) {
+                        vec![Window::ALL]
+                    } else {
+                        Vec::new()
+                    }
+                } else {
+                    m.coverage().covered_windows(basket.key(), Window::ALL)
+                };
+                if cover.is_empty() {
+                    continue;
+                }
+                for (_, _, w) in exempt
+                    .iter()
+                    .filter(|(l, g, _)| *l == li && g.matches(basket.key()))
+                {
+                    cover = subtract(&cover, *w);
+                }
+                if !cover.is_empty() {
+                    key.push((li, cover));
+                }
+            }
+            let ci = match index.get(&key) {
+                Some(ci) => *ci,
+                None => {
+                    let ci = classes.len();
+                    index.insert(key.clone(), ci);
+                    keys.push(key);
+                    classes.push(Class {
+                        values: vec![Decimal::ZERO; n_periods],
+                    });
+                    ci
+                }
+            };
+            for (p, v) in basket.values().iter().enumerate() {
+                let w = mul(*v, u.weight, "a basket slice's value")?;
+                classes[ci].values[p] = add(classes[ci].values[p], w, "a class's trade value")?;
+            }
+            unit_class.push(ci);
+        }
+
+        let mut totals = vec![Decimal::ZERO; n_periods];
+        for basket in b.baskets() {
+            for (p, v) in basket.values().iter().enumerate() {
+                totals[p] = add(totals[p], *v, "a baseline's total value")?;
+            }
+        }
+
+        // Groups: union of measures tied by exclusive or highest rules.
+        let mut parent: Vec<usize> = (0..ms.len()).collect();
+        fn find(p: &mut [usize], i: usize) -> usize {
+            let mut r = i;
+            while p[r] != r {
+                r = p[r];
+            }
+            p[i] = r;
+            r
+        }
+        let mut tying = Vec::new();
+        for rule in regime.stacking() {
+            let sels: Vec<&crate::tariff::Selector> = match rule.stacking() {
+                Stacking::Exempt { .. } => continue,
+                _ => rule.selectors().collect(),
+            };
+            let tied: Vec<usize> = ms
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| sels.iter().any(|s| s.matches(m)))
+                .map(|(i, _)| i)
+                .collect();
+            for w in tied.windows(2) {
+                let (a, c) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+                parent[a] = c;
+            }
+            if tied.len() > 1 {
+                tying.push(rule);
+            }
+        }
+        let mut roots: Vec<usize> = Vec::new();
+        let mut group_of = vec![(0, 0); ms.len()];
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for li in 0..ms.len() {
+            let r = find(&mut parent, li);
+            let g = match roots.iter().position(|x| *x == r) {
+                Some(g) => g,
+                None => {
+                    roots.push(r);
+                    members.push(Vec::new());
+                    roots.len() - 1
+                }
+            };
+            group_of[li] = (g, members[g].len());
+            members[g].push(li);
+        }
+
+        let mut groups = Vec::with_capacity(members.len());
+        for gm in members {
+            let flags = |sels: &[crate::tariff::Selector]| -> Vec<bool> {
+                gm.iter().map(|li| sels.iter().any(|s| s.matches(ms[*li]))).collect()
+            };
+            let mut rules = Vec::new();
+            for rule in &tying {
+                let gr = match rule.stacking() {
+                    Stacking::Exclusive { over, excluded } => GroupRule::Exclusive {
+                        window: rule.window(),
+                        over: flags(over),
+                        excluded: flags(excluded),
+                    },
+                    Stacking::Highest { among } => GroupRule::Highest {
+                        window: rule.window(),
+                        among: flags(among),
+                    },
+                    Stacking::Exempt { .. } => continue,
+                };
+                let touches = match &gr {
+                    GroupRule::Exclusive { over, excluded, .. } => {
+                        over.iter().any(|x| *x) && excluded.iter().any(|x| *x)
+                    }
+                    GroupRule::Highest { among, .. } => among.iter().filter(|x| **x).count() > 1,
+                };
+                if touches {
+                    rules.push(gr);
+                }
+            }
+            // Group classes: side classes restricted to the group's measures.
+            let mut gindex: HashMap<Vec<Cover>, usize> = HashMap::new();
+            let mut gclasses: Vec<GroupClass> = Vec::new();
+            let mut of_class = Vec::with_capacity(classes.len());
+            for (ci, key) in keys.iter().enumerate() {
+                let cover: Vec<Cover> = gm
+                    .iter()
+                    .map(|li| {
+                        key.iter()
+                            .find(|(k, _)| k == li)
+                            .map(|(_, c)| c.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                if cover.iter().all(Vec::is_empty) {
+                    of_class.push(None);
+                    continue;
+                }
+                let gi = match gindex.get(&cover) {
+                    Some(gi) => *gi,
+                    None => {
+                        let gi = gclasses.len();
+                        gindex.insert(cover.clone(), gi);
+                        gclasses.push(GroupClass {
+                            cover,
+                            values: vec![Decimal::ZERO; n_periods],
+                        });
+                        gi
+                    }
+                };
+                for p in 0..n_periods {
+                    gclasses[gi].values[p] =
+                        add(gclasses[gi].values[p], classes[ci].values[p], "a class's trade value")?;
+                }
+                of_class.push(Some(gi));
+            }
+            groups.push(GroupPlan {
+                measures: gm,
+                rules,
+                classes: gclasses,
+                of_class,
+            });
+        }
+
+        Ok(SidePlan {
+            baseline,
+            measures,
+            units,
+            unit_class,
+            classes,
+            groups,
+            group_of,
+            totals,
+        })
+    }
+}

@@ -1,0 +1,372 @@
+//! Trade baselines: what one party imports from another, by basket, per period.
+//!
+//! A basket is a set of goods: an HS code at any depth, or a named group such
+//! as `list-3-goods`. Values are in the importer's currency. A period's value
+//! accrues evenly over its days: an annual $200B in 2019 is 200B / 365 a day,
+//! in 2020 200B / 366 a day (DOMAIN.md, Accrual).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::units::{ACCRUAL_DENOMINATOR, BasketId, Currency, Date, HsCode, Month, Party};
+
+/// Which goods a baseline row stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BasketKey {
+    /// Goods under an HS code, at any depth (a 10-digit line, a chapter).
+    Hs(HsCode),
+    /// A named group of goods, such as `list-3-goods`.
+    Named(BasketId),
+}
+
+impl fmt::Display for BasketKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BasketKey::Hs(c) => c.fmt(f),
+            BasketKey::Named(n) => n.fmt(f),
+        }
+    }
+}
+
+impl FromStr for BasketKey {
+    type Err = Error;
+
+    /// Digits (dots allowed) read as an HS code, anything else as a name.
+    fn from_str(s: &str) -> Result<BasketKey> {
+        let t = s.trim();
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            Ok(BasketKey::Hs(t.parse()?))
+        } else {
+            Ok(BasketKey::Named(t.parse()?))
+        }
+    }
+}
+
+/// The periods a baseline's values are given for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Periods {
+    /// One annual value per basket, the same every year (static volumes).
+    Annual,
+    /// One value per calendar year listed, ascending; other years are gaps.
+    Years(Vec<i16>),
+    /// One value per calendar month listed, ascending; other months are gaps.
+    Months(Vec<Month>),
+}
+
+impl Periods {
+    /// How many values each basket carries.
+    pub fn len(&self) -> usize {
+        match self {
+            Periods::Annual => 1,
+            Periods::Years(y) => y.len(),
+            Periods::Months(m) => m.len(),
+        }
+    }
+
+    /// Whether there are no period columns (never true for a valid baseline).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column labels: `value`, or years, or months.
+    pub fn labels(&self) -> Vec<String> {
+        match self {
+            Periods::Annual => vec!["value".into()],
+            Periods::Years(y) => y.iter().map(|y| y.to_string()).collect(),
+            Periods::Months(m) => m.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+}
+
+/// One row of a baseline: a basket and its value per period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Basket {
+    key: BasketKey,
+    description: String,
+    values: Vec<Decimal>,
+}
+
+impl Basket {
+    /// A basket with one value per period of the baseline it goes into.
+    pub fn new(key: BasketKey, description: impl Into<String>, values: Vec<Decimal>) -> Basket {
+        Basket {
+            key,
+            description: description.into(),
+            values,
+        }
+    }
+
+    /// A basket with one annual value.
+    pub fn annual(key: BasketKey, description: impl Into<String>, value: Decimal) -> Basket {
+        Basket::new(key, description, vec![value])
+    }
+
+    /// Which goods.
+    pub fn key(&self) -> &BasketKey {
+        &self.key
+    }
+
+    /// The description.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The value per period, aligned with the baseline's [`Periods`].
+    pub fn values(&self) -> &[Decimal] {
+        &self.values
+    }
+}
+
+/// What one party imports from another, by basket, per period.
+///
+/// ```
+/// use tariffsim::{Baseline, Basket, BasketKey, Currency, Periods};
+/// use rust_decimal::Decimal;
+/// let us = Baseline::new(
+///     "US".parse()?, "CN".parse()?, Currency::USD, Periods::Annual,
+///     vec![Basket::annual("list-3-goods".parse()?, "List 3", Decimal::from(200_000_000_000u64))],
+/// )?;
+/// assert_eq!(us.label(), "US<-CN");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Baseline {
+    importer: Party,
+    exporter: Party,
+    currency: Currency,
+    periods: Periods,
+    baskets: Vec<Basket>,
+}
+
+impl Baseline {
+    /// A validated baseline.
+    ///
+    /// # Errors
+    /// [`Error::Negative`] for a negative value, [`Error::DuplicateId`] for a
+    /// basket listed twice, [`Error::Invalid`] for a row with the wrong number
+    /// of values, periods out of order, or importer equal to exporter.
+    pub fn new(
+        importer: Party,
+        exporter: Party,
+        currency: Currency,
+        periods: Periods,
+        baskets: Vec<Basket>,
+    ) -> Result<Baseline> {
+        let label = format!("{importer}<-{exporter}");
+        if importer == exporter {
+            return Err(Error::Invalid(format!(
+                "baseline {label} imports from itself: importer and exporter must differ"
+            )));
+        }
+        let ordered = match &periods {
+            Periods::Annual => true,
+            Periods::Years(y) => !y.is_empty() && y.windows(2).all(|w| w[0] < w[1]),
+            Periods::Months(m) => !m.is_empty() && m.windows(2).all(|w| w[0] < w[1]),
+        };
+        if !ordered {
+            return Err(Error::Invalid(format!(
+                "baseline {label}: periods must be listed once each, in ascending order"
+            )));
+        }
+        let mut seen = HashMap::with_capacity(baskets.len());
+        let labels = periods.labels();
+        for b in &baskets {
+            if b.values.len() != periods.len() {
+                return Err(Error::Invalid(format!(
+                    "baseline {label}, basket {}: {} values for {} periods; give one value per period",
+                    b.key,
+                    b.values.len(),
+                    periods.len()
+                )));
+            }
+            for (v, p) in b.values.iter().zip(&labels) {
+                if v.is_sign_negative() && !v.is_zero() {
+                    return Err(Error::Negative {
+                        what: format!("trade value of basket {} for {p} in baseline {label}", b.key),
+                        value: *v,
+                    });
+                }
+            }
+            if seen.insert(b.key.clone(), ()).is_some() {
+                return Err(Error::DuplicateId {
+                    kind: "basket",
+                    id: b.key.to_string(),
+                });
+            }
+        }
+        Ok(Baseline {
+            importer,
+            exporter,
+            currency,
+            periods,
+            baskets,
+        })
+    }
+
+    /// The importing party (who collects the duty).
+    pub fn importer(&self) -> &Party {
+        &self.importer
+    }
+
+    /// The exporting party.
+    pub fn exporter(&self) -> &Party {
+        &self.exporter
+    }
+
+    /// The currency of the values.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The periods the values are given for.
+    pub fn periods(&self) -> &Periods {
+        &self.periods
+    }
+
+    /// The baskets, in the order given.
+    pub fn baskets(&self) -> &[Basket] {
+        &self.baskets
+    }
+
+    /// `importer<-exporter`, e.g. `US<-CN`.
+    pub fn label(&self) -> String {
+        format!("{}<-{}", self.importer, self.exporter)
+    }
+
+    /// The index of the period column holding `date`'s value, and that
+    /// period's length in days.
+    ///
+    /// # Errors
+    /// [`Error::BaselineGap`] when no period covers the date.
+    pub(crate) fn period_of(&self, date: Date) -> Result<(usize, i64)> {
+        match &self.periods {
+            Periods::Annual => Ok((0, i64::from(date.days_in_year()))),
+            Periods::Years(ys) => ys
+                .binary_search(&date.year())
+                .map(|i| (i, i64::from(date.days_in_year())))
+                .map_err(|_| Error::BaselineGap {
+                    baseline: self.label(),
+                    period: format!("year {}", date.year()),
+                }),
+            Periods::Months(ms) => {
+                let m = Month::of(date);
+                ms.binary_search(&m)
+                    .map(|i| (i, m.days()))
+                    .map_err(|_| Error::BaselineGap {
+                        baseline: self.label(),
+                        period: format!("month {m}"),
+                    })
+            }
+        }
+    }
+
+    /// The exact daily value of `value` in accrual units for a period of
+    /// `period_days` days: `value × ACCRUAL_DENOMINATOR / period_days`.
+    pub(crate) fn daily_units(value: Decimal, period_days: i64) -> Result<Decimal> {
+        let per_day = ACCRUAL_DENOMINATOR / period_days;
+        value
+            .checked_mul(Decimal::from(per_day))
+            .ok_or_else(|| Error::overflow("a daily trade value"))
+    }
+
+    /// The value of basket `index` over calendar year `year`: the annual value,
+    /// that year's value, or the sum of that year's months.
+    ///
+    /// # Errors
+    /// [`Error::BaselineGap`] when the baseline does not cover the whole year.
+    pub fn annual_value(&self, index: usize, year: i16) -> Result<Decimal> {
+        let b = &self.baskets[index.min(self.baskets.len().saturating_sub(1))];
+        match &self.periods {
+            Periods::Annual => Ok(b.values[0]),
+            Periods::Years(ys) => ys
+                .binary_search(&year)
+                .map(|i| b.values[i])
+                .map_err(|_| Error::BaselineGap {
+                    baseline: self.label(),
+                    period: format!("year {year}"),
+                }),
+            Periods::Months(ms) => {
+                let mut sum = Decimal::ZERO;
+                for m in 1..=12 {
+                    let month = Month::new(year, m)?;
+                    let i = ms.binary_search(&month).map_err(|_| Error::BaselineGap {
+                        baseline: self.label(),
+                        period: format!("month {month}"),
+                    })?;
+                    sum = sum
+                        .checked_add(b.values[i])
+                        .ok_or_else(|| Error::overflow("an annual trade value"))?;
+                }
+                Ok(sum)
+            }
+        }
+    }
+
+    /// The index of the basket with `key`, if any.
+    pub fn find(&self, key: &BasketKey) -> Option<usize> {
+        self.baskets.iter().position(|b| &b.key == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> BasketKey {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn negative_and_duplicate_values_are_refused_with_names() {
+        let neg = Baseline::new(
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Currency::USD,
+            Periods::Annual,
+            vec![Basket::annual(key("list-3-goods"), "", Decimal::from(-5))],
+        )
+        .unwrap_err();
+        assert_eq!(
+            neg.to_string(),
+            "trade value of basket list-3-goods for value in baseline US<-CN is negative (-5): it must be zero or more"
+        );
+        let dup = Baseline::new(
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Currency::USD,
+            Periods::Annual,
+            vec![
+                Basket::annual(key("8471"), "", Decimal::ONE),
+                Basket::annual(key("84.71"), "", Decimal::TWO),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            dup.to_string(),
+            "basket id \"8471\" is used twice: give each basket its own id"
+        );
+    }
+
+    #[test]
+    fn months_sum_to_the_annual_value_and_gaps_are_named() {
+        let months: Vec<Month> = (1..=12).map(|m| Month::new(2019, m).unwrap()).collect();
+        let b = Baseline::new(
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Currency::USD,
+            Periods::Months(months),
+            vec![Basket::new(key("x"), "", vec![Decimal::TEN; 12])],
+        )
+        .unwrap();
+        // 12 months × 10 = 120.
+        assert_eq!(b.annual_value(0, 2019).unwrap(), Decimal::from(120));
+        assert_eq!(
+            b.annual_value(0, 2020).unwrap_err().to_string(),
+            "baseline US<-CN has no value for month 2020-01: add that period or widen the baseline"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! One integration-test binary, a module per layer.
+
+mod common;
+mod core;
