@@ -4,8 +4,14 @@
 
 pub mod engine;
 pub mod error;
+pub mod load;
 pub mod outcome;
+pub mod portfolio;
+pub mod report;
 pub mod retaliation;
+#[cfg(feature = "proptest")]
+pub mod strategies;
+pub mod synthetic;
 pub mod tariff;
 pub mod trade;
 pub mod units;

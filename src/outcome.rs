@@ -470,6 +470,17 @@ impl Path {
     pub fn probability(&self) -> Decimal {
         self.probability
     }
+
+    /// The no-action reference: no branch taken, probability 0.
+    pub(crate) fn status_quo_reference() -> Path {
+        Path {
+            id: "status-quo".into(),
+            labels: vec!["Status quo (as scheduled)".into()],
+            kinds: vec![OutcomeKind::StatusQuo],
+            steps: Vec::new(),
+            probability: Decimal::ZERO,
+        }
+    }
 }
 
 impl OutcomeTree {

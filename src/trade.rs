@@ -12,7 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::units::{ACCRUAL_DENOMINATOR, BasketId, Currency, Date, HsCode, Month, Party};
+use crate::units::{BasketId, Currency, Date, HsCode, Month, Party};
 
 /// Which goods a baseline row stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -262,15 +262,6 @@ impl Baseline {
                     })
             }
         }
-    }
-
-    /// The exact daily value of `value` in accrual units for a period of
-    /// `period_days` days: `value × ACCRUAL_DENOMINATOR / period_days`.
-    pub(crate) fn daily_units(value: Decimal, period_days: i64) -> Result<Decimal> {
-        let per_day = ACCRUAL_DENOMINATOR / period_days;
-        value
-            .checked_mul(Decimal::from(per_day))
-            .ok_or_else(|| Error::overflow("a daily trade value"))
     }
 
     /// The value of basket `index` over calendar year `year`: the annual value,

@@ -2,3 +2,9 @@
 
 mod common;
 mod core;
+mod tree;
+mod files;
+mod fidelity;
+mod reports;
+mod lines;
+mod properties;

@@ -9,10 +9,12 @@ mod eval;
 mod exposure;
 mod plan;
 mod scenario;
+mod timeline;
 
 pub use exposure::{BasketExposure, Detail, Exposure, MeasureExposure, SideExposure};
+pub use timeline::{Timeline, TimelinePiece};
 pub use scenario::{
-    CommitmentOutcome, Distribution, Evaluation, PathOutcome, Scenario, ScenarioInfo,
+    CommitmentOutcome, Distribution, Evaluation, PathOutcome, STATUS_QUO, Scenario, ScenarioInfo,
 };
 
 use crate::error::Result;

@@ -86,7 +86,6 @@ pub(crate) struct SidePlan {
     pub measures: Vec<usize>,
     pub units: Vec<Unit>,
     pub unit_class: Vec<usize>,
-    pub classes: Vec<Class>,
     pub groups: Vec<GroupPlan>,
     /// Local measure → (group, position in group).
     pub group_of: Vec<(usize, usize)>,
@@ -392,7 +391,6 @@ impl SidePlan {
             measures,
             units,
             unit_class,
-            classes,
             groups,
             group_of,
             totals,

@@ -33,8 +33,9 @@ pub struct ScenarioInfo {
 }
 
 /// A validated scenario: baselines + measures + stacking rules + retaliation
-/// rules + outcome tree + horizon, with a reference path (the status quo)
-/// that differences are taken against.
+/// rules + outcome tree + horizon, with a reference that differences are
+/// taken against: a named path, or (by default) the status quo — every
+/// measure as scheduled, no outcome applied.
 ///
 /// Every path of the tree is checked when the scenario is built: each action
 /// names existing measures, is dated on or after its decision point and
@@ -47,8 +48,27 @@ pub struct Scenario {
     retaliation: Vec<RetaliationRule>,
     tree: OutcomeTree,
     horizon: Window,
-    reference: usize,
+    reference: Option<usize>,
 }
+
+/// The id of the status-quo reference when no path is named.
+pub const STATUS_QUO: &str = "status-quo";
+
+impl PartialEq for Scenario {
+    /// Scenarios are equal when what they say is equal: info, baselines,
+    /// regime, rules, tree, horizon and reference path.
+    fn eq(&self, other: &Scenario) -> bool {
+        self.info == other.info
+            && self.baselines() == other.baselines()
+            && self.regime() == other.regime()
+            && self.retaliation == other.retaliation
+            && self.tree == other.tree
+            && self.horizon == other.horizon
+            && self.reference == other.reference
+    }
+}
+
+impl Eq for Scenario {}
 
 /// The state of the measures at the end of a path.
 #[derive(Debug, Clone)]
@@ -60,7 +80,8 @@ pub(crate) struct PathState {
 
 impl Scenario {
     /// A validated scenario. Without a tree, the scenario has one certain
-    /// status-quo path; without a reference, the first path is the reference.
+    /// status-quo path; without a named reference path, differences are
+    /// taken against the status quo (no outcome applied).
     ///
     /// # Errors
     /// Everything [`Prepared::new`] refuses; [`Error::DuplicateId`] for
@@ -97,7 +118,8 @@ impl Scenario {
         }
         let tree = tree.unwrap_or_else(|| OutcomeTree::status_quo(horizon.start()));
         let reference = match reference {
-            None => 0,
+            None => None,
+            Some(id) if id == STATUS_QUO && tree.path(id).is_none() => None,
             Some(id) => tree.paths().iter().position(|p| p.id() == id).ok_or_else(|| {
                 Error::unknown(
                     "reference path",
@@ -111,7 +133,8 @@ impl Scenario {
                             .join(", ")
                     ),
                 )
-            })?,
+            })
+            .map(Some)?,
         };
         let scenario = Scenario {
             info,
@@ -155,9 +178,14 @@ impl Scenario {
         self.horizon
     }
 
-    /// The reference (status-quo) path.
-    pub fn reference(&self) -> &Path {
-        &self.tree.paths()[self.reference]
+    /// The reference path, or `None` for the status quo.
+    pub fn reference(&self) -> Option<&Path> {
+        self.reference.map(|i| &self.tree.paths()[i])
+    }
+
+    /// The reference's id: a path id, or [`STATUS_QUO`].
+    pub fn reference_id(&self) -> &str {
+        self.reference().map_or(STATUS_QUO, |p| p.id())
     }
 
     /// Baselines and regime, prepared.
@@ -300,11 +328,15 @@ impl Scenario {
         let states = self.path_states()?;
         let paths = self.tree.paths();
         let outcomes = self.evaluate_states(&states, paths, detail)?;
+        let reference = match self.reference {
+            Some(i) => outcomes[i].clone(),
+            None => self.status_quo_outcome(detail)?,
+        };
         Ok(Evaluation {
             horizon: self.horizon,
             months: Grid::new(self.horizon)?.months,
             paths: outcomes,
-            reference: self.reference,
+            reference,
         })
     }
 
@@ -339,6 +371,14 @@ impl Scenario {
             out.extend(p?);
         }
         Ok(out)
+    }
+
+    /// The status quo as a path outcome: every measure as scheduled, no
+    /// outcome applied (probability 0: it is a reference, not a branch).
+    fn status_quo_outcome(&self, detail: Detail) -> Result<PathOutcome> {
+        let mut cache = Cache::new(self)?;
+        let path = Path::status_quo_reference();
+        self.evaluate_state(&self.base_state(), &path, detail, &mut cache)
     }
 
     /// Evaluates one path, by id.
@@ -650,7 +690,7 @@ pub struct Evaluation {
     horizon: Window,
     months: Vec<Month>,
     paths: Vec<PathOutcome>,
-    reference: usize,
+    reference: PathOutcome,
 }
 
 impl Evaluation {
@@ -669,9 +709,10 @@ impl Evaluation {
         &self.paths
     }
 
-    /// The reference (status-quo) path.
+    /// The reference: the named reference path, or the status quo (every
+    /// measure as scheduled, probability 0).
     pub fn reference(&self) -> &PathOutcome {
-        &self.paths[self.reference]
+        &self.reference
     }
 
     /// The path with id `id`.

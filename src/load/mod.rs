@@ -1,0 +1,28 @@
+//! Files in, domain types out (and back): the only module that does IO.
+//!
+//! # Scenario files (TOML)
+//!
+//! Amounts, rates, probabilities and dates are strings, never TOML numbers:
+//! `value = "34000000000"`, `rate = "25%"` (rates always carry their `%`),
+//! `probability = "0.6"` (a fraction), `from = "2019-03-02"`. A scenario file
+//! has a `[scenario]` table (id, title, horizon `"START..END"` with END not
+//! counted, reference path, assumptions, sources), may `include` measures
+//! files (paths relative to the including file), and lists `[[baseline]]`,
+//! `[[hs_list]]`, `[[measure]]`, `[[stacking]]`, `[[retaliation]]` and
+//! `[[node]]` items; the first `[[node]]` is the root of the outcome tree and
+//! branches point to later nodes with `next`. Unknown fields are errors.
+//! `data/README.md` documents every field with examples.
+//!
+//! # Baselines and lists (CSV)
+//!
+//! A baseline CSV has a key column (an HS code or a basket name), an
+//! optional `description`, and a `value` column (annual) or one column per
+//! year (`2017`) or month (`2025-01`). HS list CSVs have the code in the
+//! first column and, for files holding several lists, a `list` column.
+
+mod dto;
+mod read;
+mod write;
+
+pub use read::{CsvColumns, load_scenario, parse_scenario, read_baseline_csv};
+pub use write::{save_scenario, write_atomic};

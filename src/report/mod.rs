@@ -1,0 +1,1 @@
+//! Reports: text tables, CSV, JSON and SVG charts of evaluations.

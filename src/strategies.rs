@@ -1,0 +1,1 @@
+//! Reusable proptest strategies for scenarios (feature `proptest`).
