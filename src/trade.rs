@@ -21,6 +21,20 @@ pub enum BasketKey {
     Hs(HsCode),
     /// A named group of goods, such as `list-3-goods`.
     Named(BasketId),
+    /// One item of an importer's own (an SKU) with the HS code it enters
+    /// under: unique by its id, covered by HS prefixes through its code.
+    /// Written `id@code`, e.g. `SKU-17@8471300100`.
+    Item(BasketId, HsCode),
+}
+
+impl BasketKey {
+    /// The HS code the basket enters under, if it has one.
+    pub fn hs(&self) -> Option<&HsCode> {
+        match self {
+            BasketKey::Hs(c) | BasketKey::Item(_, c) => Some(c),
+            BasketKey::Named(_) => None,
+        }
+    }
 }
 
 impl fmt::Display for BasketKey {
@@ -28,6 +42,7 @@ impl fmt::Display for BasketKey {
         match self {
             BasketKey::Hs(c) => c.fmt(f),
             BasketKey::Named(n) => n.fmt(f),
+            BasketKey::Item(id, c) => write!(f, "{id}@{c}"),
         }
     }
 }
@@ -35,9 +50,13 @@ impl fmt::Display for BasketKey {
 impl FromStr for BasketKey {
     type Err = Error;
 
-    /// Digits (dots allowed) read as an HS code, anything else as a name.
+    /// Digits (dots allowed) read as an HS code, `id@code` as an item,
+    /// anything else as a name.
     fn from_str(s: &str) -> Result<BasketKey> {
         let t = s.trim();
+        if let Some((id, code)) = t.split_once('@') {
+            return Ok(BasketKey::Item(id.parse()?, code.parse()?));
+        }
         if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             Ok(BasketKey::Hs(t.parse()?))
         } else {

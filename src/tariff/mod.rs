@@ -266,7 +266,7 @@ impl Goods {
         }
         match key {
             BasketKey::Named(id) => self.baskets.contains(id),
-            BasketKey::Hs(code) => {
+            BasketKey::Hs(code) | BasketKey::Item(_, code) => {
                 self.prefixes.0.covers(code) || self.lists.iter().any(|l| l.covers(code))
             }
         }
