@@ -135,7 +135,9 @@ pub enum Error {
         fix: String,
     },
     /// Branch probabilities at a decision node do not sum to exactly 1.
-    #[error("branch probabilities of node {node:?} sum to {sum}, not 1: adjust them so they add up exactly")]
+    #[error(
+        "branch probabilities of node {node:?} sum to {sum}, not 1: adjust them so they add up exactly"
+    )]
     ProbabilitySum {
         /// The node id.
         node: String,
@@ -232,7 +234,11 @@ impl Error {
         Error::Overflow { what: what.into() }
     }
 
-    pub(crate) fn unknown(kind: &'static str, id: impl Into<String>, fix: impl Into<String>) -> Error {
+    pub(crate) fn unknown(
+        kind: &'static str,
+        id: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Error {
         Error::Unknown {
             kind,
             id: id.into(),

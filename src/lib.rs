@@ -16,6 +16,7 @@ pub mod tariff;
 pub mod trade;
 pub mod units;
 
+pub use engine::{Detail, Evaluation, Exposure, PathOutcome, Prepared, Scenario, ScenarioInfo};
 pub use error::{Error, Result};
 pub use tariff::{
     Authority, Coverage, Exclusion, Goods, HsList, Measure, Regime, Schedule, Selector, Stacking,
@@ -26,4 +27,3 @@ pub use units::{
     Accrued, BasketId, Currency, Date, HsCode, LayerId, MeasureId, Money, Month, NodeId, Party,
     Probability, Rate, RuleId, Share, Window,
 };
-pub use engine::{Detail, Evaluation, Exposure, PathOutcome, Prepared, Scenario, ScenarioInfo};

@@ -215,9 +215,9 @@ impl Action {
             ActionKind::Postpone { step, to } => match to {
                 Postponement::To(d) => schedule.postpone(step, d),
                 Postponement::ByDays(n) => {
-                    let to = step
-                        .checked_add(jiff::Span::new().days(n))
-                        .map_err(|_| Error::Invalid(format!("postponing {step} by {n} days leaves the calendar")))?;
+                    let to = step.checked_add(jiff::Span::new().days(n)).map_err(|_| {
+                        Error::Invalid(format!("postponing {step} by {n} days leaves the calendar"))
+                    })?;
                     schedule.postpone(step, to)
                 }
                 Postponement::Indefinitely => schedule.postpone_indefinitely(step),
@@ -313,7 +313,12 @@ pub struct Branch {
 
 impl Branch {
     /// A branch with no actions and no later decision.
-    pub fn new(id: NodeId, label: impl Into<String>, kind: OutcomeKind, probability: Probability) -> Branch {
+    pub fn new(
+        id: NodeId,
+        label: impl Into<String>,
+        kind: OutcomeKind,
+        probability: Probability,
+    ) -> Branch {
         Branch {
             id,
             label: label.into(),
@@ -512,7 +517,12 @@ impl OutcomeTree {
                     n,
                     "No decision",
                     date,
-                    vec![Branch::new(b, "Status quo", OutcomeKind::StatusQuo, Probability::ONE)],
+                    vec![Branch::new(
+                        b,
+                        "Status quo",
+                        OutcomeKind::StatusQuo,
+                        Probability::ONE,
+                    )],
                 );
                 let paths = vec![Path {
                     id: "status-quo".into(),
@@ -675,7 +685,12 @@ mod tests {
     use crate::units::parse_date as d;
 
     fn b(id: &str, p: &str) -> Branch {
-        Branch::new(id.parse().unwrap(), id, OutcomeKind::Deal, p.parse().unwrap())
+        Branch::new(
+            id.parse().unwrap(),
+            id,
+            OutcomeKind::Deal,
+            p.parse().unwrap(),
+        )
     }
 
     #[test]
@@ -695,10 +710,23 @@ mod tests {
 
     #[test]
     fn empty_nodes_and_out_of_order_dates_are_refused() {
-        let e = OutcomeTree::new(Node::new("x".parse().unwrap(), "", d("2019-01-01").unwrap(), vec![]))
-            .unwrap_err();
-        assert_eq!(e.to_string(), "node \"x\" has no branches: give it at least one");
-        let child = Node::new("later".parse().unwrap(), "", d("2018-01-01").unwrap(), vec![b("c", "1")]);
+        let e = OutcomeTree::new(Node::new(
+            "x".parse().unwrap(),
+            "",
+            d("2019-01-01").unwrap(),
+            vec![],
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "node \"x\" has no branches: give it at least one"
+        );
+        let child = Node::new(
+            "later".parse().unwrap(),
+            "",
+            d("2018-01-01").unwrap(),
+            vec![b("c", "1")],
+        );
         let e = OutcomeTree::new(Node::new(
             "first".parse().unwrap(),
             "",
@@ -737,7 +765,12 @@ mod tests {
 
     #[test]
     fn a_tree_deeper_than_the_limit_is_refused() {
-        let mut node = Node::new("n0".parse().unwrap(), "", d("2019-01-01").unwrap(), vec![b("leaf", "1")]);
+        let mut node = Node::new(
+            "n0".parse().unwrap(),
+            "",
+            d("2019-01-01").unwrap(),
+            vec![b("leaf", "1")],
+        );
         for i in 1..=MAX_DEPTH {
             node = Node::new(
                 format!("n{i}").parse().unwrap(),

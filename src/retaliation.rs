@@ -253,19 +253,20 @@ pub fn answers(
         }
     };
 
-    let push_events = |queue: &mut BTreeMap<(Date, usize, usize), ()>, i: usize, m: &Measure, s: &Schedule| {
-        for (ri, rule) in rules.iter().enumerate() {
-            if m.imposer() != &rule.against || m.target() != &rule.party {
-                continue;
+    let push_events =
+        |queue: &mut BTreeMap<(Date, usize, usize), ()>, i: usize, m: &Measure, s: &Schedule| {
+            for (ri, rule) in rules.iter().enumerate() {
+                if m.imposer() != &rule.against || m.target() != &rule.party {
+                    continue;
+                }
+                if !rule.trigger.measures.iter().any(|sel| sel.matches(m)) {
+                    continue;
+                }
+                for d in events(rule, baselines, m, s, horizon) {
+                    queue.insert((d, ri, i), ());
+                }
             }
-            if !rule.trigger.measures.iter().any(|sel| sel.matches(m)) {
-                continue;
-            }
-            for d in events(rule, baselines, m, s, horizon) {
-                queue.insert((d, ri, i), ());
-            }
-        }
-    };
+        };
 
     for (i, (m, s)) in measures.iter().enumerate() {
         push_events(&mut queue, i, m, s);
@@ -319,7 +320,11 @@ pub fn answers(
         if made.len() >= MAX_ANSWERS || chain.len() > MAX_CHAIN {
             return Err(Error::RetaliationLoop {
                 rules: chain.iter().map(|r| r.to_string()).collect(),
-                bound: if chain.len() > MAX_CHAIN { MAX_CHAIN } else { MAX_ANSWERS },
+                bound: if chain.len() > MAX_CHAIN {
+                    MAX_CHAIN
+                } else {
+                    MAX_ANSWERS
+                },
             });
         }
         let Some(answer_base) = baselines
@@ -356,7 +361,8 @@ pub fn answers(
                     .map(|(m, s)| (*m, (*s).clone()))
                     .chain(made.iter().map(|m| (m, m.schedule().clone())))
                     .collect();
-                let remaining = remaining_shares(answer_base, &rule.party, &rule.against, &all, effective)?;
+                let remaining =
+                    remaining_shares(answer_base, &rule.party, &rule.against, &all, effective)?;
                 let pool = remaining
                     .iter()
                     .try_fold(Decimal::ZERO, |a, (_, _, v)| a.checked_add(*v))
@@ -427,13 +433,22 @@ pub fn answers(
 
 /// The dates within the rule's active window and the horizon on which the
 /// rule fires for measure `m` with schedule `s`.
-fn events(rule: &RetaliationRule, baselines: &[Baseline], m: &Measure, s: &Schedule, horizon: Window) -> Vec<Date> {
+fn events(
+    rule: &RetaliationRule,
+    baselines: &[Baseline],
+    m: &Measure,
+    s: &Schedule,
+    horizon: Window,
+) -> Vec<Date> {
     let Some(w) = rule.active.intersect(&horizon) else {
         return Vec::new();
     };
     let tl = s.timeline(w);
     let mut prev = if w.start() > Date::MIN {
-        w.start().yesterday().map(|d| s.rate_on(d)).unwrap_or(Rate::ZERO)
+        w.start()
+            .yesterday()
+            .map(|d| s.rate_on(d))
+            .unwrap_or(Rate::ZERO)
     } else {
         Rate::ZERO
     };

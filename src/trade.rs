@@ -205,7 +205,10 @@ impl Baseline {
             for (v, p) in b.values.iter().zip(&labels) {
                 if v.is_sign_negative() && !v.is_zero() {
                     return Err(Error::Negative {
-                        what: format!("trade value of basket {} for {p} in baseline {label}", b.key),
+                        what: format!(
+                            "trade value of basket {} for {p} in baseline {label}",
+                            b.key
+                        ),
                         value: *v,
                     });
                 }
@@ -292,13 +295,14 @@ impl Baseline {
         let b = &self.baskets[index.min(self.baskets.len().saturating_sub(1))];
         match &self.periods {
             Periods::Annual => Ok(b.values[0]),
-            Periods::Years(ys) => ys
-                .binary_search(&year)
-                .map(|i| b.values[i])
-                .map_err(|_| Error::BaselineGap {
-                    baseline: self.label(),
-                    period: format!("year {year}"),
-                }),
+            Periods::Years(ys) => {
+                ys.binary_search(&year)
+                    .map(|i| b.values[i])
+                    .map_err(|_| Error::BaselineGap {
+                        baseline: self.label(),
+                        period: format!("year {year}"),
+                    })
+            }
             Periods::Months(ms) => {
                 let mut sum = Decimal::ZERO;
                 for m in 1..=12 {

@@ -488,7 +488,8 @@ pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
             "write the number without thousands separators, e.g. 34000000000",
         ));
     }
-    Decimal::from_str_exact(t).map_err(|_| bad("write a plain decimal number such as 34000000000 or 0.5"))
+    Decimal::from_str_exact(t)
+        .map_err(|_| bad("write a plain decimal number such as 34000000000 or 0.5"))
 }
 
 /// An ad valorem duty rate, held as a fraction of the value (`0.25` is 25%).
@@ -583,8 +584,7 @@ impl FromStr for Rate {
                 fix: "write rates as percentages with their unit, e.g. \"25%\" (a fraction 0.25 is \"25%\")".into(),
             });
         };
-        let p = parse_decimal("rate", number.trim())
-            .map_err(|e| e.at(format!("rate {s:?}")))?;
+        let p = parse_decimal("rate", number.trim()).map_err(|e| e.at(format!("rate {s:?}")))?;
         Rate::from_percent(p)
     }
 }
@@ -729,7 +729,8 @@ impl FromStr for HsCode {
             return Err(Error::Parse {
                 what: "HS code",
                 input: s.to_string(),
-                fix: "an HS code has 2, 4, 6, 8 or 10 digits (dots allowed, e.g. 8471.30.01)".into(),
+                fix: "an HS code has 2, 4, 6, 8 or 10 digits (dots allowed, e.g. 8471.30.01)"
+                    .into(),
             });
         }
         let digits = cleaned.parse::<u64>().map_err(|_| Error::Parse {
@@ -849,7 +850,10 @@ mod tests {
             "-5%".parse::<Rate>().unwrap_err().to_string(),
             "rate -5% is negative (-0.05): it must be zero or more"
         );
-        assert_eq!("7.5%".parse::<Rate>().unwrap().as_fraction().to_string(), "0.075");
+        assert_eq!(
+            "7.5%".parse::<Rate>().unwrap().as_fraction().to_string(),
+            "0.075"
+        );
         assert_eq!(
             "1e2%".parse::<Rate>().unwrap_err().to_string(),
             "rate \"1e2%\": invalid rate \"1e2\": write the number in plain digits, without an exponent"

@@ -51,7 +51,10 @@ pub fn measure(
         target.parse().unwrap(),
         Coverage::of(Goods::baskets(baskets.iter().map(|b| b.parse().unwrap()))),
         Schedule::new(
-            steps.iter().map(|(a, b)| Step::in_force(d(a), r(b))).collect(),
+            steps
+                .iter()
+                .map(|(a, b)| Step::in_force(d(a), r(b)))
+                .collect(),
             vec![],
         )
         .unwrap(),
@@ -73,8 +76,22 @@ pub fn us_2018() -> (Baseline, Vec<Measure>) {
         ],
     );
     let m = vec![
-        measure("list-1", Authority::Section301, "US", "CN", &["list-1-goods"], &[("2018-07-06", "25%")]),
-        measure("list-2", Authority::Section301, "US", "CN", &["list-2-goods"], &[("2018-08-23", "25%")]),
+        measure(
+            "list-1",
+            Authority::Section301,
+            "US",
+            "CN",
+            &["list-1-goods"],
+            &[("2018-07-06", "25%")],
+        ),
+        measure(
+            "list-2",
+            Authority::Section301,
+            "US",
+            "CN",
+            &["list-2-goods"],
+            &[("2018-08-23", "25%")],
+        ),
         measure(
             "list-3",
             Authority::Section301,

@@ -2,9 +2,9 @@
 
 mod common;
 mod core;
-mod tree;
-mod files;
 mod fidelity;
-mod reports;
+mod files;
 mod lines;
 mod properties;
+mod reports;
+mod tree;

@@ -35,7 +35,11 @@ impl Grid {
             let m = Month::of(d);
             let next = m
                 .next_first_day()
-                .ok_or_else(|| Error::Invalid(format!("window {window} runs past the last representable date")))?
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "window {window} runs past the last representable date"
+                    ))
+                })?
                 .min(window.end());
             months.push(m);
             starts.push(d);
@@ -52,7 +56,9 @@ impl Grid {
 
     /// The index of the month holding `date` (a date inside the window).
     fn month_index(&self, date: Date) -> usize {
-        self.starts.partition_point(|s| *s <= date).saturating_sub(1)
+        self.starts
+            .partition_point(|s| *s <= date)
+            .saturating_sub(1)
     }
 }
 
@@ -109,14 +115,13 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
             if !window.contains(day) {
                 continue;
             }
-            let best = rates
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| among[*i])
-                .fold(None::<(usize, Rate)>, |acc, (i, r)| match acc {
+            let best = rates.iter().enumerate().filter(|(i, _)| among[*i]).fold(
+                None::<(usize, Rate)>,
+                |acc, (i, r)| match acc {
                     Some((_, b)) if b >= *r => acc,
                     _ => Some((i, *r)),
-                });
+                },
+            );
             if let Some((keep, _)) = best {
                 for (i, r) in rates.iter_mut().enumerate() {
                     if among[i] && i != keep {
@@ -181,7 +186,11 @@ pub(crate) fn walk_class(
 
 /// The dates every class of a group is cut at: month starts, schedule
 /// changes and stacking-rule edges inside the window.
-pub(crate) fn base_points(group: &GroupPlan, timelines: &[Vec<(Date, Rate)>], grid: &Grid) -> Vec<Date> {
+pub(crate) fn base_points(
+    group: &GroupPlan,
+    timelines: &[Vec<(Date, Rate)>],
+    grid: &Grid,
+) -> Vec<Date> {
     let w = grid.window;
     let mut points: Vec<Date> = grid.starts.clone();
     for tl in timelines {
@@ -210,7 +219,8 @@ pub(crate) fn eval_group(
 ) -> Result<GroupResult> {
     let n = group.measures.len();
     let months = grid.months.len();
-    let timelines: Vec<Vec<(Date, Rate)>> = schedules.iter().map(|s| s.timeline(grid.window)).collect();
+    let timelines: Vec<Vec<(Date, Rate)>> =
+        schedules.iter().map(|s| s.timeline(grid.window)).collect();
     let points = base_points(group, &timelines, grid);
     let mut duty = vec![vec![Decimal::ZERO; months]; n];
     let mut kept = Vec::new();
@@ -377,6 +387,14 @@ fn basket_detail(
     Ok(out)
 }
 
+/// Names the side an overflow happened on (other errors already name it).
+pub(crate) fn on_side(e: Error, baseline: &Baseline) -> Error {
+    match e {
+        Error::Overflow { .. } => e.at(format!("baseline {}", baseline.label())),
+        other => other,
+    }
+}
+
 /// Static exposure of `regime` on `baselines` over `window`: every measure
 /// with its own schedule (announced steps do not count).
 pub(crate) fn static_exposure(
@@ -390,18 +408,27 @@ pub(crate) fn static_exposure(
     let mut sides = Vec::with_capacity(plan.sides.len());
     for side in &plan.sides {
         let baseline = &baselines[side.baseline];
-        let factors = month_factors(baseline, &grid)?;
-        let mut results = Vec::with_capacity(side.groups.len());
-        for g in &side.groups {
-            let schedules: Vec<&Schedule> = g
-                .measures
-                .iter()
-                .map(|li| regime.measures()[side.measures[*li]].schedule())
-                .collect();
-            results.push(eval_group(g, &schedules, &grid, &factors, detail == Detail::Baskets)?);
-        }
-        let refs: Vec<&GroupResult> = results.iter().collect();
-        sides.push(side_exposure(side, baseline, regime, &grid, &factors, detail, &refs, &[])?);
+        let one = || -> Result<SideExposure> {
+            let factors = month_factors(baseline, &grid)?;
+            let mut results = Vec::with_capacity(side.groups.len());
+            for g in &side.groups {
+                let schedules: Vec<&Schedule> = g
+                    .measures
+                    .iter()
+                    .map(|li| regime.measures()[side.measures[*li]].schedule())
+                    .collect();
+                results.push(eval_group(
+                    g,
+                    &schedules,
+                    &grid,
+                    &factors,
+                    detail == Detail::Baskets,
+                )?);
+            }
+            let refs: Vec<&GroupResult> = results.iter().collect();
+            side_exposure(side, baseline, regime, &grid, &factors, detail, &refs, &[])
+        };
+        sides.push(one().map_err(|e| on_side(e, baseline))?);
     }
     Ok(Exposure {
         window,

@@ -12,10 +12,10 @@ mod scenario;
 mod timeline;
 
 pub use exposure::{BasketExposure, Detail, Exposure, MeasureExposure, SideExposure};
-pub use timeline::{Timeline, TimelinePiece};
 pub use scenario::{
     CommitmentOutcome, Distribution, Evaluation, PathOutcome, STATUS_QUO, Scenario, ScenarioInfo,
 };
+pub use timeline::{Timeline, TimelinePiece};
 
 use crate::error::Result;
 use crate::tariff::Regime;

@@ -157,14 +157,23 @@ fn check_baskets(m: &Measure, b: &Baseline) -> Result<()> {
 }
 
 impl SidePlan {
-    fn new(baseline: usize, b: &Baseline, regime: &Regime, measures: Vec<usize>) -> Result<SidePlan> {
+    fn new(
+        baseline: usize,
+        b: &Baseline,
+        regime: &Regime,
+        measures: Vec<usize>,
+    ) -> Result<SidePlan> {
         let ms: Vec<&Measure> = measures.iter().map(|i| &regime.measures()[*i]).collect();
         let n_periods = b.periods().len();
 
         // Exempt rules fold into coverage: (local measure, goods, window).
         let mut exempt = Vec::new();
         for rule in regime.stacking() {
-            if let Stacking::Exempt { measures: sel, goods } = rule.stacking() {
+            if let Stacking::Exempt {
+                measures: sel,
+                goods,
+            } = rule.stacking()
+            {
                 for (li, m) in ms.iter().enumerate() {
                     if sel.iter().any(|s| s.matches(m)) {
                         exempt.push((li, goods, rule.window()));
@@ -316,7 +325,9 @@ impl SidePlan {
         let mut groups = Vec::with_capacity(members.len());
         for gm in members {
             let flags = |sels: &[crate::tariff::Selector]| -> Vec<bool> {
-                gm.iter().map(|li| sels.iter().any(|s| s.matches(ms[*li]))).collect()
+                gm.iter()
+                    .map(|li| sels.iter().any(|s| s.matches(ms[*li])))
+                    .collect()
             };
             let mut rules = Vec::new();
             for rule in &tying {
@@ -373,8 +384,11 @@ impl SidePlan {
                     }
                 };
                 for p in 0..n_periods {
-                    gclasses[gi].values[p] =
-                        add(gclasses[gi].values[p], classes[ci].values[p], "a class's trade value")?;
+                    gclasses[gi].values[p] = add(
+                        gclasses[gi].values[p],
+                        classes[ci].values[p],
+                        "a class's trade value",
+                    )?;
                 }
                 of_class.push(Some(gi));
             }

@@ -6,16 +6,18 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::eval::{GroupResult, Grid, eval_group, month_factors, side_exposure};
+use super::Prepared;
+use super::eval::{Grid, GroupResult, eval_group, month_factors, on_side, side_exposure};
 use super::exposure::{Detail, Exposure, sum};
 use super::plan::Plan;
-use super::Prepared;
 use crate::error::{Error, Result};
 use crate::outcome::{Action, Branch, Commitment, Node, OutcomeKind, OutcomeTree, Path};
 use crate::retaliation::{AnswerNote, RetaliationRule, answers};
 use crate::tariff::{Measure, Regime, Schedule};
 use crate::trade::Baseline;
-use crate::units::{ACCRUAL_DENOMINATOR, Accrued, Currency, Date, MeasureId, Month, Party, Window, days_between};
+use crate::units::{
+    ACCRUAL_DENOMINATOR, Accrued, Currency, Date, MeasureId, Month, Party, Window, days_between,
+};
 
 /// What a scenario is: its id, title and the assumptions it states.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,21 +122,25 @@ impl Scenario {
         let reference = match reference {
             None => None,
             Some(id) if id == STATUS_QUO && tree.path(id).is_none() => None,
-            Some(id) => tree.paths().iter().position(|p| p.id() == id).ok_or_else(|| {
-                Error::unknown(
-                    "reference path",
-                    id,
-                    format!(
-                        "; paths are {}",
-                        tree.paths()
-                            .iter()
-                            .map(|p| p.id().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })
-            .map(Some)?,
+            Some(id) => tree
+                .paths()
+                .iter()
+                .position(|p| p.id() == id)
+                .ok_or_else(|| {
+                    Error::unknown(
+                        "reference path",
+                        id,
+                        format!(
+                            "; paths are {}",
+                            tree.paths()
+                                .iter()
+                                .map(|p| p.id().to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                })
+                .map(Some)?,
         };
         let scenario = Scenario {
             info,
@@ -206,7 +212,14 @@ impl Scenario {
         Ok(s)
     }
 
-    fn apply(&self, state: &mut PathState, node: &Node, branch: &Branch, ai: usize, action: &Action) -> Result<()> {
+    fn apply(
+        &self,
+        state: &mut PathState,
+        node: &Node,
+        branch: &Branch,
+        ai: usize,
+        action: &Action,
+    ) -> Result<()> {
         let ctx = || {
             format!(
                 "node {:?}, branch {:?}, action {} ({})",
@@ -263,7 +276,10 @@ impl Scenario {
     fn base_state(&self) -> PathState {
         let measures = self.regime().measures();
         PathState {
-            schedules: measures.iter().map(|m| Arc::new(m.schedule().clone())).collect(),
+            schedules: measures
+                .iter()
+                .map(|m| Arc::new(m.schedule().clone()))
+                .collect(),
             voided: vec![None; measures.len()],
             commitments: Vec::new(),
         }
@@ -341,7 +357,12 @@ impl Scenario {
     }
 
     #[cfg(not(feature = "parallel"))]
-    fn evaluate_states(&self, states: &[PathState], paths: &[Path], detail: Detail) -> Result<Vec<PathOutcome>> {
+    fn evaluate_states(
+        &self,
+        states: &[PathState],
+        paths: &[Path],
+        detail: Detail,
+    ) -> Result<Vec<PathOutcome>> {
         let mut cache = Cache::new(self)?;
         states
             .iter()
@@ -351,7 +372,12 @@ impl Scenario {
     }
 
     #[cfg(feature = "parallel")]
-    fn evaluate_states(&self, states: &[PathState], paths: &[Path], detail: Detail) -> Result<Vec<PathOutcome>> {
+    fn evaluate_states(
+        &self,
+        states: &[PathState],
+        paths: &[Path],
+        detail: Detail,
+    ) -> Result<Vec<PathOutcome>> {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
         let chunk = states.len().div_ceil(threads).max(1);
@@ -412,7 +438,10 @@ impl Scenario {
 
     /// The regime, plan and answers on one path: the base ones when no rule
     /// answers, else the base measures plus the answers.
-    pub(crate) fn path_regime(&self, state: &PathState) -> Result<(Option<Prepared>, Vec<AnswerNote>)> {
+    pub(crate) fn path_regime(
+        &self,
+        state: &PathState,
+    ) -> Result<(Option<Prepared>, Vec<AnswerNote>)> {
         if self.retaliation.is_empty() {
             return Ok((None, Vec::new()));
         }
@@ -432,7 +461,13 @@ impl Scenario {
         Ok((Some(prepared), notes))
     }
 
-    fn evaluate_state(&self, state: &PathState, path: &Path, detail: Detail, cache: &mut Cache) -> Result<PathOutcome> {
+    fn evaluate_state(
+        &self,
+        state: &PathState,
+        path: &Path,
+        detail: Detail,
+        cache: &mut Cache,
+    ) -> Result<PathOutcome> {
         let (extra, notes) = self.path_regime(state)?;
         let (plan_id, path_plan): (usize, Option<Arc<Prepared>>) = match extra {
             None => (0, None),
@@ -470,30 +505,59 @@ impl Scenario {
         let mut sides = Vec::with_capacity(plan.sides.len());
         for (si, side) in plan.sides.iter().enumerate() {
             let baseline = &self.baselines()[side.baseline];
-            let factors = &cache.factors[side.baseline];
-            let mut results: Vec<Arc<GroupResult>> = Vec::with_capacity(side.groups.len());
-            for (gi, g) in side.groups.iter().enumerate() {
-                let schedules: Vec<&Schedule> = g.measures.iter().map(|li| schedule_of(side.measures[*li])).collect();
-                let versions: Vec<u32> = schedules.iter().map(|s| intern(&mut cache.schedules, s)).collect();
-                let key = (plan_id, si, gi, versions, detail == Detail::Baskets);
-                let r = match cache.groups.get(&key) {
-                    Some(r) => Arc::clone(r),
-                    None => {
-                        let r = Arc::new(eval_group(g, &schedules, &cache.grid, factors, detail == Detail::Baskets)?);
-                        cache.groups.insert(key, Arc::clone(&r));
-                        r
-                    }
-                };
-                results.push(r);
-            }
-            let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
-            sides.push(side_exposure(side, baseline, regime, &cache.grid, factors, detail, &refs, &refundable)?);
+            let mut one = || -> Result<super::exposure::SideExposure> {
+                let factors = &cache.factors[side.baseline];
+                let mut results: Vec<Arc<GroupResult>> = Vec::with_capacity(side.groups.len());
+                for (gi, g) in side.groups.iter().enumerate() {
+                    let schedules: Vec<&Schedule> = g
+                        .measures
+                        .iter()
+                        .map(|li| schedule_of(side.measures[*li]))
+                        .collect();
+                    let versions: Vec<u32> = schedules
+                        .iter()
+                        .map(|s| intern(&mut cache.schedules, s))
+                        .collect();
+                    let key = (plan_id, si, gi, versions, detail == Detail::Baskets);
+                    let r = match cache.groups.get(&key) {
+                        Some(r) => Arc::clone(r),
+                        None => {
+                            let r = Arc::new(eval_group(
+                                g,
+                                &schedules,
+                                &cache.grid,
+                                factors,
+                                detail == Detail::Baskets,
+                            )?);
+                            cache.groups.insert(key, Arc::clone(&r));
+                            r
+                        }
+                    };
+                    results.push(r);
+                }
+                let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
+                side_exposure(
+                    side,
+                    baseline,
+                    regime,
+                    &cache.grid,
+                    factors,
+                    detail,
+                    &refs,
+                    &refundable,
+                )
+            };
+            sides.push(one().map_err(|e| on_side(e, baseline))?);
         }
         let exposure = Exposure {
             window: self.horizon,
             months: cache.grid.months.clone(),
             sides,
-            unvalued: plan.unvalued.iter().map(|i| regime.measures()[*i].id().clone()).collect(),
+            unvalued: plan
+                .unvalued
+                .iter()
+                .map(|i| regime.measures()[*i].id().clone())
+                .collect(),
         };
         let commitments = state
             .commitments
@@ -546,7 +610,6 @@ impl Cache {
             plan_index: HashMap::new(),
         })
     }
-
 }
 
 /// A small id for a schedule, the same for equal schedules.
@@ -579,7 +642,9 @@ impl CommitmentOutcome {
         if let Some(w) = c.window().intersect(&horizon) {
             let mut d = w.start();
             while d < w.end() {
-                let next_year = Date::new(d.year() + 1, 1, 1).unwrap_or(w.end()).min(w.end());
+                let next_year = Date::new(d.year() + 1, 1, 1)
+                    .unwrap_or(w.end())
+                    .min(w.end());
                 let per_day = ACCRUAL_DENOMINATOR / i64::from(d.days_in_year());
                 let part = c
                     .annual_value()
@@ -749,7 +814,11 @@ impl Evaluation {
     ///
     /// # Errors
     /// [`Error::Overflow`].
-    pub fn expected_by_measure(&self, importer: &str, exporter: &str) -> Result<Vec<(MeasureId, Accrued)>> {
+    pub fn expected_by_measure(
+        &self,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<Vec<(MeasureId, Accrued)>> {
         let mut out: Vec<(MeasureId, Accrued)> = Vec::new();
         for p in &self.paths {
             let Some(side) = p.exposure.side(importer, exporter) else {
@@ -802,7 +871,12 @@ impl Evaluation {
     ///
     /// # Errors
     /// [`Error::Overflow`].
-    pub fn difference(&self, path: &PathOutcome, importer: &str, exporter: &str) -> Result<Accrued> {
+    pub fn difference(
+        &self,
+        path: &PathOutcome,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<Accrued> {
         path.total(importer, exporter)
             .checked_sub(self.reference().total(importer, exporter))
     }
@@ -816,7 +890,12 @@ impl Evaluation {
     ///
     /// # Errors
     /// [`Error::Overflow`].
-    pub fn refundable(&self, path: &PathOutcome, importer: &str, exporter: &str) -> Result<Accrued> {
+    pub fn refundable(
+        &self,
+        path: &PathOutcome,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<Accrued> {
         match path.exposure.side(importer, exporter) {
             Some(s) => sum(s.measures().iter().map(|m| &m.refundable)),
             None => Ok(Accrued::ZERO),

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
+use super::Prepared;
 use super::eval::{Grid, base_points, month_factors, stack, walk_class};
 use super::scenario::{PathState, Scenario};
-use super::Prepared;
 use crate::error::{Error, Result};
 use crate::tariff::{Regime, Schedule};
 use crate::trade::{Baseline, BasketKey};
@@ -52,11 +52,13 @@ impl Timeline {
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
-    a.checked_add(b).ok_or_else(|| Error::overflow("an average rate"))
+    a.checked_add(b)
+        .ok_or_else(|| Error::overflow("an average rate"))
 }
 
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
-    a.checked_mul(b).ok_or_else(|| Error::overflow("an average rate"))
+    a.checked_mul(b)
+        .ok_or_else(|| Error::overflow("an average rate"))
 }
 
 /// `x / denom`, zero when nothing is imported.
@@ -71,7 +73,11 @@ fn ratio(x: Decimal, denom: Decimal) -> Result<Decimal> {
 
 /// Timelines of every side of `prepared` with the given schedule per regime
 /// measure, over `window`.
-pub(crate) fn timelines(prepared: &Prepared, schedules: &[&Schedule], window: Window) -> Result<Vec<Timeline>> {
+pub(crate) fn timelines(
+    prepared: &Prepared,
+    schedules: &[&Schedule],
+    window: Window,
+) -> Result<Vec<Timeline>> {
     let grid = Grid::new(window)?;
     let regime = prepared.regime();
     let mut out = Vec::new();
@@ -147,7 +153,10 @@ pub(crate) fn timelines(prepared: &Prepared, schedules: &[&Schedule], window: Wi
                 .iter()
                 .map(|x| ratio(*x, denom))
                 .collect::<Result<_>>()?;
-            let total = ratio(acc[pi].iter().try_fold(Decimal::ZERO, |s, x| add(s, *x))?, denom)?;
+            let total = ratio(
+                acc[pi].iter().try_fold(Decimal::ZERO, |s, x| add(s, *x))?,
+                denom,
+            )?;
             match pieces.last_mut() {
                 Some(last) if last.by_layer == by_layer && last.total == total => {
                     last.window = Window::new(last.window.start(), b)?;
@@ -187,11 +196,21 @@ pub(crate) fn rates_on(
             let b: &Baseline = &prepared.baselines()[s.baseline];
             b.importer().as_str() == side.0 && b.exporter().as_str() == side.1
         })
-        .ok_or_else(|| Error::unknown("baseline", format!("{}<-{}", side.0, side.1), ": the scenario has no such side"))?;
+        .ok_or_else(|| {
+            Error::unknown(
+                "baseline",
+                format!("{}<-{}", side.0, side.1),
+                ": the scenario has no such side",
+            )
+        })?;
     let baseline = &prepared.baselines()[sp.baseline];
-    let bi = baseline
-        .find(key)
-        .ok_or_else(|| Error::unknown("basket", key.to_string(), format!(" in baseline {}", baseline.label())))?;
+    let bi = baseline.find(key).ok_or_else(|| {
+        Error::unknown(
+            "basket",
+            key.to_string(),
+            format!(" in baseline {}", baseline.label()),
+        )
+    })?;
     let mut out: Vec<(MeasureId, Rate)> = Vec::new();
     for (ui, u) in sp.units.iter().enumerate() {
         if u.basket != bi {
@@ -199,7 +218,9 @@ pub(crate) fn rates_on(
         }
         let class = sp.unit_class[ui];
         for g in &sp.groups {
-            let Some(gc) = g.of_class[class] else { continue };
+            let Some(gc) = g.of_class[class] else {
+                continue;
+            };
             let mut rates: Vec<Rate> = g
                 .measures
                 .iter()
@@ -286,7 +307,12 @@ impl Prepared {
     /// # Errors
     /// [`Error::BaselineGap`], [`Error::Overflow`].
     pub fn timeline(&self, window: Window) -> Result<Vec<Timeline>> {
-        let schedules: Vec<&Schedule> = self.regime().measures().iter().map(|m| m.schedule()).collect();
+        let schedules: Vec<&Schedule> = self
+            .regime()
+            .measures()
+            .iter()
+            .map(|m| m.schedule())
+            .collect();
         timelines(self, &schedules, window)
     }
 
@@ -294,8 +320,18 @@ impl Prepared {
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown side or basket.
-    pub fn rates_on(&self, side: (&str, &str), key: &BasketKey, date: Date) -> Result<Vec<(MeasureId, Rate)>> {
-        let schedules: Vec<&Schedule> = self.regime().measures().iter().map(|m| m.schedule()).collect();
+    pub fn rates_on(
+        &self,
+        side: (&str, &str),
+        key: &BasketKey,
+        date: Date,
+    ) -> Result<Vec<(MeasureId, Rate)>> {
+        let schedules: Vec<&Schedule> = self
+            .regime()
+            .measures()
+            .iter()
+            .map(|m| m.schedule())
+            .collect();
         rates_on(self, &schedules, side, key, date)
     }
 }

@@ -34,7 +34,11 @@ fn parse_toml(path: &Path, text: &str) -> Result<FileDto> {
 }
 
 /// A scenario file with its includes, in include order (includes first).
-fn collect(path: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<(PathBuf, FileDto)>) -> Result<()> {
+fn collect(
+    path: &Path,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<(PathBuf, FileDto)>,
+) -> Result<()> {
     let canonical = path.canonicalize().map_err(|e| Error::Io {
         path: path.display().to_string(),
         message: format!("cannot open: {e}"),
@@ -112,7 +116,11 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
             for list in read_hs_list(dir, l).at(|| format!("{}, hs_list {}", p.display(), i + 1))? {
                 let name = list.name().to_string();
                 if lists.insert(name.clone(), list).is_some() {
-                    return Err(Error::DuplicateId { kind: "HS list", id: name }.at(p.display().to_string()));
+                    return Err(Error::DuplicateId {
+                        kind: "HS list",
+                        id: name,
+                    }
+                    .at(p.display().to_string()));
                 }
             }
         }
@@ -133,8 +141,15 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
         for m in &f.measure {
             let ctx = || format!("{}, measure {:?}", p.display(), m.id);
             if let Some(first) = origin.get(&m.id) {
-                return Err(Error::DuplicateId { kind: "measure", id: m.id.clone() }
-                    .at(format!("{} (first defined in {})", p.display(), first.display())));
+                return Err(Error::DuplicateId {
+                    kind: "measure",
+                    id: m.id.clone(),
+                }
+                .at(format!(
+                    "{} (first defined in {})",
+                    p.display(),
+                    first.display()
+                )));
             }
             origin.insert(m.id.clone(), p.clone());
             measures.push(measure(m, &lists).at(ctx)?);
@@ -144,7 +159,10 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let mut stacking = Vec::new();
     for (p, f) in &files {
         for s in &f.stacking {
-            stacking.push(stacking_rule(s, &lists).at(|| format!("{}, stacking rule {:?}", p.display(), s.id))?);
+            stacking.push(
+                stacking_rule(s, &lists)
+                    .at(|| format!("{}, stacking rule {:?}", p.display(), s.id))?,
+            );
         }
     }
     let regime = Regime::new(measures, stacking).at(|| main_path.display().to_string())?;
@@ -152,7 +170,10 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let mut retaliation = Vec::new();
     for (p, f) in &files {
         for r in &f.retaliation {
-            retaliation.push(retaliation_rule(r, &lists).at(|| format!("{}, retaliation rule {:?}", p.display(), r.id))?);
+            retaliation.push(
+                retaliation_rule(r, &lists)
+                    .at(|| format!("{}, retaliation rule {:?}", p.display(), r.id))?,
+            );
         }
     }
 
@@ -166,7 +187,10 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
         )
         .at(ctx()));
     };
-    let horizon: Window = sc.horizon.parse().at(|| format!("{}, [scenario] field \"horizon\"", ctx()))?;
+    let horizon: Window = sc
+        .horizon
+        .parse()
+        .at(|| format!("{}, [scenario] field \"horizon\"", ctx()))?;
     let tree = if main.node.is_empty() {
         None
     } else {
@@ -179,7 +203,16 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
         assumptions: sc.assumptions.clone(),
         sources: sc.sources.clone(),
     };
-    Scenario::new(info, baselines, regime, retaliation, tree, horizon, sc.reference.as_deref()).at(ctx)
+    Scenario::new(
+        info,
+        baselines,
+        regime,
+        retaliation,
+        tree,
+        horizon,
+        sc.reference.as_deref(),
+    )
+    .at(ctx)
 }
 
 fn field<T: FromStr<Err = Error>>(name: &str, text: &str) -> Result<T> {
@@ -207,7 +240,11 @@ fn window_of(from: &Option<String>, until: &Option<String>) -> Result<Window> {
 }
 
 pub(crate) fn goods(g: &GoodsDto, lists: &BTreeMap<String, HsList>) -> Result<Goods> {
-    let mut out = if g.all { Goods::all() } else { Goods::default() };
+    let mut out = if g.all {
+        Goods::all()
+    } else {
+        Goods::default()
+    };
     if !g.baskets.is_empty() {
         let ids = g
             .baskets
@@ -218,12 +255,11 @@ pub(crate) fn goods(g: &GoodsDto, lists: &BTreeMap<String, HsList>) -> Result<Go
         out = out.union(Goods::baskets(ids));
     }
     if !g.hs.is_empty() {
-        let codes = g
-            .hs
-            .iter()
-            .map(|c| c.parse::<HsCode>())
-            .collect::<Result<Vec<_>>>()
-            .at(|| "field \"hs\"".into())?;
+        let codes =
+            g.hs.iter()
+                .map(|c| c.parse::<HsCode>())
+                .collect::<Result<Vec<_>>>()
+                .at(|| "field \"hs\"".into())?;
         out = out.union(Goods::hs(codes));
     }
     if !g.hs_lists.is_empty() {
@@ -235,7 +271,11 @@ pub(crate) fn goods(g: &GoodsDto, lists: &BTreeMap<String, HsList>) -> Result<Go
                     name.as_str(),
                     format!(
                         ": declare it under [[hs_list]] (known: {})",
-                        if lists.is_empty() { "none".to_string() } else { lists.keys().cloned().collect::<Vec<_>>().join(", ") }
+                        if lists.is_empty() {
+                            "none".to_string()
+                        } else {
+                            lists.keys().cloned().collect::<Vec<_>>().join(", ")
+                        }
                     ),
                 )
             })?;
@@ -339,23 +379,35 @@ fn stacking_rule(s: &StackingDto, lists: &BTreeMap<String, HsList>) -> Result<St
             });
         }
     };
-    Ok(StackingRule::new(field("id", &s.id)?, stacking, window_of(&s.from, &s.until)?))
+    Ok(StackingRule::new(
+        field("id", &s.id)?,
+        stacking,
+        window_of(&s.from, &s.until)?,
+    ))
 }
 
-fn retaliation_rule(r: &RetaliationDto, lists: &BTreeMap<String, HsList>) -> Result<RetaliationRule> {
+fn retaliation_rule(
+    r: &RetaliationDto,
+    lists: &BTreeMap<String, HsList>,
+) -> Result<RetaliationRule> {
     let what = "this trigger";
     let event = match r.on.as_str() {
         "in-force" => TriggerEvent::InForce,
         "step-up" => TriggerEvent::StepUp,
-        "rate-above" => TriggerEvent::RateAbove(field("threshold", required("threshold", &r.threshold, what)?)?),
+        "rate-above" => TriggerEvent::RateAbove(field(
+            "threshold",
+            required("threshold", &r.threshold, what)?,
+        )?),
         "covered-value-above" => TriggerEvent::CoveredValueAbove(
-            parse_decimal("value", required("threshold", &r.threshold, what)?).at(|| "field \"threshold\"".into())?,
+            parse_decimal("value", required("threshold", &r.threshold, what)?)
+                .at(|| "field \"threshold\"".into())?,
         ),
         other => {
             return Err(Error::Parse {
                 what: "trigger",
                 input: other.to_string(),
-                fix: "write \"in-force\", \"step-up\", \"rate-above\" or \"covered-value-above\"".into(),
+                fix: "write \"in-force\", \"step-up\", \"rate-above\" or \"covered-value-above\""
+                    .into(),
             });
         }
     };
@@ -408,8 +460,12 @@ fn retaliation_rule(r: &RetaliationDto, lists: &BTreeMap<String, HsList>) -> Res
 fn action(a: &ActionDto) -> Result<Action> {
     let target: Selector = field("target", &a.target)?;
     let what = format!("do = {:?}", a.kind);
-    let date = |name: &str, v: &Option<String>| -> Result<Date> { date_field(name, required(name, v, &what)?) };
-    let rate = |v: &Option<String>| -> Result<crate::units::Rate> { field("rate", required("rate", v, &what)?) };
+    let date = |name: &str, v: &Option<String>| -> Result<Date> {
+        date_field(name, required(name, v, &what)?)
+    };
+    let rate = |v: &Option<String>| -> Result<crate::units::Rate> {
+        field("rate", required("rate", v, &what)?)
+    };
     let allowed: &[&str] = match a.kind.as_str() {
         "postpone" => &["step", "to", "days"],
         "suspend" => &["from", "until", "rate"],
@@ -421,7 +477,9 @@ fn action(a: &ActionDto) -> Result<Action> {
             return Err(Error::Parse {
                 what: "action",
                 input: other.to_string(),
-                fix: "write postpone, suspend, extend-suspension, cut, raise, revoke, impose or void".into(),
+                fix:
+                    "write postpone, suspend, extend-suspension, cut, raise, revoke, impose or void"
+                        .into(),
             });
         }
     };
@@ -454,7 +512,10 @@ fn action(a: &ActionDto) -> Result<Action> {
                     ));
                 }
             };
-            ActionKind::Postpone { step: date("step", &a.step)?, to }
+            ActionKind::Postpone {
+                step: date("step", &a.step)?,
+                to,
+            }
         }
         "suspend" => ActionKind::Suspend {
             from: date("from", &a.from)?,
@@ -465,12 +526,26 @@ fn action(a: &ActionDto) -> Result<Action> {
             on: date("on", &a.on)?,
             until: date("until", &a.until)?,
         },
-        "cut" => ActionKind::Cut { from: date("from", &a.from)?, rate: rate(&a.rate)? },
-        "raise" => ActionKind::Raise { from: date("from", &a.from)?, rate: rate(&a.rate)? },
-        "revoke" => ActionKind::Revoke { from: date("from", &a.from)? },
-        "void" => ActionKind::Void { from: date("from", &a.from)? },
+        "cut" => ActionKind::Cut {
+            from: date("from", &a.from)?,
+            rate: rate(&a.rate)?,
+        },
+        "raise" => ActionKind::Raise {
+            from: date("from", &a.from)?,
+            rate: rate(&a.rate)?,
+        },
+        "revoke" => ActionKind::Revoke {
+            from: date("from", &a.from)?,
+        },
+        "void" => ActionKind::Void {
+            from: date("from", &a.from)?,
+        },
         _ => ActionKind::Impose {
-            step: a.step.as_deref().map(|s| date_field("step", s)).transpose()?,
+            step: a
+                .step
+                .as_deref()
+                .map(|s| date_field("step", s))
+                .transpose()?,
         },
     };
     Ok(Action::new(target, kind))
@@ -480,7 +555,10 @@ fn tree(nodes: &[NodeDto]) -> Result<OutcomeTree> {
     let mut by_id: HashMap<&str, &NodeDto> = HashMap::new();
     for n in nodes {
         if by_id.insert(n.id.as_str(), n).is_some() {
-            return Err(Error::DuplicateId { kind: "node", id: n.id.clone() });
+            return Err(Error::DuplicateId {
+                kind: "node",
+                id: n.id.clone(),
+            });
         }
     }
     let mut used: HashSet<&str> = HashSet::new();
@@ -494,9 +572,18 @@ fn tree(nodes: &[NodeDto]) -> Result<OutcomeTree> {
     OutcomeTree::new(root)
 }
 
-fn node<'a>(n: &'a NodeDto, by_id: &HashMap<&str, &'a NodeDto>, used: &mut HashSet<&'a str>, depth: usize) -> Result<Node> {
+fn node<'a>(
+    n: &'a NodeDto,
+    by_id: &HashMap<&str, &'a NodeDto>,
+    used: &mut HashSet<&'a str>,
+    depth: usize,
+) -> Result<Node> {
     if depth > crate::outcome::MAX_DEPTH {
-        return Err(Error::TreeLimit { what: "depth", found: depth, limit: crate::outcome::MAX_DEPTH });
+        return Err(Error::TreeLimit {
+            what: "depth",
+            found: depth,
+            limit: crate::outcome::MAX_DEPTH,
+        });
     }
     let ctx = || format!("node {:?}", n.id);
     let date = date_field("date", &n.date).at(ctx)?;
@@ -504,7 +591,12 @@ fn node<'a>(n: &'a NodeDto, by_id: &HashMap<&str, &'a NodeDto>, used: &mut HashS
     for b in &n.branch {
         let bctx = || format!("node {:?}, branch {:?}", n.id, b.id);
         let kind: OutcomeKind = field("kind", &b.kind).at(bctx)?;
-        let mut br = Branch::new(field("id", &b.id).at(bctx)?, b.label.clone(), kind, field("probability", &b.probability).at(bctx)?);
+        let mut br = Branch::new(
+            field("id", &b.id).at(bctx)?,
+            b.label.clone(),
+            kind,
+            field("probability", &b.probability).at(bctx)?,
+        );
         for (i, a) in b.action.iter().enumerate() {
             br = br.with_action(action(a).at(|| format!("{}, action {}", bctx(), i + 1))?);
         }
@@ -514,9 +606,22 @@ fn node<'a>(n: &'a NodeDto, by_id: &HashMap<&str, &'a NodeDto>, used: &mut HashS
                 Some(x) => field("currency", x).at(cctx)?,
                 None => Currency::USD,
             };
-            let value = parse_decimal("value", &c.annual_value).at(|| format!("{}, field \"annual_value\"", cctx()))?;
-            let w = Window::new(date_field("from", &c.from).at(cctx)?, date_field("until", &c.until).at(cctx)?).at(cctx)?;
-            br = br.with_commitment(Commitment::new(field("buyer", &c.buyer).at(cctx)?, c.description.clone(), Money::new(value, currency), w).at(cctx)?);
+            let value = parse_decimal("value", &c.annual_value)
+                .at(|| format!("{}, field \"annual_value\"", cctx()))?;
+            let w = Window::new(
+                date_field("from", &c.from).at(cctx)?,
+                date_field("until", &c.until).at(cctx)?,
+            )
+            .at(cctx)?;
+            br = br.with_commitment(
+                Commitment::new(
+                    field("buyer", &c.buyer).at(cctx)?,
+                    c.description.clone(),
+                    Money::new(value, currency),
+                    w,
+                )
+                .at(cctx)?,
+            );
         }
         if let Some(next) = &b.next {
             let child = by_id.get(next.as_str()).ok_or_else(|| {
@@ -532,7 +637,12 @@ fn node<'a>(n: &'a NodeDto, by_id: &HashMap<&str, &'a NodeDto>, used: &mut HashS
         }
         branches.push(br);
     }
-    Ok(Node::new(field("id", &n.id).at(ctx)?, n.label.clone(), date, branches))
+    Ok(Node::new(
+        field("id", &n.id).at(ctx)?,
+        n.label.clone(),
+        date,
+        branches,
+    ))
 }
 
 fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline> {
@@ -556,13 +666,15 @@ fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline> {
             for (i, k) in b.basket.iter().enumerate() {
                 let ctx = || format!("basket {}", i + 1);
                 let key: BasketKey = field("key", &k.key).at(ctx)?;
-                let value = parse_decimal("value", &k.value).at(|| format!("basket {} field \"value\"", i + 1))?;
+                let value = parse_decimal("value", &k.value)
+                    .at(|| format!("basket {} field \"value\"", i + 1))?;
                 baskets.push(Basket::annual(key, k.description.clone(), value));
             }
             Baseline::new(importer, exporter, currency, Periods::Annual, baskets)
         }
         _ => Err(Error::Invalid(
-            "a baseline takes either `file` (a CSV) or inline `basket` rows, not both or neither".into(),
+            "a baseline takes either `file` (a CSV) or inline `basket` rows, not both or neither"
+                .into(),
         )),
     }
 }
@@ -608,22 +720,35 @@ pub fn read_baseline_csv(
     let name = path.display().to_string();
     let text = read_text(path)?;
     if text.trim().is_empty() {
-        return Err(Error::Invalid("the file is empty: give a header line and at least one row".into()).at(name));
+        return Err(Error::Invalid(
+            "the file is empty: give a header line and at least one row".into(),
+        )
+        .at(name));
     }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
         .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(name.clone()))?
         .clone();
     let find = |c: &str| headers.iter().position(|h| h == c);
     let key_col = find(&columns.key).ok_or_else(|| {
-        Error::Invalid(format!("no {:?} column; the header is {:?}", columns.key, headers.iter().collect::<Vec<_>>())).at(name.clone())
+        Error::Invalid(format!(
+            "no {:?} column; the header is {:?}",
+            columns.key,
+            headers.iter().collect::<Vec<_>>()
+        ))
+        .at(name.clone())
     })?;
     let desc_col = find("description");
     let mut value_cols: Vec<usize> = Vec::new();
     let periods = match &columns.value {
         Some(v) => {
-            value_cols.push(find(v).ok_or_else(|| Error::Invalid(format!("no {v:?} column")).at(name.clone()))?);
+            value_cols.push(
+                find(v)
+                    .ok_or_else(|| Error::Invalid(format!("no {v:?} column")).at(name.clone()))?,
+            );
             Periods::Annual
         }
         None => {
@@ -636,7 +761,10 @@ pub fn read_baseline_csv(
                 if h == "value" {
                     value_cols.push(i);
                 } else if h.len() == 4 && h.bytes().all(|b| b.is_ascii_digit()) {
-                    years.push(h.parse::<i16>().map_err(|_| Error::Invalid(format!("bad year column {h:?}")))?);
+                    years.push(
+                        h.parse::<i16>()
+                            .map_err(|_| Error::Invalid(format!("bad year column {h:?}")))?,
+                    );
                     value_cols.push(i);
                 } else if let Ok(m) = h.parse::<Month>() {
                     months.push(m);
@@ -650,13 +778,19 @@ pub fn read_baseline_csv(
             }
             match (value_cols.len(), years.is_empty(), months.is_empty()) {
                 (0, _, _) => {
-                    return Err(Error::Invalid("no value column: add `value`, or one column per year or month".into()).at(name));
+                    return Err(Error::Invalid(
+                        "no value column: add `value`, or one column per year or month".into(),
+                    )
+                    .at(name));
                 }
                 (1, true, true) => Periods::Annual,
                 (_, false, true) if years.len() == value_cols.len() => Periods::Years(years),
                 (_, true, false) if months.len() == value_cols.len() => Periods::Months(months),
                 _ => {
-                    return Err(Error::Invalid("mixed value columns: use `value`, or years, or months, not a mix".into()).at(name));
+                    return Err(Error::Invalid(
+                        "mixed value columns: use `value`, or years, or months, not a mix".into(),
+                    )
+                    .at(name));
                 }
             }
         }
@@ -664,16 +798,25 @@ pub fn read_baseline_csv(
     let mut baskets: Vec<Basket> = Vec::new();
     let mut seen: HashMap<BasketKey, (u64, usize)> = HashMap::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(name.clone()))?;
+        let rec =
+            rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(name.clone()))?;
         let line = rec.position().map_or(0, |p| p.line());
         let ctx = |f: &str| format!("{name}, line {line}, field {f:?}");
-        let key: BasketKey = rec.get(key_col).unwrap_or("").parse().at(|| ctx(&columns.key))?;
+        let key: BasketKey = rec
+            .get(key_col)
+            .unwrap_or("")
+            .parse()
+            .at(|| ctx(&columns.key))?;
         let mut values = Vec::with_capacity(value_cols.len());
         for &c in &value_cols {
             let h = headers.get(c).unwrap_or("value");
             let v = parse_decimal("value", rec.get(c).unwrap_or("")).at(|| ctx(h))?;
             if v.is_sign_negative() && !v.is_zero() {
-                return Err(Error::Negative { what: format!("trade value of {key}"), value: v }.at(ctx(h)));
+                return Err(Error::Negative {
+                    what: format!("trade value of {key}"),
+                    value: v,
+                }
+                .at(ctx(h)));
             }
             values.push(v);
         }
@@ -743,8 +886,13 @@ fn read_code_rows(path: &Path, with_list: bool) -> Result<Vec<CodeRow>> {
     if text.trim().is_empty() {
         return Err(Error::Invalid("the file is empty".into()).at(name));
     }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(name.clone()))?.clone();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(name.clone()))?
+        .clone();
     let list_col = headers.iter().position(|h| h == "list");
     if with_list && list_col.is_none() {
         return Err(Error::Invalid("no `list` column".into()).at(name));
@@ -752,11 +900,18 @@ fn read_code_rows(path: &Path, with_list: bool) -> Result<Vec<CodeRow>> {
     let code_name = headers.get(0).unwrap_or("code").to_string();
     let mut out = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(name.clone()))?;
+        let rec =
+            rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(name.clone()))?;
         let line = rec.position().map_or(0, |p| p.line());
-        let code: HsCode = rec.get(0).unwrap_or("").parse().at(|| format!("{name}, line {line}, field {code_name:?}"))?;
+        let code: HsCode = rec
+            .get(0)
+            .unwrap_or("")
+            .parse()
+            .at(|| format!("{name}, line {line}, field {code_name:?}"))?;
         let list = if with_list {
-            list_col.and_then(|c| rec.get(c)).map(|s| (s.to_string(), line))
+            list_col
+                .and_then(|c| rec.get(c))
+                .map(|s| (s.to_string(), line))
         } else {
             None
         };

@@ -113,7 +113,11 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         let s = m.schedule();
         file.measure.push(MeasureDto {
             id: m.id().to_string(),
-            name: if m.name() == m.id().as_str() { String::new() } else { m.name().to_string() },
+            name: if m.name() == m.id().as_str() {
+                String::new()
+            } else {
+                m.name().to_string()
+            },
             authority: m.authority().to_string(),
             layer: (m.layer().as_str() != m.id().as_str()).then(|| m.layer().to_string()),
             imposer: m.imposer().to_string(),
@@ -155,7 +159,8 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
     }
 
     for r in scenario.regime().stacking() {
-        let sel = |v: &[crate::tariff::Selector]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let sel =
+            |v: &[crate::tariff::Selector]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let (from, until) = bounds(r.window());
         let mut dto = StackingDto {
             id: r.id().to_string(),
@@ -273,7 +278,9 @@ fn node_dto(n: &Node) -> NodeDto {
                                 match to {
                                     Postponement::To(x) => dto.to = d(x),
                                     Postponement::ByDays(n) => dto.days = Some(n),
-                                    Postponement::Indefinitely => dto.to = Some("indefinitely".into()),
+                                    Postponement::Indefinitely => {
+                                        dto.to = Some("indefinitely".into())
+                                    }
                                 }
                             }
                             ActionKind::Suspend { from, until, rate } => {

@@ -746,11 +746,9 @@ pub(crate) fn check_selector(s: &Selector, measures: &[Measure]) -> Result<()> {
             id.as_str(),
             ": define it under [[measure]] or fix the id",
         ),
-        Selector::Authority(a) => Error::unknown(
-            "authority",
-            a.name(),
-            ": no measure is imposed under it",
-        ),
+        Selector::Authority(a) => {
+            Error::unknown("authority", a.name(), ": no measure is imposed under it")
+        }
         Selector::Layer(l) => Error::unknown("layer", l.as_str(), ": no measure is in that layer"),
     })
 }

@@ -507,7 +507,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.cut(d("2025-11-10").unwrap(), r("30%")).unwrap_err().to_string(),
+            s.cut(d("2025-11-10").unwrap(), r("30%"))
+                .unwrap_err()
+                .to_string(),
             "cut to 30% on 2025-11-10 is not below the 20% in force then"
         );
         let cut = s.cut(d("2025-11-10").unwrap(), r("10%")).unwrap();
