@@ -171,7 +171,7 @@ pub enum Error {
         problem: String,
     },
     /// Retaliation rules kept answering each other.
-    #[error("retaliation does not settle: rules {} keep answering each other past {bound} answers; add a cap or a stop condition", rules.join(" -> "))]
+    #[error("retaliation does not settle: rules {} keep answering each other past {bound} answers; narrow what they watch or give one an active window", rules.join(" -> "))]
     RetaliationLoop {
         /// The rules on the loop, in firing order.
         rules: Vec<String>,

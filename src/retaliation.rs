@@ -200,6 +200,11 @@ impl RetaliationRule {
     /// [`Error::Unknown`] for a selector that picks no measure.
     pub fn check(&self, measures: &[Measure]) -> Result<()> {
         for s in &self.trigger.measures {
+            // Answers are retaliation measures made during evaluation: a rule
+            // may watch them before any exists.
+            if *s == Selector::Authority(Authority::Retaliation) {
+                continue;
+            }
             check_selector(s, measures)
                 .map_err(|e| e.at(format!("retaliation rule {:?}", self.id.as_str())))?;
         }
@@ -318,8 +323,15 @@ pub fn answers(
             vec![rule.id.clone()]
         };
         if made.len() >= MAX_ANSWERS || chain.len() > MAX_CHAIN {
+            // Name each rule on the loop once, in firing order.
+            let mut rules: Vec<String> = Vec::new();
+            for r in &chain {
+                if !rules.contains(&r.to_string()) {
+                    rules.push(r.to_string());
+                }
+            }
             return Err(Error::RetaliationLoop {
-                rules: chain.iter().map(|r| r.to_string()).collect(),
+                rules,
                 bound: if chain.len() > MAX_CHAIN {
                     MAX_CHAIN
                 } else {

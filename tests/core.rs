@@ -328,7 +328,7 @@ fn monthly_baselines_accrue_over_each_months_days() {
         &[("2018-01-01", "10%")],
     );
     let e = engine::exposure(
-        &[b.clone()],
+        std::slice::from_ref(&b),
         &Regime::new(vec![m.clone()], vec![]).unwrap(),
         window("2019-01-15", "2019-02-15"),
         Detail::Totals,

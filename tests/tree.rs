@@ -1,26 +1,405 @@
 //! Outcome trees, retaliation and exposure across outcomes.
 
 use rust_decimal::Decimal;
+use tariffsim::outcome::*;
+use tariffsim::retaliation::*;
 use tariffsim::*;
 
-#[allow(unused_imports)]
 use crate::common::*;
 
+/// $365B a year of one basket: $1B a day in 2019; a 10% tariff from
+/// 2019-01-01.
+fn one_basket(tree: Option<OutcomeTree>) -> Result<Scenario> {
+    let b = baseline("US", "CN", &[("goods", "365")]);
+    let m = measure(
+        "tariff",
+        Authority::Section301,
+        "US",
+        "CN",
+        &["goods"],
+        &[("2019-01-01", "10%")],
+    );
+    Scenario::new(
+        ScenarioInfo::default(),
+        vec![b],
+        Regime::new(vec![m], vec![]).unwrap(),
+        vec![],
+        tree,
+        Window::year(2019).unwrap(),
+        None,
+    )
+}
+
+fn branch(id: &str, kind: OutcomeKind, p: &str) -> Branch {
+    Branch::new(id.parse().unwrap(), id, kind, p.parse().unwrap())
+}
+
+fn on(target: &str, kind: ActionKind) -> Action {
+    Action::new(target.parse().unwrap(), kind)
+}
+
+fn two_decisions() -> OutcomeTree {
+    let talks = Node::new(
+        "review".parse().unwrap(),
+        "Review",
+        d("2019-04-01"),
+        vec![
+            branch("escalate", OutcomeKind::Escalation, "0.4").with_action(on(
+                "tariff",
+                ActionKind::Raise {
+                    from: d("2019-04-01"),
+                    rate: r("25%"),
+                },
+            )),
+            branch("hold", OutcomeKind::StatusQuo, "0.6"),
+        ],
+    );
+    OutcomeTree::new(Node::new(
+        "summit".parse().unwrap(),
+        "Summit",
+        d("2019-01-01"),
+        vec![
+            branch("deal", OutcomeKind::Deal, "0.5").with_action(on(
+                "tariff",
+                ActionKind::Cut {
+                    from: d("2019-07-01"),
+                    rate: Rate::ZERO,
+                },
+            )),
+            branch("talks", OutcomeKind::Truce, "0.5").then(talks),
+        ],
+    ))
+    .unwrap()
+}
+
 #[test]
-fn the_g20_file_loads_and_evaluates() {
+fn a_two_decision_tree_worked_by_hand() {
+    // $1B a day over 2019 (365 days).
+    // deal (p 0.5): 10% for Jan 1–Jun 30 = 181 days → 18.1B.
+    // talks/escalate (p 0.5 × 0.4 = 0.2): 90 days (Jan–Mar) at 10% + 275 at
+    //   25% = 9 + 68.75 = 77.75B.
+    // talks/hold (p 0.5 × 0.6 = 0.3): 365 × 10% = 36.5B.
+    // Expected: 0.5 × 18.1 + 0.2 × 77.75 + 0.3 × 36.5 = 9.05 + 15.55 + 10.95
+    //   = 35.55B.
+    // Sorted: 18.1 (cum 0.5), 36.5 (0.8), 77.75 (1.0): P10 = median = 18.1,
+    //   P90 = 77.75. Status quo (no action) = 36.5B.
+    let s = one_basket(Some(two_decisions())).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let totals: Vec<(String, Decimal, Decimal)> = e
+        .paths()
+        .iter()
+        .map(|p| {
+            (
+                p.id().to_string(),
+                p.probability(),
+                p.total("US", "CN").amount(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        vec![
+            ("deal".to_string(), Decimal::new(5, 1), billions("18.1")),
+            (
+                "talks/escalate".to_string(),
+                Decimal::new(20, 2),
+                billions("77.75")
+            ),
+            (
+                "talks/hold".to_string(),
+                Decimal::new(30, 2),
+                billions("36.5")
+            ),
+        ]
+    );
+    assert_eq!(e.expected("US", "CN").unwrap().amount(), billions("35.55"));
+    let dist = e.distribution("US", "CN").unwrap();
+    assert_eq!(dist.min.amount(), billions("18.1"));
+    assert_eq!(dist.p10.amount(), billions("18.1"));
+    assert_eq!(dist.median.amount(), billions("18.1"));
+    assert_eq!(dist.p90.amount(), billions("77.75"));
+    assert_eq!(dist.max.amount(), billions("77.75"));
+    assert_eq!(e.reference().id(), "status-quo");
+    assert_eq!(e.reference().total("US", "CN").amount(), billions("36.5"));
+    // Differences to the status quo: −18.4, +41.25, 0.
+    let diffs: Vec<Decimal> = e
+        .paths()
+        .iter()
+        .map(|p| e.difference(p, "US", "CN").unwrap().amount())
+        .collect();
+    assert_eq!(
+        diffs,
+        vec![billions("-18.4"), billions("41.25"), Decimal::ZERO]
+    );
+    assert_eq!(e.probability_sum(), Decimal::ONE);
+}
+
+/// China's 2017 imports from the US ($130.4B, reference J) with its 2018
+/// answers on $34B, $16B and $60B (reference A), and a US list on the
+/// remaining $257B (seed figure).
+fn answer_scenario(rules: Vec<RetaliationRule>) -> Result<Scenario> {
+    let us = baseline(
+        "US",
+        "CN",
+        &[("lists-1-3", "250"), ("remaining-goods", "257")],
+    );
+    let cn = baseline(
+        "CN",
+        "US",
+        &[("a1", "34"), ("a2", "16"), ("a3", "60"), ("other", "20.4")],
+    );
+    let mut ms = vec![
+        measure(
+            "lists-1-3",
+            Authority::Section301,
+            "US",
+            "CN",
+            &["lists-1-3"],
+            &[("2018-09-24", "10%")],
+        ),
+        measure(
+            "cn-1",
+            Authority::Retaliation,
+            "CN",
+            "US",
+            &["a1"],
+            &[("2018-07-06", "25%")],
+        ),
+        measure(
+            "cn-2",
+            Authority::Retaliation,
+            "CN",
+            "US",
+            &["a2"],
+            &[("2018-08-23", "25%")],
+        ),
+        measure(
+            "cn-3",
+            Authority::Retaliation,
+            "CN",
+            "US",
+            &["a3"],
+            &[("2018-09-24", "10%")],
+        ),
+    ];
+    let threat = Measure::new(
+        "list-4".parse().unwrap(),
+        Authority::Section301,
+        "US".parse().unwrap(),
+        "CN".parse().unwrap(),
+        Coverage::of(Goods::baskets(["remaining-goods".parse().unwrap()])),
+        Schedule::new(vec![Step::announced(d("2019-01-01"), r("25%"))], vec![]).unwrap(),
+    )
+    .unwrap();
+    ms.push(threat);
+    let tree = OutcomeTree::new(Node::new(
+        "g20".parse().unwrap(),
+        "G20",
+        d("2018-12-01"),
+        vec![
+            branch("no-deal", OutcomeKind::Escalation, "1")
+                .with_action(on("list-4", ActionKind::Impose { step: None })),
+        ],
+    ))
+    .unwrap();
+    Scenario::new(
+        ScenarioInfo::default(),
+        vec![us, cn],
+        Regime::new(ms, vec![]).unwrap(),
+        rules,
+        Some(tree),
+        Window::year(2019).unwrap(),
+        None,
+    )
+}
+
+fn value_match(id: &str) -> RetaliationRule {
+    RetaliationRule::new(
+        id.parse().unwrap(),
+        "CN".parse().unwrap(),
+        "US".parse().unwrap(),
+        Trigger {
+            measures: vec!["authority:section-301".parse().unwrap()],
+            event: TriggerEvent::InForce,
+        },
+        ResponseRate::Match,
+        ResponseGoods::MatchValue,
+        0,
+        Some(r("25%")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn worked_number_5_a_value_matching_answer_is_capped_by_the_import_base() {
+    // DOMAIN.md worked number 5: China's 2018 answers cover 34 + 16 + 60 =
+    // $110B of its $130.4B imports from the US; an answer matching a new
+    // $257B list can cover at most the remaining $20.4B.
+    let s = answer_scenario(vec![value_match("cn-match")]).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let p = &e.paths()[0];
+    let a = &p.answers()[0];
+    assert_eq!(a.requested, Some(billions("257")));
+    assert_eq!(a.covered, Some(billions("20.4")));
+    assert_eq!(a.effective, d("2019-01-01"));
+    // The answer shows as a measure of the answering side, with its rule.
+    let cn = p.exposure().side("CN", "US").unwrap();
+    let answer = cn.measure("cn-match:list-4").unwrap();
+    assert_eq!(answer.origin().unwrap().rule.as_str(), "cn-match");
+    assert_eq!(answer.authority(), Authority::Retaliation);
+    // 2019 on $20.4B at 25% = $5.1B.
+    assert_eq!(answer.total().amount(), billions("5.1"));
+    // A second value-matching rule finds nothing left to cover.
+    let s = answer_scenario(vec![value_match("cn-match"), value_match("cn-again")]).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let p = &e.paths()[0];
+    assert_eq!(p.answers()[1].covered, Some(Decimal::ZERO));
+    assert!(
+        p.exposure()
+            .side("CN", "US")
+            .unwrap()
+            .measure("cn-again:list-4")
+            .is_none()
+    );
+}
+
+#[test]
+fn answers_that_keep_answering_each_other_are_a_loop_error() {
+    let counter = |id: &str, party: &str, against: &str, basket: &str| {
+        RetaliationRule::new(
+            id.parse().unwrap(),
+            party.parse().unwrap(),
+            against.parse().unwrap(),
+            Trigger {
+                measures: vec![
+                    "authority:retaliation".parse().unwrap(),
+                    "authority:section-301".parse().unwrap(),
+                ],
+                event: TriggerEvent::InForce,
+            },
+            ResponseRate::Fixed(r("10%")),
+            ResponseGoods::List(Goods::baskets([basket.parse().unwrap()])),
+            0,
+            None,
+        )
+        .unwrap()
+    };
+    let s = answer_scenario(vec![
+        counter("cn-counter", "CN", "US", "other"),
+        counter("us-counter", "US", "CN", "remaining-goods"),
+    ])
+    .unwrap();
+    assert_eq!(
+        s.evaluate(Detail::Totals).unwrap_err().to_string(),
+        "retaliation does not settle: rules cn-counter -> us-counter keep answering each other past 16 answers; narrow what they watch or give one an active window"
+    );
+}
+
+#[test]
+fn bad_actions_are_errors_naming_node_branch_and_action() {
+    let tree = |action: Action, date: &str| {
+        OutcomeTree::new(Node::new(
+            "summit".parse().unwrap(),
+            "",
+            d(date),
+            vec![branch("deal", OutcomeKind::Deal, "1").with_action(action)],
+        ))
+        .unwrap()
+    };
+    let err = |t| one_basket(Some(t)).unwrap_err().to_string();
+    assert_eq!(
+        err(tree(
+            on(
+                "tarif",
+                ActionKind::Revoke {
+                    from: d("2019-06-01")
+                }
+            ),
+            "2019-01-01"
+        )),
+        "node \"summit\", branch \"deal\", action 1 (measure:tarif): unknown measure \"tarif\": define it under [[measure]] or fix the id"
+    );
+    assert_eq!(
+        err(tree(
+            on(
+                "tariff",
+                ActionKind::Revoke {
+                    from: d("2019-03-01")
+                }
+            ),
+            "2019-04-01"
+        )),
+        "node \"summit\", branch \"deal\", action 1 (measure:tariff): action on \"tariff\" dated 2019-03-01 is before its decision point (2019-04-01); date it on or after the decision"
+    );
+    assert_eq!(
+        err(tree(
+            on(
+                "tariff",
+                ActionKind::Revoke {
+                    from: d("2020-03-01")
+                }
+            ),
+            "2019-04-01"
+        )),
+        "node \"summit\", branch \"deal\", action 1 (measure:tariff): action on \"tariff\" dated 2020-03-01 is outside the horizon 2019-01-01..2020-01-01; widen the horizon or move the action"
+    );
+    assert_eq!(
+        err(tree(
+            on(
+                "tariff",
+                ActionKind::Postpone {
+                    step: d("2019-05-01"),
+                    to: Postponement::To(d("2019-06-01"))
+                }
+            ),
+            "2019-04-01"
+        )),
+        "node \"summit\", branch \"deal\", action 1 (measure:tariff), measure \"tariff\": schedule has no step on 2019-05-01; its steps are on 2019-01-01"
+    );
+}
+
+#[test]
+fn a_voided_authority_makes_its_duty_refundable() {
+    // Void the tariff's authority from 2019-07-01: 181 days at 10% on $1B a
+    // day were paid (18.1B) and are refundable; nothing accrues after.
+    let t = OutcomeTree::new(Node::new(
+        "court".parse().unwrap(),
+        "Ruling",
+        d("2019-06-01"),
+        vec![branch("void", OutcomeKind::Ruling, "1").with_action(on(
+            "authority:section-301",
+            ActionKind::Void {
+                from: d("2019-07-01"),
+            },
+        ))],
+    ))
+    .unwrap();
+    let e = one_basket(Some(t))
+        .unwrap()
+        .evaluate(Detail::Totals)
+        .unwrap();
+    let side = e.paths()[0].exposure().side("US", "CN").unwrap();
+    assert_eq!(side.total().amount(), billions("18.1"));
+    assert_eq!(side.refundable().amount(), billions("18.1"));
+    assert_eq!(e.paths()[0].voided()[0].1, d("2019-07-01"));
+}
+
+#[test]
+fn the_g20_file_reproduces_the_worked_numbers() {
+    // data/scenarios/g20-2018.toml at 2017 list values (reference A, J).
     let s = load::load_scenario("data/scenarios/g20-2018.toml".as_ref()).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
-    for p in e.paths() {
-        println!(
-            "{} {} US {} CN {}",
-            p.id(),
-            p.probability(),
-            p.total("US", "CN").amount().round_dp(0),
-            p.total("CN", "US").amount().round_dp(0)
-        );
-        for a in p.answers() {
-            println!("  {:?}", a);
-        }
-    }
+    // Truce as first agreed, then lapsing: DOMAIN.md worked number 2.
+    let lapses = e.path("truce/lapses").unwrap();
+    assert_eq!(
+        lapses.total("US", "CN").to_cents(Currency::USD).amount(),
+        "57568493150.68".parse::<Decimal>().unwrap()
+    );
+    // No deal: 12.5 + 50 + 255.6 × 25% = 126.4B (the file's remaining goods
+    // are 505.6 − 250 = 255.6B, reference J); China's value-matched answer is
+    // capped at the $20.4B it does not yet tax (worked number 5).
+    let no_deal = e.path("no-deal").unwrap();
+    assert_eq!(no_deal.total("US", "CN").amount(), billions("126.4"));
+    assert_eq!(no_deal.answers()[0].covered, Some(billions("20.4")));
     assert_eq!(e.probability_sum(), Decimal::ONE);
 }

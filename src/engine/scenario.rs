@@ -583,12 +583,16 @@ impl Scenario {
     }
 }
 
+/// A group's result is keyed by plan, side, group, the schedule version of
+/// each of its measures, and whether per-class rate-days were kept.
+type GroupKey = (usize, usize, usize, Vec<u32>, bool);
+
 /// Work shared across the paths of one evaluation.
 struct Cache {
     grid: Grid,
     factors: Vec<Vec<(usize, Decimal)>>,
     schedules: HashMap<Schedule, u32>,
-    groups: HashMap<(usize, usize, usize, Vec<u32>, bool), Arc<GroupResult>>,
+    groups: HashMap<GroupKey, Arc<GroupResult>>,
     plans: Vec<Arc<Prepared>>,
     plan_index: HashMap<String, usize>,
 }

@@ -633,8 +633,8 @@ pub struct StackingRule {
 }
 
 impl StackingRule {
-    /// A rule in force over `window` (use [`Window::new`] with
-    /// [`Date::MAX`] for an open end).
+    /// A rule in force over `window` (use [`Window::open`] for an open
+    /// end, [`Window::ALL`] for always).
     pub fn new(id: RuleId, stacking: Stacking, window: Window) -> StackingRule {
         StackingRule {
             id,
