@@ -300,6 +300,25 @@ fn per_basket_duty_adds_up_to_the_measure_totals_exactly() {
             .unwrap();
         assert_eq!(by_basket, m.total(), "{}", m.id());
     }
+    // Each basket's months add up to its total, and the months of all
+    // baskets to the side's months.
+    for b in side.baskets() {
+        assert_eq!(
+            b.by_month()
+                .iter()
+                .try_fold(Accrued::ZERO, |a, x| a.checked_add(*x))
+                .unwrap(),
+            b.total()
+        );
+    }
+    for (k, month) in side.by_month().iter().enumerate() {
+        let across = side
+            .baskets()
+            .iter()
+            .try_fold(Accrued::ZERO, |a, b| a.checked_add(b.by_month()[k]))
+            .unwrap();
+        assert_eq!(across, *month);
+    }
 }
 
 #[test]

@@ -348,6 +348,7 @@ fn basket_detail(
             key: b.key().clone(),
             import_value: Accrued::ZERO,
             by_measure: vec![Accrued::ZERO; n],
+            by_month: vec![Accrued::ZERO; months],
             total: Accrued::ZERO,
         })
         .collect();
@@ -372,9 +373,11 @@ fn basket_detail(
             };
             let rd = &results[g].rate_days[gc][pos];
             let mut d = Decimal::ZERO;
-            for k in 0..months {
-                if !rd[k].is_zero() {
-                    d = add(d, mul(dv[k], rd[k])?)?;
+            for (k, (v, x)) in dv.iter().zip(rd).enumerate() {
+                if !x.is_zero() {
+                    let part = mul(*v, *x)?;
+                    d = add(d, part)?;
+                    entry.by_month[k] = entry.by_month[k].checked_add(Accrued::from_units(part))?;
                 }
             }
             entry.by_measure[li] = entry.by_measure[li].checked_add(Accrued::from_units(d))?;

@@ -203,6 +203,7 @@ pub struct BasketExposure {
     pub(crate) key: BasketKey,
     pub(crate) import_value: Accrued,
     pub(crate) by_measure: Vec<Accrued>,
+    pub(crate) by_month: Vec<Accrued>,
     pub(crate) total: Accrued,
 }
 
@@ -220,6 +221,11 @@ impl BasketExposure {
     /// Duty per measure, aligned with [`SideExposure::measures`].
     pub fn by_measure(&self) -> &[Accrued] {
         &self.by_measure
+    }
+
+    /// Duty in each month of the window, all measures together.
+    pub fn by_month(&self) -> &[Accrued] {
+        &self.by_month
     }
 
     /// Duty over the window.
