@@ -255,22 +255,9 @@ impl Scenario {
     /// # Errors
     /// [`Error::Unknown`] for an unknown path; as [`Scenario::evaluate`].
     pub fn timeline(&self, path_id: &str) -> Result<Vec<Timeline>> {
-        let path = self.find_path(path_id)?;
-        let state = self.path_state(path)?;
-        self.timeline_of(&state)
-    }
-
-    fn timeline_of(&self, state: &PathState) -> Result<Vec<Timeline>> {
-        let (extra, _) = self.path_regime(state)?;
-        let prepared = extra.as_ref().unwrap_or(self.prepared());
-        let schedules: Vec<&Schedule> = prepared
-            .regime()
-            .measures()
-            .iter()
-            .enumerate()
-            .map(|(i, m)| state.schedules.get(i).map_or(m.schedule(), |s| s.as_ref()))
-            .collect();
-        timelines(prepared, &schedules, self.horizon())
+        self.on_path(path_id, |prepared, schedules| {
+            timelines(prepared, schedules, self.horizon())
+        })
     }
 
     /// The rate each measure adds to one basket on one date on path
@@ -285,8 +272,20 @@ impl Scenario {
         key: &BasketKey,
         date: Date,
     ) -> Result<Vec<(MeasureId, Rate)>> {
+        self.on_path(path_id, |prepared, schedules| {
+            rates_on(prepared, schedules, side, key, date)
+        })
+    }
+
+    /// Runs `f` on the measures of path `path_id` (retaliation answers
+    /// included) with the schedule each has at the end of the path.
+    fn on_path<T>(
+        &self,
+        path_id: &str,
+        f: impl FnOnce(&Prepared, &[&Schedule]) -> Result<T>,
+    ) -> Result<T> {
         let path = self.find_path(path_id)?;
-        let state = self.path_state(path)?;
+        let state: PathState = self.path_state(path)?;
         let (extra, _) = self.path_regime(&state)?;
         let prepared = extra.as_ref().unwrap_or(self.prepared());
         let schedules: Vec<&Schedule> = prepared
@@ -296,7 +295,7 @@ impl Scenario {
             .enumerate()
             .map(|(i, m)| state.schedules.get(i).map_or(m.schedule(), |s| s.as_ref()))
             .collect();
-        rates_on(prepared, &schedules, side, key, date)
+        f(prepared, &schedules)
     }
 }
 
