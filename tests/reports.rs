@@ -108,6 +108,43 @@ fn g20_table_rows_hold_the_hand_worked_figures() {
 }
 
 #[test]
+fn a_named_reference_path_takes_the_status_quo_s_place() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios");
+    let text = std::fs::read_to_string(dir.join("g20-2018.toml"))
+        .unwrap()
+        .replace(
+            "horizon = \"2019-01-01..2020-01-01\"",
+            "horizon = \"2019-01-01..2020-01-01\"\nreference = \"no-deal\"",
+        );
+    let report = report_of(&parse_scenario(&text, &dir).unwrap());
+    assert!(report.reference_is_path());
+    let table = text_table(&report);
+    assert!(table.contains("Duty by outcome (change against no-deal)\n"));
+    // Truce extended against no deal: 32.5 - 126.4 = -$93.9B; 18.5 - 23.6 = -$5.1B.
+    assert_eq!(
+        row(&table, "truce/extended"),
+        [
+            "truce/extended",
+            "42.00%",
+            "$32.50B",
+            "6.43%",
+            "-$93.90B",
+            "$18.50B",
+            "14.19%",
+            "-$5.10B"
+        ]
+    );
+    assert_eq!(
+        row(&table, "no-deal"),
+        [
+            "no-deal", "30.00%", "$126.40B", "25.00%", "-", "$23.60B", "18.10%", "-"
+        ]
+    );
+    assert!(!table.contains("status-quo"));
+    assert!(!exposure_svg(&report).contains("status quo (reference)"));
+}
+
+#[test]
 fn g20_table_columns_line_up() {
     let table = text_table(&report_of(&g20()));
     let lines: Vec<&str> = table.lines().collect();

@@ -434,6 +434,12 @@ impl EvaluationReport {
         serde_json::from_str(text).map_err(|e| Error::Invalid(format!("invalid report json: {e}")))
     }
 
+    /// Whether the reference is one of the paths (a named reference path)
+    /// rather than the status quo.
+    pub fn reference_is_path(&self) -> bool {
+        self.paths.iter().any(|p| p.id == self.reference.id)
+    }
+
     /// Whether any path voids an authority (then refundable duty is shown).
     pub fn voids_any(&self) -> bool {
         self.paths.iter().any(|p| !p.voided.is_empty())

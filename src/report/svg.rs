@@ -474,7 +474,6 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn exposure_svg(report: &EvaluationReport) -> String {
-    let reference_is_path = report.paths.iter().any(|p| p.id == report.reference.id);
     let mut rows: Vec<(String, &super::evaluation::PathReport, bool)> = report
         .paths
         .iter()
@@ -490,7 +489,7 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
             )
         })
         .collect();
-    if !reference_is_path {
+    if !report.reference_is_path() {
         rows.push((
             "status quo (reference)".to_string(),
             &report.reference,

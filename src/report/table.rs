@@ -111,7 +111,7 @@ fn rate_text(rate: Option<Decimal>) -> String {
 
 /// The reference as a heading word: `status quo` or the path id.
 fn reference_name(report: &EvaluationReport) -> String {
-    if report.paths.iter().any(|p| p.id == report.reference.id) {
+    if report.reference_is_path() {
         report.reference.id.clone()
     } else {
         "status quo".to_string()
@@ -171,7 +171,7 @@ pub fn text_table(report: &EvaluationReport) -> String {
     for p in &report.paths {
         path_detail(&mut out, p, report);
     }
-    if !report.paths.iter().any(|p| p.id == report.reference.id) {
+    if !report.reference_is_path() {
         path_detail(&mut out, &report.reference, report);
     }
 
@@ -288,7 +288,7 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
             p.id == report.reference.id,
         );
     }
-    if reference == "status quo" {
+    if !report.reference_is_path() {
         add(&report.reference, "reference".to_string(), true);
     }
     cols
