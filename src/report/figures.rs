@@ -1,0 +1,208 @@
+//! How figures are written for people: money in billions or millions with two
+//! decimals and thousands separators, percentages with two decimals.
+//!
+//! Each figure is rounded once, here, from the exact value, half away from
+//! zero ([`RoundingStrategy::MidpointAwayFromZero`]), to the two decimals of
+//! the unit it is shown in.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::units::Currency;
+
+const BILLION: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+const MILLION: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+const THOUSAND: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
+const HUNDRED: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
+
+/// `value` rounded half away from zero to `dp` decimals, written with exactly
+/// `dp` decimals and never as `-0`.
+fn fixed(value: Decimal, dp: u32) -> Decimal {
+    let mut v = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    v.rescale(dp);
+    if v.is_zero() {
+        v.set_sign_positive(true);
+    }
+    v
+}
+
+/// Inserts `,` every three digits into the whole part of a plain decimal.
+fn separated(text: &str) -> String {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text),
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The unit an amount is shown in: billions, millions, or plain units.
+fn scale_of(amount: Decimal) -> (Decimal, &'static str) {
+    let abs = amount.abs();
+    let in_millions = fixed(abs / MILLION, 2);
+    if abs >= BILLION || in_millions >= THOUSAND {
+        (BILLION, "B")
+    } else if abs >= MILLION || fixed(abs, 2) >= MILLION {
+        (MILLION, "M")
+    } else {
+        (Decimal::ONE, "")
+    }
+}
+
+fn symbol(currency: Currency) -> String {
+    if currency == Currency::USD {
+        "$".to_string()
+    } else {
+        format!("{} ", currency.code())
+    }
+}
+
+/// An amount for people: `$57.57B`, `$850.00M`, `$12,345.67`, `-$4.93B`.
+///
+/// Amounts of a billion or more are shown in billions, of a million or more
+/// in millions, smaller ones in full with thousands separators; always with
+/// two decimals, rounded once from the exact value, half away from zero.
+/// Dollars are written `$`; other currencies by their code (`CNY 1.20B`).
+///
+/// ```
+/// use tariffsim::{Currency, report::money_text};
+/// use rust_decimal::Decimal;
+/// // DOMAIN.md worked number 2: $57,568,493,150.68 is $57.57B.
+/// let truce = Decimal::new(5_756_849_315_068, 2);
+/// assert_eq!(money_text(truce, Currency::USD), "$57.57B");
+/// assert_eq!(money_text(Decimal::new(-1_234_567, 2), Currency::USD), "-$12,345.67");
+/// assert_eq!(money_text(Decimal::from(850_000_000), "CNY".parse()?), "CNY 850.00M");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn money_text(amount: Decimal, currency: Currency) -> String {
+    let (unit, suffix) = scale_of(amount);
+    let v = fixed(amount / unit, 2);
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    format!(
+        "{sign}{}{}{suffix}",
+        symbol(currency),
+        separated(&v.abs().to_string())
+    )
+}
+
+/// A change for people: like [`money_text`] with an explicit `+` on a rise;
+/// a change that rounds to zero is written without a sign.
+///
+/// ```
+/// use tariffsim::{Currency, report::change_text};
+/// use rust_decimal::Decimal;
+/// assert_eq!(change_text(Decimal::from(63_900_000_000u64), Currency::USD), "+$63.90B");
+/// assert_eq!(change_text(Decimal::new(1, 3), Currency::USD), "$0.00");
+/// ```
+pub fn change_text(amount: Decimal, currency: Currency) -> String {
+    let (unit, _) = scale_of(amount);
+    let text = money_text(amount, currency);
+    if fixed(amount / unit, 2) > Decimal::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// A fraction as a percentage with `dp` decimals: `0.0642…` is `6.43%` for
+/// `dp = 2`; rounded half away from zero.
+///
+/// ```
+/// use tariffsim::report::percent_text;
+/// use rust_decimal::Decimal;
+/// assert_eq!(percent_text(Decimal::new(25, 2), 2), "25.00%");
+/// assert_eq!(percent_text(Decimal::new(18, 2), 0), "18%");
+/// ```
+pub fn percent_text(fraction: Decimal, dp: u32) -> String {
+    match fraction.checked_mul(HUNDRED) {
+        Some(p) => format!("{}%", separated(&fixed(p, dp).to_string())),
+        None => "overflow".to_string(),
+    }
+}
+
+/// A round axis value for a chart: like [`money_text`] without trailing
+/// zeros (`$50B`, `$2.5B`, `$500M`).
+pub(crate) fn money_tick(amount: Decimal, currency: Currency) -> String {
+    let (unit, suffix) = scale_of(amount);
+    let v = fixed(amount / unit, 2).normalize();
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    format!(
+        "{sign}{}{}{suffix}",
+        symbol(currency),
+        separated(&v.abs().to_string())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn money_picks_the_unit_after_rounding() {
+        // 999,999,999.999 is 1,000.00M once rounded: shown as $1.00B.
+        assert_eq!(money_text(d("999999999.999"), Currency::USD), "$1.00B");
+        // 995,000,000 stays in millions (it is under a billion and 995.00M).
+        assert_eq!(money_text(d("995000000"), Currency::USD), "$995.00M");
+        // 999,999.996 rounds to 1,000,000.00: shown as $1.00M.
+        assert_eq!(money_text(d("999999.996"), Currency::USD), "$1.00M");
+        assert_eq!(money_text(d("1234.5"), Currency::USD), "$1,234.50");
+        assert_eq!(
+            money_text(d("1234567000000000"), Currency::USD),
+            "$1,234,567.00B"
+        );
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero_once() {
+        // Under a billion, an amount is shown in millions, not as $0.01B.
+        assert_eq!(money_text(d("5000000"), Currency::USD), "$5.00M");
+        // 1.005B: the half rounds away from zero, both signs.
+        assert_eq!(money_text(d("1005000000"), Currency::USD), "$1.01B");
+        assert_eq!(money_text(d("-1005000000"), Currency::USD), "-$1.01B");
+        // A negative amount that rounds to zero prints no sign.
+        assert_eq!(money_text(d("-0.004"), Currency::USD), "$0.00");
+    }
+
+    #[test]
+    fn changes_carry_a_plus_only_when_they_show_a_rise() {
+        assert_eq!(change_text(d("-4931506849.315"), Currency::USD), "-$4.93B");
+        assert_eq!(change_text(d("0"), Currency::USD), "$0.00");
+        assert_eq!(change_text(d("0.006"), Currency::USD), "+$0.01");
+    }
+
+    #[test]
+    fn percentages_have_fixed_decimals() {
+        // 32.5 / 505.6 = 0.064280063…: 6.43%.
+        assert_eq!(
+            percent_text(d("0.0642800632911392405063291139"), 2),
+            "6.43%"
+        );
+        assert_eq!(percent_text(d("12.5"), 2), "1,250.00%");
+        assert_eq!(percent_text(d("-0.00001"), 2), "0.00%");
+    }
+
+    #[test]
+    fn ticks_drop_trailing_zeros() {
+        assert_eq!(money_tick(d("50000000000"), Currency::USD), "$50B");
+        assert_eq!(money_tick(d("2500000000"), Currency::USD), "$2.5B");
+        assert_eq!(money_tick(d("0"), Currency::USD), "$0");
+    }
+}

@@ -1,0 +1,426 @@
+//! Text tables: what an evaluation says, for people, in aligned columns.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::evaluation::{EvaluationReport, PathReport, SideReport};
+use super::figures::{change_text, money_text, percent_text};
+use crate::units::Currency;
+
+/// How a column lines up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// Columns of text, padded to the widest cell, with an optional row of
+/// group headings above the column headings.
+struct Columns {
+    groups: Vec<(usize, String)>,
+    header: Vec<String>,
+    align: Vec<Align>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Columns {
+    fn new(header: &[impl AsRef<str>], align: &[Align]) -> Columns {
+        Columns {
+            groups: Vec::new(),
+            header: header.iter().map(|h| h.as_ref().to_string()).collect(),
+            align: align.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// A heading over the next `span` columns (after those already grouped).
+    fn group(&mut self, span: usize, title: String) {
+        self.groups.push((span, title));
+    }
+
+    fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    fn write(&self, out: &mut String, indent: &str) {
+        let n = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate().take(n) {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+        // Widen the last column of a group whose heading is wider than it.
+        let mut at = 0;
+        for (span, title) in &self.groups {
+            let cols = at..(at + span).min(n);
+            if cols.is_empty() {
+                break;
+            }
+            let width: usize = widths[cols.clone()].iter().sum::<usize>() + 2 * (cols.len() - 1);
+            let need = title.chars().count();
+            if need > width {
+                widths[cols.end - 1] += need - width;
+            }
+            at = cols.end;
+        }
+        let line = |cells: &[String], out: &mut String| {
+            let mut text = String::from(indent);
+            for (i, w) in widths.iter().enumerate() {
+                let c = cells.get(i).map_or("", String::as_str);
+                let pad = w.saturating_sub(c.chars().count());
+                if i > 0 {
+                    text.push_str("  ");
+                }
+                if self.align.get(i) == Some(&Align::Right) {
+                    text.push_str(&" ".repeat(pad));
+                    text.push_str(c);
+                } else {
+                    text.push_str(c);
+                    text.push_str(&" ".repeat(pad));
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        };
+        if !self.groups.is_empty() {
+            let mut text = String::from(indent);
+            let mut at = 0;
+            for (span, title) in &self.groups {
+                let end = (at + span).min(n);
+                let start_col: usize = widths[..at].iter().sum::<usize>() + 2 * at;
+                let pad = start_col.saturating_sub(text.chars().count() - indent.chars().count());
+                text.push_str(&" ".repeat(pad));
+                text.push_str(title);
+                at = end;
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+        line(&self.header, out);
+        for r in &self.rows {
+            line(r, out);
+        }
+    }
+}
+
+fn rate_text(rate: Option<Decimal>) -> String {
+    rate.map_or_else(|| "n/a".to_string(), |r| percent_text(r, 2))
+}
+
+/// The reference as a heading word: `status quo` or the path id.
+fn reference_name(report: &EvaluationReport) -> String {
+    if report.reference_is_path() {
+        report.reference.id.clone()
+    } else {
+        "status quo".to_string()
+    }
+}
+
+/// The table of an evaluation, for people.
+///
+/// In order: the scenario's title, id, horizon and stated assumptions; one
+/// row per path with its probability and, per side, the duty, the effective
+/// rate and the change against the reference (and refundable duty when a
+/// path voids an authority); each path's duty by measure, retaliation
+/// answers (requested against covered value, after the import-base cap),
+/// voided measures and commitments; then, per side, the expected duty and
+/// the distribution over paths (min, P10, median, P90, max) and the
+/// expected duty by measure.
+///
+/// Amounts are rounded once, for display, half away from zero, to two
+/// decimals of the unit shown (`$57.57B` is $57,568,493,150.68 in billions);
+/// percentages to two decimals. The exact figures are in the CSV and JSON.
+///
+/// ```
+/// use tariffsim::{Detail, report::{EvaluationReport, text_table}};
+/// let scenario = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
+/// let report = EvaluationReport::new(&scenario, &scenario.evaluate(Detail::Totals)?)?;
+/// let table = text_table(&report);
+/// // The no-deal path: 12.5 + 50 + 255.6 × 25% = $126.4B of US duty in 2019.
+/// assert!(table.lines().any(|l| l.starts_with("no-deal") && l.contains("$126.40B")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn text_table(report: &EvaluationReport) -> String {
+    let mut out = String::new();
+    let s = &report.scenario;
+    let _ = writeln!(out, "{}", s.title);
+    let _ = writeln!(
+        out,
+        "scenario {}, horizon {} ({} days)",
+        s.id,
+        report.horizon,
+        report.horizon.days()
+    );
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "{}", s.description);
+    }
+    if !s.assumptions.is_empty() {
+        out.push_str("\nAssumptions\n");
+        for a in &s.assumptions {
+            let _ = writeln!(out, "  - {a}");
+        }
+    }
+
+    let reference = reference_name(report);
+    let _ = writeln!(out, "\nDuty by outcome (change against {reference})");
+    outcome_columns(report, &reference).write(&mut out, "");
+
+    out.push_str("\nOutcomes\n");
+    for p in &report.paths {
+        path_detail(&mut out, p, report);
+    }
+    if !report.reference_is_path() {
+        path_detail(&mut out, &report.reference, report);
+    }
+
+    out.push_str("\nAcross outcomes (probability-weighted; percentiles are path totals, never interpolated)\n");
+    let mut across = Columns::new(
+        &[
+            "Side",
+            "Expected",
+            "Eff. rate",
+            &format!("vs {reference}"),
+            "Min",
+            "P10",
+            "Median",
+            "P90",
+            "Max",
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for side in &report.sides {
+        let c = side.currency;
+        across.row(vec![
+            side.title(),
+            money_text(side.expected, c),
+            rate_text(side.expected_effective_rate),
+            change_text(side.expected_change, c),
+            money_text(side.min, c),
+            money_text(side.p10, c),
+            money_text(side.median, c),
+            money_text(side.p90, c),
+            money_text(side.max, c),
+        ]);
+    }
+    across.write(&mut out, "");
+
+    out.push_str("\nExpected duty by measure\n");
+    for side in &report.sides {
+        let _ = writeln!(out, "  {}", side.title());
+        let mut by_measure = Columns::new(&["Measure", "Expected"], &[Align::Left, Align::Right]);
+        for m in &side.expected_by_measure {
+            by_measure.row(vec![
+                m.measure.to_string(),
+                money_text(m.amount, side.currency),
+            ]);
+        }
+        by_measure.write(&mut out, "    ");
+    }
+
+    out.push_str(
+        "\nAmounts are rounded for display only, half away from zero, to two decimals of the unit \
+         shown (B = billion, M = million); the CSV and JSON reports carry the exact figures.\n",
+    );
+    out
+}
+
+/// One row per path (and the reference), a group of columns per side.
+fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
+    let refunds = report.voids_any();
+    let change = format!("vs {reference}");
+    let mut per_side = vec!["Duty", "Eff. rate", change.as_str()];
+    if refunds {
+        per_side.push("Refundable");
+    }
+    let sides: Vec<&SideReport> = report.reference.sides.iter().collect();
+    let mut header = vec!["Outcome", "Probability"];
+    let mut align = vec![Align::Left, Align::Right];
+    for _ in &sides {
+        header.extend_from_slice(&per_side);
+        align.extend(per_side.iter().map(|_| Align::Right));
+    }
+    let mut cols = Columns::new(&header, &align);
+    cols.group(2, String::new());
+    for s in &sides {
+        cols.group(per_side.len(), s.title());
+    }
+    let mut add = |p: &PathReport, probability: String, is_reference: bool| {
+        let mut row = vec![p.id.clone(), probability];
+        for rs in &sides {
+            match p
+                .sides
+                .iter()
+                .find(|s| s.importer == rs.importer && s.exporter == rs.exporter)
+            {
+                Some(s) => {
+                    row.push(money_text(s.total, s.currency));
+                    row.push(rate_text(s.effective_rate));
+                    row.push(if is_reference {
+                        "-".to_string()
+                    } else {
+                        change_text(s.change, s.currency)
+                    });
+                    if refunds {
+                        row.push(money_text(s.refundable, s.currency));
+                    }
+                }
+                None => row.extend(per_side.iter().map(|_| "n/a".to_string())),
+            }
+        }
+        cols.row(row);
+    };
+    for p in &report.paths {
+        add(
+            p,
+            percent_text(p.probability, 2),
+            p.id == report.reference.id,
+        );
+    }
+    if !report.reference_is_path() {
+        add(&report.reference, "reference".to_string(), true);
+    }
+    cols
+}
+
+/// One path's block: labels, duty by measure per side, answers, voided
+/// measures, commitments.
+fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
+    let probability = if report.paths.iter().any(|x| x.id == p.id) {
+        percent_text(p.probability, 2)
+    } else {
+        "reference".to_string()
+    };
+    let kinds: Vec<&str> = p.kinds.iter().map(|k| k.name()).collect();
+    let _ = writeln!(out, "\n{} ({probability}; {})", p.id, kinds.join(", "));
+    for l in &p.labels {
+        let _ = writeln!(out, "  > {l}");
+    }
+    for s in &p.sides {
+        let _ = writeln!(
+            out,
+            "  {}: {} on {} of imports ({})",
+            s.title(),
+            money_text(s.total, s.currency),
+            money_text(s.import_value, s.currency),
+            rate_text(s.effective_rate)
+        );
+        if s.measures.is_empty() {
+            continue;
+        }
+        let refunds = !p.voided.is_empty() || s.measures.iter().any(|m| !m.refundable.is_zero());
+        let header: &[&str] = if refunds {
+            &["Measure", "Authority", "Layer", "Duty", "Refundable"]
+        } else {
+            &["Measure", "Authority", "Layer", "Duty"]
+        };
+        let mut cols = Columns::new(
+            header,
+            &[
+                Align::Left,
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+            ],
+        );
+        for m in &s.measures {
+            let mut row = vec![
+                m.id.to_string(),
+                m.authority.name().to_string(),
+                m.layer.to_string(),
+                money_text(m.total, s.currency),
+            ];
+            if refunds {
+                row.push(money_text(m.refundable, s.currency));
+            }
+            cols.row(row);
+        }
+        cols.write(out, "    ");
+    }
+    if !p.answers.is_empty() {
+        out.push_str("  Retaliation answers (annual values; covered is capped by the imports not yet taxed)\n");
+        let mut cols = Columns::new(
+            &[
+                "Rule",
+                "Answers",
+                "From",
+                "Rate",
+                "Requested",
+                "Covered",
+                "",
+            ],
+            &[
+                Align::Left,
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Left,
+            ],
+        );
+        for a in &p.answers {
+            let value = |v: Option<Decimal>, c: Currency| {
+                v.map_or_else(|| "-".to_string(), |v| money_text(v, c))
+            };
+            cols.row(vec![
+                a.rule.to_string(),
+                a.trigger.to_string(),
+                a.effective.to_string(),
+                percent_text(a.rate, 2),
+                value(a.requested, a.currency),
+                value(a.covered, a.currency),
+                if a.capped() {
+                    "capped".to_string()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        cols.write(out, "    ");
+    }
+    for v in &p.voided {
+        let _ = writeln!(
+            out,
+            "  Voided: {} (ruling {}); its duty is refundable",
+            v.measure, v.date
+        );
+    }
+    for s in p.sides.iter().filter(|s| !s.refundable.is_zero()) {
+        let _ = writeln!(
+            out,
+            "  Refundable on {}: {}",
+            s.label(),
+            money_text(s.refundable, s.currency)
+        );
+    }
+    for c in &p.commitments {
+        let _ = writeln!(
+            out,
+            "  Commitment: {} buys {} within the horizon ({})",
+            c.buyer,
+            money_text(c.accrued, c.currency),
+            c.description
+        );
+    }
+    if !p.unvalued.is_empty() {
+        let ids: Vec<String> = p.unvalued.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  Not valued (no baseline for their direction): {}",
+            ids.join(", ")
+        );
+    }
+}
