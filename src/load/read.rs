@@ -291,37 +291,39 @@ pub(crate) fn goods(g: &GoodsDto, lists: &BTreeMap<String, HsList>) -> Result<Go
     Ok(out)
 }
 
+fn step(s: &StepDto) -> Result<Step> {
+    let from = date_field("from", &s.from)?;
+    let rate = field("rate", &s.rate)?;
+    match s.status.as_deref() {
+        None | Some("in-force") => Ok(Step::in_force(from, rate)),
+        Some("announced") => Ok(Step::announced(from, rate)),
+        Some(other) => Err(Error::Parse {
+            what: "step status",
+            input: other.to_string(),
+            fix: "write \"in-force\" or \"announced\"".into(),
+        }),
+    }
+}
+
+fn suspension(s: &SuspensionDto) -> Result<Suspension> {
+    Ok(Suspension::new(
+        Window::new(date_field("from", &s.from)?, date_field("until", &s.until)?)?,
+        field("rate", &s.rate)?,
+    ))
+}
+
 fn measure(m: &MeasureDto, lists: &BTreeMap<String, HsList>) -> Result<Measure> {
     let steps = m
         .steps
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let from = date_field("from", &s.from)?;
-            let rate = field("rate", &s.rate)?;
-            match s.status.as_deref() {
-                None | Some("in-force") => Ok(Step::in_force(from, rate)),
-                Some("announced") => Ok(Step::announced(from, rate)),
-                Some(other) => Err(Error::Parse {
-                    what: "step status",
-                    input: other.to_string(),
-                    fix: "write \"in-force\" or \"announced\"".into(),
-                }),
-            }
-            .at(|| format!("step {}", i + 1))
-        })
+        .map(|(i, s)| step(s).at(|| format!("step {}", i + 1)))
         .collect::<Result<Vec<_>>>()?;
     let suspensions = m
         .suspensions
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            Ok(Suspension::new(
-                Window::new(date_field("from", &s.from)?, date_field("until", &s.until)?)?,
-                field("rate", &s.rate)?,
-            ))
-            .at(|| format!("suspension {}", i + 1))
-        })
+        .map(|(i, s)| suspension(s).at(|| format!("suspension {}", i + 1)))
         .collect::<Result<Vec<_>>>()?;
     let schedule = Schedule::new(steps, suspensions)?;
     let mut coverage = Coverage::of(goods(&m.goods, lists).at(|| "field \"goods\"".into())?);
