@@ -260,9 +260,8 @@ pub(crate) fn side_exposure(
 ) -> Result<SideExposure> {
     let months = grid.months.len();
     let mut import_by_month = Vec::with_capacity(months);
-    for k in 0..months {
-        let (col, f) = factors[k];
-        let v = mul(mul(side.totals[col], f)?, Decimal::from(grid.days[k]))?;
+    for (&(col, f), days) in factors.iter().zip(&grid.days) {
+        let v = mul(mul(side.totals[col], f)?, Decimal::from(*days))?;
         import_by_month.push(Accrued::from_units(v));
     }
     let import_value = sum(&import_by_month)?;
@@ -353,8 +352,8 @@ fn basket_detail(
             .collect::<Result<_>>()?;
         let entry = &mut out[u.basket];
         let mut value = Decimal::ZERO;
-        for k in 0..months {
-            value = add(value, mul(dv[k], Decimal::from(grid.days[k]))?)?;
+        for (v, days) in dv.iter().zip(&grid.days) {
+            value = add(value, mul(*v, Decimal::from(*days))?)?;
         }
         entry.import_value = entry.import_value.checked_add(Accrued::from_units(value))?;
         for (li, &(g, pos)) in side.group_of.iter().enumerate() {

@@ -299,7 +299,7 @@ impl SidePlan {
         let mut roots: Vec<usize> = Vec::new();
         let mut group_of = vec![(0, 0); ms.len()];
         let mut members: Vec<Vec<usize>> = Vec::new();
-        for li in 0..ms.len() {
+        for (li, slot) in group_of.iter_mut().enumerate() {
             let r = find(&mut parent, li);
             let g = match roots.iter().position(|x| *x == r) {
                 Some(g) => g,
@@ -309,7 +309,7 @@ impl SidePlan {
                     roots.len() - 1
                 }
             };
-            group_of[li] = (g, members[g].len());
+            *slot = (g, members[g].len());
             members[g].push(li);
         }
 

@@ -519,12 +519,15 @@ impl Scenario {
     }
 }
 
+/// A group result's key: plan, side, group, schedule ids, basket detail.
+type GroupKey = (usize, usize, usize, Vec<u32>, bool);
+
 /// Work shared across the paths of one evaluation.
 struct Cache {
     grid: Grid,
     factors: Vec<Vec<(usize, Decimal)>>,
     schedules: HashMap<Schedule, u32>,
-    groups: HashMap<(usize, usize, usize, Vec<u32>, bool), Arc<GroupResult>>,
+    groups: HashMap<GroupKey, Arc<GroupResult>>,
     plans: Vec<Arc<Prepared>>,
     plan_index: HashMap<String, usize>,
 }

@@ -180,8 +180,7 @@ impl Schedule {
     pub fn scheduled_rate_on(&self, date: Date) -> Rate {
         self.steps
             .iter()
-            .filter(|s| s.status == StepStatus::InForce && s.effective <= date)
-            .next_back()
+            .rfind(|s| s.status == StepStatus::InForce && s.effective <= date)
             .map_or(Rate::ZERO, |s| s.rate)
     }
 
