@@ -634,7 +634,7 @@ pub struct StackingRule {
 
 impl StackingRule {
     /// A rule in force over `window` (use [`Window::new`] with
-    /// [`Date::MAX`] for an open end).
+    /// [`Date::MAX`](crate::Date::MAX) for an open end).
     pub fn new(id: RuleId, stacking: Stacking, window: Window) -> StackingRule {
         StackingRule {
             id,
