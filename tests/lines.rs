@@ -759,3 +759,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn layers_add_up_to_their_measures_and_to_the_side() {
+    // SideExposure::layers sums the measures of each layer month by month;
+    // exact sums, so the layers equal their measures and add up to the side.
+    let e = lines().evaluate(Detail::Totals).unwrap();
+    for p in e.paths() {
+        let side = p.exposure().side("US", "CN").unwrap();
+        let ids: Vec<&str> = side.layers().iter().map(|l| l.layer().as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "section-301",
+                "ieepa-fentanyl",
+                "ieepa-reciprocal",
+                "busan-snap-back",
+                "busan-escalation"
+            ]
+        );
+        let mut total = Accrued::ZERO;
+        for l in side.layers() {
+            let mut row = vec![Accrued::ZERO; e.months().len()];
+            for m in side.measures().iter().filter(|m| m.layer() == l.layer()) {
+                for (cell, a) in row.iter_mut().zip(m.by_month()) {
+                    *cell = cell.checked_add(*a).unwrap();
+                }
+            }
+            assert_eq!(l.by_month(), row.as_slice(), "{}", l.layer());
+            assert_eq!(
+                l.total(),
+                row.iter()
+                    .try_fold(Accrued::ZERO, |a, b| a.checked_add(*b))
+                    .unwrap()
+            );
+            total = total.checked_add(l.total()).unwrap();
+        }
+        assert_eq!(total, side.total());
+    }
+}
