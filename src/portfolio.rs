@@ -1,2 +1,622 @@
 //! An importer's own portfolio: SKUs matched to HTS-10 lines and evaluated
 //! across an outcome tree.
+//!
+//! A portfolio CSV has one row per SKU and the columns `sku`, `hts10`,
+//! `annual_value_usd` and, optionally, `description`:
+//!
+//! ```text
+//! sku,hts10,annual_value_usd,description
+//! LAMP-01,9405114010,1250000,Desk lamp
+//! ```
+//!
+//! Each SKU becomes an item basket ([`BasketKey::Item`]): unique by its SKU,
+//! covered by the scenario's measures through its HTS-10 code, so two SKUs
+//! under one line are valued apart. [`Portfolio::evaluate`] puts the
+//! portfolio in place of one baseline of a scenario (the same regime, tree,
+//! horizon and reference) and reports, per SKU and in total, the duty under
+//! each outcome, the probability-weighted expectation and the measures that
+//! drive it. Amounts stay exact ([`Accrued`]); round them when printing.
+//!
+//! An SKU whose HTS-10 code is not a line of the baseline it replaces is
+//! left out and listed ([`PortfolioExposure::unknown`],
+//! [`PortfolioExposure::warning`]): an unknown code is never valued at zero
+//! duty without saying so.
+//!
+//! ```
+//! use tariffsim::portfolio::Portfolio;
+//! let text = "sku,hts10,annual_value_usd\nPAN-1,7321116000,500000\n";
+//! let p = Portfolio::parse("skus.csv", text)?;
+//! assert_eq!(p.items()[0].key().to_string(), "PAN-1@7321116000");
+//! let bad = Portfolio::parse("skus.csv", "sku,hts10,annual_value_usd\nPAN-1,7321,500000\n").unwrap_err();
+//! assert_eq!(
+//!     bad.to_string(),
+//!     "skus.csv, line 2, field \"hts10\": invalid HTS-10 code \"7321\": write the 10-digit statistical line in digits (dots allowed), e.g. 8471300100"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::engine::{Detail, Evaluation, Scenario};
+use crate::error::{Error, Result};
+use crate::trade::{Baseline, Basket, BasketKey, Periods};
+use crate::units::{Accrued, BasketId, Currency, HsCode, MeasureId, Window, parse_decimal};
+
+/// The columns a portfolio CSV has, in the order they are documented.
+pub const COLUMNS: [&str; 4] = ["sku", "hts10", "annual_value_usd", "description"];
+
+/// One SKU of a portfolio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    sku: BasketId,
+    hts10: HsCode,
+    annual_value: Decimal,
+    description: String,
+    line: u64,
+}
+
+impl Item {
+    /// The SKU.
+    pub fn sku(&self) -> &BasketId {
+        &self.sku
+    }
+
+    /// The HTS-10 line it enters under.
+    pub fn hts10(&self) -> HsCode {
+        self.hts10
+    }
+
+    /// Its annual import value in US dollars.
+    pub fn annual_value(&self) -> Decimal {
+        self.annual_value
+    }
+
+    /// Its description, empty when none was given.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The line of the file it was read from (1 is the header).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The basket it becomes: `sku@hts10`.
+    pub fn key(&self) -> BasketKey {
+        BasketKey::Item(self.sku.clone(), self.hts10)
+    }
+}
+
+/// An importer's SKUs, as read from a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Portfolio {
+    source: String,
+    items: Vec<Item>,
+}
+
+impl Portfolio {
+    /// Reads a portfolio CSV file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read; otherwise as
+    /// [`Portfolio::parse`].
+    pub fn read(path: &Path) -> Result<Portfolio> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: name.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Portfolio::parse(&name, &text)
+    }
+
+    /// Reads a portfolio from CSV text; `source` names the file in errors.
+    ///
+    /// # Errors
+    /// Every error names the file and, for a row, its line and field: an
+    /// empty file or a header with no rows; a missing or unknown column; an
+    /// SKU that is not a valid id; an HTS code that is not 10 digits; a value
+    /// that is negative, not a plain decimal, or written with an exponent or
+    /// separators; the same SKU twice with a different code or value (a row
+    /// repeated exactly is read once).
+    pub fn parse(source: &str, text: &str) -> Result<Portfolio> {
+        if text.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the file is empty: give a header line sku,hts10,annual_value_usd (description optional) and one row per SKU"
+                    .into(),
+            )
+            .at(source));
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(source))?
+            .clone();
+        for h in &headers {
+            if !COLUMNS.contains(&h) {
+                return Err(Error::Invalid(format!(
+                    "unknown column {h:?}: a portfolio has the columns sku, hts10, annual_value_usd and optionally description"
+                ))
+                .at(source));
+            }
+        }
+        let find = |c: &str| headers.iter().position(|h| h == c);
+        let column = |c: &str| {
+            find(c).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "no {c:?} column; the header is {:?}",
+                    headers.iter().collect::<Vec<_>>()
+                ))
+                .at(source)
+            })
+        };
+        let (sku_col, hts_col, value_col) = (
+            column("sku")?,
+            column("hts10")?,
+            column("annual_value_usd")?,
+        );
+        let desc_col = find("description");
+
+        let mut items: Vec<Item> = Vec::new();
+        let mut seen: HashMap<BasketId, usize> = HashMap::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(source))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let at = |field: &str| format!("{source}, line {line}, field {field:?}");
+            let get = |c: usize| rec.get(c).unwrap_or("");
+            let sku = parse_sku(get(sku_col)).map_err(|e| e.at(at("sku")))?;
+            let hts10 = parse_hts10(get(hts_col)).map_err(|e| e.at(at("hts10")))?;
+            let annual_value = parse_decimal("annual value", get(value_col))
+                .map_err(|e| e.at(at("annual_value_usd")))?;
+            if annual_value.is_sign_negative() && !annual_value.is_zero() {
+                return Err(Error::Negative {
+                    what: format!("annual value of SKU {:?}", sku.as_str()),
+                    value: annual_value,
+                }
+                .at(at("annual_value_usd")));
+            }
+            let description = desc_col.map(get).unwrap_or("").trim().to_string();
+            if let Some(&i) = seen.get(&sku) {
+                let first = &items[i];
+                if first.hts10 == hts10 && first.annual_value == annual_value {
+                    continue;
+                }
+                return Err(Error::Invalid(format!(
+                    "SKU {:?} is given again with a different HTS-10 code or value (first on line {}): keep one row per SKU",
+                    sku.as_str(),
+                    first.line
+                ))
+                .at(format!("{source}, line {line}")));
+            }
+            seen.insert(sku.clone(), items.len());
+            items.push(Item {
+                sku,
+                hts10,
+                annual_value,
+                description,
+                line,
+            });
+        }
+        if items.is_empty() {
+            return Err(Error::Invalid(
+                "the file has a header but no rows: add one row per SKU".into(),
+            )
+            .at(source));
+        }
+        Ok(Portfolio {
+            source: source.to_string(),
+            items,
+        })
+    }
+
+    /// The file (or name) the portfolio was read from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The SKUs, in file order (a row repeated exactly appears once).
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// Evaluates the portfolio across `scenario`'s outcome tree, in place of
+    /// its baseline `importer<-exporter`: the same regime, retaliation rules,
+    /// tree, horizon and reference path, with the SKUs as baskets.
+    ///
+    /// SKUs whose HTS-10 code is not a line of the replaced baseline are left
+    /// out of the evaluation and listed in [`PortfolioExposure::unknown`].
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] when the scenario has no such baseline;
+    /// [`Error::Invalid`] when no SKU matches a line of it; the errors of
+    /// [`Scenario::new`] and [`Scenario::evaluate`].
+    pub fn evaluate(
+        &self,
+        scenario: &Scenario,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<PortfolioExposure> {
+        let label = format!("{importer}<-{exporter}");
+        let bi = scenario
+            .baselines()
+            .iter()
+            .position(|b| b.importer().as_str() == importer && b.exporter().as_str() == exporter)
+            .ok_or_else(|| {
+                Error::unknown(
+                    "baseline",
+                    label.clone(),
+                    format!(
+                        ": scenario {:?} has {}; a portfolio takes the place of one of them",
+                        scenario.info().id,
+                        scenario
+                            .baselines()
+                            .iter()
+                            .map(Baseline::label)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+        let lines = &scenario.baselines()[bi];
+        let known: HashSet<HsCode> = lines
+            .baskets()
+            .iter()
+            .filter_map(|b| match b.key() {
+                BasketKey::Hs(c) if c.len() == 10 => Some(*c),
+                _ => None,
+            })
+            .collect();
+        let (items, unknown): (Vec<Item>, Vec<Item>) = self
+            .items
+            .iter()
+            .cloned()
+            .partition(|i| known.contains(&i.hts10));
+        if items.is_empty() {
+            return Err(Error::Invalid(format!(
+                "none of the {} SKUs of {} has an HTS-10 code that is a line of baseline {label}: check the codes ({})",
+                unknown.len(),
+                self.source,
+                unknown
+                    .iter()
+                    .map(|i| i.hts10.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let baskets = items
+            .iter()
+            .map(|i| Basket::annual(i.key(), i.description.clone(), i.annual_value))
+            .collect();
+        let own = Baseline::new(
+            lines.importer().clone(),
+            lines.exporter().clone(),
+            lines.currency(),
+            Periods::Annual,
+            baskets,
+        )?;
+        let mut baselines = scenario.baselines().to_vec();
+        baselines[bi] = own;
+        let info = scenario.info().clone();
+        let id = info.id.clone();
+        let reference = scenario.reference().map(|p| p.id().to_string());
+        let mine = Scenario::new(
+            info,
+            baselines,
+            scenario.regime().clone(),
+            scenario.retaliation().to_vec(),
+            Some(scenario.tree().clone()),
+            scenario.horizon(),
+            reference.as_deref(),
+        )?;
+        let evaluation = mine.evaluate(Detail::Baskets)?;
+        PortfolioExposure::new(
+            id,
+            lines.label(),
+            lines.currency(),
+            items,
+            unknown,
+            &evaluation,
+            importer,
+            exporter,
+        )
+    }
+}
+
+fn parse_sku(text: &str) -> Result<BasketId> {
+    let t = text.trim();
+    t.parse::<BasketId>().map_err(|_| Error::Parse {
+        what: "SKU",
+        input: text.to_string(),
+        fix: "use 1 to 64 letters, digits or . _ - : /".into(),
+    })
+}
+
+fn parse_hts10(text: &str) -> Result<HsCode> {
+    let digits: String = text.trim().chars().filter(|c| *c != '.').collect();
+    if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Parse {
+            what: "HTS-10 code",
+            input: text.to_string(),
+            fix: "write the 10-digit statistical line in digits (dots allowed), e.g. 8471300100"
+                .into(),
+        });
+    }
+    digits.parse()
+}
+
+/// One outcome path as the portfolio sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortfolioPath {
+    /// The path id (branch ids joined by `/`).
+    pub id: String,
+    /// The branch labels along the path.
+    pub labels: Vec<String>,
+    /// The path's probability.
+    pub probability: Decimal,
+}
+
+/// Duty on an SKU (or on the whole portfolio) across the outcome paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyAcrossOutcomes {
+    import_value: Accrued,
+    by_path: Vec<Accrued>,
+    refundable_by_path: Vec<Accrued>,
+    expected: Accrued,
+    expected_by_measure: Vec<Accrued>,
+    expected_refundable: Accrued,
+}
+
+impl DutyAcrossOutcomes {
+    /// The import value accrued over the horizon.
+    pub fn import_value(&self) -> Accrued {
+        self.import_value
+    }
+
+    /// The duty over the horizon on each path, aligned with
+    /// [`PortfolioExposure::paths`].
+    pub fn by_path(&self) -> &[Accrued] {
+        &self.by_path
+    }
+
+    /// The part of each path's duty that is refundable because a ruling
+    /// voided its authority.
+    pub fn refundable_by_path(&self) -> &[Accrued] {
+        &self.refundable_by_path
+    }
+
+    /// The probability-weighted expected duty.
+    pub fn expected(&self) -> Accrued {
+        self.expected
+    }
+
+    /// The expected duty per measure, aligned with
+    /// [`PortfolioExposure::measures`].
+    pub fn expected_by_measure(&self) -> &[Accrued] {
+        &self.expected_by_measure
+    }
+
+    /// The expected refundable duty.
+    pub fn expected_refundable(&self) -> Accrued {
+        self.expected_refundable
+    }
+
+    fn zero(paths: usize, measures: usize) -> DutyAcrossOutcomes {
+        DutyAcrossOutcomes {
+            import_value: Accrued::ZERO,
+            by_path: vec![Accrued::ZERO; paths],
+            refundable_by_path: vec![Accrued::ZERO; paths],
+            expected: Accrued::ZERO,
+            expected_by_measure: vec![Accrued::ZERO; measures],
+            expected_refundable: Accrued::ZERO,
+        }
+    }
+
+    /// Adds one path's duty per measure (`by_measure[k]` for measure
+    /// `measure_index[k]`), weighted by `probability`.
+    fn add_path(
+        &mut self,
+        path: usize,
+        probability: Decimal,
+        by_measure: &[Accrued],
+        measure_index: &[usize],
+        voided: &[bool],
+    ) -> Result<()> {
+        for (k, a) in by_measure.iter().enumerate() {
+            let m = measure_index[k];
+            self.by_path[path] = self.by_path[path].checked_add(*a)?;
+            let w = a.checked_scale(probability)?;
+            self.expected = self.expected.checked_add(w)?;
+            self.expected_by_measure[m] = self.expected_by_measure[m].checked_add(w)?;
+            if voided[k] {
+                self.refundable_by_path[path] = self.refundable_by_path[path].checked_add(*a)?;
+                self.expected_refundable = self.expected_refundable.checked_add(w)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A portfolio's duty across a scenario's outcomes, per SKU and in total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortfolioExposure {
+    scenario: String,
+    baseline: String,
+    currency: Currency,
+    horizon: Window,
+    reference: String,
+    paths: Vec<PortfolioPath>,
+    measures: Vec<MeasureId>,
+    items: Vec<(Item, DutyAcrossOutcomes)>,
+    total: DutyAcrossOutcomes,
+    unknown: Vec<Item>,
+}
+
+impl PortfolioExposure {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        scenario: String,
+        baseline: String,
+        currency: Currency,
+        items: Vec<Item>,
+        unknown: Vec<Item>,
+        evaluation: &Evaluation,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<PortfolioExposure> {
+        let mut measures: Vec<MeasureId> = Vec::new();
+        let mut paths = Vec::with_capacity(evaluation.paths().len());
+        for p in evaluation.paths() {
+            paths.push(PortfolioPath {
+                id: p.id().to_string(),
+                labels: p.labels().to_vec(),
+                probability: p.probability(),
+            });
+            if let Some(side) = p.exposure().side(importer, exporter) {
+                for m in side.measures() {
+                    if !measures.contains(m.id()) {
+                        measures.push(m.id().clone());
+                    }
+                }
+            }
+        }
+        let mut rows: Vec<DutyAcrossOutcomes> =
+            vec![DutyAcrossOutcomes::zero(paths.len(), measures.len()); items.len()];
+        let mut total = DutyAcrossOutcomes::zero(paths.len(), measures.len());
+        for (pi, p) in evaluation.paths().iter().enumerate() {
+            let Some(side) = p.exposure().side(importer, exporter) else {
+                continue;
+            };
+            let index: Vec<usize> = side
+                .measures()
+                .iter()
+                .map(|m| measures.iter().position(|x| x == m.id()).unwrap_or(0))
+                .collect();
+            let voided: Vec<bool> = side
+                .measures()
+                .iter()
+                .map(|m| p.voided().iter().any(|(id, _)| id == m.id()))
+                .collect();
+            let totals: Vec<Accrued> = side.measures().iter().map(|m| m.total()).collect();
+            total.add_path(pi, p.probability(), &totals, &index, &voided)?;
+            total.import_value = side.import_value();
+            for (row, b) in rows.iter_mut().zip(side.baskets()) {
+                row.add_path(pi, p.probability(), b.by_measure(), &index, &voided)?;
+                row.import_value = b.import_value();
+            }
+        }
+        Ok(PortfolioExposure {
+            scenario,
+            baseline,
+            currency,
+            horizon: evaluation.horizon(),
+            reference: evaluation.reference().id().to_string(),
+            paths,
+            measures,
+            items: items.into_iter().zip(rows).collect(),
+            total,
+            unknown,
+        })
+    }
+
+    /// The scenario's id.
+    pub fn scenario(&self) -> &str {
+        &self.scenario
+    }
+
+    /// The baseline the portfolio took the place of, e.g. `US<-CN`.
+    pub fn baseline(&self) -> &str {
+        &self.baseline
+    }
+
+    /// The currency of every amount.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The horizon the duty accrues over.
+    pub fn horizon(&self) -> Window {
+        self.horizon
+    }
+
+    /// The scenario's reference path id.
+    pub fn reference(&self) -> &str {
+        &self.reference
+    }
+
+    /// The outcome paths, in tree order.
+    pub fn paths(&self) -> &[PortfolioPath] {
+        &self.paths
+    }
+
+    /// The measures, in the order the duty per measure is given.
+    pub fn measures(&self) -> &[MeasureId] {
+        &self.measures
+    }
+
+    /// Each evaluated SKU with its duty, in file order.
+    pub fn items(&self) -> &[(Item, DutyAcrossOutcomes)] {
+        &self.items
+    }
+
+    /// The whole portfolio's duty (the SKUs' duties add up to it exactly).
+    pub fn total(&self) -> &DutyAcrossOutcomes {
+        &self.total
+    }
+
+    /// SKUs left out because their HTS-10 code is not a line of the
+    /// baseline: not valued, not counted as zero.
+    pub fn unknown(&self) -> &[Item] {
+        &self.unknown
+    }
+
+    /// The measures that carry `duty`'s expected amount, largest first,
+    /// leaving out those that carry nothing.
+    pub fn drivers<'a>(&'a self, duty: &DutyAcrossOutcomes) -> Vec<(&'a MeasureId, Accrued)> {
+        let mut out: Vec<(&MeasureId, Accrued)> = self
+            .measures
+            .iter()
+            .zip(duty.expected_by_measure())
+            .filter(|(_, a)| !a.is_zero())
+            .map(|(m, a)| (m, *a))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        out
+    }
+
+    /// The warning to print when some SKUs were left out, naming each.
+    pub fn warning(&self) -> Option<Warning<'_>> {
+        (!self.unknown.is_empty()).then_some(Warning(self))
+    }
+}
+
+/// The warning that some SKUs match no line of the baseline; its
+/// [`Display`](fmt::Display) names each one.
+#[derive(Debug, Clone, Copy)]
+pub struct Warning<'a>(&'a PortfolioExposure);
+
+impl fmt::Display for Warning<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.0;
+        let n = p.unknown.len();
+        write!(
+            f,
+            "warning: {n} of {} SKUs {} an HTS-10 code that is not a line of baseline {}; {} left out, not valued at zero: ",
+            n + p.items.len(),
+            if n == 1 { "has" } else { "have" },
+            p.baseline,
+            if n == 1 { "it is" } else { "they are" }
+        )?;
+        for (i, item) in p.unknown.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{} ({}, line {})", item.sku, item.hts10, item.line)?;
+        }
+        Ok(())
+    }
+}

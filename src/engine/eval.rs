@@ -7,7 +7,11 @@
 
 use rust_decimal::Decimal;
 
-use super::exposure::{BasketExposure, Detail, Exposure, MeasureExposure, SideExposure, sum};
+use std::sync::Arc;
+
+use super::exposure::{
+    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, sum,
+};
 use super::plan::{GroupPlan, GroupRule, Plan, SidePlan};
 use crate::error::{Error, Result};
 use crate::tariff::{Regime, Schedule};
@@ -74,12 +78,25 @@ pub(crate) fn month_factors(baseline: &Baseline, grid: &Grid) -> Result<Vec<(usi
         .collect()
 }
 
-/// What one group contributes: duty per group measure per month, in accrual
-/// units, and (when kept) the rate-days per group class.
+/// What one group contributes: duty per group measure per month and over
+/// the window, the same summed per side layer, and (when kept) the
+/// rate-days per group class. Paths that share a group's schedules share
+/// its result, so these sums are made once, not once per path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GroupResult {
-    pub duty: Vec<Vec<Decimal>>,
+    pub by_measure: Vec<Arc<[Accrued]>>,
+    pub totals: Vec<Accrued>,
+    pub layers: Vec<LayerSum>,
     pub rate_days: Vec<Vec<Vec<Decimal>>>,
+}
+
+/// A group's duty in one side layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LayerSum {
+    /// The side layer.
+    pub layer: usize,
+    pub by_month: Arc<[Accrued]>,
+    pub total: Accrued,
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
@@ -249,14 +266,65 @@ pub(crate) fn eval_group(
             kept.push(rd);
         }
     }
+    let mut totals = Vec::with_capacity(n);
+    let mut layer_rows: Vec<(usize, Vec<Decimal>)> = Vec::new();
+    for (i, row) in duty.iter().enumerate() {
+        let layer = group.layer_of[i];
+        let li = match layer_rows.iter().position(|(l, _)| *l == layer) {
+            Some(li) => li,
+            None => {
+                layer_rows.push((layer, vec![Decimal::ZERO; months]));
+                layer_rows.len() - 1
+            }
+        };
+        let mut t = Decimal::ZERO;
+        for (k, u) in row.iter().enumerate() {
+            if !u.is_zero() {
+                t = add(t, *u)?;
+                layer_rows[li].1[k] = add(layer_rows[li].1[k], *u)?;
+            }
+        }
+        totals.push(Accrued::from_units(t));
+    }
+    let mut layers = Vec::with_capacity(layer_rows.len());
+    for (layer, row) in layer_rows {
+        let total = row.iter().try_fold(Decimal::ZERO, |a, u| add(a, *u))?;
+        layers.push(LayerSum {
+            layer,
+            by_month: row.into_iter().map(Accrued::from_units).collect(),
+            total: Accrued::from_units(total),
+        });
+    }
     Ok(GroupResult {
-        duty,
+        by_measure: duty
+            .into_iter()
+            .map(|row| row.into_iter().map(Accrued::from_units).collect())
+            .collect(),
+        totals,
+        layers,
         rate_days: kept,
     })
 }
 
-/// Evaluates one side with one schedule per local measure, taking each
-/// group's result from `group_result` (which may cache).
+/// The import value of one side in each month of the grid, and over the
+/// whole grid: the same on every path, so computed once per evaluation.
+pub(crate) fn side_imports(
+    side: &SidePlan,
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+) -> Result<(Vec<Accrued>, Accrued)> {
+    let mut import_by_month = Vec::with_capacity(grid.months.len());
+    for (&(col, f), days) in factors.iter().zip(&grid.days) {
+        let v = mul(mul(side.totals[col], f)?, Decimal::from(*days))?;
+        import_by_month.push(Accrued::from_units(v));
+    }
+    let import_value = sum(&import_by_month)?;
+    Ok((import_by_month, import_value))
+}
+
+/// Evaluates one side with one schedule per local measure, from the
+/// results of its groups (which paths may share) and its import values
+/// ([`side_imports`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn side_exposure(
     side: &SidePlan,
@@ -266,25 +334,18 @@ pub(crate) fn side_exposure(
     factors: &[(usize, Decimal)],
     detail: Detail,
     results: &[&GroupResult],
+    imports: &(Vec<Accrued>, Accrued),
     refundable: &[bool],
 ) -> Result<SideExposure> {
     let months = grid.months.len();
-    let mut import_by_month = Vec::with_capacity(months);
-    for (&(col, f), &days) in factors.iter().zip(&grid.days) {
-        let v = mul(mul(side.totals[col], f)?, Decimal::from(days))?;
-        import_by_month.push(Accrued::from_units(v));
-    }
-    let import_value = sum(&import_by_month)?;
+    let (import_by_month, import_value) = (imports.0.clone(), imports.1);
 
     let mut measures = Vec::with_capacity(side.measures.len());
     for (li, &ri) in side.measures.iter().enumerate() {
         let m = &regime.measures()[ri];
         let (g, pos) = side.group_of[li];
-        let by_month: Vec<Accrued> = results[g].duty[pos]
-            .iter()
-            .map(|u| Accrued::from_units(*u))
-            .collect();
-        let total = sum(&by_month)?;
+        let by_month = Arc::clone(&results[g].by_measure[pos]);
+        let total = results[g].totals[pos];
         measures.push(MeasureExposure {
             id: m.id().clone(),
             name: m.name_arc(),
@@ -300,10 +361,42 @@ pub(crate) fn side_exposure(
             },
         });
     }
+    let mut layers = Vec::with_capacity(side.layers.len());
+    for (li, layer) in side.layers.iter().enumerate() {
+        let mut parts = results
+            .iter()
+            .flat_map(|r| r.layers.iter())
+            .filter(|x| x.layer == li);
+        let (by_month, total) = match (parts.next(), parts.next()) {
+            (Some(only), None) => (Arc::clone(&only.by_month), only.total),
+            _ => {
+                let mut row = vec![Accrued::ZERO; months];
+                let mut total = Accrued::ZERO;
+                for part in results
+                    .iter()
+                    .flat_map(|r| r.layers.iter())
+                    .filter(|x| x.layer == li)
+                {
+                    for (cell, a) in row.iter_mut().zip(part.by_month.iter()) {
+                        *cell = cell.checked_add(*a)?;
+                    }
+                    total = total.checked_add(part.total)?;
+                }
+                (row.into(), total)
+            }
+        };
+        layers.push(LayerExposure {
+            layer: layer.clone(),
+            by_month,
+            total,
+        });
+    }
     let mut by_month = vec![Accrued::ZERO; months];
-    for m in &measures {
-        for (k, a) in m.by_month.iter().enumerate() {
-            by_month[k] = by_month[k].checked_add(*a)?;
+    for l in &layers {
+        for (cell, a) in by_month.iter_mut().zip(l.by_month.iter()) {
+            if !a.is_zero() {
+                *cell = cell.checked_add(*a)?;
+            }
         }
     }
     let total = sum(&by_month)?;
@@ -322,6 +415,7 @@ pub(crate) fn side_exposure(
         import_by_month,
         import_value,
         measures,
+        layers,
         by_month,
         total,
         refundable: refund,
@@ -428,7 +522,18 @@ pub(crate) fn static_exposure(
                 )?);
             }
             let refs: Vec<&GroupResult> = results.iter().collect();
-            side_exposure(side, baseline, regime, &grid, &factors, detail, &refs, &[])
+            let imports = side_imports(side, &grid, &factors)?;
+            side_exposure(
+                side,
+                baseline,
+                regime,
+                &grid,
+                &factors,
+                detail,
+                &refs,
+                &imports,
+                &[],
+            )
         };
         sides.push(one().map_err(|e| on_side(e, baseline))?);
     }

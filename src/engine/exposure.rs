@@ -68,6 +68,7 @@ pub struct SideExposure {
     pub(crate) import_by_month: Vec<Accrued>,
     pub(crate) import_value: Accrued,
     pub(crate) measures: Vec<MeasureExposure>,
+    pub(crate) layers: Vec<LayerExposure>,
     pub(crate) by_month: Vec<Accrued>,
     pub(crate) total: Accrued,
     pub(crate) refundable: Accrued,
@@ -115,6 +116,17 @@ impl SideExposure {
         self.measures.iter().find(|m| m.id.as_str() == id)
     }
 
+    /// Duty per layer (the measures reported together), in order of first
+    /// measure; the layers add up to the side's total exactly.
+    pub fn layers(&self) -> &[LayerExposure] {
+        &self.layers
+    }
+
+    /// The layer with id `id`.
+    pub fn layer(&self, id: &str) -> Option<&LayerExposure> {
+        self.layers.iter().find(|l| l.layer.as_str() == id)
+    }
+
     /// Total duty over the window.
     pub fn total(&self) -> Accrued {
         self.total
@@ -150,7 +162,7 @@ pub struct MeasureExposure {
     pub(crate) authority: Authority,
     pub(crate) layer: LayerId,
     pub(crate) origin: Option<Origin>,
-    pub(crate) by_month: Vec<Accrued>,
+    pub(crate) by_month: std::sync::Arc<[Accrued]>,
     pub(crate) total: Accrued,
     pub(crate) refundable: Accrued,
 }
@@ -194,6 +206,31 @@ impl MeasureExposure {
     /// The part of the duty that is refundable (its authority was voided).
     pub fn refundable(&self) -> Accrued {
         self.refundable
+    }
+}
+
+/// Duty under the measures of one layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerExposure {
+    pub(crate) layer: LayerId,
+    pub(crate) by_month: std::sync::Arc<[Accrued]>,
+    pub(crate) total: Accrued,
+}
+
+impl LayerExposure {
+    /// The layer.
+    pub fn layer(&self) -> &LayerId {
+        &self.layer
+    }
+
+    /// Duty in each month of the window.
+    pub fn by_month(&self) -> &[Accrued] {
+        &self.by_month
+    }
+
+    /// Duty over the window.
+    pub fn total(&self) -> Accrued {
+        self.total
     }
 }
 

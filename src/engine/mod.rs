@@ -11,7 +11,9 @@ mod plan;
 mod scenario;
 mod timeline;
 
-pub use exposure::{BasketExposure, Detail, Exposure, MeasureExposure, SideExposure};
+pub use exposure::{
+    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure,
+};
 pub use scenario::{
     CommitmentOutcome, Distribution, Evaluation, PathOutcome, STATUS_QUO, Scenario, ScenarioInfo,
 };

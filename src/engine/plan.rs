@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::tariff::{Measure, Regime, Stacking, subtract};
 use crate::trade::Baseline;
-use crate::units::Window;
+use crate::units::{LayerId, Window};
 
 /// When a measure covers a class: ascending disjoint windows; empty = never.
 pub(crate) type Cover = Vec<Window>;
@@ -76,6 +76,8 @@ pub(crate) struct GroupPlan {
     pub classes: Vec<GroupClass>,
     /// Side class → group class, or `None` when no group measure covers it.
     pub of_class: Vec<Option<usize>>,
+    /// The side layer of each group measure.
+    pub layer_of: Vec<usize>,
 }
 
 /// One importer–exporter direction.
@@ -91,6 +93,8 @@ pub(crate) struct SidePlan {
     pub group_of: Vec<(usize, usize)>,
     /// Total value per period column over every basket.
     pub totals: Vec<Decimal>,
+    /// The layers of the side's measures, in order of first measure.
+    pub layers: Vec<LayerId>,
 }
 
 /// Baselines and a regime, prepared.
@@ -322,6 +326,18 @@ impl SidePlan {
             members[g].push(li);
         }
 
+        let mut layers: Vec<LayerId> = Vec::new();
+        let layer_of: Vec<usize> = ms
+            .iter()
+            .map(|m| match layers.iter().position(|l| l == m.layer()) {
+                Some(i) => i,
+                None => {
+                    layers.push(m.layer().clone());
+                    layers.len() - 1
+                }
+            })
+            .collect();
+
         let mut groups = Vec::with_capacity(members.len());
         for gm in members {
             let flags = |sels: &[crate::tariff::Selector]| -> Vec<bool> {
@@ -393,6 +409,7 @@ impl SidePlan {
                 of_class.push(Some(gi));
             }
             groups.push(GroupPlan {
+                layer_of: gm.iter().map(|li| layer_of[*li]).collect(),
                 measures: gm,
                 rules,
                 classes: gclasses,
@@ -408,6 +425,7 @@ impl SidePlan {
             groups,
             group_of,
             totals,
+            layers,
         })
     }
 }

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::Prepared;
-use super::eval::{Grid, GroupResult, eval_group, month_factors, on_side, side_exposure};
+use super::eval::{
+    Grid, GroupResult, eval_group, month_factors, on_side, side_exposure, side_imports,
+};
 use super::exposure::{Detail, Exposure, sum};
 use super::plan::Plan;
 use crate::error::{Error, Result};
@@ -514,9 +516,16 @@ impl Scenario {
                         .iter()
                         .map(|li| schedule_of(side.measures[*li]))
                         .collect();
-                    let versions: Vec<u32> = schedules
+                    let versions: Vec<u32> = g
+                        .measures
                         .iter()
-                        .map(|s| intern(&mut cache.schedules, s))
+                        .zip(&schedules)
+                        .map(|(li, s)| match state.schedules.get(side.measures[*li]) {
+                            Some(shared) => {
+                                intern_shared(&mut cache.shared, &mut cache.schedules, shared)
+                            }
+                            None => intern(&mut cache.schedules, s),
+                        })
                         .collect();
                     let key = (plan_id, si, gi, versions, detail == Detail::Baskets);
                     let r = match cache.groups.get(&key) {
@@ -536,6 +545,7 @@ impl Scenario {
                     results.push(r);
                 }
                 let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
+                let imports = &cache.imports[side.baseline];
                 side_exposure(
                     side,
                     baseline,
@@ -544,6 +554,7 @@ impl Scenario {
                     factors,
                     detail,
                     &refs,
+                    imports,
                     &refundable,
                 )
             };
@@ -591,7 +602,15 @@ type GroupKey = (usize, usize, usize, Vec<u32>, bool);
 struct Cache {
     grid: Grid,
     factors: Vec<Vec<(usize, Decimal)>>,
+    /// Import values per month and in total, per baseline: the same on
+    /// every path.
+    imports: Vec<(Vec<Accrued>, Accrued)>,
     schedules: HashMap<Schedule, u32>,
+    /// Schedule ids by the address of a path state's `Arc`: paths share the
+    /// `Arc` of every measure no branch on them touched, so most look-ups
+    /// end here without hashing a schedule. The `Arc` is kept, so its
+    /// address cannot be reused while the cache lives.
+    shared: HashMap<usize, (Arc<Schedule>, u32)>,
     groups: HashMap<GroupKey, Arc<GroupResult>>,
     plans: Vec<Arc<Prepared>>,
     plan_index: HashMap<String, usize>,
@@ -604,16 +623,38 @@ impl Cache {
             .baselines()
             .iter()
             .map(|b| month_factors(b, &grid))
-            .collect::<Result<_>>()?;
+            .collect::<Result<Vec<_>>>()?;
+        let mut imports = vec![(Vec::new(), Accrued::ZERO); s.baselines().len()];
+        for side in &s.prepared.plan().sides {
+            imports[side.baseline] = side_imports(side, &grid, &factors[side.baseline])?;
+        }
         Ok(Cache {
             grid,
             factors,
+            imports,
             schedules: HashMap::new(),
+            shared: HashMap::new(),
             groups: HashMap::new(),
             plans: Vec::new(),
             plan_index: HashMap::new(),
         })
     }
+}
+
+/// The id of a path state's schedule: by its `Arc`'s address when seen
+/// before, else by content ([`intern`]).
+fn intern_shared(
+    shared: &mut HashMap<usize, (Arc<Schedule>, u32)>,
+    schedules: &mut HashMap<Schedule, u32>,
+    s: &Arc<Schedule>,
+) -> u32 {
+    let address = Arc::as_ptr(s) as usize;
+    if let Some((_, v)) = shared.get(&address) {
+        return *v;
+    }
+    let v = intern(schedules, s);
+    shared.insert(address, (Arc::clone(s), v));
+    v
 }
 
 /// A small id for a schedule, the same for equal schedules.
