@@ -1124,8 +1124,9 @@ mod tests {
         );
     }
 
-    /// The engine's per-basket duty equals the sum over days of the basket's
-    /// daily value times each rate `rates_on` gives that day, to the unit.
+    /// The engine's duty per basket, per measure and month, and per side
+    /// equals the sum over days of each basket's daily value times each rate
+    /// `rates_on` gives that day, to the unit.
     #[test]
     fn the_engine_matches_a_day_by_day_sum() {
         let year = Window::year(2019).unwrap();
@@ -1133,6 +1134,7 @@ mod tests {
         let prepared = sizes.prepared().unwrap();
         let exposure = prepared.exposure(year, Detail::Baskets).unwrap();
         let side = exposure.side("US", "CN").unwrap();
+        let n = side.measures().len();
         let index: BTreeMap<&str, usize> = side
             .measures()
             .iter()
@@ -1141,14 +1143,17 @@ mod tests {
             .collect();
         let baseline = &prepared.baselines()[0];
         let mut nonzero = 0;
+        let mut months = vec![vec![Decimal::ZERO; 12]; n];
         for (basket, got) in baseline.baskets().iter().zip(side.baskets()) {
             // 2019 has 365 days: a day's value is value × (denominator / 365) units.
             let daily = basket.values()[0] * Decimal::from(ACCRUAL_DENOMINATOR / 365);
-            let mut want = vec![Decimal::ZERO; side.measures().len()];
+            let mut want = vec![Decimal::ZERO; n];
             let mut day = year.start();
             while day < year.end() {
                 for (id, r) in prepared.rates_on(("US", "CN"), basket.key(), day).unwrap() {
-                    want[index[id.as_str()]] += daily * r.as_fraction();
+                    let i = index[id.as_str()];
+                    want[i] += daily * r.as_fraction();
+                    months[i][usize::try_from(day.month() - 1).unwrap()] += daily * r.as_fraction();
                 }
                 day = day.tomorrow().unwrap();
             }
@@ -1158,6 +1163,18 @@ mod tests {
         }
         // Every good pays the reciprocal layer on some day.
         assert_eq!(nonzero, 120);
+        let totals = prepared.exposure(year, Detail::Totals).unwrap();
+        let totals = totals.side("US", "CN").unwrap();
+        assert_eq!(totals.measures(), side.measures());
+        for (m, want) in totals.measures().iter().zip(&months) {
+            let got: Vec<Decimal> = m.by_month().iter().map(|a| a.units()).collect();
+            assert_eq!(&got, want, "measure {}", m.id());
+            assert_eq!(m.total().units(), want.iter().sum::<Decimal>());
+        }
+        let by_month: Vec<Decimal> = (0..12).map(|k| months.iter().map(|m| m[k]).sum()).collect();
+        let got: Vec<Decimal> = totals.by_month().iter().map(|a| a.units()).collect();
+        assert_eq!(got, by_month);
+        assert_eq!(totals.total().units(), by_month.iter().sum::<Decimal>());
     }
 
     /// Each path evaluated alone gives what the whole tree gives it: shared
