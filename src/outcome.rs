@@ -496,7 +496,9 @@ impl OutcomeTree {
     /// do not add up to exactly 1, [`Error::DuplicateId`] for a node or
     /// branch id used twice under one parent or nodes sharing an id,
     /// [`Error::TreeLimit`] past [`MAX_DEPTH`] or [`MAX_LEAVES`], and
-    /// [`Error::Invalid`] for a decision dated before the one it follows.
+    /// [`Error::Invalid`] for a decision dated before the one it follows or
+    /// a path whose probability (the exact product of its branches') needs
+    /// more than the 28 decimal places a decimal holds.
     pub fn new(root: Node) -> Result<OutcomeTree> {
         let mut node_ids = HashSet::new();
         let mut leaves = 0usize;
@@ -656,9 +658,12 @@ fn collect_paths(
     *counter += 1;
     for (bi, b) in node.branches.iter().enumerate() {
         let p = prefix.last().map_or(Decimal::ONE, |x| x.5);
-        let prob = p
-            .checked_mul(b.probability.value())
-            .ok_or_else(|| Error::overflow("a path probability"))?;
+        let prob = exact_product(p, b.probability.value()).map_err(|places| {
+            Error::Invalid(format!(
+                "the path's probability needs {places} decimal places, more than the 28 a decimal holds: give the branch probabilities along it fewer decimal places"
+            ))
+            .at(format!("node {:?}, branch {:?}", node.id.as_str(), b.id.as_str()))
+        })?;
         prefix.push((me, bi, b.id.clone(), b.label.clone(), b.kind, prob));
         match &b.next {
             Some(child) => collect_paths(child, counter, prefix, out)?,
@@ -677,6 +682,31 @@ fn collect_paths(
         prefix.pop();
     }
     Ok(())
+}
+
+/// The product of two probabilities when a decimal holds it exactly, else
+/// the number of decimal places it needs. The exact product `ma·mb /
+/// 10^(sa+sb)` loses one place per factor 10 of `ma·mb`, and those factors
+/// are the pairs of 2s and 5s in the two mantissas.
+fn exact_product(a: Decimal, b: Decimal) -> std::result::Result<Decimal, u32> {
+    if a.is_zero() || b.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    let count = |mut m: u128, f: u128| {
+        let mut n = 0;
+        while m % f == 0 {
+            m /= f;
+            n += 1;
+        }
+        n
+    };
+    let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    let tens = (count(ma, 2) + count(mb, 2)).min(count(ma, 5) + count(mb, 5));
+    let places = (a.scale() + b.scale()).saturating_sub(tens);
+    if places > 28 {
+        return Err(places);
+    }
+    a.checked_mul(b).ok_or(places)
 }
 
 #[cfg(test)]
@@ -761,6 +791,42 @@ mod tests {
         assert_eq!(t.paths()[0].probability(), Decimal::new(30, 2));
         let total: Decimal = t.paths().iter().map(Path::probability).sum();
         assert_eq!(total, Decimal::ONE);
+    }
+
+    #[test]
+    fn path_probabilities_a_decimal_cannot_hold_are_refused() {
+        // 0.5^28 has 28 decimal places and is held exactly; 0.5^29 needs 29
+        // and would be rounded, so the paths would not sum to exactly 1.
+        let chain = |levels: usize| {
+            let mut node: Option<Node> = None;
+            for k in (0..levels).rev() {
+                let mut go = b("go", "0.5");
+                if let Some(n) = node.take() {
+                    go = go.then(n);
+                }
+                node = Some(Node::new(
+                    format!("n{k}").parse().unwrap(),
+                    "",
+                    d("2019-01-01").unwrap(),
+                    vec![b("stop", "0.5"), go],
+                ));
+            }
+            node.unwrap()
+        };
+        let t = OutcomeTree::new(chain(28)).unwrap();
+        assert_eq!(
+            t.paths().iter().map(Path::probability).sum::<Decimal>(),
+            Decimal::ONE
+        );
+        assert_eq!(
+            OutcomeTree::new(chain(29)).unwrap_err().to_string(),
+            "node \"n28\", branch \"stop\": the path's probability needs 29 decimal places, more than the 28 a decimal holds: give the branch probabilities along it fewer decimal places"
+        );
+        // Trailing zeros cancel: 0.2 × 0.5 needs one place, not two.
+        assert_eq!(
+            exact_product(Decimal::new(2, 1), Decimal::new(5, 1)),
+            Ok(Decimal::new(1, 1))
+        );
     }
 
     #[test]

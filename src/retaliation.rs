@@ -5,8 +5,9 @@
 //! the trigger's rate or a fixed one (optionally capped), on a fixed
 //! counter-list, on the same value, or on a proportion of it. A value-matched
 //! answer never covers more than the answering party's *remaining* imports
-//! from the other side: those not yet under one of its retaliation measures
-//! (DOMAIN.md, worked number 5). Answers can trigger answers; evaluation runs
+//! from the other side: those not under one of its retaliation measures in
+//! force on the answer's date or later in the horizon, so answers with
+//! different lags never cover the same trade (DOMAIN.md, worked number 5). Answers can trigger answers; evaluation runs
 //! in date order until nothing new fires, and stops with
 //! [`Error::RetaliationLoop`] when the chain does not settle.
 
@@ -373,8 +374,14 @@ pub fn answers(
                     .map(|(m, s)| (*m, (*s).clone()))
                     .chain(made.iter().map(|m| (m, m.schedule().clone())))
                     .collect();
-                let remaining =
-                    remaining_shares(answer_base, &rule.party, &rule.against, &all, effective)?;
+                let remaining = remaining_shares(
+                    answer_base,
+                    &rule.party,
+                    &rule.against,
+                    &all,
+                    effective,
+                    horizon.end(),
+                )?;
                 let pool = remaining
                     .iter()
                     .try_fold(Decimal::ZERO, |a, (_, _, v)| a.checked_add(*v))
@@ -518,23 +525,31 @@ pub fn covered_value(b: &Baseline, m: &Measure, date: Date) -> Result<Decimal> {
 }
 
 /// For each basket of `party`'s imports from `against`: the fraction and the
-/// annual value not yet under one of `party`'s retaliation measures in force
-/// on `date`.
+/// annual value not under one of `party`'s retaliation measures in force on
+/// `date` or on a later day before `until` (an earlier answer with a longer
+/// lag counts, though it is not in force yet).
 fn remaining_shares(
     b: &Baseline,
     party: &Party,
     against: &Party,
     all: &[(&Measure, Schedule)],
     date: Date,
+    until: Date,
 ) -> Result<Vec<(usize, Decimal, Decimal)>> {
     let day = Window::new(date, date.tomorrow().unwrap_or(date))?;
+    let in_force_from = |s: &Schedule| {
+        !s.rate_on(date).is_zero()
+            || s.change_dates()
+                .into_iter()
+                .any(|d| d > date && d < until && !s.rate_on(d).is_zero())
+    };
     let answering: Vec<&(&Measure, Schedule)> = all
         .iter()
         .filter(|(m, s)| {
             m.imposer() == party
                 && m.target() == against
                 && m.authority() == Authority::Retaliation
-                && !s.rate_on(date).is_zero()
+                && in_force_from(s)
         })
         .collect();
     let mut out = Vec::with_capacity(b.baskets().len());
@@ -560,4 +575,86 @@ fn remaining_shares(
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tariff::{Coverage, Goods};
+    use crate::trade::{Basket, Periods};
+    use crate::units::{Currency, parse_date as d};
+
+    #[test]
+    fn a_late_answer_and_an_early_one_never_cover_the_same_trade() {
+        // China imports $100 from the US. The US taxes $100 of goods from
+        // 2019-01-01 and another $100 from 2019-02-01. China answers the first
+        // after 100 days (2019-04-11) and the second at once (2019-02-01),
+        // each on the same value. Both answers are in force from 2019-04-11:
+        // together they may cover at most the $100 China imports.
+        let us = Baseline::new(
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Currency::USD,
+            Periods::Annual,
+            vec![
+                Basket::annual("a".parse().unwrap(), "", Decimal::ONE_HUNDRED),
+                Basket::annual("b".parse().unwrap(), "", Decimal::ONE_HUNDRED),
+            ],
+        )
+        .unwrap();
+        let cn = Baseline::new(
+            "CN".parse().unwrap(),
+            "US".parse().unwrap(),
+            Currency::USD,
+            Periods::Annual,
+            vec![Basket::annual(
+                "soybeans".parse().unwrap(),
+                "",
+                Decimal::ONE_HUNDRED,
+            )],
+        )
+        .unwrap();
+        let m = |id: &str, basket: &str, from: &str| {
+            Measure::new(
+                id.parse().unwrap(),
+                Authority::Section301,
+                "US".parse().unwrap(),
+                "CN".parse().unwrap(),
+                Coverage::of(Goods::baskets([basket.parse().unwrap()])),
+                Schedule::flat(d(from).unwrap(), "25%".parse().unwrap()),
+            )
+            .unwrap()
+        };
+        let (first, second) = (
+            m("first", "a", "2019-01-01"),
+            m("second", "b", "2019-02-01"),
+        );
+        let rule = |id: &str, watch: &str, lag: i64| {
+            RetaliationRule::new(
+                id.parse().unwrap(),
+                "CN".parse().unwrap(),
+                "US".parse().unwrap(),
+                Trigger {
+                    measures: vec![watch.parse().unwrap()],
+                    event: TriggerEvent::InForce,
+                },
+                ResponseRate::Match,
+                ResponseGoods::MatchValue,
+                lag,
+                None,
+            )
+            .unwrap()
+        };
+        let rules = [rule("slow", "first", 100), rule("fast", "second", 0)];
+        let pairs = [(&first, first.schedule()), (&second, second.schedule())];
+        let (made, notes) =
+            answers(&[us, cn], &pairs, &rules, Window::year(2019).unwrap()).unwrap();
+        let covered: Decimal = notes.iter().filter_map(|n| n.covered).sum();
+        assert_eq!(covered, Decimal::ONE_HUNDRED);
+        let shares: Decimal = made
+            .iter()
+            .flat_map(|m| m.coverage().shares().iter().map(|(_, s)| s.value()))
+            .sum();
+        assert_eq!(shares, Decimal::ONE);
+    }
 }

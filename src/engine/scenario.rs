@@ -844,14 +844,26 @@ impl Evaluation {
             .unwrap_or_default()
     }
 
-    /// The probability-weighted expected total on a side.
+    /// The probability-weighted expected total on a side. Each weighted
+    /// total is held to Decimal's 28 significant digits; the mean is kept
+    /// within the totals of the paths that can happen, where the exact mean
+    /// lies.
     ///
     /// # Errors
     /// [`Error::Overflow`].
     pub fn expected(&self, importer: &str, exporter: &str) -> Result<Accrued> {
-        self.paths.iter().try_fold(Accrued::ZERO, |acc, p| {
+        let mean = self.paths.iter().try_fold(Accrued::ZERO, |acc, p| {
             acc.checked_add(p.total(importer, exporter).checked_scale(p.probability)?)
-        })
+        })?;
+        let possible = self
+            .paths
+            .iter()
+            .filter(|p| p.probability > Decimal::ZERO)
+            .map(|p| p.total(importer, exporter));
+        match (possible.clone().min(), possible.max()) {
+            (Some(lo), Some(hi)) => Ok(mean.clamp(lo, hi)),
+            _ => Ok(mean),
+        }
     }
 
     /// The probability-weighted expected duty of each measure on a side, in
@@ -945,5 +957,83 @@ impl Evaluation {
             Some(s) => sum(s.measures().iter().map(|m| &m.refundable)),
             None => Ok(Accrued::ZERO),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Branch, Node, OutcomeKind};
+    use crate::tariff::{Authority, Coverage, Goods, Measure};
+    use crate::trade::{Basket, Periods};
+    use crate::units::parse_date;
+
+    #[test]
+    fn the_expected_total_of_equal_paths_is_their_total() {
+        // $12,345,678,901 at 1,234.5678% for all of 2019 is value × rate =
+        // $152,415,776,403.139878 on every path. Weighted by 0.3333, 0.3333
+        // and 0.3334 each product needs more than 28 digits and is rounded;
+        // the rounded sum came out 1e-8 accrual units above the total.
+        let year = Window::year(2019).unwrap();
+        let b = Baseline::new(
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Currency::USD,
+            Periods::Annual,
+            vec![Basket::annual(
+                "goods".parse().unwrap(),
+                "",
+                Decimal::from(12_345_678_901u64),
+            )],
+        )
+        .unwrap();
+        let m = Measure::new(
+            "wall".parse().unwrap(),
+            Authority::Other,
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Coverage::of(Goods::all()),
+            Schedule::flat(year.start(), "1234.5678%".parse().unwrap()),
+        )
+        .unwrap();
+        let branches = ["0.3333", "0.3333", "0.3334"]
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                Branch::new(
+                    format!("b{i}").parse().unwrap(),
+                    "",
+                    OutcomeKind::Deal,
+                    p.parse().unwrap(),
+                )
+            })
+            .collect();
+        let tree = OutcomeTree::new(Node::new(
+            "n".parse().unwrap(),
+            "",
+            parse_date("2019-01-01").unwrap(),
+            branches,
+        ))
+        .unwrap();
+        let s = Scenario::new(
+            ScenarioInfo::default(),
+            vec![b],
+            Regime::new(vec![m], vec![]).unwrap(),
+            vec![],
+            Some(tree),
+            year,
+            None,
+        )
+        .unwrap();
+        let d = s
+            .evaluate(Detail::Totals)
+            .unwrap()
+            .distribution("US", "CN")
+            .unwrap();
+        assert_eq!(
+            d.max.amount(),
+            "152415776403.139878".parse::<Decimal>().unwrap()
+        );
+        assert_eq!(d.expected, d.max);
     }
 }
