@@ -85,7 +85,8 @@
 //!   that: `Exclusive` (goods paying a positive rate under one set of measures
 //!   pay nothing under another; decided on the rates before any exclusion, so
 //!   the result does not depend on rule order), `Highest` (only the highest of
-//!   a set applies; ties go to the measure listed first), `Exempt`.
+//!   a set applies; ties go to the measure listed first; several `Highest`
+//!   rules apply one after another in the order listed), `Exempt`.
 //! - A schedule's `Announced` steps count only once an outcome imposes them.
 //!   A suspension lowers the rate for a window (to the lower of the two) and
 //!   the rate snaps back when it ends.
@@ -105,8 +106,9 @@
 //!
 //! ## Features
 //!
-//! - `proptest`: reusable proptest strategies in `strategies`, with the list
-//!   of invariants the crate is held to.
+//! - `proptest`: reusable proptest strategies in `strategies`, with the
+//!   numbered list of invariants the crate guarantees, each checked by a
+//!   property test (`cargo test --all-features`).
 //! - `parallel`: evaluate outcome paths on several threads (rayon); results
 //!   are identical to the serial run.
 #![forbid(unsafe_code)]
