@@ -7,9 +7,10 @@
 //! answer never covers more than the answering party's *remaining* imports
 //! from the other side: those not under one of its retaliation measures in
 //! force on the answer's date or later in the horizon, so answers with
-//! different lags never cover the same trade (DOMAIN.md, worked number 5). Answers can trigger answers; evaluation runs
-//! in date order until nothing new fires, and stops with
-//! [`Error::RetaliationLoop`] when the chain does not settle.
+//! different lags never cover the same trade (DOMAIN.md, worked number 5).
+//! Answers can trigger answers; evaluation runs in date order until nothing
+//! new fires, and stops with [`Error::RetaliationLoop`] when the chain does
+//! not settle.
 
 use std::collections::BTreeMap;
 use std::fmt;
