@@ -403,3 +403,58 @@ fn the_g20_file_reproduces_the_worked_numbers() {
     assert_eq!(no_deal.answers()[0].covered, Some(billions("20.4")));
     assert_eq!(e.probability_sum(), Decimal::ONE);
 }
+
+#[test]
+fn each_path_is_charged_its_own_answer() {
+    // China answers m1 at its rate on soy ($365 a year, $1 a day) from
+    // 2019-03-01: 306 days to the year's end. Path "hi" raises m1 to 25%
+    // (306 × 0.25 = 76.5), path "lo" leaves it at 10% (306 × 0.10 = 30.6).
+    // Both answers cover the same goods, so they share a plan; each path
+    // must still be charged its own rate.
+    let text = r#"
+include = []
+[scenario]
+id = "answers"
+horizon = "2019-01-01..2020-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "a", value = "100" }]
+[[baseline]]
+importer = "CN"
+exporter = "US"
+basket = [{ key = "soy", value = "365" }]
+[[measure]]
+id = "m1"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["a"] }
+steps = [{ from = "2019-03-01", rate = "10%" }]
+[[retaliation]]
+id = "r"
+party = "CN"
+against = "US"
+watch = ["m1"]
+on = "in-force"
+rate = "match"
+covers = "list"
+goods = { baskets = ["soy"] }
+[[node]]
+id = "n"
+date = "2019-01-15"
+[[node.branch]]
+id = "hi"
+kind = "escalation"
+probability = "0.5"
+action = [{ do = "raise", target = "m1", from = "2019-03-01", rate = "25%" }]
+[[node.branch]]
+id = "lo"
+kind = "status-quo"
+probability = "0.5"
+"#;
+    let s = load::parse_scenario(text, ".".as_ref()).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    assert_eq!(e.path("hi").unwrap().total("CN", "US").amount(), Decimal::new(765, 1));
+    assert_eq!(e.path("lo").unwrap().total("CN", "US").amount(), Decimal::new(306, 1));
+}

@@ -471,6 +471,14 @@ impl Scenario {
         cache: &mut Cache,
     ) -> Result<PathOutcome> {
         let (extra, notes) = self.path_regime(state)?;
+        // Plans are shared between paths whose answers cover the same goods;
+        // the answers' schedules always come from this path.
+        let answer_schedules: Vec<Schedule> = extra.as_ref().map_or_else(Vec::new, |p| {
+            p.regime().measures()[state.schedules.len()..]
+                .iter()
+                .map(|m| m.schedule().clone())
+                .collect()
+        });
         let (plan_id, path_plan): (usize, Option<Arc<Prepared>>) = match extra {
             None => (0, None),
             Some(p) => {
@@ -494,10 +502,13 @@ impl Scenario {
         };
         let prepared: &Prepared = path_plan.as_deref().unwrap_or(&self.prepared);
         let regime = prepared.regime();
+        let base = state.schedules.len();
         let schedule_of = |ri: usize| -> &Schedule {
             match state.schedules.get(ri) {
                 Some(s) => s.as_ref(),
-                None => regime.measures()[ri].schedule(),
+                None => answer_schedules
+                    .get(ri - base)
+                    .unwrap_or_else(|| regime.measures()[ri].schedule()),
             }
         };
         let plan: &Plan = prepared.plan();
