@@ -215,9 +215,15 @@ impl Action {
             ActionKind::Postpone { step, to } => match to {
                 Postponement::To(d) => schedule.postpone(step, d),
                 Postponement::ByDays(n) => {
-                    let to = step.checked_add(jiff::Span::new().days(n)).map_err(|_| {
-                        Error::Invalid(format!("postponing {step} by {n} days leaves the calendar"))
-                    })?;
+                    let to = jiff::Span::new()
+                        .try_days(n)
+                        .ok()
+                        .and_then(|span| step.checked_add(span).ok())
+                        .ok_or_else(|| {
+                            Error::Invalid(format!(
+                                "postponing {step} by {n} days leaves the calendar"
+                            ))
+                        })?;
                     schedule.postpone(step, to)
                 }
                 Postponement::Indefinitely => schedule.postpone_indefinitely(step),

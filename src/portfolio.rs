@@ -301,18 +301,10 @@ impl Portfolio {
         )?;
         let mut baselines = scenario.baselines().to_vec();
         baselines[bi] = own;
-        let info = scenario.info().clone();
-        let id = info.id.clone();
-        let reference = scenario.reference().map(|p| p.id().to_string());
-        let mine = Scenario::new(
-            info,
-            baselines,
-            scenario.regime().clone(),
-            scenario.retaliation().to_vec(),
-            Some(scenario.tree().clone()),
-            scenario.horizon(),
-            reference.as_deref(),
-        )?;
+        let id = scenario.info().id.clone();
+        // Retaliation still answers what the scenario's own baselines
+        // import; only the valuation moves to the portfolio.
+        let mine = scenario.revalue(baselines)?;
         let evaluation = mine.evaluate(Detail::Baskets)?;
         PortfolioExposure::new(
             id,

@@ -127,6 +127,11 @@ impl RetaliationRule {
                 "retaliation rule {name:?} has a negative lag ({lag_days} days): answers come after triggers"
             )));
         }
+        if jiff::Span::new().try_days(lag_days).is_err() {
+            return Err(Error::Invalid(format!(
+                "retaliation rule {name:?} has a lag of {lag_days} days, longer than the calendar: give a lag in days that fits between two dates"
+            )));
+        }
         if trigger.measures.is_empty() {
             return Err(Error::Invalid(format!(
                 "retaliation rule {name:?} watches no measures: list selectors in its trigger"
@@ -201,14 +206,19 @@ impl RetaliationRule {
     /// # Errors
     /// [`Error::Unknown`] for a selector that picks no measure.
     pub fn check(&self, measures: &[Measure]) -> Result<()> {
+        self.check_watch(measures)
+            .map_err(|e| e.at(format!("retaliation rule {:?}", self.id.as_str())))
+    }
+
+    /// [`RetaliationRule::check`] without naming the rule in the error.
+    pub(crate) fn check_watch(&self, measures: &[Measure]) -> Result<()> {
         for s in &self.trigger.measures {
             // Answers are retaliation measures made during evaluation: a rule
             // may watch them before any exists.
             if *s == Selector::Authority(Authority::Retaliation) {
                 continue;
             }
-            check_selector(s, measures)
-                .map_err(|e| e.at(format!("retaliation rule {:?}", self.id.as_str())))?;
+            check_selector(s, measures)?;
         }
         Ok(())
     }
@@ -269,14 +279,17 @@ pub fn answers(
                 if !rule.trigger.measures.iter().any(|sel| sel.matches(m)) {
                     continue;
                 }
-                for d in events(rule, baselines, m, s, horizon) {
+                let dates = events(rule, baselines, m, s, horizon)
+                    .map_err(|e| e.at(format!("retaliation rule {:?}", rule.id.as_str())))?;
+                for d in dates {
                     queue.insert((d, ri, i), ());
                 }
             }
+            Ok::<(), Error>(())
         };
 
     for (i, (m, s)) in measures.iter().enumerate() {
-        push_events(&mut queue, i, m, s);
+        push_events(&mut queue, i, m, s)?;
     }
 
     while let Some(((date, ri, ti), ())) = queue.pop_first() {
@@ -287,7 +300,12 @@ pub fn answers(
             made[ti - base].clone()
         };
         let trig_schedule = schedule_of(ti, &made);
-        let Ok(effective) = date.checked_add(jiff::Span::new().days(rule.lag_days)) else {
+        // A lag past the end of the calendar answers after every horizon.
+        let Some(effective) = jiff::Span::new()
+            .try_days(rule.lag_days)
+            .ok()
+            .and_then(|lag| date.checked_add(lag).ok())
+        else {
             continue;
         };
         if effective >= horizon.end() {
@@ -444,7 +462,7 @@ pub fn answers(
         });
         let index = base + made.len();
         answered.insert((ri, ti), made.len());
-        push_events(&mut queue, index, &answer, &answer.schedule().clone());
+        push_events(&mut queue, index, &answer, &answer.schedule().clone())?;
         made.push(answer);
         chains.push(chain);
     }
@@ -459,9 +477,9 @@ fn events(
     m: &Measure,
     s: &Schedule,
     horizon: Window,
-) -> Vec<Date> {
+) -> Result<Vec<Date>> {
     let Some(w) = rule.active.intersect(&horizon) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let tl = s.timeline(w);
     let mut prev = if w.start() > Date::MIN {
@@ -479,13 +497,13 @@ fn events(
             TriggerEvent::StepUp => r > prev,
             TriggerEvent::RateAbove(t) => r > t && prev <= t && out.is_empty(),
             TriggerEvent::CoveredValueAbove(t) => {
-                !r.is_zero()
-                    && out.is_empty()
-                    && baselines
-                        .iter()
-                        .find(|b| b.importer() == m.imposer() && b.exporter() == m.target())
-                        .and_then(|b| covered_value(b, m, d).ok())
-                        .is_some_and(|v| v > t)
+                let side = baselines
+                    .iter()
+                    .find(|b| b.importer() == m.imposer() && b.exporter() == m.target());
+                match side {
+                    Some(b) if !r.is_zero() && out.is_empty() => covered_value(b, m, d)? > t,
+                    _ => false,
+                }
             }
         };
         if fire {
@@ -493,7 +511,7 @@ fn events(
         }
         prev = r;
     }
-    out
+    Ok(out)
 }
 
 /// The annual value of the goods `m` covers on `date`, in the year of `date`.

@@ -292,7 +292,17 @@ impl Baseline {
     /// # Errors
     /// [`Error::BaselineGap`] when the baseline does not cover the whole year.
     pub fn annual_value(&self, index: usize, year: i16) -> Result<Decimal> {
-        let b = &self.baskets[index.min(self.baskets.len().saturating_sub(1))];
+        let b = self.baskets.get(index).ok_or_else(|| {
+            Error::unknown(
+                "basket",
+                format!("#{index}"),
+                format!(
+                    " in baseline {}: it has {} baskets",
+                    self.label(),
+                    self.baskets.len()
+                ),
+            )
+        })?;
         match &self.periods {
             Periods::Annual => Ok(b.values[0]),
             Periods::Years(ys) => {

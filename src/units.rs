@@ -515,11 +515,15 @@ impl Rate {
     /// A rate from a fraction (`0.25` for 25%).
     ///
     /// # Errors
-    /// [`Error::Negative`] for a negative fraction.
+    /// [`Error::Negative`] for a negative fraction; [`Error::Overflow`] for
+    /// one whose percentage does not fit a Decimal.
     pub fn from_fraction(fraction: Decimal) -> Result<Rate> {
+        let percent = fraction
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .ok_or_else(|| Error::overflow(format!("rate {fraction} as a percentage")))?;
         if fraction.is_sign_negative() && !fraction.is_zero() {
             return Err(Error::Negative {
-                what: format!("rate {}%", (fraction * Decimal::ONE_HUNDRED).normalize()),
+                what: format!("rate {}%", percent.normalize()),
                 value: fraction,
             });
         }
@@ -543,9 +547,13 @@ impl Rate {
         self.0
     }
 
-    /// The rate in percent.
+    /// The rate in percent (it always fits: [`Rate::from_fraction`] refuses
+    /// fractions whose percentage would not).
     pub fn as_percent(&self) -> Decimal {
-        (self.0 * Decimal::ONE_HUNDRED).normalize()
+        self.0
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .unwrap_or(Decimal::MAX)
+            .normalize()
     }
 
     /// Whether the rate is zero.

@@ -798,3 +798,22 @@ fn layers_add_up_to_their_measures_and_to_the_side() {
         assert_eq!(total, side.total());
     }
 }
+
+#[test]
+fn a_portfolio_sees_the_answers_the_national_trade_triggers() {
+    // tests/data/portfolio-answers.toml: the US taxes $500B of imports at
+    // 25%; China answers once the covered value passes $100B, and the US
+    // counters any answer with 10% on all goods. Nationally the counter
+    // fires, so a $1M SKU on the same line pays 25% + 10% = $350,000 over
+    // 2019 — not 25% alone, as it would if the portfolio's own $1M were
+    // measured against the $100B threshold.
+    let s = tariffsim::load::load_scenario("tests/data/portfolio-answers.toml".as_ref()).unwrap();
+    let pf = tariffsim::portfolio::Portfolio::parse(
+        "skus.csv",
+        "sku,hts10,annual_value_usd\nPC-1,8471300100,1000000\n",
+    )
+    .unwrap();
+    let x = pf.evaluate(&s, "US", "CN").unwrap();
+    let (_, duty) = &x.items()[0];
+    assert_eq!(duty.expected().amount(), Decimal::from(350_000));
+}

@@ -455,6 +455,126 @@ probability = "0.5"
 "#;
     let s = load::parse_scenario(text, ".".as_ref()).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
-    assert_eq!(e.path("hi").unwrap().total("CN", "US").amount(), Decimal::new(765, 1));
-    assert_eq!(e.path("lo").unwrap().total("CN", "US").amount(), Decimal::new(306, 1));
+    assert_eq!(
+        e.path("hi").unwrap().total("CN", "US").amount(),
+        Decimal::new(765, 1)
+    );
+    assert_eq!(
+        e.path("lo").unwrap().total("CN", "US").amount(),
+        Decimal::new(306, 1)
+    );
+}
+
+#[test]
+fn lags_and_postponements_past_the_calendar_are_errors() {
+    let e = RetaliationRule::new(
+        "slow".parse().unwrap(),
+        "CN".parse().unwrap(),
+        "US".parse().unwrap(),
+        Trigger {
+            measures: vec!["list-4".parse().unwrap()],
+            event: TriggerEvent::InForce,
+        },
+        ResponseRate::Match,
+        ResponseGoods::MatchValue,
+        99_999_999_999,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "retaliation rule \"slow\" has a lag of 99999999999 days, longer than the calendar: give a lag in days that fits between two dates"
+    );
+    let t = OutcomeTree::new(Node::new(
+        "summit".parse().unwrap(),
+        "",
+        d("2019-01-01"),
+        vec![
+            branch("later", OutcomeKind::Postponement, "1").with_action(on(
+                "tariff",
+                ActionKind::Postpone {
+                    step: d("2019-01-01"),
+                    to: Postponement::ByDays(99_999_999_999),
+                },
+            )),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(
+        one_basket(Some(t)).unwrap_err().to_string(),
+        "node \"summit\", branch \"later\", action 1 (measure:tariff), measure \"tariff\": postponing 2019-01-01 by 99999999999 days leaves the calendar"
+    );
+}
+
+#[test]
+fn out_of_range_values_are_errors_not_panics() {
+    assert_eq!(
+        Rate::from_fraction(Decimal::MAX).unwrap_err().to_string(),
+        "arithmetic overflow while computing rate 79228162514264337593543950335 as a percentage: the values are too large to hold exactly"
+    );
+    assert!(Rate::from_fraction(Decimal::MIN).is_err());
+    let b = baseline("US", "CN", &[("a", "1"), ("b", "2")]);
+    assert_eq!(
+        b.annual_value(7, 2019).unwrap_err().to_string(),
+        "unknown basket \"#7\" in baseline US<-CN: it has 2 baskets"
+    );
+}
+
+/// Writes `files` into a fresh folder under the temp dir and returns it.
+fn folder(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tariffsim-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (f, text) in files {
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_rule_in_an_included_file_is_blamed_on_that_file() {
+    let dir = folder(
+        "include-blame",
+        &[
+            (
+                "main.toml",
+                "include = [\"rules.toml\"]\n[scenario]\nid = \"x\"\nhorizon = \"2019-01-01..2020-01-01\"\n[[baseline]]\nimporter = \"US\"\nexporter = \"CN\"\nbasket = [{ key = \"a\", value = \"1\" }]\n[[measure]]\nid = \"m1\"\nauthority = \"section-301\"\nimposer = \"US\"\ntarget = \"CN\"\ngoods = { baskets = [\"a\"] }\nsteps = [{ from = \"2019-01-01\", rate = \"10%\" }]\n",
+            ),
+            (
+                "rules.toml",
+                "[[stacking]]\nid = \"s1\"\nkind = \"highest\"\namong = [\"m1\", \"m-typo\"]\n",
+            ),
+        ],
+    );
+    let e = load::load_scenario(&dir.join("main.toml")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}, stacking rule \"s1\": unknown measure \"m-typo\": define it under [[measure]] or fix the id",
+            dir.join("rules.toml").display()
+        )
+    );
+}
+
+#[test]
+fn a_value_threshold_the_baseline_cannot_value_is_an_error_not_a_silent_no() {
+    // The US baseline has months 2019-01 to 2019-06 only: the annual value
+    // a covered-value trigger needs for 2019 cannot be known.
+    let dir = folder(
+        "threshold-gap",
+        &[
+            (
+                "us.csv",
+                "key,2019-01,2019-02,2019-03,2019-04,2019-05,2019-06\na,1,1,1,1,1,1\n",
+            ),
+            (
+                "main.toml",
+                "[scenario]\nid = \"x\"\nhorizon = \"2019-01-01..2019-07-01\"\n[[baseline]]\nimporter = \"US\"\nexporter = \"CN\"\nfile = \"us.csv\"\n[[baseline]]\nimporter = \"CN\"\nexporter = \"US\"\nbasket = [{ key = \"soy\", value = \"365\" }]\n[[measure]]\nid = \"m1\"\nauthority = \"section-301\"\nimposer = \"US\"\ntarget = \"CN\"\ngoods = { all = true }\nsteps = [{ from = \"2019-01-01\", rate = \"10%\" }]\n[[retaliation]]\nid = \"cn\"\nparty = \"CN\"\nagainst = \"US\"\nwatch = [\"m1\"]\non = \"covered-value-above\"\nthreshold = \"1\"\nrate = \"10%\"\ncovers = \"list\"\ngoods = { baskets = [\"soy\"] }\n",
+            ),
+        ],
+    );
+    let s = load::load_scenario(&dir.join("main.toml")).unwrap();
+    assert_eq!(
+        s.evaluate(Detail::Totals).unwrap_err().to_string(),
+        "retaliation rule \"cn\": baseline US<-CN has no value for month 2019-07: add that period or widen the baseline"
+    );
 }

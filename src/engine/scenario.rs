@@ -53,6 +53,9 @@ pub struct Scenario {
     tree: OutcomeTree,
     horizon: Window,
     reference: Option<usize>,
+    /// The baselines retaliation answers are sized on, when the scenario is
+    /// valued on other ones (an importer's portfolio).
+    answer_baselines: Option<Vec<Baseline>>,
 }
 
 /// The id of the status-quo reference when no path is named.
@@ -151,6 +154,7 @@ impl Scenario {
             tree,
             horizon,
             reference,
+            answer_baselines: None,
         };
         scenario.path_states()?;
         Ok(scenario)
@@ -199,6 +203,29 @@ impl Scenario {
     /// Baselines and regime, prepared.
     pub fn prepared(&self) -> &Prepared {
         &self.prepared
+    }
+
+    /// The same scenario valued on other baselines (an importer's own
+    /// SKUs): the measures, rules, tree and horizon stay, and retaliation
+    /// still answers — with the thresholds and import caps — what this
+    /// scenario's own baselines trade, so the answers a path makes do not
+    /// depend on which goods are valued.
+    ///
+    /// # Errors
+    /// As [`Prepared::new`]: coverage must name baskets the new baselines
+    /// have.
+    pub fn revalue(&self, baselines: Vec<Baseline>) -> Result<Scenario> {
+        let answer_baselines = Some(
+            self.answer_baselines
+                .clone()
+                .unwrap_or_else(|| self.baselines().to_vec()),
+        );
+        let prepared = Prepared::new(baselines, self.regime().clone())?;
+        Ok(Scenario {
+            prepared,
+            answer_baselines,
+            ..self.clone()
+        })
     }
 
     /// The same scenario with another horizon.
@@ -454,7 +481,8 @@ impl Scenario {
             .zip(&state.schedules)
             .map(|(m, s)| (m, s.as_ref()))
             .collect();
-        let (made, notes) = answers(self.baselines(), &pairs, &self.retaliation, self.horizon)?;
+        let sized_on = self.answer_baselines.as_deref().unwrap_or(self.baselines());
+        let (made, notes) = answers(sized_on, &pairs, &self.retaliation, self.horizon)?;
         if made.is_empty() {
             return Ok((None, notes));
         }

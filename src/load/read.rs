@@ -159,10 +159,12 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let mut stacking = Vec::new();
     for (p, f) in &files {
         for s in &f.stacking {
-            stacking.push(
-                stacking_rule(s, &lists)
-                    .at(|| format!("{}, stacking rule {:?}", p.display(), s.id))?,
-            );
+            let ctx = || format!("{}, stacking rule {:?}", p.display(), s.id);
+            let rule = stacking_rule(s, &lists).at(ctx)?;
+            for sel in rule.selectors() {
+                crate::tariff::check_selector(sel, &measures).at(ctx)?;
+            }
+            stacking.push(rule);
         }
     }
     let regime = Regime::new(measures, stacking).at(|| main_path.display().to_string())?;
@@ -170,10 +172,10 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let mut retaliation = Vec::new();
     for (p, f) in &files {
         for r in &f.retaliation {
-            retaliation.push(
-                retaliation_rule(r, &lists)
-                    .at(|| format!("{}, retaliation rule {:?}", p.display(), r.id))?,
-            );
+            let ctx = || format!("{}, retaliation rule {:?}", p.display(), r.id);
+            let rule = retaliation_rule(r, &lists).at(ctx)?;
+            rule.check_watch(regime.measures()).at(ctx)?;
+            retaliation.push(rule);
         }
     }
 
