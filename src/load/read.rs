@@ -722,20 +722,7 @@ pub fn read_baseline_csv(
     columns: &CsvColumns,
 ) -> Result<Baseline> {
     let name = path.display().to_string();
-    let text = read_text(path)?;
-    if text.trim().is_empty() {
-        return Err(Error::Invalid(
-            "the file is empty: give a header line and at least one row".into(),
-        )
-        .at(name));
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(name.clone()))?
-        .clone();
+    let (mut rdr, headers) = open_csv(path, &name)?;
     let find = |c: &str| headers.iter().position(|h| h == c);
     let key_col = find(&columns.key).ok_or_else(|| {
         Error::Invalid(format!(
@@ -882,21 +869,33 @@ fn read_hs_list(dir: &Path, l: &HsListDto) -> Result<Vec<HsList>> {
     }
 }
 
+/// A CSV file read whole, with its header; `name` is how errors name it.
+fn open_csv(
+    path: &Path,
+    name: &str,
+) -> Result<(csv::Reader<std::io::Cursor<Vec<u8>>>, csv::StringRecord)> {
+    let text = read_text(path)?;
+    if text.trim().is_empty() {
+        return Err(Error::Invalid(
+            "the file is empty: give a header line and at least one row".into(),
+        )
+        .at(name));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(name))?
+        .clone();
+    Ok((rdr, headers))
+}
+
 type CodeRow = (HsCode, Option<(String, u64)>);
 
 fn read_code_rows(path: &Path, with_list: bool) -> Result<Vec<CodeRow>> {
     let name = path.display().to_string();
-    let text = read_text(path)?;
-    if text.trim().is_empty() {
-        return Err(Error::Invalid("the file is empty".into()).at(name));
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(name.clone()))?
-        .clone();
+    let (mut rdr, headers) = open_csv(path, &name)?;
     let list_col = headers.iter().position(|h| h == "list");
     if with_list && list_col.is_none() {
         return Err(Error::Invalid("no `list` column".into()).at(name));
