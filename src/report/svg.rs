@@ -132,6 +132,20 @@ fn open(out: &mut String, height: f64, title: &str) {
     );
 }
 
+/// Opens a chart and writes its title (the scenario's) and subtitle.
+fn heading(out: &mut String, height: f64, left: f64, title: &str, chart: &str, subtitle: &str) {
+    open(out, height, &format!("{title}: {chart}"));
+    text(
+        out,
+        left,
+        24.0,
+        "start",
+        " font-size=\"16\" font-weight=\"bold\"",
+        title,
+    );
+    text(out, left, 42.0, "start", "", subtitle);
+}
+
 fn text(out: &mut String, x: f64, y: f64, anchor: &str, extra: &str, body: &str) {
     let _ = writeln!(
         out,
@@ -257,28 +271,12 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
     let height = legend_top + 20.0 * legend_rows + 16.0;
 
     let mut out = String::new();
-    open(
+    heading(
         &mut out,
         height,
-        &format!(
-            "{}: average additional tariff rate by outcome",
-            report.scenario.title
-        ),
-    );
-    text(
-        &mut out,
         left,
-        24.0,
-        "start",
-        " font-size=\"16\" font-weight=\"bold\"",
         &report.scenario.title,
-    );
-    text(
-        &mut out,
-        left,
-        42.0,
-        "start",
-        "",
+        "average additional tariff rate by outcome",
         &format!(
             "Trade-weighted average additional tariff rate by outcome, {horizon}; weights = baseline import values; MFN not included"
         ),
@@ -504,25 +502,12 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
     let height = top0 + report.sides.len() as f64 * (panel_h + gap) - 20.0;
 
     let mut out = String::new();
-    open(
+    heading(
         &mut out,
         height,
-        &format!("{}: duty by outcome", report.scenario.title),
-    );
-    text(
-        &mut out,
         left,
-        24.0,
-        "start",
-        " font-size=\"16\" font-weight=\"bold\"",
         &report.scenario.title,
-    );
-    text(
-        &mut out,
-        left,
-        42.0,
-        "start",
-        "",
+        "duty by outcome",
         &format!(
             "Duty by outcome over {}, with each path's probability; dashed: the probability-weighted expectation",
             report.horizon
