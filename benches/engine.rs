@@ -14,7 +14,6 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tariffsim::outcome::OutcomeTree;
-use tariffsim::retaliation::answers;
 use tariffsim::synthetic::Synthetic;
 use tariffsim::{Baseline, Detail, Exposure, Measure, Regime, Scenario, Schedule, Window};
 
@@ -101,16 +100,13 @@ fn engine(c: &mut Criterion) {
     assert_same(&exposure, &baseline, &regime, &base, window);
     let sliced = slice(&baseline, 20);
     let tree = scenario.tree().clone();
-    let sliced_scenario = Scenario::new(
-        scenario.info().clone(),
-        vec![sliced.clone()],
-        regime.clone(),
-        vec![],
-        Some(tree.clone()),
-        window,
-        None,
-    )
-    .unwrap();
+    let sliced_scenario = Scenario::builder(window)
+        .info(scenario.info().clone())
+        .baseline(sliced.clone())
+        .regime(regime.clone())
+        .tree(tree.clone())
+        .build()
+        .unwrap();
     let evaluation = sliced_scenario.evaluate(Detail::Totals).unwrap();
     for path in [0, 457, tree.paths().len() - 1] {
         let schedules = path_schedules(&regime, &tree, path);
@@ -163,34 +159,16 @@ fn retaliation(c: &mut Criterion) {
         .retaliation(4)
         .scenario()
         .unwrap();
-    let pairs: Vec<(&Measure, &Schedule)> = scenario
-        .regime()
-        .measures()
-        .iter()
-        .map(|m| (m, m.schedule()))
-        .collect();
-    let (made, notes) = answers(
-        scenario.baselines(),
-        &pairs,
-        scenario.retaliation(),
-        scenario.horizon(),
-    )
-    .unwrap();
-    assert!(!made.is_empty());
+    let e = scenario.evaluate(Detail::Totals).unwrap();
     assert!(
-        notes.iter().any(|n| n.rule.as_str() == "answer-4"),
+        e.paths()[0]
+            .answers()
+            .iter()
+            .any(|n| n.rule.as_str() == "answer-4"),
         "the chain reaches its fourth rule"
     );
     c.bench_function("retaliation/fixpoint", |b| {
-        b.iter(|| {
-            answers(
-                black_box(scenario.baselines()),
-                black_box(&pairs),
-                scenario.retaliation(),
-                scenario.horizon(),
-            )
-            .unwrap()
-        })
+        b.iter(|| black_box(&scenario).evaluate(Detail::Totals).unwrap())
     });
 }
 
@@ -237,8 +215,8 @@ mod reference {
             .map(|(m, s)| (m, *s))
             .collect();
         assert!(
-            side.iter().all(|(m, _)| m.coverage().shares().is_empty()),
-            "no basket shares"
+            side.iter().all(|(m, _)| !m.coverage().is_matched_value()),
+            "no value-matched answers"
         );
         let flags = |sels: &[tariffsim::Selector]| -> Vec<bool> {
             side.iter()

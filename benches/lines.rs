@@ -13,8 +13,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tariffsim::outcome::{Action, ActionKind, Branch, Node, OutcomeKind, OutcomeTree};
+use tariffsim::tariff::AfterEdit;
 use tariffsim::units::{Accrued, Date, parse_date};
-use tariffsim::{Detail, Evaluation, Scenario, ScenarioInfo, Selector};
+use tariffsim::{Detail, Evaluation, Scenario, Selector};
 
 const SCENARIO: &str = "data/scenarios/us-china-lines-2025.toml";
 
@@ -57,7 +58,11 @@ fn thousand_leaves() -> OutcomeTree {
             let rate = format!("{}%", 20 + 5 * i).parse().expect("a rate");
             let raise = Action::new(
                 target("ieepa-fentanyl"),
-                ActionKind::Raise { from: first, rate },
+                ActionKind::Raise {
+                    from: first,
+                    rate,
+                    then: Some(AfterEdit::KeepSchedule),
+                },
             );
             let level2: Vec<Branch> = (0..10)
                 .map(|j| {
@@ -79,7 +84,11 @@ fn thousand_leaves() -> OutcomeTree {
                                     ),
                                     Action::new(
                                         target("busan-snap-back"),
-                                        ActionKind::Raise { from, rate },
+                                        ActionKind::Raise {
+                                            from,
+                                            rate,
+                                            then: Some(AfterEdit::KeepSchedule),
+                                        },
                                     ),
                                 ]
                             } else {
@@ -88,7 +97,11 @@ fn thousand_leaves() -> OutcomeTree {
                                     .expect("a rate");
                                 vec![Action::new(
                                     target("list-4a"),
-                                    ActionKind::Cut { from: third, rate },
+                                    ActionKind::Cut {
+                                        from: third,
+                                        rate,
+                                        then: Some(AfterEdit::KeepSchedule),
+                                    },
                                 )]
                             };
                             branch(format!("c{k}"), actions)
@@ -130,7 +143,7 @@ fn per_layer_per_month(e: &Evaluation) -> Vec<BTreeMap<&str, (&[Accrued], Accrue
                 .sides()
                 .iter()
                 .flat_map(|side| side.layers())
-                .map(|l| (l.layer().as_str(), (l.by_month(), l.total())))
+                .map(|l| (l.layer().as_str(), (l.by_month(), l.gross())))
                 .collect()
         })
         .collect()
@@ -141,16 +154,12 @@ fn benches(c: &mut Criterion) {
         tariffsim::load::load_scenario(SCENARIO.as_ref()).expect("the line-level scenario loads");
     let tree = thousand_leaves();
     assert_eq!(tree.paths().len(), 1000);
-    let big = Scenario::new(
-        ScenarioInfo::default(),
-        lines.baselines().to_vec(),
-        lines.regime().clone(),
-        Vec::new(),
-        Some(tree),
-        lines.horizon(),
-        None,
-    )
-    .expect("the generated tree applies");
+    let big = Scenario::builder(lines.horizon())
+        .baselines(lines.baselines().to_vec())
+        .regime(lines.regime().clone())
+        .tree(tree)
+        .build()
+        .expect("the generated tree applies");
 
     c.bench_function("engine/tree/1000-leaves-14k-lines", |b| {
         b.iter(|| {

@@ -60,8 +60,8 @@ fn doubling_doubles(parts: ScenarioParts) -> Result<(), TestCaseError> {
     let twice = status_quo(&parts, regime)?;
     for (a, b) in base.sides().iter().zip(twice.sides()) {
         prop_assert_eq!(
-            a.total().checked_add(a.total()).ok(),
-            Some(b.total()),
+            a.gross().checked_add(a.gross()).ok(),
+            Some(b.gross()),
             "side {}",
             a.label()
         );
@@ -106,12 +106,12 @@ fn lifting_never_raises(parts: ScenarioParts) -> Result<(), TestCaseError> {
     )?;
     for (a, b) in all.sides().iter().zip(lifted.sides()) {
         prop_assert!(
-            b.total() <= a.total(),
+            b.gross() <= a.gross(),
             "lifting {} raises side {} from {} to {}; stacking rules: {}",
             parts.regime.measures()[0].id(),
             a.label(),
-            a.total().to_cents(a.currency()),
-            b.total().to_cents(a.currency()),
+            a.gross().to_cents(a.currency()),
+            b.gross().to_cents(a.currency()),
             parts
                 .regime
                 .stacking()

@@ -152,14 +152,14 @@ fn render(portfolio: &Portfolio, title: &str, e: &PortfolioExposure) -> String {
                value: String,
                duty: &tariffsim::portfolio::DutyAcrossOutcomes| {
         let mut r = vec![sku, code, value];
-        r.extend(duty.by_path().iter().map(|a| money(*a, c)));
-        r.push(money(duty.expected(), c));
-        r.push(money(duty.expected_refundable(), c));
+        r.extend(duty.net_by_path().iter().map(|a| money(*a, c)));
+        r.push(money(duty.expected().net, c));
+        r.push(money(duty.expected().refundable, c));
         let drivers: Vec<String> = e
             .drivers(duty)
             .into_iter()
             .take(2)
-            .map(|(m, a)| format!("{m} {}", percent(a, duty.expected())))
+            .map(|(m, a)| format!("{m} {}", percent(a, duty.expected().net)))
             .collect();
         r.push(drivers.join(", "));
         r
@@ -230,7 +230,7 @@ fn render(portfolio: &Portfolio, title: &str, e: &PortfolioExposure) -> String {
         out.push_str(&format!(
             "  {:<mwidth$}  {text:>awidth$}  {:>4}\n",
             m.as_str(),
-            percent(*a, e.total().expected())
+            percent(*a, e.total().expected().net)
         ));
     }
     if let Some(w) = e.warning() {

@@ -29,11 +29,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .exposure()
             .side(i, e)
             .map_or(tariffsim::Currency::USD, |s| s.currency());
-        let d = evaluation.distribution(i, e)?;
-        println!("{i}<-{e}, duty over {}:", evaluation.horizon());
+        let d = evaluation.distribution(i, e, tariffsim::Basis::Net)?;
+        println!("{i}<-{e}, duty kept over {}:", evaluation.window());
         println!(
-            "  status quo  {}",
-            evaluation.reference().total(i, e).to_cents(currency)
+            "  as scheduled {}",
+            evaluation.reference().side(i, e)?.net().to_cents(currency)
         );
         println!("  expected    {}", d.expected.to_cents(currency));
         println!("  lowest      {}", d.min.to_cents(currency));

@@ -172,7 +172,7 @@ fn run(opts: &Options) -> Result<String, Failure> {
         let h = scenario.horizon();
         let window = Window::new(opts.from.unwrap_or(h.start()), opts.to.unwrap_or(h.end()))
             .map_err(|e| usage(format!("--from/--to: {e}")))?;
-        scenario = scenario.with_horizon(window).map_err(run_error)?;
+        scenario = scenario.with_window(window).map_err(run_error)?;
     }
     let paths = scenario.tree().paths().len();
     if paths > MANY_PATHS {

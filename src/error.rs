@@ -170,13 +170,19 @@ pub enum Error {
         /// What is wrong, with the bound it breaks.
         problem: String,
     },
-    /// Retaliation rules kept answering each other.
-    #[error("retaliation does not settle: rules {} keep answering each other past {bound} answers; narrow what they watch or give one an active window", rules.join(" -> "))]
+    /// Retaliation answers kept changing each other past the bound.
+    #[error("retaliation does not settle: the answers of rules {} still change after {bound} rounds; narrow what they watch or give one an active window", rules.join(", "))]
     RetaliationLoop {
-        /// The rules on the loop, in firing order.
+        /// The rules whose answers still changed.
         rules: Vec<String>,
         /// The bound that was hit.
         bound: usize,
+    },
+    /// Retaliation rules can answer each other's answers in a cycle.
+    #[error("retaliation rules {} answer each other's answers in a cycle: an answer could keep the one it answers alive after the first trigger is gone; narrow what one of them watches", rules.join(" -> "))]
+    RetaliationCycle {
+        /// The rules on the cycle, the first repeated at the end.
+        rules: Vec<String>,
     },
     /// A baseline has no value for a date the evaluation needs.
     #[error("baseline {baseline} has no value for {period}: add that period or widen the baseline")]
@@ -245,6 +251,54 @@ impl Error {
             fix: fix.into(),
         }
     }
+
+    /// An unknown `id` among `known`, naming the few nearest (by edit
+    /// distance) and how many more there are.
+    pub(crate) fn unknown_among<'a>(
+        kind: &'static str,
+        id: &str,
+        known: impl IntoIterator<Item = &'a str>,
+    ) -> Error {
+        const SHOWN: usize = 5;
+        let mut all: Vec<(usize, &str)> = known
+            .into_iter()
+            .map(|k| (edit_distance(id, k), k))
+            .collect();
+        all.sort();
+        let more = all.len().saturating_sub(SHOWN);
+        let names: Vec<&str> = all.iter().take(SHOWN).map(|(_, k)| *k).collect();
+        let fix = match (names.is_empty(), more) {
+            (true, _) => ": there are none".to_string(),
+            (false, 0) => format!("; known: {}", names.join(", ")),
+            (false, n) => format!("; nearest: {} (and {n} more)", names.join(", ")),
+        };
+        Error::unknown(kind, truncate(id, 80), fix)
+    }
+}
+
+/// At most `max` characters of `s`, with control characters escaped.
+fn truncate(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).flat_map(char::escape_debug).collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Adds context to the error of a `Result`.

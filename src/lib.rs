@@ -23,21 +23,25 @@
 //! // At the G20 summit the step is either postponed to 2019-03-02 or not.
 //! let truce = Branch::new("truce".parse()?, "Truce", OutcomeKind::Truce, "0.6".parse()?)
 //!     .with_action(Action::new("list-3".parse()?, ActionKind::Postpone {
-//!         step: parse_date("2019-01-01")?, to: Postponement::To(parse_date("2019-03-02")?) }));
+//!         step: parse_date("2019-01-01")?, to: Postponement::To(parse_date("2019-03-02")?),
+//!         shift_later: false }));
 //! let no_deal = Branch::new("no-deal".parse()?, "No deal", OutcomeKind::Escalation, "0.4".parse()?);
 //! let tree = OutcomeTree::new(Node::new("g20".parse()?, "G20", parse_date("2018-12-01")?, vec![truce, no_deal]))?;
 //!
-//! let scenario = Scenario::new(ScenarioInfo::default(), vec![baseline],
-//!     Regime::new(vec![list3], vec![])?, vec![], Some(tree), Window::year(2019)?, None)?;
+//! let scenario = Scenario::builder(Window::year(2019)?)
+//!     .baseline(baseline)
+//!     .regime(Regime::new(vec![list3], vec![])?)
+//!     .tree(tree)
+//!     .build()?;
 //! let result = scenario.evaluate(Detail::Totals)?;
 //!
 //! // Truce: 60 days at 10% and 305 at 25% on 200B/365 a day = 45,068,493,150.68.
-//! let truce = result.path("truce").unwrap().total("US", "CN");
+//! let truce = result.path("truce").unwrap().side("US", "CN")?.net();
 //! assert_eq!(truce.to_cents(Currency::USD).amount().to_string(), "45068493150.68");
 //! // No deal: a full year at 25% = exactly 50B.
-//! assert_eq!(result.path("no-deal").unwrap().total("US", "CN").amount(), Decimal::from(50_000_000_000u64));
-//! // Expected: 0.6 × 45,068,493,150.68… + 0.4 × 50B.
-//! let expected = result.expected("US", "CN")?.to_cents(Currency::USD);
+//! assert_eq!(result.path("no-deal").unwrap().side("US", "CN")?.net().amount(), Decimal::from(50_000_000_000u64));
+//! // Expected: 0.6 × 45,068,493,150.68… + 0.4 × 50B, kept (nothing is refunded).
+//! let expected = result.expected("US", "CN")?.net.to_cents(Currency::USD);
 //! assert_eq!(expected.amount().to_string(), "47041095890.41");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -93,10 +97,16 @@
 //! - Retaliation: see [`retaliation`]. A value-matched answer covers a share
 //!   of every basket not yet under an answer of the same party, so it never
 //!   covers more than the party imports.
-//! - Voiding an authority ends its measures from the ruling date; the duty
-//!   they collected within the horizon is reported as refundable.
-//! - A measure whose direction has no baseline is listed in
-//!   [`Exposure::unvalued`], never counted as zero.
+//! - Retaliation answers follow their triggers (see [`retaliation`]), over
+//!   the scenario's whole history, so a trigger dated before the horizon
+//!   still fires.
+//! - Voiding an authority ends its measures from the ruling date; every duty
+//!   they collected from their first day to the ruling is owed back, and
+//!   reports lead with net duty (gross less refundable), showing both.
+//! - A measure the engine cannot value says so ("not valued", and
+//!   [`engine::Valuation`]) instead of counting as zero; a measure whose
+//!   direction has no baseline is an error unless the scenario declares it
+//!   not valued.
 //!
 //! ## Files
 //!
@@ -128,8 +138,12 @@ pub mod tariff;
 pub mod trade;
 pub mod units;
 
-pub use engine::{Detail, Evaluation, Exposure, PathOutcome, Prepared, Scenario, ScenarioInfo};
+pub use engine::{
+    Basis, Detail, Evaluation, Exposure, PathOutcome, Prepared, Scenario, ScenarioBuilder,
+    ScenarioInfo,
+};
 pub use error::{Error, Result};
+pub use retaliation::{Policy, ResponseGoods, ResponseRate, RetaliationRule, TriggerEvent};
 pub use tariff::{
     Authority, Coverage, Exclusion, Goods, HsList, Measure, Regime, Schedule, Selector, Stacking,
     StackingRule, Step, StepStatus, Suspension,
@@ -140,7 +154,7 @@ pub use units::{
     Probability, Rate, RuleId, Share, Window,
 };
 
-pub use engine::{STATUS_QUO, Timeline, TimelinePiece};
+pub use engine::{AS_SCHEDULED, Timeline, TimelinePiece};
 pub use units::ACCRUAL_DENOMINATOR;
 
 #[cfg(doctest)]

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::tariff::{Schedule, Selector};
+use crate::tariff::{AfterEdit, Schedule, Selector};
 use crate::units::{Date, Money, NodeId, Party, Probability, Rate, Window};
 
 /// The deepest tree accepted: 64 levels of decisions.
@@ -112,6 +112,9 @@ pub enum ActionKind {
         step: Date,
         /// Where it goes.
         to: Postponement,
+        /// Whether every later step moves by the same number of days
+        /// (otherwise postponing past a later step is an error).
+        shift_later: bool,
     },
     /// Suspends the rate to `rate` from `from` until `until` (not counted).
     Suspend {
@@ -135,6 +138,9 @@ pub enum ActionKind {
         from: Date,
         /// The lower rate.
         rate: Rate,
+        /// What happens to later scheduled steps; `None` is an error when
+        /// there are any (say which), and means [`AfterEdit::Hold`] otherwise.
+        then: Option<AfterEdit>,
     },
     /// Raises the rate to `rate` from `from`.
     Raise {
@@ -142,6 +148,8 @@ pub enum ActionKind {
         from: Date,
         /// The higher rate.
         rate: Rate,
+        /// As for [`ActionKind::Cut`].
+        then: Option<AfterEdit>,
     },
     /// Ends the measures from `from`.
     Revoke {
@@ -155,7 +163,8 @@ pub enum ActionKind {
         step: Option<Date>,
     },
     /// Voids the measures' legal basis from `from` (a court ruling): they end,
-    /// and the duty they collected within the horizon is refundable.
+    /// and every duty they collected, from their first day to the ruling, is
+    /// owed back. Nothing may revive them after the ruling.
     Void {
         /// The ruling's effective date.
         from: Date,
@@ -212,10 +221,14 @@ impl Action {
     /// overlapping suspension, ...
     pub fn apply(&self, schedule: &Schedule) -> Result<Schedule> {
         match self.kind {
-            ActionKind::Postpone { step, to } => match to {
-                Postponement::To(d) => schedule.postpone(step, d),
-                Postponement::ByDays(n) => {
-                    let to = jiff::Span::new()
+            ActionKind::Postpone {
+                step,
+                to,
+                shift_later,
+            } => {
+                let to = match to {
+                    Postponement::To(d) => d,
+                    Postponement::ByDays(n) => jiff::Span::new()
                         .try_days(n)
                         .ok()
                         .and_then(|span| step.checked_add(span).ok())
@@ -223,17 +236,25 @@ impl Action {
                             Error::Invalid(format!(
                                 "postponing {step} by {n} days leaves the calendar"
                             ))
-                        })?;
+                        })?,
+                    Postponement::Indefinitely => return schedule.postpone_indefinitely(step),
+                };
+                if shift_later {
+                    schedule.postpone_shifting(step, to)
+                } else {
                     schedule.postpone(step, to)
                 }
-                Postponement::Indefinitely => schedule.postpone_indefinitely(step),
-            },
+            }
             ActionKind::Suspend { from, until, rate } => {
                 schedule.suspend(Window::new(from, until)?, rate)
             }
             ActionKind::ExtendSuspension { on, until } => schedule.extend_suspension(on, until),
-            ActionKind::Cut { from, rate } => schedule.cut(from, rate),
-            ActionKind::Raise { from, rate } => schedule.raise(from, rate),
+            ActionKind::Cut { from, rate, then } => {
+                schedule.cut(from, rate, edit_then("cut", schedule, from, then)?)
+            }
+            ActionKind::Raise { from, rate, then } => {
+                schedule.raise(from, rate, edit_then("raise", schedule, from, then)?)
+            }
             ActionKind::Revoke { from } | ActionKind::Void { from } => Ok(schedule.revoke(from)),
             ActionKind::Impose { step } => schedule.impose(step),
         }
@@ -245,6 +266,34 @@ impl Action {
             ActionKind::Void { from } => Some(from),
             _ => None,
         }
+    }
+}
+
+/// What a cut or raise does to later steps: as stated, or — when the
+/// schedule has none — hold.
+fn edit_then(
+    action: &str,
+    schedule: &Schedule,
+    from: Date,
+    then: Option<AfterEdit>,
+) -> Result<AfterEdit> {
+    match then {
+        Some(t) => Ok(t),
+        None if schedule.has_steps_after(from) => {
+            let later: Vec<String> = schedule
+                .steps()
+                .iter()
+                .filter(|s| {
+                    s.status() == crate::tariff::StepStatus::InForce && s.effective() > from
+                })
+                .map(|s| s.effective().to_string())
+                .collect();
+            Err(Error::Invalid(format!(
+                "the {action} on {from} comes before scheduled steps ({}): say whether they still apply with then = \"keep-schedule\" or end with then = \"hold\"",
+                later.join(", ")
+            )))
+        }
+        None => Ok(AfterEdit::Hold),
     }
 }
 
@@ -482,12 +531,12 @@ impl Path {
         self.probability
     }
 
-    /// The no-action reference: no branch taken, probability 0.
-    pub(crate) fn status_quo_reference() -> Path {
+    /// A reference that takes no branch, with probability 0.
+    pub(crate) fn reference(id: &str, label: &str, kind: OutcomeKind) -> Path {
         Path {
-            id: "status-quo".into(),
-            labels: vec!["Status quo (as scheduled)".into()],
-            kinds: vec![OutcomeKind::StatusQuo],
+            id: id.into(),
+            labels: vec![label.into()],
+            kinds: vec![kind],
             steps: Vec::new(),
             probability: Decimal::ZERO,
         }
@@ -515,11 +564,11 @@ impl OutcomeTree {
         Ok(OutcomeTree { root, paths })
     }
 
-    /// A tree of one decision with one certain branch and no actions: the
-    /// status quo.
-    pub fn status_quo(date: Date) -> OutcomeTree {
-        let id = |s: &str| s.parse::<NodeId>();
-        match (id("status-quo"), id("now")) {
+    /// A tree of one decision with one certain branch, `id`, and no
+    /// actions: every measure as scheduled.
+    pub(crate) fn status_quo(id: &str, date: Date) -> OutcomeTree {
+        let ids = (id.parse::<NodeId>(), "now".parse::<NodeId>());
+        match ids {
             (Ok(b), Ok(n)) => {
                 let root = Node::new(
                     n,
@@ -527,21 +576,21 @@ impl OutcomeTree {
                     date,
                     vec![Branch::new(
                         b,
-                        "Status quo",
+                        "As scheduled",
                         OutcomeKind::StatusQuo,
                         Probability::ONE,
                     )],
                 );
                 let paths = vec![Path {
-                    id: "status-quo".into(),
-                    labels: vec!["Status quo".into()],
+                    id: id.into(),
+                    labels: vec!["As scheduled".into()],
                     kinds: vec![OutcomeKind::StatusQuo],
                     steps: vec![(0, 0)],
                     probability: Decimal::ONE,
                 }];
                 OutcomeTree { root, paths }
             }
-            _ => unreachable!("literal ids are valid"),
+            _ => unreachable!("the reference id and \"now\" are valid ids"),
         }
     }
 
@@ -604,6 +653,17 @@ fn check_node(
             kind: "node",
             id: node.id.to_string(),
         });
+    }
+    for (kind, id) in
+        std::iter::once(("node", &node.id)).chain(node.branches.iter().map(|b| ("branch", &b.id)))
+    {
+        if id.as_str().contains('/') {
+            return Err(Error::Parse {
+                what: kind,
+                input: id.to_string(),
+                fix: "ids in an outcome tree cannot hold \"/\", which joins branch ids into path ids; use letters, digits, . _ - or :".into(),
+            });
+        }
     }
     if let Some(p) = parent_date {
         if node.date < p {

@@ -41,7 +41,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::engine::{Detail, Evaluation, Scenario};
+use crate::engine::{Detail, DutyFigures, Evaluation, Scenario, weighted_sum};
 use crate::error::{Error, Result};
 use crate::trade::{Baseline, Basket, BasketKey, Periods};
 use crate::units::{Accrued, BasketId, Currency, HsCode, MeasureId, Window, parse_decimal};
@@ -352,27 +352,30 @@ pub struct PortfolioPath {
     pub probability: Decimal,
 }
 
-/// Duty on an SKU (or on the whole portfolio) across the outcome paths.
+/// Duty on an SKU (or on the whole portfolio) across the outcome paths:
+/// gross, refundable (collected under an authority a path voids) and net
+/// (kept), per path and probability-weighted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DutyAcrossOutcomes {
     import_value: Accrued,
-    by_path: Vec<Accrued>,
+    gross_by_path: Vec<Accrued>,
     refundable_by_path: Vec<Accrued>,
-    expected: Accrued,
-    expected_by_measure: Vec<Accrued>,
-    expected_refundable: Accrued,
+    /// Per path, per measure: (gross, refundable).
+    by_measure: Vec<Vec<(Accrued, Accrued)>>,
+    expected: DutyFigures,
+    expected_by_measure: Vec<DutyFigures>,
 }
 
 impl DutyAcrossOutcomes {
-    /// The import value accrued over the horizon.
+    /// The import value accrued over the window.
     pub fn import_value(&self) -> Accrued {
         self.import_value
     }
 
-    /// The duty over the horizon on each path, aligned with
+    /// The gross duty over the window on each path, aligned with
     /// [`PortfolioExposure::paths`].
-    pub fn by_path(&self) -> &[Accrued] {
-        &self.by_path
+    pub fn gross_by_path(&self) -> &[Accrued] {
+        &self.gross_by_path
     }
 
     /// The part of each path's duty that is refundable because a ruling
@@ -381,54 +384,87 @@ impl DutyAcrossOutcomes {
         &self.refundable_by_path
     }
 
-    /// The probability-weighted expected duty.
-    pub fn expected(&self) -> Accrued {
+    /// The duty kept on each path: gross less refundable.
+    pub fn net_by_path(&self) -> Vec<Accrued> {
+        self.gross_by_path
+            .iter()
+            .zip(&self.refundable_by_path)
+            .map(|(g, r)| Accrued::from_units(g.units() - r.units()))
+            .collect()
+    }
+
+    /// The probability-weighted expected duty: net, gross, refundable.
+    pub fn expected(&self) -> DutyFigures {
         self.expected
     }
 
     /// The expected duty per measure, aligned with
     /// [`PortfolioExposure::measures`].
-    pub fn expected_by_measure(&self) -> &[Accrued] {
+    pub fn expected_by_measure(&self) -> &[DutyFigures] {
         &self.expected_by_measure
     }
 
-    /// The expected refundable duty.
-    pub fn expected_refundable(&self) -> Accrued {
-        self.expected_refundable
-    }
-
     fn zero(paths: usize, measures: usize) -> DutyAcrossOutcomes {
+        let zero = DutyFigures {
+            gross: Accrued::ZERO,
+            refundable: Accrued::ZERO,
+            net: Accrued::ZERO,
+        };
         DutyAcrossOutcomes {
             import_value: Accrued::ZERO,
-            by_path: vec![Accrued::ZERO; paths],
+            gross_by_path: vec![Accrued::ZERO; paths],
             refundable_by_path: vec![Accrued::ZERO; paths],
-            expected: Accrued::ZERO,
-            expected_by_measure: vec![Accrued::ZERO; measures],
-            expected_refundable: Accrued::ZERO,
+            by_measure: vec![vec![(Accrued::ZERO, Accrued::ZERO); measures]; paths],
+            expected: zero,
+            expected_by_measure: vec![zero; measures],
         }
     }
 
     /// Adds one path's duty per measure (`by_measure[k]` for measure
-    /// `measure_index[k]`), weighted by `probability`.
+    /// `measure_index[k]`).
     fn add_path(
         &mut self,
         path: usize,
-        probability: Decimal,
         by_measure: &[Accrued],
         measure_index: &[usize],
         voided: &[bool],
     ) -> Result<()> {
         for (k, a) in by_measure.iter().enumerate() {
             let m = measure_index[k];
-            self.by_path[path] = self.by_path[path].checked_add(*a)?;
-            let w = a.checked_scale(probability)?;
-            self.expected = self.expected.checked_add(w)?;
-            self.expected_by_measure[m] = self.expected_by_measure[m].checked_add(w)?;
+            self.gross_by_path[path] = self.gross_by_path[path].checked_add(*a)?;
+            let cell = &mut self.by_measure[path][m];
+            cell.0 = cell.0.checked_add(*a)?;
             if voided[k] {
                 self.refundable_by_path[path] = self.refundable_by_path[path].checked_add(*a)?;
-                self.expected_refundable = self.expected_refundable.checked_add(w)?;
+                cell.1 = cell.1.checked_add(*a)?;
             }
         }
+        Ok(())
+    }
+
+    /// Works out the expectations from the paths' figures, exactly.
+    fn weigh(&mut self, probabilities: &[Decimal]) -> Result<()> {
+        let figures = |gross: &dyn Fn(usize) -> Accrued,
+                       refundable: &dyn Fn(usize) -> Accrued|
+         -> Result<DutyFigures> {
+            let w = |f: &dyn Fn(usize) -> Accrued| {
+                weighted_sum(
+                    probabilities
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| Ok((*p, f(i)))),
+                )
+            };
+            Ok(DutyFigures {
+                gross: w(gross)?,
+                refundable: w(refundable)?,
+                net: w(&|i| Accrued::from_units(gross(i).units() - refundable(i).units()))?,
+            })
+        };
+        self.expected = figures(&|i| self.gross_by_path[i], &|i| self.refundable_by_path[i])?;
+        self.expected_by_measure = (0..self.expected_by_measure.len())
+            .map(|m| figures(&|i| self.by_measure[i][m].0, &|i| self.by_measure[i][m].1))
+            .collect::<Result<_>>()?;
         Ok(())
     }
 }
@@ -493,13 +529,19 @@ impl PortfolioExposure {
                 .iter()
                 .map(|m| p.voided().iter().any(|(id, _)| id == m.id()))
                 .collect();
-            let totals: Vec<Accrued> = side.measures().iter().map(|m| m.total()).collect();
-            total.add_path(pi, p.probability(), &totals, &index, &voided)?;
+            let totals: Vec<Accrued> = side.measures().iter().map(|m| m.gross()).collect();
+            total.add_path(pi, &totals, &index, &voided)?;
             total.import_value = side.import_value();
             for (row, b) in rows.iter_mut().zip(side.baskets()) {
-                row.add_path(pi, p.probability(), b.by_measure(), &index, &voided)?;
+                row.add_path(pi, b.by_measure(), &index, &voided)?;
                 row.import_value = b.import_value();
             }
+        }
+        let probabilities: Vec<Decimal> =
+            evaluation.paths().iter().map(|p| p.probability()).collect();
+        total.weigh(&probabilities)?;
+        for r in &mut rows {
+            r.weigh(&probabilities)?;
         }
         Ok(PortfolioExposure {
             scenario,
@@ -566,15 +608,15 @@ impl PortfolioExposure {
         &self.unknown
     }
 
-    /// The measures that carry `duty`'s expected amount, largest first,
+    /// The measures that carry `duty`'s expected net amount, largest first,
     /// leaving out those that carry nothing.
     pub fn drivers<'a>(&'a self, duty: &DutyAcrossOutcomes) -> Vec<(&'a MeasureId, Accrued)> {
         let mut out: Vec<(&MeasureId, Accrued)> = self
             .measures
             .iter()
             .zip(duty.expected_by_measure())
-            .filter(|(_, a)| !a.is_zero())
-            .map(|(m, a)| (m, *a))
+            .filter(|(_, a)| !a.net.is_zero())
+            .map(|(m, a)| (m, a.net))
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         out

@@ -19,7 +19,7 @@
 //!     let e = s.evaluate(Detail::Totals).map_err(|e| TestCaseError::fail(e.to_string()))?;
 //!     for p in e.paths() {
 //!         for side in p.exposure().sides() {
-//!             prop_assert!(!side.total().units().is_sign_negative());
+//!             prop_assert!(!side.gross().units().is_sign_negative());
 //!         }
 //!     }
 //!     Ok(())
@@ -98,15 +98,15 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::engine::{Scenario, ScenarioInfo};
+use crate::engine::{AS_SCHEDULED, Scenario, ScenarioInfo};
 use crate::error::Result;
 use crate::outcome::{
     Action, ActionKind, Branch, Commitment, Node, OutcomeKind, OutcomeTree, Postponement,
 };
-use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, Trigger, TriggerEvent};
+use crate::retaliation::{Policy, ResponseGoods, ResponseRate, RetaliationRule, TriggerEvent};
 use crate::tariff::{
-    Authority, Coverage, Exclusion, Goods, HsList, Measure, Regime, Schedule, Selector, Stacking,
-    StackingRule, Step, Suspension,
+    AfterEdit, Authority, Coverage, Exclusion, Goods, HsList, Measure, Regime, Schedule, Selector,
+    Stacking, StackingRule, Step, Suspension,
 };
 use crate::trade::{Baseline, Basket, BasketKey, Periods};
 use crate::units::{
@@ -325,8 +325,11 @@ fn draw_window(t: &mut Tape, sizes: &Sizes) -> Window {
     Window::new(start, end.max(add_days(start, 1))).unwrap_or(Window::ALL)
 }
 
+/// How far before the horizon steps may be drawn.
+const HISTORY_DAYS: i64 = 120;
+
 fn draw_schedule(t: &mut Tape, sizes: &Sizes, within: Window) -> Schedule {
-    let lo = add_days(within.start(), -120);
+    let lo = add_days(within.start(), -HISTORY_DAYS);
     let hi = add_days(within.end(), 60);
     let n = t.count(1, sizes.steps.max(1));
     let mut dates: Vec<Date> = (0..n).map(|_| date_in(t, lo, hi)).collect();
@@ -410,7 +413,14 @@ fn draw_baseline(
             _ => format!("goods-{i}").parse().ok().map(BasketKey::Named),
         };
         let Some(key) = key else { continue };
-        if !keys.contains(&key) {
+        // No basket inside another: a baseline refuses nested HS baskets.
+        let nested = |a: &BasketKey, b: &BasketKey| match (a, b) {
+            (BasketKey::Hs(x), BasketKey::Hs(y)) => x.is_prefix_of(y) || y.is_prefix_of(x),
+            (BasketKey::Hs(x), BasketKey::Item(_, y))
+            | (BasketKey::Item(_, y), BasketKey::Hs(x)) => x.is_prefix_of(y),
+            _ => false,
+        };
+        if !keys.iter().any(|k| k == &key || nested(k, &key)) {
             keys.push(key);
         }
     }
@@ -639,7 +649,10 @@ fn draw_rules(
         let event = match t.below(4) {
             0 => TriggerEvent::StepUp,
             1 => TriggerEvent::RateAbove(draw_rate(t, sizes)),
-            2 => TriggerEvent::CoveredValueAbove(draw_value(t, sizes, 1)),
+            2 => TriggerEvent::CoveredValueAbove {
+                value: draw_value(t, sizes, 1),
+                currency: None,
+            },
             _ => TriggerEvent::InForce,
         };
         let rate = if t.flip() {
@@ -662,24 +675,28 @@ fn draw_rules(
         let Ok(id) = format!("{prefix}-r{k}").parse() else {
             continue;
         };
-        let Ok(mut rule) = RetaliationRule::new(
-            id,
-            party.clone(),
-            against.clone(),
-            Trigger {
-                measures: selectors,
-                event,
-            },
-            rate,
-            goods,
-            t.below(181) as i64,
-            cap,
-        ) else {
-            continue;
-        };
+        let mut rule = RetaliationRule::builder(id, party.clone(), against.clone())
+            .on(event)
+            .rate(rate)
+            .covers(goods)
+            .lag_days(t.below(181) as i64)
+            .policy(match t.below(3) {
+                0 => Policy::Ratchet,
+                1 => Policy::Fixed,
+                _ => Policy::Follow,
+            });
+        for s in selectors {
+            rule = rule.watch(s);
+        }
+        if let Some(c) = cap {
+            rule = rule.cap(c);
+        }
         if t.below(4) == 0 {
             rule = rule.active(Window::open(date_in(t, horizon.start(), horizon.end())));
         }
+        let Ok(rule) = rule.build() else {
+            continue;
+        };
         out.push(rule);
     }
     out
@@ -703,12 +720,20 @@ fn draw_probabilities(t: &mut Tape, n: usize, places: u32) -> Vec<Probability> {
         .collect()
 }
 
+/// The schedules a path has reached, and the ruling that voided each.
+#[derive(Debug, Clone)]
+struct Reached {
+    schedules: Vec<Schedule>,
+    voided: Vec<Option<Date>>,
+}
+
 /// Applies `action` to every measure it selects, with the checks the
-/// scenario makes: dated on or after the decision, inside the horizon, and
-/// applying cleanly. Leaves `state` unchanged and returns false otherwise.
+/// scenario makes: dated on or after the decision, inside the horizon,
+/// applying cleanly, and never reviving a voided measure. Leaves `state`
+/// unchanged and returns false otherwise.
 fn try_action(
     action: &Action,
-    state: &mut Vec<Schedule>,
+    state: &mut Reached,
     measures: &[Measure],
     decided: Date,
     horizon: Window,
@@ -718,31 +743,50 @@ fn try_action(
         if !action.target().matches(m) {
             continue;
         }
-        if let Some(d) = action.effective_date(&next[i]) {
+        if let Some(d) = action.effective_date(&next.schedules[i]) {
             if d < decided || !horizon.contains(d) {
                 return false;
             }
         }
-        match action.apply(&next[i]) {
-            Ok(s) => next[i] = s,
+        match action.apply(&next.schedules[i]) {
+            Ok(s) => next.schedules[i] = s,
             Err(_) => return false,
+        }
+        if let Some(d) = action.void_date() {
+            next.voided[i] = Some(next.voided[i].map_or(d, |v| v.min(d)));
+        }
+        if let Some(ruling) = next.voided[i] {
+            let after = next.schedules[i].timeline(Window::open(ruling));
+            if after.iter().any(|(_, r)| !r.is_zero()) {
+                return false;
+            }
         }
     }
     *state = next;
     true
 }
 
+/// What a cut or raise does to later steps: unsaid (an error when there
+/// are any, so such actions are dropped), keep or hold.
+fn draw_then(t: &mut Tape) -> Option<AfterEdit> {
+    match t.below(3) {
+        0 => None,
+        1 => Some(AfterEdit::KeepSchedule),
+        _ => Some(AfterEdit::Hold),
+    }
+}
+
 fn draw_action(
     t: &mut Tape,
     sizes: &Sizes,
     measures: &[Measure],
-    state: &[Schedule],
+    state: &Reached,
     decided: Date,
     horizon: Window,
 ) -> Option<Action> {
     let i = t.below(measures.len() as u64) as usize;
     let m = measures.get(i)?;
-    let s = state.get(i)?;
+    let s = state.schedules.get(i)?;
     let lo = decided.max(horizon.start());
     let hi = horizon.end();
     if lo >= hi {
@@ -768,7 +812,11 @@ fn draw_action(
                 1 => Postponement::ByDays(1 + t.below(400) as i64),
                 _ => Postponement::Indefinitely,
             };
-            ActionKind::Postpone { step, to }
+            ActionKind::Postpone {
+                step,
+                to,
+                shift_later: t.flip(),
+            }
         }
         1 => ActionKind::Suspend {
             from,
@@ -791,10 +839,12 @@ fn draw_action(
         3 => ActionKind::Cut {
             from,
             rate: draw_rate(t, sizes).min(s.scheduled_rate_on(from)),
+            then: draw_then(t),
         },
         4 => ActionKind::Raise {
             from,
             rate: draw_rate(t, sizes).max(s.scheduled_rate_on(from)),
+            then: draw_then(t),
         },
         5 => ActionKind::Revoke { from },
         6 => {
@@ -829,7 +879,7 @@ struct TreeDraw<'a> {
 }
 
 impl TreeDraw<'_> {
-    fn node(&mut self, t: &mut Tape, date: Date, state: &[Schedule], depth: usize) -> Option<Node> {
+    fn node(&mut self, t: &mut Tape, date: Date, state: &Reached, depth: usize) -> Option<Node> {
         let id = format!("n{}", self.nodes).parse().ok()?;
         self.nodes += 1;
         // The first decision always has a choice, when branching allows.
@@ -843,7 +893,7 @@ impl TreeDraw<'_> {
             let kind = *t.pick(&OutcomeKind::ALL).unwrap_or(&OutcomeKind::StatusQuo);
             let bid = format!("{}-{j}", kind.name()).parse().ok()?;
             let mut branch = Branch::new(bid, format!("{} {j}", kind.name()), kind, p);
-            let mut s = state.to_vec();
+            let mut s = state.clone();
             if !self.measures.is_empty() {
                 for _ in 0..t.count(0, self.sizes.actions) {
                     if let Some(a) =
@@ -897,10 +947,13 @@ fn draw_tree(t: &mut Tape, sizes: &Sizes, measures: &[Measure], horizon: Window)
         places: (28 / sizes.depth.max(1) as u32).min(4),
     };
     let root_date = date_in(t, add_days(horizon.start(), -60), horizon.end());
-    let state: Vec<Schedule> = measures.iter().map(|m| m.schedule().clone()).collect();
+    let state = Reached {
+        schedules: measures.iter().map(|m| m.schedule().clone()).collect(),
+        voided: vec![None; measures.len()],
+    };
     draw.node(t, root_date, &state, 1)
         .and_then(|root| OutcomeTree::new(root).ok())
-        .unwrap_or_else(|| OutcomeTree::status_quo(horizon.start()))
+        .unwrap_or_else(|| OutcomeTree::status_quo(AS_SCHEDULED, horizon.start()))
 }
 
 const PARTIES: [&str; 6] = ["US", "CN", "EU", "CA", "MX", "JP"];
@@ -911,7 +964,7 @@ fn draw_parties(t: &mut Tape) -> Option<(Party, Party)> {
     Some((PARTIES[a].parse().ok()?, PARTIES[b].parse().ok()?))
 }
 
-/// A scenario's parts before validation: what [`Scenario::new`] takes.
+/// A scenario's parts before validation: what [`Scenario::builder`] takes.
 /// Change a part (scale values, reorder measures, zero rates) and
 /// [`ScenarioParts::build`] again to compare.
 #[derive(Debug, Clone)]
@@ -928,7 +981,7 @@ pub struct ScenarioParts {
     pub tree: OutcomeTree,
     /// The horizon.
     pub horizon: Window,
-    /// The reference path: `None`, `"status-quo"` or a path id.
+    /// The reference path: `None`, `"as-scheduled"` or a path id.
     pub reference: Option<String>,
 }
 
@@ -936,27 +989,31 @@ impl ScenarioParts {
     /// The validated scenario.
     ///
     /// # Errors
-    /// What [`Scenario::new`] refuses; never for parts the strategies
+    /// What [`crate::ScenarioBuilder::build`] refuses; never for parts the strategies
     /// generate (invariant 1).
     pub fn build(&self) -> Result<Scenario> {
-        Scenario::new(
-            self.info.clone(),
-            self.baselines.clone(),
-            self.regime.clone(),
-            self.retaliation.clone(),
-            Some(self.tree.clone()),
-            self.horizon,
-            self.reference.as_deref(),
-        )
+        let mut b = Scenario::builder(self.horizon)
+            .info(self.info.clone())
+            .baselines(self.baselines.clone())
+            .regime(self.regime.clone())
+            .rules(self.retaliation.clone())
+            .tree(self.tree.clone());
+        if let Some(r) = &self.reference {
+            b = b.reference(r.clone());
+        }
+        b.build()
     }
 }
 
 fn draw_parts(t: &mut Tape, sizes: &Sizes, serial: u32) -> Option<ScenarioParts> {
     let horizon = draw_window(t, sizes);
     let (a, b) = draw_parties(t)?;
-    let mut baselines = vec![draw_baseline(t, sizes, &a, &b, horizon)?];
+    // Baselines cover the history too: steps are drawn from 120 days before
+    // the horizon, and retaliation and refunds count from the first.
+    let history = Window::new(add_days(horizon.start(), -HISTORY_DAYS), horizon.end()).ok()?;
+    let mut baselines = vec![draw_baseline(t, sizes, &a, &b, history)?];
     if t.below(3) != 0 {
-        baselines.push(draw_baseline(t, sizes, &b, &a, horizon)?);
+        baselines.push(draw_baseline(t, sizes, &b, &a, history)?);
     }
     let mut measures = Vec::new();
     let mut stacking = Vec::new();
@@ -968,8 +1025,14 @@ fn draw_parts(t: &mut Tape, sizes: &Sizes, serial: u32) -> Option<ScenarioParts>
     }
     let mut retaliation = Vec::new();
     if baselines.len() == 2 {
-        for base in &baselines {
-            retaliation.extend(draw_rules(t, sizes, base, &measures, horizon));
+        // Only the second side's rules may answer answers: two sides
+        // answering each other's answers would be a cycle.
+        for (i, base) in baselines.iter().enumerate() {
+            let sizes = Sizes {
+                answer_answers: sizes.answer_answers && i == 1,
+                ..sizes.clone()
+            };
+            retaliation.extend(draw_rules(t, &sizes, base, &measures, horizon));
         }
     }
     let regime = Regime::new(measures.clone(), stacking)
@@ -977,7 +1040,7 @@ fn draw_parts(t: &mut Tape, sizes: &Sizes, serial: u32) -> Option<ScenarioParts>
         .unwrap_or_default();
     let tree = draw_tree(t, sizes, regime.measures(), horizon);
     let reference = match t.below(4) {
-        0 => Some("status-quo".to_string()),
+        0 => Some(AS_SCHEDULED.to_string()),
         1 => t.pick(tree.paths()).map(|p| p.id().to_string()),
         _ => None,
     };
@@ -1175,7 +1238,7 @@ pub fn schedule(sizes: &Sizes, within: Window) -> impl Strategy<Value = Schedule
 /// let baselines = strategies::baseline(&Sizes::default(), "US".parse()?, "CN".parse()?, year);
 /// TestRunner::new(Config::with_cases(16)).run(&baselines, |b| {
 ///     let e = Prepared::new(vec![b], Regime::default()).unwrap().exposure(year, Detail::Totals).unwrap();
-///     prop_assert!(e.sides()[0].total().is_zero());
+///     prop_assert!(e.sides()[0].gross().is_zero());
 ///     Ok(())
 /// })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -1357,10 +1420,10 @@ pub fn scenario_parts(sizes: &Sizes) -> impl Strategy<Value = ScenarioParts> + u
 /// use proptest::test_runner::{Config, TestRunner};
 /// use tariffsim::Detail;
 /// use tariffsim::strategies::{self, Sizes};
-/// // "The reference is one of the paths, or the status quo."
+/// // "The reference is one of the paths, or every measure as scheduled."
 /// TestRunner::new(Config::with_cases(8)).run(&strategies::scenario(&Sizes::default()), |s| {
 ///     let e = s.evaluate(Detail::Totals).unwrap();
-///     prop_assert!(e.path(e.reference().id()).is_some() || e.reference().id() == "status-quo");
+///     prop_assert!(e.path(e.reference().id()).is_some() || e.reference().id() == tariffsim::AS_SCHEDULED);
 ///     Ok(())
 /// })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -53,10 +53,10 @@ use crate::error::{Error, Result};
 use crate::outcome::{
     Action, ActionKind, Branch, MAX_LEAVES, Node, OutcomeKind, OutcomeTree, Postponement,
 };
-use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, Trigger, TriggerEvent};
+use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, TriggerEvent};
 use crate::tariff::{
-    Authority, Coverage, Exclusion, Goods, Measure, Regime, Schedule, Selector, Stacking,
-    StackingRule, Step, StepStatus,
+    AfterEdit, Authority, Coverage, Exclusion, Goods, Measure, Regime, Schedule, Selector,
+    Stacking, StackingRule, Step, StepStatus,
 };
 use crate::trade::{Baseline, Basket, BasketKey, Periods};
 use crate::units::{Currency, Date, HsCode, Party, Probability, Rate, Share, Window};
@@ -281,7 +281,7 @@ impl Synthetic {
 
     /// The outcome tree: `depth` levels of decisions with `branching`
     /// branches each (`branching ^ depth` leaves, at most
-    /// [`MAX_LEAVES`]); depth 0 is no tree (the status quo alone).
+    /// [`MAX_LEAVES`]); depth 0 is no tree (every measure as scheduled).
     pub fn tree(mut self, depth: usize, branching: usize) -> Synthetic {
         self.depth = depth;
         self.branching = branching;
@@ -593,7 +593,7 @@ impl Synthetic {
             } else {
                 (us.clone(), cn.clone(), &baselines[0])
             };
-            let trigger = if i == 1 {
+            let watched: Vec<Selector> = if i == 1 {
                 let mut watched = vec![Selector::Authority(Authority::Ieepa)];
                 if self.measures >= 2 {
                     watched.push(Selector::Authority(Authority::Section232));
@@ -601,43 +601,40 @@ impl Synthetic {
                 if self.measures >= 3 {
                     watched.push(Selector::Authority(Authority::Section301));
                 }
-                Trigger {
-                    measures: watched,
-                    event: TriggerEvent::StepUp,
-                }
+                watched
             } else {
-                Trigger {
-                    measures: vec![Selector::Layer(format!("answer-{}", i - 1).parse()?)],
-                    event: TriggerEvent::InForce,
-                }
+                vec![Selector::Layer(format!("answer-{}", i - 1).parse()?)]
             };
-            let (response, goods, cap) = match (i - 1) % 3 {
-                0 => (
-                    ResponseRate::Match,
-                    ResponseGoods::MatchValue,
-                    Some(rate(250)?),
-                ),
-                1 => (
-                    ResponseRate::Fixed(rate(100)?),
-                    ResponseGoods::List(Goods::hs(prefixes(&mut draw, &Self::codes(side), 2, 3))),
-                    None,
-                ),
-                _ => (
-                    ResponseRate::Match,
-                    ResponseGoods::Proportion(Share::new(Decimal::new(5, 1))?),
-                    Some(rate(250)?),
-                ),
+            let event = if i == 1 {
+                TriggerEvent::StepUp
+            } else {
+                TriggerEvent::InForce
             };
-            rules.push(RetaliationRule::new(
-                format!("answer-{i}").parse()?,
-                party,
-                against,
-                trigger,
-                response,
-                goods,
-                30,
-                cap,
-            )?);
+            let mut rule = RetaliationRule::builder(format!("answer-{i}").parse()?, party, against)
+                .on(event)
+                .lag_days(30);
+            for w in watched {
+                rule = rule.watch(w);
+            }
+            rule = match (i - 1) % 3 {
+                0 => rule
+                    .rate(ResponseRate::Match)
+                    .covers(ResponseGoods::MatchValue)
+                    .cap(rate(250)?),
+                1 => rule
+                    .rate(ResponseRate::Fixed(rate(100)?))
+                    .covers(ResponseGoods::List(Goods::hs(prefixes(
+                        &mut draw,
+                        &Self::codes(side),
+                        2,
+                        3,
+                    )))),
+                _ => rule
+                    .rate(ResponseRate::Match)
+                    .covers(ResponseGoods::Proportion(Share::new(Decimal::new(5, 1))?))
+                    .cap(rate(250)?),
+            };
+            rules.push(rule.build()?);
         }
         Ok(rules)
     }
@@ -684,7 +681,7 @@ impl Synthetic {
         Prepared::new(baselines, regime)
     }
 
-    /// The whole scenario, its differences taken against the status quo.
+    /// The whole scenario, its differences taken against every measure as scheduled.
     ///
     /// # Errors
     /// [`Error::Invalid`] for sizes out of range.
@@ -712,7 +709,15 @@ impl Synthetic {
             ],
             sources: Vec::new(),
         };
-        Scenario::new(info, baselines, regime, rules, tree, horizon, None)
+        let mut b = Scenario::builder(horizon)
+            .info(info)
+            .baselines(baselines)
+            .regime(regime)
+            .rules(rules);
+        if let Some(t) = tree {
+            b = b.tree(t);
+        }
+        b.build()
     }
 }
 
@@ -859,6 +864,7 @@ impl TreeBuilder<'_> {
                     ActionKind::Cut {
                         from,
                         rate: Rate::from_fraction(to)?,
+                        then: Some(AfterEdit::KeepSchedule),
                     },
                     format!("Cut {tid} to {}", Rate::from_fraction(to)?),
                 ))
@@ -874,6 +880,7 @@ impl TreeBuilder<'_> {
                     ActionKind::Raise {
                         from,
                         rate: Rate::from_fraction(to)?,
+                        then: Some(AfterEdit::KeepSchedule),
                     },
                     format!("Raise {tid} to {}", Rate::from_fraction(to)?),
                 ))
@@ -895,6 +902,7 @@ impl TreeBuilder<'_> {
                         ActionKind::Postpone {
                             step,
                             to: Postponement::ByDays(by),
+                            shift_later: true,
                         },
                         format!("Postpone the {step} step of {tid} by {by} days"),
                     ))
@@ -1169,12 +1177,12 @@ mod tests {
         for (m, want) in totals.measures().iter().zip(&months) {
             let got: Vec<Decimal> = m.by_month().iter().map(|a| a.units()).collect();
             assert_eq!(&got, want, "measure {}", m.id());
-            assert_eq!(m.total().units(), want.iter().sum::<Decimal>());
+            assert_eq!(m.gross().units(), want.iter().sum::<Decimal>());
         }
         let by_month: Vec<Decimal> = (0..12).map(|k| months.iter().map(|m| m[k]).sum()).collect();
         let got: Vec<Decimal> = totals.by_month().iter().map(|a| a.units()).collect();
         assert_eq!(got, by_month);
-        assert_eq!(totals.total().units(), by_month.iter().sum::<Decimal>());
+        assert_eq!(totals.gross().units(), by_month.iter().sum::<Decimal>());
     }
 
     /// Each path evaluated alone gives what the whole tree gives it: shared

@@ -105,5 +105,5 @@ pub fn us_2018() -> (Baseline, Vec<Measure>) {
 }
 
 pub fn total(e: &Exposure, importer: &str, exporter: &str) -> Decimal {
-    e.side(importer, exporter).unwrap().total().amount()
+    e.side(importer, exporter).unwrap().gross().amount()
 }

@@ -53,12 +53,12 @@ fn worked_number_2_calendar_2019_on_the_g20_truce_path_to_the_cent() {
     .unwrap();
     let side = e.side("US", "CN").unwrap();
     assert_eq!(
-        side.total().to_cents(Currency::USD).amount(),
+        side.gross().to_cents(Currency::USD).amount(),
         "57568493150.68".parse::<Decimal>().unwrap()
     );
     // List 3 alone, exactly: 200e9 × 82.25 / 365 in accrual units is exact,
     // so 365 × duty = 200e9 × 82.25 = 16,450,000,000,000.
-    let list3 = side.measure("list-3").unwrap().total();
+    let list3 = side.measure("list-3").unwrap().gross();
     assert_eq!(
         list3.units() * Decimal::from(365) / Decimal::from(units::ACCRUAL_DENOMINATOR),
         "16450000000000".parse::<Decimal>().unwrap()
@@ -204,7 +204,7 @@ fn a_rate_change_mid_horizon_is_split_exactly_at_its_date() {
         .unwrap()
         .measure("fentanyl")
         .unwrap()
-        .total();
+        .gross();
     assert_eq!(
         f.units() * Decimal::from(365) / Decimal::from(units::ACCRUAL_DENOMINATOR),
         billions("560")
@@ -260,7 +260,7 @@ fn exclusive_and_highest_stacking_rules_apply_on_their_dates() {
         .iter()
         .find(|x| x.key().to_string() == "steel")
         .unwrap()
-        .total();
+        .gross();
     assert_eq!(
         steel_duty.units() * Decimal::from(365) / Decimal::from(units::ACCRUAL_DENOMINATOR),
         billions("3000")
@@ -298,7 +298,7 @@ fn per_basket_duty_adds_up_to_the_measure_totals_exactly() {
             .iter()
             .try_fold(Accrued::ZERO, |a, b| a.checked_add(b.by_measure()[i]))
             .unwrap();
-        assert_eq!(by_basket, m.total(), "{}", m.id());
+        assert_eq!(by_basket, m.gross(), "{}", m.id());
     }
     // Each basket's months add up to its total, and the months of all
     // baskets to the side's months.
@@ -308,7 +308,7 @@ fn per_basket_duty_adds_up_to_the_measure_totals_exactly() {
                 .iter()
                 .try_fold(Accrued::ZERO, |a, x| a.checked_add(*x))
                 .unwrap(),
-            b.total()
+            b.gross()
         );
     }
     for (k, month) in side.by_month().iter().enumerate() {

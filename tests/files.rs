@@ -113,13 +113,13 @@ fn a_file_that_is_not_toml_names_the_line_and_column() {
 fn an_unknown_field_is_refused_with_the_fields_allowed() {
     assert_eq!(
         parse_error(&format!("{HEAD}colour = \"red\"\n")),
-        "data/scenarios/<text>: TOML parse error at line 9, column 1   | 9 | colour = \"red\"   | ^^^^^^ unknown field `colour`, expected one of `importer`, `exporter`, `currency`, `source`, `file`, `key_column`, `value_column`, `ignore_columns`, `basket`"
+        "data/scenarios/<text>: TOML parse error at line 9, column 1   | 9 | colour = \"red\"   | ^^^^^^ unknown field `colour`, expected one of `importer`, `exporter`, `currency`, `source`, `file`, `key_column`, `value_column`, `ignore_columns`, `nested`, `basket`"
     );
     assert_eq!(
         parse_error(
             "[scenario]\nid = \"t\"\nhorizon = \"2019-01-01..2020-01-01\"\ncolour = \"red\"\n"
         ),
-        "data/scenarios/<text>: TOML parse error at line 4, column 1   | 4 | colour = \"red\"   | ^^^^^^ unknown field `colour`, expected one of `id`, `title`, `description`, `horizon`, `reference`, `assumptions`, `sources`"
+        "data/scenarios/<text>: TOML parse error at line 4, column 1   | 4 | colour = \"red\"   | ^^^^^^ unknown field `colour`, expected one of `id`, `title`, `description`, `horizon`, `reference`, `history_from`, `not_valued`, `assumptions`, `sources`"
     );
 }
 

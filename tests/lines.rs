@@ -125,7 +125,8 @@ fn the_baseline_is_the_2024_census_total_over_14422_lines() {
     assert_eq!(total, dec!(429_425_828_419));
     // Over the two-year horizon at the annual value: 2 × 429,425,828,419 =
     // 858,851,656,838 (both years have 365 days, each accrues its value).
-    let e = s.status_quo(Detail::Totals).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let e = e.reference().exposure();
     assert_eq!(
         e.side("US", "CN").unwrap().import_value().amount(),
         dec!(858_851_656_838)
@@ -387,12 +388,12 @@ fn the_ruling_makes_every_ieepa_dollar_refundable_and_ends_the_layers() {
         let ieepa = side
             .measure("ieepa-fentanyl")
             .unwrap()
-            .total()
-            .checked_add(side.measure("ieepa-reciprocal").unwrap().total())
+            .gross()
+            .checked_add(side.measure("ieepa-reciprocal").unwrap().gross())
             .unwrap();
         assert!(!ieepa.is_zero());
         assert_eq!(side.refundable(), ieepa);
-        assert_eq!(e.refundable(p, "US", "CN").unwrap(), ieepa);
+        assert_eq!(side.net().checked_add(ieepa).unwrap(), side.gross());
         // Months from March 2026 on carry no IEEPA duty: the ruling is 2026-02-20.
         let march = e
             .months()
@@ -410,10 +411,11 @@ fn the_ruling_makes_every_ieepa_dollar_refundable_and_ends_the_layers() {
     }
     // The reference is the extension path; snap-back and escalation only add.
     assert_eq!(e.reference().id(), "ieepa-void/extension");
-    let ext = e.paths()[0].total("US", "CN");
+    let ext = e.paths()[0].side("US", "CN").unwrap().gross();
     assert!(
-        e.paths()[1].total("US", "CN") > ext
-            && e.paths()[2].total("US", "CN") > e.paths()[1].total("US", "CN")
+        e.paths()[1].side("US", "CN").unwrap().gross() > ext
+            && e.paths()[2].side("US", "CN").unwrap().gross()
+                > e.paths()[1].side("US", "CN").unwrap().gross()
     );
 }
 
@@ -512,43 +514,50 @@ fn a_portfolio_is_valued_line_by_line_and_unknown_codes_are_listed_not_zeroed() 
         pan.expected_by_measure()[e.measures().iter().position(|x| x.as_str() == id).unwrap()]
     };
     // List 3 at 25% for two full years on $2.4M: 2.4M × 0.25 × 2 = 1,200,000.
-    assert_eq!(m("list-3").amount(), dec!(1_200_000));
+    assert_eq!(m("list-3").gross.amount(), dec!(1_200_000));
     // Fentanyl, 2025-02-04 to the ruling (2026-02-20), in rate-days over 365:
     // 28 days at 10% + 251 at 20% + 52 at 10% (2025) + 50 at 10% (2026)
     // = 2.8 + 50.2 + 5.2 + 5.0 = 63.2; 2.4M × 63.2 / 365 = 415,561.6438… .
-    assert_eq!(cents(m("ieepa-fentanyl")), dec!(415_561.64));
+    assert_eq!(cents(m("ieepa-fentanyl").gross), dec!(415_561.64));
     // Reciprocal, not exempt: 4 days at 10% + 1 at 84% + 34 at 125% + 232
     // at 10% (2025) + 50 at 10% (2026) = 0.4 + 0.84 + 42.5 + 23.2 + 5.0
     // = 71.94; 2.4M × 71.94 / 365 = 473,030.1369… . Both are refundable:
     // 2.4M × 135.14 / 365 = 888,591.7808… .
-    assert_eq!(cents(m("ieepa-reciprocal")), dec!(473_030.14));
-    assert_eq!(cents(pan.expected_refundable()), dec!(888_591.78));
+    assert_eq!(cents(m("ieepa-reciprocal").gross), dec!(473_030.14));
+    assert_eq!(cents(pan.expected().refundable), dec!(888_591.78));
     // Escalation adds 34% + 100% over the 52 days from 2026-11-10:
     // 2.4M × 1.34 × 52 / 365 = 458,169.8630… on top of the extension path.
-    let esc = pan.by_path()[2].checked_sub(pan.by_path()[0]).unwrap();
+    let esc = pan.gross_by_path()[2]
+        .checked_sub(pan.gross_by_path()[0])
+        .unwrap();
     assert_eq!(cents(esc), dec!(458_169.86));
     // Expected = 0.6 × extension + 0.3 × snap-back + 0.1 × escalation, exactly.
     let weighted = [dec!(0.6), dec!(0.3), dec!(0.1)]
         .iter()
-        .zip(pan.by_path())
+        .zip(pan.gross_by_path())
         .try_fold(Accrued::ZERO, |acc, (p, a)| {
             acc.checked_add(a.checked_scale(*p)?)
         })
         .unwrap();
-    assert_eq!(pan.expected(), weighted);
+    assert_eq!(pan.expected().gross, weighted);
     // The SKUs add up to the total exactly, path by path.
     for k in 0..e.paths().len() {
         let sum = e
             .items()
             .iter()
-            .try_fold(Accrued::ZERO, |acc, (_, d)| acc.checked_add(d.by_path()[k]))
+            .try_fold(Accrued::ZERO, |acc, (_, d)| {
+                acc.checked_add(d.gross_by_path()[k])
+            })
             .unwrap();
-        assert_eq!(sum, e.total().by_path()[k]);
+        assert_eq!(sum, e.total().gross_by_path()[k]);
     }
     // A second SKU on the same line is valued apart, in proportion:
     // 1.0M / 2.4M of PAN-1's duty, since both face the same measures.
     let (_, pan2) = &e.items()[1];
-    assert_eq!(pan2.expected().units() * dec!(2.4), pan.expected().units());
+    assert_eq!(
+        pan2.expected().gross.units() * dec!(2.4),
+        pan.expected().gross.units()
+    );
     // The drivers are largest first: list 3 carries the most.
     assert_eq!(e.drivers(pan)[0].0.as_str(), "list-3");
 }
@@ -600,6 +609,7 @@ fn action(kind: usize, from: Date, param: usize) -> Action {
             ActionKind::Raise {
                 from,
                 rate: rate(&["20%", "30%", "45%"]),
+                then: Some(tariffsim::tariff::AfterEdit::KeepSchedule),
             },
         ),
         2 => Action::new(
@@ -607,6 +617,7 @@ fn action(kind: usize, from: Date, param: usize) -> Action {
             ActionKind::Cut {
                 from,
                 rate: rate(&["0%", "5%", "7.5%"]),
+                then: Some(tariffsim::tariff::AfterEdit::KeepSchedule),
             },
         ),
         3 => Action::new(sel("authority:ieepa"), ActionKind::Void { from }),
@@ -624,6 +635,7 @@ fn action(kind: usize, from: Date, param: usize) -> Action {
             ActionKind::Raise {
                 from,
                 rate: r("50%"),
+                then: Some(tariffsim::tariff::AfterEdit::KeepSchedule),
             },
         ),
     }
@@ -734,16 +746,16 @@ proptest! {
         let portfolio = Portfolio::parse("generated.csv", &csv).unwrap();
         let baskets = portfolio.items().iter().map(|i| Basket::annual(i.key(), "", i.annual_value())).collect();
         let baseline = Baseline::new("US".parse().unwrap(), "CN".parse().unwrap(), Currency::USD, Periods::Annual, baskets).unwrap();
-        let small = Scenario::new(ScenarioInfo::default(), vec![baseline], s.regime().clone(), vec![], Some(tree), w, None).unwrap();
+        let small = Scenario::builder(w).baselines(vec![baseline]).regime(s.regime().clone()).tree(tree).build().unwrap();
         let e = small.evaluate(Detail::Baskets).unwrap();
         for (path, outcome) in small.tree().paths().iter().zip(e.paths()) {
             let side = outcome.exposure().side("US", "CN").unwrap();
             for (item, b) in portfolio.items().iter().zip(side.baskets()) {
                 let by_hand = line_by_line(&small, path, &item.key(), item.annual_value(), w);
-                prop_assert_eq!(b.total().units(), by_hand, "{} on {}", item.key(), path.id());
+                prop_assert_eq!(b.gross().units(), by_hand, "{} on {}", item.key(), path.id());
                 let by_hand_cents = (by_hand / Decimal::from(units::ACCRUAL_DENOMINATOR))
                     .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-                prop_assert_eq!(b.total().to_cents(Currency::USD).amount(), by_hand_cents);
+                prop_assert_eq!(b.gross().to_cents(Currency::USD).amount(), by_hand_cents);
                 // The rates the engine reports for the decision day add up
                 // to the same as the hand-stacked rates times one day.
                 let reported: Decimal = small
@@ -788,14 +800,14 @@ fn layers_add_up_to_their_measures_and_to_the_side() {
             }
             assert_eq!(l.by_month(), row.as_slice(), "{}", l.layer());
             assert_eq!(
-                l.total(),
+                l.gross(),
                 row.iter()
                     .try_fold(Accrued::ZERO, |a, b| a.checked_add(*b))
                     .unwrap()
             );
-            total = total.checked_add(l.total()).unwrap();
+            total = total.checked_add(l.gross()).unwrap();
         }
-        assert_eq!(total, side.total());
+        assert_eq!(total, side.gross());
     }
 }
 
@@ -815,5 +827,5 @@ fn a_portfolio_sees_the_answers_the_national_trade_triggers() {
     .unwrap();
     let x = pf.evaluate(&s, "US", "CN").unwrap();
     let (_, duty) = &x.items()[0];
-    assert_eq!(duty.expected().amount(), Decimal::from(350_000));
+    assert_eq!(duty.expected().gross.amount(), Decimal::from(350_000));
 }

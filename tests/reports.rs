@@ -41,7 +41,7 @@ fn row<'a>(table: &'a str, first: &str) -> Vec<&'a str> {
 fn g20_table_rows_hold_the_hand_worked_figures() {
     let table = text_table(&report_of(&g20()));
     // Columns: outcome, probability, then per side duty, effective rate and
-    // change against the status quo (US 12.5 + 200 × 25% = $62.5B; CN
+    // change against the reference, every measure as scheduled (US 12.5 + 200 × 25% = $62.5B; CN
     // 34 × 25% + 16 × 25% + 60 × 10% = $18.5B, no answer to a threat).
     //
     // Truce extended: 0.6 × 0.7 = 42%. US: List 3 stays at 10% all year:
@@ -52,8 +52,10 @@ fn g20_table_rows_hold_the_hand_worked_figures() {
             "truce/extended",
             "42.00%",
             "$32.50B",
+            "$32.50B",
             "6.43%",
             "-$30.00B",
+            "$18.50B",
             "$18.50B",
             "14.19%",
             "$0.00"
@@ -67,8 +69,10 @@ fn g20_table_rows_hold_the_hand_worked_figures() {
             "truce/lapses",
             "18.00%",
             "$57.57B",
+            "$57.57B",
             "11.39%",
             "-$4.93B",
+            "$18.50B",
             "$18.50B",
             "14.19%",
             "$0.00"
@@ -80,7 +84,8 @@ fn g20_table_rows_hold_the_hand_worked_figures() {
     assert_eq!(
         row(&table, "no-deal"),
         [
-            "no-deal", "30.00%", "$126.40B", "25.00%", "+$63.90B", "$23.60B", "18.10%", "+$5.10B"
+            "no-deal", "30.00%", "$126.40B", "$126.40B", "25.00%", "+$63.90B", "$23.60B",
+            "$23.60B", "18.10%", "+$5.10B"
         ]
     );
     // Deal: 10%. List 3 at 10% for the 90 days to 2019-04-01: 12.5 + 200 ×
@@ -89,17 +94,20 @@ fn g20_table_rows_hold_the_hand_worked_figures() {
     assert_eq!(
         row(&table, "deal"),
         [
-            "deal", "10.00%", "$17.43B", "3.45%", "-$45.07B", "$13.98B", "10.72%", "-$4.52B"
+            "deal", "10.00%", "$17.43B", "$17.43B", "3.45%", "-$45.07B", "$13.98B", "$13.98B",
+            "10.72%", "-$4.52B"
         ]
     );
     assert_eq!(
-        row(&table, "status-quo"),
+        row(&table, "as-scheduled"),
         [
-            "status-quo",
+            "as-scheduled",
             "reference",
+            "$62.50B",
             "$62.50B",
             "12.36%",
             "-",
+            "$18.50B",
             "$18.50B",
             "14.19%",
             "-"
@@ -119,7 +127,7 @@ fn a_named_reference_path_takes_the_status_quo_s_place() {
     let report = report_of(&parse_scenario(&text, &dir).unwrap());
     assert!(report.reference_is_path());
     let table = text_table(&report);
-    assert!(table.contains("Duty by outcome (change against no-deal)\n"));
+    assert!(table.contains("(net of refunds; change against no-deal)\n"));
     // Truce extended against no deal: 32.5 - 126.4 = -$93.9B; 18.5 - 23.6 = -$5.1B.
     assert_eq!(
         row(&table, "truce/extended"),
@@ -127,8 +135,10 @@ fn a_named_reference_path_takes_the_status_quo_s_place() {
             "truce/extended",
             "42.00%",
             "$32.50B",
+            "$32.50B",
             "6.43%",
             "-$93.90B",
+            "$18.50B",
             "$18.50B",
             "14.19%",
             "-$5.10B"
@@ -137,11 +147,12 @@ fn a_named_reference_path_takes_the_status_quo_s_place() {
     assert_eq!(
         row(&table, "no-deal"),
         [
-            "no-deal", "30.00%", "$126.40B", "25.00%", "-", "$23.60B", "18.10%", "-"
+            "no-deal", "30.00%", "$126.40B", "$126.40B", "25.00%", "-", "$23.60B", "$23.60B",
+            "18.10%", "-"
         ]
     );
-    assert!(!table.contains("status-quo"));
-    assert!(!exposure_svg(&report).contains("status quo (reference)"));
+    assert!(!table.contains("as-scheduled"));
+    assert!(!exposure_svg(&report).contains("as scheduled (reference)"));
 }
 
 #[test]
@@ -152,8 +163,8 @@ fn g20_table_columns_line_up() {
         .iter()
         .position(|l| l.starts_with("Outcome "))
         .unwrap();
-    // The US duty column is right-aligned: each cell ends where "Duty" ends.
-    let end = lines[header].find("Duty").unwrap() + "Duty".len();
+    // The US duty column is right-aligned: each cell ends where "Net duty" ends.
+    let end = lines[header].find("Net duty").unwrap() + "Net duty".len();
     for (line, duty) in lines[header + 1..]
         .iter()
         .zip(["$32.50B", "$57.57B", "$126.40B", "$17.43B", "$62.50B"])
@@ -178,12 +189,16 @@ fn g20_table_states_assumptions_answers_and_the_distribution() {
     }
     // The answer to the $255.6B list asked for $255.6B a year and covered
     // the $20.4B China does not yet tax (130.4 - 110).
+    // It follows its trigger (the default policy), from its first day at 25%.
+    let answers = &table[table.find("  Retaliation answers").unwrap()..];
     assert_eq!(
-        row(&table, "cn-value-match"),
+        row(answers, "cn-value-match:list-4-threat"),
         [
-            "cn-value-match",
+            "cn-value-match:list-4-threat",
             "list-4-threat",
+            "follow",
             "2019-01-01",
+            "25.00%",
             "25.00%",
             "$255.60B",
             "$20.40B",
@@ -210,9 +225,13 @@ fn g20_table_states_assumptions_answers_and_the_distribution() {
             "$13.98B", "$18.50B", "$23.60B", "$23.60B"
         ]
     );
-    // Expected List 4 duty: 0.3 × 63.9 = $19.17B.
+    // Expected List 4 duty: 0.3 × 63.9 = $19.17B, net and gross alike (no
+    // ruling voids it).
     let expected = &table[table.find("Expected duty by measure").unwrap()..];
-    assert_eq!(row(expected, "list-4-threat"), ["list-4-threat", "$19.17B"]);
+    assert_eq!(
+        row(expected, "list-4-threat"),
+        ["list-4-threat", "$19.17B", "$19.17B"]
+    );
     assert!(!table.contains("Refundable"), "no path voids an authority");
 }
 
@@ -268,28 +287,36 @@ fn a_voided_authority_shows_its_refundable_duty() {
     let s = parse_scenario(RULING, Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let report = report_of(&s);
     let table = text_table(&report);
-    // With a voiding path the outcome table grows a Refundable column per
-    // side. China's side has no duty: 0% of its $10B. Upheld: 365 days × $1B × 20% = $73B (20%). Struck: 181 days
-    // (Jan 1 to Jun 30) × $1B × 20% = $36.2B, all of it refundable; 36.2 /
-    // 365 = 9.918%; 36.2 - 73 = -$36.8B.
+    // With a voiding path the outcome table grows Refundable and Gross
+    // columns per side, after net duty, net per year, effective rate and the
+    // change against the reference (as scheduled: $73B, no ruling). China's
+    // side has no duty: 0% of its $10B. Upheld: 365 days × $1B × 20% = $73B
+    // kept (20%), nothing refundable. Struck: 181 days (Jan 1 to Jun 30) ×
+    // $1B × 20% = $36.2B gross, all of it refundable, so the US keeps $0:
+    // 0 - 73 = -$73B against the reference.
     assert_eq!(
         row(&table, "upheld"),
         [
-            "upheld", "50.00%", "$73.00B", "20.00%", "$0.00", "$0.00", "$0.00", "0.00%", "$0.00",
-            "$0.00"
+            "upheld", "50.00%", "$73.00B", "$73.00B", "20.00%", "$0.00", "$0.00", "$73.00B",
+            "$0.00", "$0.00", "0.00%", "$0.00", "$0.00", "$0.00"
         ]
     );
     assert_eq!(
         row(&table, "struck"),
         [
-            "struck", "50.00%", "$36.20B", "9.92%", "-$36.80B", "$36.20B", "$0.00", "0.00%",
-            "$0.00", "$0.00"
+            "struck", "50.00%", "$0.00", "$0.00", "0.00%", "-$73.00B", "$36.20B", "$36.20B",
+            "$0.00", "$0.00", "0.00%", "$0.00", "$0.00", "$0.00"
         ]
     );
-    assert!(table.contains("  Voided: fentanyl (ruling 2025-07-01); its duty is refundable\n"));
-    assert!(table.contains("  Refundable on US<-CN: $36.20B\n"));
+    assert!(table.contains(
+        "  Voided: fentanyl (ruling 2025-07-01); everything it collected up to the ruling is owed back\n"
+    ));
+    assert!(
+        table
+            .contains("  Refundable on US<-CN: $36.20B collected in the window, $0.00 before it\n")
+    );
     // $36.5B a year over the whole of 2025.
-    assert!(table.contains("  Commitment: CN buys $36.50B within the horizon (soybeans)\n"));
+    assert!(table.contains("  Commitment: CN buys $36.50B within the window (soybeans)\n"));
     let struck = &report.paths[1].sides[0];
     assert_eq!(struck.refundable, dec("36200000000"));
     // The CSV's refundable column holds each month's duty: 31 days of
@@ -440,12 +467,12 @@ fn json_round_trips_into_an_equal_report() {
     assert_eq!(v["paths"][1]["id"], "truce/lapses");
     assert_eq!(v["paths"][1]["probability"], "0.18");
     assert_eq!(
-        v["paths"][1]["sides"][0]["total"],
+        v["paths"][1]["sides"][0]["net"],
         "57568493150.684931506849315068"
     );
     assert_eq!(v["paths"][2]["answers"][0]["covered"], "20400000000");
     assert_eq!(v["decisions"][1]["date"], "2019-02-24");
-    assert_eq!(v["reference"]["id"], "status-quo");
+    assert_eq!(v["reference"]["id"], "as-scheduled");
 }
 
 #[test]
@@ -494,12 +521,12 @@ fn timeline_chart_draws_a_line_per_path_and_side_with_decision_dates() {
 fn exposure_chart_draws_a_bar_per_path_and_side_with_probabilities() {
     let svg = exposure_svg(&report_of(&g20()));
     assert!(svg.starts_with("<svg"));
-    // A background, then (4 paths + the status quo) × 2 sides.
+    // A background, then (4 paths + the as-scheduled reference) × 2 sides.
     assert_eq!(svg.matches("<rect").count(), 1 + 5 * 2);
     assert!(svg.contains(">no-deal (30.00%)</text>"));
     assert!(svg.contains(">$126.40B</text>"));
     assert!(svg.contains(">expected $63.68B</text>"));
-    assert!(svg.contains(">status quo (reference)</text>"));
+    assert!(svg.contains(">as scheduled (reference)</text>"));
 }
 
 #[test]
@@ -527,13 +554,16 @@ fn a_narrower_horizon_reevaluates() {
     // 2019-03-02: (12.5 × 181 + 200 × (6 + 30.25)) / 365 = 9512.5 / 365 =
     // $26,061,643,835.616…
     let s = g20()
-        .with_horizon("2019-01-01..2019-07-01".parse().unwrap())
+        .with_window("2019-01-01..2019-07-01".parse().unwrap())
         .unwrap();
     let report = report_of(&s);
     assert_eq!(report.months.len(), 6);
+    assert_eq!(report.days, 181);
     assert_eq!(
-        report.paths[1].sides[0].total.round_dp(2),
+        report.paths[1].sides[0].net.round_dp(2),
         dec("26061643835.62")
     );
-    assert!(text_table(&report).contains("horizon 2019-01-01..2019-07-01 (181 days)"));
+    assert!(text_table(&report).contains(
+        "window 2019-01-01..2019-07-01 (181 days; the scenario's horizon is 2019-01-01..2020-01-01)"
+    ));
 }

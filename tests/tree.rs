@@ -19,15 +19,14 @@ fn one_basket(tree: Option<OutcomeTree>) -> Result<Scenario> {
         &["goods"],
         &[("2019-01-01", "10%")],
     );
-    Scenario::new(
-        ScenarioInfo::default(),
-        vec![b],
-        Regime::new(vec![m], vec![]).unwrap(),
-        vec![],
-        tree,
-        Window::year(2019).unwrap(),
-        None,
-    )
+    let b = Scenario::builder(Window::year(2019).unwrap())
+        .baselines(vec![b])
+        .regime(Regime::new(vec![m], vec![]).unwrap());
+    match tree {
+        Some(t) => b.tree(t),
+        None => b,
+    }
+    .build()
 }
 
 fn branch(id: &str, kind: OutcomeKind, p: &str) -> Branch {
@@ -49,6 +48,7 @@ fn two_decisions() -> OutcomeTree {
                 ActionKind::Raise {
                     from: d("2019-04-01"),
                     rate: r("25%"),
+                    then: None,
                 },
             )),
             branch("hold", OutcomeKind::StatusQuo, "0.6"),
@@ -64,6 +64,7 @@ fn two_decisions() -> OutcomeTree {
                 ActionKind::Cut {
                     from: d("2019-07-01"),
                     rate: Rate::ZERO,
+                    then: None,
                 },
             )),
             branch("talks", OutcomeKind::Truce, "0.5").then(talks),
@@ -92,7 +93,7 @@ fn a_two_decision_tree_worked_by_hand() {
             (
                 p.id().to_string(),
                 p.probability(),
-                p.total("US", "CN").amount(),
+                p.side("US", "CN").unwrap().gross().amount(),
             )
         })
         .collect();
@@ -112,16 +113,22 @@ fn a_two_decision_tree_worked_by_hand() {
             ),
         ]
     );
-    assert_eq!(e.expected("US", "CN").unwrap().amount(), billions("35.55"));
-    let dist = e.distribution("US", "CN").unwrap();
+    assert_eq!(
+        e.expected("US", "CN").unwrap().net.amount(),
+        billions("35.55")
+    );
+    let dist = e.distribution("US", "CN", Basis::Net).unwrap();
     assert_eq!(dist.min.amount(), billions("18.1"));
     assert_eq!(dist.p10.amount(), billions("18.1"));
     assert_eq!(dist.median.amount(), billions("18.1"));
     assert_eq!(dist.p90.amount(), billions("77.75"));
     assert_eq!(dist.max.amount(), billions("77.75"));
-    assert_eq!(e.reference().id(), "status-quo");
-    assert_eq!(e.reference().total("US", "CN").amount(), billions("36.5"));
-    // Differences to the status quo: −18.4, +41.25, 0.
+    assert_eq!(e.reference().id(), "as-scheduled");
+    assert_eq!(
+        e.reference().side("US", "CN").unwrap().gross().amount(),
+        billions("36.5")
+    );
+    // Differences to the reference (every measure as scheduled): −18.4, +41.25, 0.
     let diffs: Vec<Decimal> = e
         .paths()
         .iter()
@@ -202,31 +209,32 @@ fn answer_scenario(rules: Vec<RetaliationRule>) -> Result<Scenario> {
         ],
     ))
     .unwrap();
-    Scenario::new(
-        ScenarioInfo::default(),
-        vec![us, cn],
-        Regime::new(ms, vec![]).unwrap(),
-        rules,
-        Some(tree),
-        Window::year(2019).unwrap(),
-        None,
-    )
+    Scenario::builder(Window::year(2019).unwrap())
+        .baselines(vec![us, cn])
+        .regime(Regime::new(ms, vec![]).unwrap())
+        .rules(rules)
+        .tree(tree)
+        .build()
 }
 
+/// China matches the value of a *new* US list: it answered Lists 1-3 with
+/// lists of its own in 2018 ("cn-1" to "cn-3"), so the rule watches events
+/// from the G20 summit on; without the active window it would also answer
+/// "lists-1-3", in force since 2018-09-24 (the history counts it).
 fn value_match(id: &str) -> RetaliationRule {
-    RetaliationRule::new(
+    RetaliationRule::builder(
         id.parse().unwrap(),
         "CN".parse().unwrap(),
         "US".parse().unwrap(),
-        Trigger {
-            measures: vec!["authority:section-301".parse().unwrap()],
-            event: TriggerEvent::InForce,
-        },
-        ResponseRate::Match,
-        ResponseGoods::MatchValue,
-        0,
-        Some(r("25%")),
     )
+    .watch("authority:section-301".parse().unwrap())
+    .on(TriggerEvent::InForce)
+    .rate(ResponseRate::Match)
+    .covers(ResponseGoods::MatchValue)
+    .lag_days(0)
+    .cap(r("25%"))
+    .active(Window::open(d("2018-12-01")))
+    .build()
     .unwrap()
 }
 
@@ -248,50 +256,54 @@ fn worked_number_5_a_value_matching_answer_is_capped_by_the_import_base() {
     assert_eq!(answer.origin().unwrap().rule.as_str(), "cn-match");
     assert_eq!(answer.authority(), Authority::Retaliation);
     // 2019 on $20.4B at 25% = $5.1B.
-    assert_eq!(answer.total().amount(), billions("5.1"));
-    // A second value-matching rule finds nothing left to cover.
+    assert_eq!(answer.gross().amount(), billions("5.1"));
+    // A second value-matching rule finds nothing left to cover: it answers,
+    // asks for $257B, and covers nothing, so its duty is truly zero.
     let s = answer_scenario(vec![value_match("cn-match"), value_match("cn-again")]).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
     let p = &e.paths()[0];
-    assert_eq!(p.answers()[1].covered, Some(Decimal::ZERO));
-    assert!(
-        p.exposure()
-            .side("CN", "US")
-            .unwrap()
-            .measure("cn-again:list-4")
-            .is_none()
+    let again = p
+        .answers()
+        .iter()
+        .find(|n| n.rule.as_str() == "cn-again")
+        .unwrap();
+    assert_eq!(again.requested, Some(billions("257")));
+    assert_eq!(again.covered, Some(Decimal::ZERO));
+    let cn = p.side("CN", "US").unwrap();
+    assert!(cn.measure("cn-again:list-4").unwrap().gross().is_zero());
+    assert_eq!(
+        cn.measure("cn-match:list-4").unwrap().gross().amount(),
+        billions("5.1")
     );
 }
 
 #[test]
-fn answers_that_keep_answering_each_other_are_a_loop_error() {
+fn rules_that_answer_each_others_answers_are_refused_as_a_cycle() {
     let counter = |id: &str, party: &str, against: &str, basket: &str| {
-        RetaliationRule::new(
+        RetaliationRule::builder(
             id.parse().unwrap(),
             party.parse().unwrap(),
             against.parse().unwrap(),
-            Trigger {
-                measures: vec![
-                    "authority:retaliation".parse().unwrap(),
-                    "authority:section-301".parse().unwrap(),
-                ],
-                event: TriggerEvent::InForce,
-            },
-            ResponseRate::Fixed(r("10%")),
-            ResponseGoods::List(Goods::baskets([basket.parse().unwrap()])),
-            0,
-            None,
         )
+        .watch("authority:retaliation".parse().unwrap())
+        .watch("authority:section-301".parse().unwrap())
+        .on(TriggerEvent::InForce)
+        .rate(ResponseRate::Fixed(r("10%")))
+        .covers(ResponseGoods::List(Goods::baskets([basket
+            .parse()
+            .unwrap()])))
+        .lag_days(0)
+        .build()
         .unwrap()
     };
-    let s = answer_scenario(vec![
+    let e = answer_scenario(vec![
         counter("cn-counter", "CN", "US", "other"),
         counter("us-counter", "US", "CN", "remaining-goods"),
     ])
-    .unwrap();
+    .unwrap_err();
     assert_eq!(
-        s.evaluate(Detail::Totals).unwrap_err().to_string(),
-        "retaliation does not settle: rules cn-counter -> us-counter keep answering each other past 16 answers; narrow what they watch or give one an active window"
+        e.to_string(),
+        "retaliation rules cn-counter -> us-counter -> cn-counter answer each other's answers in a cycle: an answer could keep the one it answers alive after the first trigger is gone; narrow what one of them watches"
     );
 }
 
@@ -349,7 +361,8 @@ fn bad_actions_are_errors_naming_node_branch_and_action() {
                 "tariff",
                 ActionKind::Postpone {
                     step: d("2019-05-01"),
-                    to: Postponement::To(d("2019-06-01"))
+                    to: Postponement::To(d("2019-06-01")),
+                    shift_later: false
                 }
             ),
             "2019-04-01"
@@ -379,7 +392,7 @@ fn a_voided_authority_makes_its_duty_refundable() {
         .evaluate(Detail::Totals)
         .unwrap();
     let side = e.paths()[0].exposure().side("US", "CN").unwrap();
-    assert_eq!(side.total().amount(), billions("18.1"));
+    assert_eq!(side.gross().amount(), billions("18.1"));
     assert_eq!(side.refundable().amount(), billions("18.1"));
     assert_eq!(e.paths()[0].voided()[0].1, d("2019-07-01"));
 }
@@ -392,14 +405,22 @@ fn the_g20_file_reproduces_the_worked_numbers() {
     // Truce as first agreed, then lapsing: DOMAIN.md worked number 2.
     let lapses = e.path("truce/lapses").unwrap();
     assert_eq!(
-        lapses.total("US", "CN").to_cents(Currency::USD).amount(),
+        lapses
+            .side("US", "CN")
+            .unwrap()
+            .gross()
+            .to_cents(Currency::USD)
+            .amount(),
         "57568493150.68".parse::<Decimal>().unwrap()
     );
     // No deal: 12.5 + 50 + 255.6 × 25% = 126.4B (the file's remaining goods
     // are 505.6 − 250 = 255.6B, reference J); China's value-matched answer is
     // capped at the $20.4B it does not yet tax (worked number 5).
     let no_deal = e.path("no-deal").unwrap();
-    assert_eq!(no_deal.total("US", "CN").amount(), billions("126.4"));
+    assert_eq!(
+        no_deal.side("US", "CN").unwrap().gross().amount(),
+        billions("126.4")
+    );
     assert_eq!(no_deal.answers()[0].covered, Some(billions("20.4")));
     assert_eq!(e.probability_sum(), Decimal::ONE);
 }
@@ -456,30 +477,38 @@ probability = "0.5"
     let s = load::parse_scenario(text, ".".as_ref()).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
     assert_eq!(
-        e.path("hi").unwrap().total("CN", "US").amount(),
+        e.path("hi")
+            .unwrap()
+            .side("CN", "US")
+            .unwrap()
+            .gross()
+            .amount(),
         Decimal::new(765, 1)
     );
     assert_eq!(
-        e.path("lo").unwrap().total("CN", "US").amount(),
+        e.path("lo")
+            .unwrap()
+            .side("CN", "US")
+            .unwrap()
+            .gross()
+            .amount(),
         Decimal::new(306, 1)
     );
 }
 
 #[test]
 fn lags_and_postponements_past_the_calendar_are_errors() {
-    let e = RetaliationRule::new(
+    let e = RetaliationRule::builder(
         "slow".parse().unwrap(),
         "CN".parse().unwrap(),
         "US".parse().unwrap(),
-        Trigger {
-            measures: vec!["list-4".parse().unwrap()],
-            event: TriggerEvent::InForce,
-        },
-        ResponseRate::Match,
-        ResponseGoods::MatchValue,
-        99_999_999_999,
-        None,
     )
+    .watch("list-4".parse().unwrap())
+    .on(TriggerEvent::InForce)
+    .rate(ResponseRate::Match)
+    .covers(ResponseGoods::MatchValue)
+    .lag_days(99_999_999_999)
+    .build()
     .unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -495,6 +524,7 @@ fn lags_and_postponements_past_the_calendar_are_errors() {
                 ActionKind::Postpone {
                     step: d("2019-01-01"),
                     to: Postponement::ByDays(99_999_999_999),
+                    shift_later: false,
                 },
             )),
         ],

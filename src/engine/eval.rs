@@ -10,11 +10,11 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 use super::exposure::{
-    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, sum,
+    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, Valuation, sum,
 };
 use super::plan::{GroupPlan, GroupRule, Plan, SidePlan};
 use crate::error::{Error, Result};
-use crate::tariff::{Regime, Schedule};
+use crate::tariff::{Measure, Schedule};
 use crate::trade::Baseline;
 use crate::units::{ACCRUAL_DENOMINATOR, Accrued, Date, Month, Rate, Window, days_between};
 
@@ -322,52 +322,90 @@ pub(crate) fn side_imports(
     Ok((import_by_month, import_value))
 }
 
+/// What a path says of one measure of a side, beyond its schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MeasureFacts {
+    /// Whether the measure is reported (an answer a path never made is not).
+    pub shown: bool,
+    /// The ruling that voids it on this path.
+    pub voided: Option<Date>,
+    /// Duty collected before the window and owed back.
+    pub refundable_before: Accrued,
+    /// Interest on its refunds, when the scenario states a rate.
+    pub refund_interest: Option<Accrued>,
+}
+
+impl MeasureFacts {
+    /// A measure reported with nothing voided.
+    pub const PLAIN: MeasureFacts = MeasureFacts {
+        shown: true,
+        voided: None,
+        refundable_before: Accrued::ZERO,
+        refund_interest: None,
+    };
+}
+
 /// Evaluates one side with one schedule per local measure, from the
 /// results of its groups (which paths may share) and its import values
-/// ([`side_imports`]).
+/// ([`side_imports`]); `facts` is indexed like `measures`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn side_exposure(
     side: &SidePlan,
     baseline: &Baseline,
-    regime: &Regime,
+    measures: &[&Measure],
     grid: &Grid,
     factors: &[(usize, Decimal)],
     detail: Detail,
     results: &[&GroupResult],
     imports: &(Vec<Accrued>, Accrued),
-    refundable: &[bool],
+    facts: &dyn Fn(usize) -> MeasureFacts,
 ) -> Result<SideExposure> {
     let months = grid.months.len();
     let (import_by_month, import_value) = (imports.0.clone(), imports.1);
 
-    let mut measures = Vec::with_capacity(side.measures.len());
-    for (li, &ri) in side.measures.iter().enumerate() {
-        let m = &regime.measures()[ri];
+    let mut shown = Vec::with_capacity(side.measures.len());
+    let mut out = Vec::with_capacity(side.measures.len());
+    for (li, &mi) in side.measures.iter().enumerate() {
+        let f = facts(mi);
+        if !f.shown {
+            continue;
+        }
+        shown.push(li);
+        let m = measures[mi];
         let (g, pos) = side.group_of[li];
-        let by_month = Arc::clone(&results[g].by_measure[pos]);
-        let total = results[g].totals[pos];
-        measures.push(MeasureExposure {
+        let gaps = side.grain_gaps[li].len();
+        let covers = side.covers_anything(li);
+        let valuation = match (gaps, covers) {
+            (0, true) => Valuation::Valued,
+            (0, false) if m.coverage().is_matched_value() => Valuation::Valued,
+            (0, false) => Valuation::CoversNothing,
+            (n, true) => Valuation::Partly { baskets: n },
+            (n, false) => Valuation::NotValued { baskets: n },
+        };
+        out.push(MeasureExposure {
             id: m.id().clone(),
             name: m.name_arc(),
             authority: m.authority(),
             layer: m.layer().clone(),
             origin: m.origin().cloned(),
-            by_month,
-            total,
-            refundable: if refundable.get(ri).copied().unwrap_or(false) {
-                total
-            } else {
-                Accrued::ZERO
-            },
+            by_month: Arc::clone(&results[g].by_measure[pos]),
+            gross: results[g].totals[pos],
+            voided: f.voided,
+            refundable_before: f.refundable_before,
+            refund_interest: f.refund_interest,
+            valuation,
         });
     }
     let mut layers = Vec::with_capacity(side.layers.len());
     for (li, layer) in side.layers.iter().enumerate() {
+        if !out.iter().any(|m| &m.layer == layer) {
+            continue;
+        }
         let mut parts = results
             .iter()
             .flat_map(|r| r.layers.iter())
             .filter(|x| x.layer == li);
-        let (by_month, total) = match (parts.next(), parts.next()) {
+        let (by_month, gross) = match (parts.next(), parts.next()) {
             (Some(only), None) => (Arc::clone(&only.by_month), only.total),
             _ => {
                 let mut row = vec![Accrued::ZERO; months];
@@ -385,10 +423,17 @@ pub(crate) fn side_exposure(
                 (row.into(), total)
             }
         };
+        let refundable = sum(out
+            .iter()
+            .filter(|m| &m.layer == layer)
+            .map(|m| m.refundable())
+            .collect::<Vec<_>>()
+            .iter())?;
         layers.push(LayerExposure {
             layer: layer.clone(),
             by_month,
-            total,
+            gross,
+            refundable,
         });
     }
     let mut by_month = vec![Accrued::ZERO; months];
@@ -399,11 +444,22 @@ pub(crate) fn side_exposure(
             }
         }
     }
-    let total = sum(&by_month)?;
-    let refund = sum(measures.iter().map(|m| &m.refundable))?;
+    let gross = sum(&by_month)?;
+    let refundable = sum(out
+        .iter()
+        .map(|m| m.refundable())
+        .collect::<Vec<_>>()
+        .iter())?;
+    let refundable_before = sum(out.iter().map(|m| &m.refundable_before))?;
+    let refund_interest = out
+        .iter()
+        .filter_map(|m| m.refund_interest)
+        .try_fold(None::<Accrued>, |acc, x| {
+            Ok::<_, crate::Error>(Some(acc.unwrap_or(Accrued::ZERO).checked_add(x)?))
+        })?;
 
     let baskets = if detail == Detail::Baskets {
-        basket_detail(side, baseline, grid, factors, results)?
+        basket_detail(side, baseline, grid, factors, results, &shown, &out)?
     } else {
         Vec::new()
     };
@@ -414,26 +470,31 @@ pub(crate) fn side_exposure(
         currency: baseline.currency(),
         import_by_month,
         import_value,
-        measures,
+        measures: out,
         layers,
         by_month,
-        total,
-        refundable: refund,
+        gross,
+        refundable,
+        refundable_before,
+        refund_interest,
         baskets,
     })
 }
 
 /// Distributes group results to baskets: each basket's duty is its own daily
 /// value times its class's rate-days, so the per-basket figures add up
-/// exactly to the class totals.
+/// exactly to the class totals. `shown` lists the local measures reported,
+/// aligned with `reported`.
 fn basket_detail(
     side: &SidePlan,
     baseline: &Baseline,
     grid: &Grid,
     factors: &[(usize, Decimal)],
     results: &[&GroupResult],
+    shown: &[usize],
+    reported: &[MeasureExposure],
 ) -> Result<Vec<BasketExposure>> {
-    let n = side.measures.len();
+    let n = shown.len();
     let months = grid.months.len();
     let mut out: Vec<BasketExposure> = baseline
         .baskets()
@@ -443,7 +504,8 @@ fn basket_detail(
             import_value: Accrued::ZERO,
             by_measure: vec![Accrued::ZERO; n],
             by_month: vec![Accrued::ZERO; months],
-            total: Accrued::ZERO,
+            gross: Accrued::ZERO,
+            refundable: Accrued::ZERO,
         })
         .collect();
     for (ui, u) in side.units.iter().enumerate() {
@@ -461,7 +523,8 @@ fn basket_detail(
             value = add(value, mul(*v, Decimal::from(days))?)?;
         }
         entry.import_value = entry.import_value.checked_add(Accrued::from_units(value))?;
-        for (li, &(g, pos)) in side.group_of.iter().enumerate() {
+        for (slot, &li) in shown.iter().enumerate() {
+            let (g, pos) = side.group_of[li];
             let Some(gc) = side.groups[g].of_class[class] else {
                 continue;
             };
@@ -474,11 +537,17 @@ fn basket_detail(
                     entry.by_month[k] = entry.by_month[k].checked_add(Accrued::from_units(part))?;
                 }
             }
-            entry.by_measure[li] = entry.by_measure[li].checked_add(Accrued::from_units(d))?;
+            entry.by_measure[slot] = entry.by_measure[slot].checked_add(Accrued::from_units(d))?;
         }
     }
     for b in &mut out {
-        b.total = sum(&b.by_measure)?;
+        b.gross = sum(&b.by_measure)?;
+        b.refundable = sum(b
+            .by_measure
+            .iter()
+            .zip(reported)
+            .filter(|(_, m)| m.voided.is_some())
+            .map(|(a, _)| a))?;
     }
     Ok(out)
 }
@@ -491,11 +560,11 @@ pub(crate) fn on_side(e: Error, baseline: &Baseline) -> Error {
     }
 }
 
-/// Static exposure of `regime` on `baselines` over `window`: every measure
+/// Static exposure of `measures` on `baselines` over `window`: every measure
 /// with its own schedule (announced steps do not count).
 pub(crate) fn static_exposure(
     baselines: &[Baseline],
-    regime: &Regime,
+    measures: &[&Measure],
     plan: &Plan,
     window: Window,
     detail: Detail,
@@ -511,7 +580,7 @@ pub(crate) fn static_exposure(
                 let schedules: Vec<&Schedule> = g
                     .measures
                     .iter()
-                    .map(|li| regime.measures()[side.measures[*li]].schedule())
+                    .map(|li| measures[side.measures[*li]].schedule())
                     .collect();
                 results.push(eval_group(
                     g,
@@ -526,13 +595,13 @@ pub(crate) fn static_exposure(
             side_exposure(
                 side,
                 baseline,
-                regime,
+                measures,
                 &grid,
                 &factors,
                 detail,
                 &refs,
                 &imports,
-                &[],
+                &|_| MeasureFacts::PLAIN,
             )
         };
         sides.push(one().map_err(|e| on_side(e, baseline))?);
@@ -544,7 +613,7 @@ pub(crate) fn static_exposure(
         unvalued: plan
             .unvalued
             .iter()
-            .map(|i| regime.measures()[*i].id().clone())
+            .map(|i| measures[*i].id().clone())
             .collect(),
     })
 }

@@ -1,11 +1,20 @@
-//! Duty exposure: what the engine returns for one path (or the status quo).
+//! Duty exposure: what the engine returns for one path (or the reference).
+//!
+//! Every amount says what it is. *Gross* duty is what accrues over the
+//! window; *refundable* is the part of it collected under an authority a
+//! court voided on this path, which is owed back; *net* is gross less
+//! refundable, the duty kept. Duty collected under a voided authority
+//! *before* the window is owed back too: it is reported apart
+//! ([`MeasureExposure::refundable_before`]), never mixed into the window's
+//! figures. A measure the engine cannot value on a baseline says so
+//! ([`MeasureExposure::valuation`]) instead of showing zero.
 
 use rust_decimal::Decimal;
 
 use crate::error::Result;
 use crate::tariff::{Authority, Origin};
 use crate::trade::BasketKey;
-use crate::units::{Accrued, Currency, LayerId, MeasureId, Month, Party, Window};
+use crate::units::{Accrued, Currency, Date, LayerId, MeasureId, Month, Party, Window};
 
 /// How much detail to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,7 +38,7 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    /// The window `[start, end)` evaluated.
+    /// The window `[start, end)` the amounts cover.
     pub fn window(&self) -> Window {
         self.window
     }
@@ -52,10 +61,63 @@ impl Exposure {
             .find(|s| s.importer.as_str() == importer && s.exporter.as_str() == exporter)
     }
 
+    /// The side where `importer` imports from `exporter`, or an error that
+    /// names the sides there are.
+    ///
+    /// # Errors
+    /// [`crate::Error::Unknown`] for a side no baseline has.
+    pub fn side_or_err(&self, importer: &str, exporter: &str) -> Result<&SideExposure> {
+        self.side(importer, exporter).ok_or_else(|| {
+            crate::Error::unknown(
+                "side",
+                format!("{importer}<-{exporter}"),
+                format!(
+                    "; the sides are {}",
+                    self.sides
+                        .iter()
+                        .map(SideExposure::label)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+    }
+
     /// Measures no baseline can value (no baseline for their direction):
     /// listed, never counted as zero.
     pub fn unvalued(&self) -> &[MeasureId] {
         &self.unvalued
+    }
+}
+
+/// Whether a measure's duty on a side could be valued at the baseline's
+/// grain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Valuation {
+    /// Every basket it may cover was valued.
+    Valued,
+    /// Valued on the baskets it covers; on `baskets` others the baseline's
+    /// grain cannot show what it covers (an HS-coded measure on a coarser or
+    /// named basket), so the duty shown is a lower bound.
+    Partly {
+        /// Baskets that could not be valued.
+        baskets: usize,
+    },
+    /// Nothing it covers can be valued at this grain: its duty is unknown,
+    /// not zero.
+    NotValued {
+        /// Baskets that could not be valued.
+        baskets: usize,
+    },
+    /// It covers no basket of the baseline at all (its goods are not
+    /// traded here): its duty is truly zero.
+    CoversNothing,
+}
+
+impl Valuation {
+    /// Whether the amounts shown are the measure's full duty.
+    pub fn is_complete(&self) -> bool {
+        matches!(self, Valuation::Valued | Valuation::CoversNothing)
     }
 }
 
@@ -70,8 +132,10 @@ pub struct SideExposure {
     pub(crate) measures: Vec<MeasureExposure>,
     pub(crate) layers: Vec<LayerExposure>,
     pub(crate) by_month: Vec<Accrued>,
-    pub(crate) total: Accrued,
+    pub(crate) gross: Accrued,
     pub(crate) refundable: Accrued,
+    pub(crate) refundable_before: Accrued,
+    pub(crate) refund_interest: Option<Accrued>,
     pub(crate) baskets: Vec<BasketExposure>,
 }
 
@@ -106,7 +170,8 @@ impl SideExposure {
         &self.import_by_month
     }
 
-    /// Every measure on this side, in regime order (retaliation answers last).
+    /// Every measure on this side, in measure order (retaliation answers
+    /// made on this path last).
     pub fn measures(&self) -> &[MeasureExposure] {
         &self.measures
     }
@@ -117,7 +182,7 @@ impl SideExposure {
     }
 
     /// Duty per layer (the measures reported together), in order of first
-    /// measure; the layers add up to the side's total exactly.
+    /// measure; the layers add up to the side's gross duty exactly.
     pub fn layers(&self) -> &[LayerExposure] {
         &self.layers
     }
@@ -127,25 +192,54 @@ impl SideExposure {
         self.layers.iter().find(|l| l.layer.as_str() == id)
     }
 
-    /// Total duty over the window.
-    pub fn total(&self) -> Accrued {
-        self.total
+    /// Gross duty accrued over the window (refundable duty included).
+    pub fn gross(&self) -> Accrued {
+        self.gross
     }
 
-    /// Total duty in each month.
+    /// Gross duty in each month.
     pub fn by_month(&self) -> &[Accrued] {
         &self.by_month
     }
 
-    /// Duty refundable because its authority was voided.
+    /// The part of the window's gross duty collected under a voided
+    /// authority before its ruling: owed back.
     pub fn refundable(&self) -> Accrued {
         self.refundable
     }
 
-    /// The effective tariff rate: duty over import value in the window, as a
-    /// fraction; `None` when nothing was imported.
+    /// Duty kept: gross less refundable, over the window.
+    pub fn net(&self) -> Accrued {
+        Accrued::from_units(self.gross.units() - self.refundable.units())
+    }
+
+    /// Duty collected under a voided authority *before* the window, owed
+    /// back too (not part of the window's gross or net).
+    pub fn refundable_before(&self) -> Accrued {
+        self.refundable_before
+    }
+
+    /// Interest owed on every refund of this side (before and within the
+    /// window), when the scenario states an interest rate.
+    pub fn refund_interest(&self) -> Option<Accrued> {
+        self.refund_interest
+    }
+
+    /// The effective tariff rate: duty kept over import value in the window,
+    /// as a fraction; `None` when nothing was imported.
     pub fn effective_rate(&self) -> Option<Decimal> {
-        self.total.ratio(self.import_value)
+        self.net().ratio(self.import_value)
+    }
+
+    /// The gross effective rate: gross duty over import value.
+    pub fn gross_rate(&self) -> Option<Decimal> {
+        self.gross.ratio(self.import_value)
+    }
+
+    /// Whether every measure on the side was fully valued, so its totals are
+    /// complete.
+    pub fn is_complete(&self) -> bool {
+        self.measures.iter().all(|m| m.valuation.is_complete())
     }
 
     /// Per-basket duty, when [`Detail::Baskets`] was asked for.
@@ -163,8 +257,11 @@ pub struct MeasureExposure {
     pub(crate) layer: LayerId,
     pub(crate) origin: Option<Origin>,
     pub(crate) by_month: std::sync::Arc<[Accrued]>,
-    pub(crate) total: Accrued,
-    pub(crate) refundable: Accrued,
+    pub(crate) gross: Accrued,
+    pub(crate) voided: Option<Date>,
+    pub(crate) refundable_before: Accrued,
+    pub(crate) refund_interest: Option<Accrued>,
+    pub(crate) valuation: Valuation,
 }
 
 impl MeasureExposure {
@@ -193,19 +290,49 @@ impl MeasureExposure {
         self.origin.as_ref()
     }
 
-    /// Duty in each month of the window.
+    /// Gross duty in each month of the window.
     pub fn by_month(&self) -> &[Accrued] {
         &self.by_month
     }
 
-    /// Duty over the window.
-    pub fn total(&self) -> Accrued {
-        self.total
+    /// Gross duty over the window.
+    pub fn gross(&self) -> Accrued {
+        self.gross
     }
 
-    /// The part of the duty that is refundable (its authority was voided).
+    /// The ruling date, when the path voids the measure's authority.
+    pub fn voided(&self) -> Option<Date> {
+        self.voided
+    }
+
+    /// The part of the window's duty owed back (all of it, when voided: a
+    /// voided measure collects nothing after its ruling).
     pub fn refundable(&self) -> Accrued {
-        self.refundable
+        if self.voided.is_some() {
+            self.gross
+        } else {
+            Accrued::ZERO
+        }
+    }
+
+    /// Duty kept over the window: gross less refundable.
+    pub fn net(&self) -> Accrued {
+        Accrued::from_units(self.gross.units() - self.refundable().units())
+    }
+
+    /// Duty collected before the window and owed back.
+    pub fn refundable_before(&self) -> Accrued {
+        self.refundable_before
+    }
+
+    /// Interest on the measure's refunds, when the scenario states a rate.
+    pub fn refund_interest(&self) -> Option<Accrued> {
+        self.refund_interest
+    }
+
+    /// Whether its duty could be valued at the baseline's grain.
+    pub fn valuation(&self) -> Valuation {
+        self.valuation
     }
 }
 
@@ -214,7 +341,8 @@ impl MeasureExposure {
 pub struct LayerExposure {
     pub(crate) layer: LayerId,
     pub(crate) by_month: std::sync::Arc<[Accrued]>,
-    pub(crate) total: Accrued,
+    pub(crate) gross: Accrued,
+    pub(crate) refundable: Accrued,
 }
 
 impl LayerExposure {
@@ -223,14 +351,24 @@ impl LayerExposure {
         &self.layer
     }
 
-    /// Duty in each month of the window.
+    /// Gross duty in each month of the window.
     pub fn by_month(&self) -> &[Accrued] {
         &self.by_month
     }
 
-    /// Duty over the window.
-    pub fn total(&self) -> Accrued {
-        self.total
+    /// Gross duty over the window.
+    pub fn gross(&self) -> Accrued {
+        self.gross
+    }
+
+    /// The refundable part of it.
+    pub fn refundable(&self) -> Accrued {
+        self.refundable
+    }
+
+    /// Duty kept.
+    pub fn net(&self) -> Accrued {
+        Accrued::from_units(self.gross.units() - self.refundable.units())
     }
 }
 
@@ -241,7 +379,8 @@ pub struct BasketExposure {
     pub(crate) import_value: Accrued,
     pub(crate) by_measure: Vec<Accrued>,
     pub(crate) by_month: Vec<Accrued>,
-    pub(crate) total: Accrued,
+    pub(crate) gross: Accrued,
+    pub(crate) refundable: Accrued,
 }
 
 impl BasketExposure {
@@ -255,19 +394,29 @@ impl BasketExposure {
         self.import_value
     }
 
-    /// Duty per measure, aligned with [`SideExposure::measures`].
+    /// Gross duty per measure, aligned with [`SideExposure::measures`].
     pub fn by_measure(&self) -> &[Accrued] {
         &self.by_measure
     }
 
-    /// Duty in each month of the window, all measures together.
+    /// Gross duty in each month of the window, all measures together.
     pub fn by_month(&self) -> &[Accrued] {
         &self.by_month
     }
 
-    /// Duty over the window.
-    pub fn total(&self) -> Accrued {
-        self.total
+    /// Gross duty over the window.
+    pub fn gross(&self) -> Accrued {
+        self.gross
+    }
+
+    /// The refundable part of it.
+    pub fn refundable(&self) -> Accrued {
+        self.refundable
+    }
+
+    /// Duty kept on the basket.
+    pub fn net(&self) -> Accrued {
+        Accrued::from_units(self.gross.units() - self.refundable.units())
     }
 }
 

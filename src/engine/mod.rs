@@ -4,23 +4,40 @@
 //! accrues evenly over that period's days, and the duty of a day is that
 //! daily value times the rate stacked on the day. The window is split at
 //! every effective date, so no loop runs over days.
+//!
+//! The engine's parts, in the order a scenario flows through them:
+//! `scenario` (definition, validation, builder), `paths` (the tree walked
+//! and its actions applied), `answers` (retaliation on a path), `plan` and
+//! `eval` (coverage classes and their exact accrual), `refunds`, `cache`
+//! (work shared across paths), `run` (every path), `results` (expectation
+//! and distribution), `timeline` (average rates over time).
 
+mod answers;
+mod cache;
 mod eval;
 mod exposure;
+mod paths;
 mod plan;
+mod refunds;
+mod results;
+mod run;
 mod scenario;
 mod timeline;
 
+pub use answers::MAX_ROUNDS;
 pub use exposure::{
-    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure,
+    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, Valuation,
 };
-pub use scenario::{
-    CommitmentOutcome, Distribution, Evaluation, PathOutcome, STATUS_QUO, Scenario, ScenarioInfo,
+pub use refunds::{RefundInterest, RefundTerms};
+pub(crate) use results::weighted_sum;
+pub use results::{
+    Basis, CommitmentOutcome, Diagnostic, Distribution, DutyFigures, Evaluation, PathOutcome,
 };
+pub use scenario::{AS_SCHEDULED, Scenario, ScenarioBuilder, ScenarioInfo};
 pub use timeline::{Timeline, TimelinePiece};
 
 use crate::error::Result;
-use crate::tariff::Regime;
+use crate::tariff::{Measure, Regime};
 use crate::trade::Baseline;
 use crate::units::Window;
 
@@ -41,7 +58,7 @@ pub(crate) use plan::Plan;
 /// let prepared = Prepared::new(vec![baseline], Regime::new(vec![list3], vec![])?)?;
 /// let year = prepared.exposure(Window::year(2019)?, Detail::Totals)?;
 /// // A full year at a constant 10% on $200B: exactly $20B.
-/// assert_eq!(year.side("US", "CN").unwrap().total().amount(), Decimal::from(20_000_000_000u64));
+/// assert_eq!(year.side("US", "CN").unwrap().gross().amount(), Decimal::from(20_000_000_000u64));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -70,7 +87,8 @@ impl Prepared {
                 });
             }
         }
-        let plan = Plan::new(&baselines, &regime)?;
+        let measures: Vec<&Measure> = regime.measures().iter().collect();
+        let plan = Plan::new(&baselines, &measures, regime.stacking())?;
         Ok(Prepared {
             baselines,
             regime,
@@ -99,7 +117,8 @@ impl Prepared {
     /// period the window needs; [`crate::Error::Overflow`] when amounts do
     /// not fit.
     pub fn exposure(&self, window: Window, detail: Detail) -> Result<Exposure> {
-        eval::static_exposure(&self.baselines, &self.regime, &self.plan, window, detail)
+        let measures: Vec<&Measure> = self.regime.measures().iter().collect();
+        eval::static_exposure(&self.baselines, &measures, &self.plan, window, detail)
     }
 }
 

@@ -1,32 +1,48 @@
-//! The prepared form of baselines and a regime: coverage classes and
-//! interaction groups, built once and evaluated many times.
+//! The prepared form of a baseline and the measures on it: coverage classes
+//! and interaction groups, built once and evaluated many times.
 //!
 //! Goods (basket slices) covered by the same measures over the same windows
 //! form one *class*; the engine evaluates classes, not baskets. Measures that
 //! a stacking rule ties together form one *group*; a group's result depends
 //! only on its own measures' schedules, so a path that changes one measure
 //! re-evaluates only that measure's group.
+//!
+//! A value-matched retaliation answer covers *slices*: a share of a basket
+//! over some windows. Its slices depend on the path (what the answer
+//! claims), so they are given from outside; every other measure covers whole
+//! baskets by its goods.
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::tariff::{Measure, Regime, Stacking, subtract};
-use crate::trade::Baseline;
+use crate::tariff::{Measure, Stacking, StackingRule, subtract};
+use crate::trade::{Baseline, BasketKey};
 use crate::units::{LayerId, Window};
 
 /// When a measure covers a class: ascending disjoint windows; empty = never.
 pub(crate) type Cover = Vec<Window>;
 
-/// A slice of a basket: the whole basket, or a share of it that a
-/// value-matched retaliation answer covers.
+/// A share of a basket that a value-matched answer covers over `cover`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Slice {
+    /// The basket, by index in the baseline.
+    pub basket: usize,
+    /// The share of its value.
+    pub share: Decimal,
+    /// When the answer covers it.
+    pub cover: Cover,
+}
+
+/// A slice of a basket: the whole basket (what no slice takes), or a share
+/// of it that one value-matched answer covers.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
     pub basket: usize,
     pub weight: Decimal,
-    /// Local index of the slice measure that covers only this slice.
-    pub slice_measure: Option<usize>,
+    /// The local measure covering only this slice, and when.
+    pub slice: Option<(usize, Cover)>,
 }
 
 /// A class of units with identical coverage.
@@ -70,7 +86,7 @@ impl GroupRule {
 /// Measures tied together by stacking rules.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupPlan {
-    /// Local measure indices, in regime order.
+    /// Local measure indices, in measure order.
     pub measures: Vec<usize>,
     pub rules: Vec<GroupRule>,
     pub classes: Vec<GroupClass>,
@@ -84,7 +100,8 @@ pub(crate) struct GroupPlan {
 #[derive(Debug, Clone)]
 pub(crate) struct SidePlan {
     pub baseline: usize,
-    /// Regime indices of the measures imposed on this direction.
+    /// Indices (into the measures the plan was built from) of the measures
+    /// imposed on this direction.
     pub measures: Vec<usize>,
     pub units: Vec<Unit>,
     pub unit_class: Vec<usize>,
@@ -95,13 +112,18 @@ pub(crate) struct SidePlan {
     pub totals: Vec<Decimal>,
     /// The layers of the side's measures, in order of first measure.
     pub layers: Vec<LayerId>,
+    /// Per local measure: the baskets whose grain cannot show whether the
+    /// measure covers them (an HS-coded measure on named or coarser
+    /// baskets), so it cannot be valued there.
+    pub grain_gaps: Vec<Vec<usize>>,
 }
 
-/// Baselines and a regime, prepared.
+/// Baselines and measures, prepared: one plan per baseline.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub sides: Vec<SidePlan>,
-    /// Regime indices of measures no baseline can value.
+    /// Indices of measures no baseline can value (no baseline for their
+    /// direction).
     pub unvalued: Vec<usize>,
 }
 
@@ -114,27 +136,25 @@ fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
 }
 
 impl Plan {
-    /// Prepares `regime` over `baselines`.
+    /// Prepares `measures` over `baselines`, value-matched answers covering
+    /// nothing.
     ///
     /// # Errors
     /// [`Error::Unknown`] when a measure names a basket its baseline lacks;
     /// [`Error::Overflow`] when values do not fit.
-    pub fn new(baselines: &[Baseline], regime: &Regime) -> Result<Plan> {
+    pub fn new(
+        baselines: &[Baseline],
+        measures: &[&Measure],
+        stacking: &[StackingRule],
+    ) -> Result<Plan> {
         let mut sides = Vec::new();
-        let mut placed = vec![false; regime.measures().len()];
+        let mut placed = vec![false; measures.len()];
         for (bi, b) in baselines.iter().enumerate() {
-            let measures: Vec<usize> = regime
-                .measures()
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.imposer() == b.importer() && m.target() == b.exporter())
-                .map(|(i, _)| i)
-                .collect();
-            for &i in &measures {
+            let side = SidePlan::new(bi, b, measures, stacking, &HashMap::new())?;
+            for &i in &side.measures {
                 placed[i] = true;
-                check_baskets(&regime.measures()[i], b)?;
             }
-            sides.push(SidePlan::new(bi, b, regime, measures)?);
+            sides.push(side);
         }
         let unvalued = (0..placed.len()).filter(|i| !placed[*i]).collect();
         Ok(Plan { sides, unvalued })
@@ -144,7 +164,7 @@ impl Plan {
 fn check_baskets(m: &Measure, b: &Baseline) -> Result<()> {
     let goods = m.coverage().goods();
     for id in goods.basket_ids() {
-        let key = crate::trade::BasketKey::Named(id.clone());
+        let key = BasketKey::Named(id.clone());
         if b.find(&key).is_none() {
             return Err(Error::unknown(
                 "basket",
@@ -160,19 +180,44 @@ fn check_baskets(m: &Measure, b: &Baseline) -> Result<()> {
     Ok(())
 }
 
+/// Union-find root.
+fn find(p: &mut [usize], i: usize) -> usize {
+    let mut r = i;
+    while p[r] != r {
+        r = p[r];
+    }
+    p[i] = r;
+    r
+}
+
 impl SidePlan {
-    fn new(
+    /// The plan of baseline `b` (index `baseline`) under the `measures` on
+    /// its direction; value-matched answers cover the slices `slices` gives
+    /// them (keyed by index into `measures`), nothing otherwise.
+    ///
+    /// # Errors
+    /// As [`Plan::new`].
+    pub fn new(
         baseline: usize,
         b: &Baseline,
-        regime: &Regime,
-        measures: Vec<usize>,
+        measures: &[&Measure],
+        stacking: &[StackingRule],
+        slices: &HashMap<usize, Vec<Slice>>,
     ) -> Result<SidePlan> {
-        let ms: Vec<&Measure> = measures.iter().map(|i| &regime.measures()[*i]).collect();
+        let on_side: Vec<usize> = (0..measures.len())
+            .filter(|i| {
+                measures[*i].imposer() == b.importer() && measures[*i].target() == b.exporter()
+            })
+            .collect();
+        for &i in &on_side {
+            check_baskets(measures[i], b)?;
+        }
+        let ms: Vec<&Measure> = on_side.iter().map(|i| measures[*i]).collect();
         let n_periods = b.periods().len();
 
         // Exempt rules fold into coverage: (local measure, goods, window).
         let mut exempt = Vec::new();
-        for rule in regime.stacking() {
+        for rule in stacking {
             if let Stacking::Exempt {
                 measures: sel,
                 goods,
@@ -186,41 +231,63 @@ impl SidePlan {
             }
         }
 
-        // Slice measures: value-matched answers covering shares of baskets.
-        let mut slices: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); b.baskets().len()];
-        let mut is_slice = vec![false; ms.len()];
-        for (li, m) in ms.iter().enumerate() {
-            if !m.coverage().shares().is_empty() {
-                is_slice[li] = true;
-                for (key, share) in m.coverage().shares() {
-                    if let Some(bi) = b.find(key) {
-                        slices[bi].push((li, share.value()));
+        // Units: per basket, the slices value-matched answers claim, then
+        // the rest.
+        let is_slice: Vec<bool> = ms.iter().map(|m| m.coverage().is_matched_value()).collect();
+        let mut by_basket: Vec<Vec<(usize, &Slice)>> = vec![Vec::new(); b.baskets().len()];
+        for (li, &mi) in on_side.iter().enumerate() {
+            if let Some(list) = slices.get(&mi) {
+                for s in list {
+                    if let Some(slot) = by_basket.get_mut(s.basket) {
+                        slot.push((li, s));
                     }
                 }
             }
         }
-
         let mut units = Vec::with_capacity(b.baskets().len());
-        for (bi, list) in slices.iter().enumerate() {
+        for (bi, list) in by_basket.iter().enumerate() {
             let mut rest = Decimal::ONE;
-            for (li, share) in list {
+            for (li, s) in list {
                 units.push(Unit {
                     basket: bi,
-                    weight: *share,
-                    slice_measure: Some(*li),
+                    weight: s.share,
+                    slice: Some((*li, s.cover.clone())),
                 });
                 rest = rest
-                    .checked_sub(*share)
-                    .ok_or_else(|| Error::overflow("a basket's uncovered share"))?;
+                    .checked_sub(s.share)
+                    .ok_or_else(|| Error::overflow("a basket's unclaimed share"))?;
+            }
+            if rest.is_sign_negative() && !rest.is_zero() {
+                return Err(Error::Invalid(format!(
+                    "baseline {}, basket {}: value-matched answers claim more than the whole basket",
+                    b.label(),
+                    b.baskets()[bi].key()
+                )));
             }
             if rest > Decimal::ZERO {
                 units.push(Unit {
                     basket: bi,
                     weight: rest,
-                    slice_measure: None,
+                    slice: None,
                 });
             }
         }
+
+        let grain_gaps: Vec<Vec<usize>> = ms
+            .iter()
+            .enumerate()
+            .map(|(li, m)| {
+                if is_slice[li] {
+                    return Vec::new();
+                }
+                b.baskets()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| m.coverage().goods().partly_in(k.key()))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
 
         // Coverage key per unit → classes.
         let mut index: HashMap<Vec<(usize, Cover)>, usize> = HashMap::new();
@@ -232,10 +299,9 @@ impl SidePlan {
             let mut key = Vec::new();
             for (li, m) in ms.iter().enumerate() {
                 let mut cover = if is_slice[li] {
-                    if u.slice_measure == Some(li) {
-                        vec![Window::ALL]
-                    } else {
-                        Vec::new()
+                    match &u.slice {
+                        Some((owner, c)) if *owner == li => c.clone(),
+                        _ => Vec::new(),
                     }
                 } else {
                     m.coverage().covered_windows(basket.key(), Window::ALL)
@@ -281,16 +347,8 @@ impl SidePlan {
 
         // Groups: union of measures tied by exclusive or highest rules.
         let mut parent: Vec<usize> = (0..ms.len()).collect();
-        fn find(p: &mut [usize], i: usize) -> usize {
-            let mut r = i;
-            while p[r] != r {
-                r = p[r];
-            }
-            p[i] = r;
-            r
-        }
         let mut tying = Vec::new();
-        for rule in regime.stacking() {
+        for rule in stacking {
             let sels: Vec<&crate::tariff::Selector> = match rule.stacking() {
                 Stacking::Exempt { .. } => continue,
                 _ => rule.selectors().collect(),
@@ -419,13 +477,29 @@ impl SidePlan {
 
         Ok(SidePlan {
             baseline,
-            measures,
+            measures: on_side,
             units,
             unit_class,
             groups,
             group_of,
             totals,
             layers,
+            grain_gaps,
         })
+    }
+
+    /// The local index of measure `index` (into the measures the plan was
+    /// built from), if it is on this side.
+    pub fn local(&self, index: usize) -> Option<usize> {
+        self.measures.binary_search(&index).ok()
+    }
+
+    /// Whether any class covers local measure `li` at some time.
+    pub fn covers_anything(&self, li: usize) -> bool {
+        let (g, pos) = self.group_of[li];
+        self.groups[g]
+            .classes
+            .iter()
+            .any(|c| !c.cover[pos].is_empty())
     }
 }

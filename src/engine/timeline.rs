@@ -4,9 +4,10 @@ use rust_decimal::Decimal;
 
 use super::Prepared;
 use super::eval::{Grid, base_points, month_factors, stack, walk_class};
-use super::scenario::{PathState, Scenario};
+use super::plan::SidePlan;
+use super::scenario::Scenario;
 use crate::error::{Error, Result};
-use crate::tariff::{Regime, Schedule};
+use crate::tariff::{Measure, Schedule};
 use crate::trade::{Baseline, BasketKey};
 use crate::units::{Date, LayerId, MeasureId, Party, Rate, Window};
 
@@ -71,25 +72,32 @@ fn ratio(x: Decimal, denom: Decimal) -> Result<Decimal> {
         .ok_or_else(|| Error::overflow("an average rate"))
 }
 
-/// Timelines of every side of `prepared` with the given schedule per regime
-/// measure, over `window`.
+/// Timelines of every side planned by `plans` on `baselines`, with the
+/// given schedule per measure, over `window`.
 pub(crate) fn timelines(
-    prepared: &Prepared,
+    baselines: &[Baseline],
+    plans: &[&SidePlan],
+    measures: &[&Measure],
     schedules: &[&Schedule],
     window: Window,
+    shown: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<Timeline>> {
     let grid = Grid::new(window)?;
-    let regime = prepared.regime();
     let mut out = Vec::new();
-    for side in &prepared.plan().sides {
-        let baseline = &prepared.baselines()[side.baseline];
+    for side in plans {
+        let baseline = &baselines[side.baseline];
         let factors = month_factors(baseline, &grid)?;
+        // Measures not shown (answers a path never made) carry no duty;
+        // their layers are left out.
         let mut layers: Vec<LayerId> = Vec::new();
         let layer_of: Vec<usize> = side
             .measures
             .iter()
             .map(|ri| {
-                let l = regime.measures()[*ri].layer();
+                if !shown(*ri) {
+                    return usize::MAX;
+                }
+                let l = measures[*ri].layer();
                 match layers.iter().position(|x| x == l) {
                     Some(i) => i,
                     None => {
@@ -133,7 +141,9 @@ pub(crate) fn timelines(
                     for (i, r) in rates.iter().enumerate() {
                         if !r.is_zero() {
                             let l = layer_of[g.measures[i]];
-                            acc[pi][l] = add(acc[pi][l], mul(dv, r.as_fraction())?)?;
+                            if let Some(cell) = acc[pi].get_mut(l) {
+                                *cell = add(*cell, mul(dv, r.as_fraction())?)?;
+                            }
                         }
                     }
                     Ok(())
@@ -181,29 +191,33 @@ pub(crate) fn timelines(
 /// The rate each measure adds to basket `key` of side `importer<-exporter`
 /// on `date`, after stacking; measures that add nothing are left out.
 pub(crate) fn rates_on(
-    prepared: &Prepared,
+    baselines: &[Baseline],
+    plans: &[&SidePlan],
+    measures: &[&Measure],
     schedules: &[&Schedule],
     side: (&str, &str),
     key: &BasketKey,
     date: Date,
 ) -> Result<Vec<(MeasureId, Rate)>> {
-    let regime: &Regime = prepared.regime();
-    let sp = prepared
-        .plan()
-        .sides
+    let sp = plans
         .iter()
         .find(|s| {
-            let b: &Baseline = &prepared.baselines()[s.baseline];
+            let b: &Baseline = &baselines[s.baseline];
             b.importer().as_str() == side.0 && b.exporter().as_str() == side.1
         })
         .ok_or_else(|| {
-            Error::unknown(
-                "baseline",
-                format!("{}<-{}", side.0, side.1),
-                ": the scenario has no such side",
+            Error::unknown_among(
+                "side",
+                &format!("{}<-{}", side.0, side.1),
+                baselines
+                    .iter()
+                    .map(|b| b.label())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
             )
         })?;
-    let baseline = &prepared.baselines()[sp.baseline];
+    let baseline = &baselines[sp.baseline];
     let bi = baseline.find(key).ok_or_else(|| {
         Error::unknown(
             "basket",
@@ -236,7 +250,7 @@ pub(crate) fn rates_on(
             stack(&g.rules, date, &mut rates);
             for (i, r) in rates.iter().enumerate() {
                 if !r.is_zero() {
-                    let id = regime.measures()[sp.measures[g.measures[i]]].id().clone();
+                    let id = measures[sp.measures[g.measures[i]]].id().clone();
                     if !out.iter().any(|(x, _)| *x == id) {
                         out.push((id, *r));
                     }
@@ -250,13 +264,25 @@ pub(crate) fn rates_on(
 
 impl Scenario {
     /// The average-rate timeline of every side on path `path_id`, over the
-    /// horizon.
+    /// window (answers included; value-matched answers on the national
+    /// shares they claim).
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown path; as [`Scenario::evaluate`].
     pub fn timeline(&self, path_id: &str) -> Result<Vec<Timeline>> {
-        self.on_path(path_id, |prepared, schedules| {
-            timelines(prepared, schedules, self.horizon())
+        self.on_path(path_id, |plans, measures, schedules| {
+            let base = self.core.base();
+            // An answer is shown when its schedule is ever positive.
+            let shown =
+                |i: usize| i < base || schedules[i].steps().iter().any(|s| !s.rate().is_zero());
+            timelines(
+                &self.baselines,
+                plans,
+                measures,
+                schedules,
+                self.window,
+                &shown,
+            )
         })
     }
 
@@ -272,30 +298,40 @@ impl Scenario {
         key: &BasketKey,
         date: Date,
     ) -> Result<Vec<(MeasureId, Rate)>> {
-        self.on_path(path_id, |prepared, schedules| {
-            rates_on(prepared, schedules, side, key, date)
+        self.on_path(path_id, |plans, measures, schedules| {
+            rates_on(&self.baselines, plans, measures, schedules, side, key, date)
         })
     }
 
-    /// Runs `f` on the measures of path `path_id` (retaliation answers
-    /// included) with the schedule each has at the end of the path.
+    /// Runs `f` on the side plans, measures (answers included) and the
+    /// schedule each has at the end of path `path_id`.
     fn on_path<T>(
         &self,
         path_id: &str,
-        f: impl FnOnce(&Prepared, &[&Schedule]) -> Result<T>,
+        f: impl FnOnce(&[&SidePlan], &[&Measure], &[&Schedule]) -> Result<T>,
     ) -> Result<T> {
         let path = self.find_path(path_id)?;
-        let state: PathState = self.path_state(path)?;
-        let (extra, _) = self.path_regime(&state)?;
-        let prepared = extra.as_ref().unwrap_or(self.prepared());
-        let schedules: Vec<&Schedule> = prepared
-            .regime()
-            .measures()
+        let state = self.path_state(path)?;
+        let mut cache = super::cache::Cache::new(self)?;
+        let answers = self.answer_set(&state, &mut cache)?;
+        let mut plans: Vec<std::sync::Arc<SidePlan>> = self.core.plans.clone();
+        if let Some(a) = &answers {
+            for (si, p) in plans.iter_mut().enumerate() {
+                if self.core.value_sides[si] {
+                    let id = self.path_plan_for(si, a, &mut cache)?;
+                    *p = std::sync::Arc::clone(&cache.plans[id]);
+                }
+            }
+        }
+        let plan_refs: Vec<&SidePlan> = plans.iter().map(|p| p.as_ref()).collect();
+        let measures = self.core.measure_refs();
+        let schedules: Vec<&Schedule> = state
+            .schedules
             .iter()
-            .enumerate()
-            .map(|(i, m)| state.schedules.get(i).map_or(m.schedule(), |s| s.as_ref()))
+            .chain(answers.iter().flat_map(|a| a.schedules.iter()))
+            .map(|s| s.as_ref())
             .collect();
-        f(prepared, &schedules)
+        f(&plan_refs, &measures, &schedules)
     }
 }
 
@@ -306,13 +342,17 @@ impl Prepared {
     /// # Errors
     /// [`Error::BaselineGap`], [`Error::Overflow`].
     pub fn timeline(&self, window: Window) -> Result<Vec<Timeline>> {
-        let schedules: Vec<&Schedule> = self
-            .regime()
-            .measures()
-            .iter()
-            .map(|m| m.schedule())
-            .collect();
-        timelines(self, &schedules, window)
+        let measures: Vec<&Measure> = self.regime().measures().iter().collect();
+        let schedules: Vec<&Schedule> = measures.iter().map(|m| m.schedule()).collect();
+        let plans: Vec<&SidePlan> = self.plan().sides.iter().collect();
+        timelines(
+            self.baselines(),
+            &plans,
+            &measures,
+            &schedules,
+            window,
+            &|_| true,
+        )
     }
 
     /// The rate each measure adds to one basket on one date, after stacking.
@@ -325,12 +365,17 @@ impl Prepared {
         key: &BasketKey,
         date: Date,
     ) -> Result<Vec<(MeasureId, Rate)>> {
-        let schedules: Vec<&Schedule> = self
-            .regime()
-            .measures()
-            .iter()
-            .map(|m| m.schedule())
-            .collect();
-        rates_on(self, &schedules, side, key, date)
+        let measures: Vec<&Measure> = self.regime().measures().iter().collect();
+        let schedules: Vec<&Schedule> = measures.iter().map(|m| m.schedule()).collect();
+        let plans: Vec<&SidePlan> = self.plan().sides.iter().collect();
+        rates_on(
+            self.baselines(),
+            &plans,
+            &measures,
+            &schedules,
+            side,
+            key,
+            date,
+        )
     }
 }

@@ -30,7 +30,41 @@ pub(crate) struct FileDto {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retaliation: Vec<RetaliationDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchange_rate: Vec<ExchangeRateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunds: Option<RefundsDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub node: Vec<NodeDto>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExchangeRateDto {
+    pub base: String,
+    pub quote: String,
+    pub rates: Vec<DatedValueDto>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DatedValueDto {
+    pub from: String,
+    pub rate: String,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RefundsDto {
+    pub paid: String,
+    pub interest: Vec<InterestDto>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InterestDto {
+    pub from: String,
+    pub until: String,
+    pub rate: String,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -44,6 +78,10 @@ pub(crate) struct ScenarioDto {
     pub horizon: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_valued: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,6 +105,8 @@ pub(crate) struct BaselineDto {
     pub value_column: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nested: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub basket: Vec<BasketDto>,
 }
@@ -190,6 +230,8 @@ pub(crate) struct RetaliationDto {
     pub on: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_currency: Option<String>,
     pub rate: String,
     pub covers: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +246,8 @@ pub(crate) struct RetaliationDto {
     pub active_from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -253,6 +297,14 @@ pub(crate) struct ActionDto {
     pub until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<String>,
+    #[serde(
+        default,
+        alias = "shift-later",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shift_later: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

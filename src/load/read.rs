@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use super::dto::*;
-use crate::engine::{Scenario, ScenarioInfo};
+use crate::engine::{RefundInterest, RefundTerms, Scenario, ScenarioInfo};
 use crate::error::{Error, Result, ResultExt};
 use crate::outcome::{
     Action, ActionKind, Branch, Commitment, Node, OutcomeKind, OutcomeTree, Postponement,
 };
-use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, Trigger, TriggerEvent};
+use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, TriggerEvent};
 use crate::tariff::{
-    Coverage, Exclusion, Goods, HsList, Measure, Regime, Schedule, Selector, Stacking,
+    AfterEdit, Coverage, Exclusion, Goods, HsList, Measure, Regime, Schedule, Selector, Stacking,
     StackingRule, Step, Suspension,
 };
-use crate::trade::{Baseline, Basket, BasketKey, Periods};
+use crate::trade::{Baseline, Basket, BasketKey, ExchangeRates, FxSeries, Nesting, Periods};
 use crate::units::{Currency, Date, HsCode, Money, Month, Window, parse_date, parse_decimal};
 
 /// Reads a whole file, naming it on failure.
@@ -100,9 +100,9 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     };
     let main_path = main_path.clone();
     for (p, f) in &files[..files.len() - 1] {
-        if f.scenario.is_some() || !f.node.is_empty() {
+        if f.scenario.is_some() || !f.node.is_empty() || f.refunds.is_some() {
             return Err(Error::Invalid(format!(
-                "{} is included but has a [scenario] or [[node]]: an included file holds only measures, lists, baselines and rules",
+                "{} is included but has a [scenario], [refunds] or [[node]]: an included file holds only measures, lists, baselines, rules and exchange rates",
                 p.display()
             )));
         }
@@ -170,14 +170,27 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let regime = Regime::new(measures, stacking).at(|| main_path.display().to_string())?;
 
     let mut retaliation = Vec::new();
+    let mut rule_files = Vec::new();
     for (p, f) in &files {
         for r in &f.retaliation {
             let ctx = || format!("{}, retaliation rule {:?}", p.display(), r.id);
-            let rule = retaliation_rule(r, &lists).at(ctx)?;
-            rule.check_watch(regime.measures()).at(ctx)?;
-            retaliation.push(rule);
+            retaliation.push(retaliation_rule(r, &lists).at(ctx)?);
+            rule_files.push(p.clone());
         }
     }
+    for (rule, p) in retaliation.iter().zip(&rule_files) {
+        rule.check(regime.measures(), &retaliation)
+            .at(|| p.display().to_string())?;
+    }
+
+    let mut fx = Vec::new();
+    for (p, f) in &files {
+        for (i, x) in f.exchange_rate.iter().enumerate() {
+            let ctx = || format!("{}, exchange_rate {}", p.display(), i + 1);
+            fx.push(exchange_rate(x).at(ctx)?);
+        }
+    }
+    let fx = ExchangeRates::new(fx).at(|| main_path.display().to_string())?;
 
     let Some((_, main)) = files.last() else {
         return Err(Error::Invalid("no scenario file given".into()));
@@ -205,16 +218,71 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
         assumptions: sc.assumptions.clone(),
         sources: sc.sources.clone(),
     };
-    Scenario::new(
-        info,
-        baselines,
-        regime,
-        retaliation,
-        tree,
-        horizon,
-        sc.reference.as_deref(),
-    )
-    .at(ctx)
+    let mut b = Scenario::builder(horizon)
+        .info(info)
+        .baselines(baselines)
+        .regime(regime)
+        .rules(retaliation)
+        .exchange_rates(fx);
+    if let Some(t) = tree {
+        b = b.tree(t);
+    }
+    if let Some(r) = &sc.reference {
+        b = b.reference(r.clone());
+    }
+    if let Some(h) = &sc.history_from {
+        b = b.history_from(
+            parse_date(h).at(|| format!("{}, [scenario] field \"history_from\"", ctx()))?,
+        );
+    }
+    for d in &sc.not_valued {
+        let (i, e) = d.split_once("<-").ok_or_else(|| {
+            Error::Parse {
+                what: "direction",
+                input: d.clone(),
+                fix: "write IMPORTER<-EXPORTER, e.g. \"CN<-US\"".into(),
+            }
+            .at(format!("{}, [scenario] field \"not_valued\"", ctx()))
+        })?;
+        b = b.not_valued(
+            field("not_valued", i).at(ctx)?,
+            field("not_valued", e).at(ctx)?,
+        );
+    }
+    if let Some(r) = &main.refunds {
+        b = b.refunds(refund_terms(r).at(|| format!("{}, [refunds]", ctx()))?);
+    }
+    b.build().at(ctx)
+}
+
+fn exchange_rate(x: &ExchangeRateDto) -> Result<FxSeries> {
+    let mut steps = Vec::with_capacity(x.rates.len());
+    for (i, r) in x.rates.iter().enumerate() {
+        let ctx = || format!("rate {}", i + 1);
+        steps.push((
+            date_field("from", &r.from).at(ctx)?,
+            parse_decimal("exchange rate", &r.rate)
+                .at(|| format!("rate {} field \"rate\"", i + 1))?,
+        ));
+    }
+    FxSeries::new(field("base", &x.base)?, field("quote", &x.quote)?, steps)
+}
+
+fn refund_terms(r: &RefundsDto) -> Result<RefundTerms> {
+    let mut rates = Vec::with_capacity(r.interest.len());
+    for (i, x) in r.interest.iter().enumerate() {
+        let ctx = || format!("interest {}", i + 1);
+        let w = Window::new(
+            date_field("from", &x.from).at(ctx)?,
+            date_field("until", &x.until).at(ctx)?,
+        )
+        .at(ctx)?;
+        rates.push((w, field("rate", &x.rate).at(ctx)?));
+    }
+    Ok(RefundTerms::with_interest(RefundInterest::new(
+        date_field("paid", &r.paid)?,
+        rates,
+    )?))
 }
 
 fn field<T: FromStr<Err = Error>>(name: &str, text: &str) -> Result<T> {
@@ -402,10 +470,15 @@ fn retaliation_rule(
             "threshold",
             required("threshold", &r.threshold, what)?,
         )?),
-        "covered-value-above" => TriggerEvent::CoveredValueAbove(
-            parse_decimal("value", required("threshold", &r.threshold, what)?)
+        "covered-value-above" => TriggerEvent::CoveredValueAbove {
+            value: parse_decimal("value", required("threshold", &r.threshold, what)?)
                 .at(|| "field \"threshold\"".into())?,
-        ),
+            currency: r
+                .threshold_currency
+                .as_deref()
+                .map(|c| field("threshold_currency", c))
+                .transpose()?,
+        },
         other => {
             return Err(Error::Parse {
                 what: "trigger",
@@ -440,24 +513,42 @@ fn retaliation_rule(
             });
         }
     };
-    let cap = r.cap.as_deref().map(|c| field("cap", c)).transpose()?;
-    let rule = RetaliationRule::new(
+    let mut rule = RetaliationRule::builder(
         field("id", &r.id)?,
         field("party", &r.party)?,
         field("against", &r.against)?,
-        Trigger {
-            measures: selectors("watch", &r.watch)?,
-            event,
-        },
-        rate,
-        response,
-        r.lag_days,
-        cap,
-    )?;
+    )
+    .on(event)
+    .rate(rate)
+    .covers(response)
+    .lag_days(r.lag_days);
+    for s in selectors("watch", &r.watch)? {
+        rule = rule.watch(s);
+    }
+    if let Some(c) = &r.cap {
+        rule = rule.cap(field("cap", c)?);
+    }
+    if let Some(p) = &r.policy {
+        rule = rule.policy(field("policy", p)?);
+    }
     if r.active_from.is_some() || r.active_until.is_some() {
-        Ok(rule.active(window_of(&r.active_from, &r.active_until)?))
-    } else {
-        Ok(rule)
+        rule = rule.active(window_of(&r.active_from, &r.active_until)?);
+    }
+    rule.build()
+}
+
+/// A cut's or raise's `then`: what happens to later scheduled steps.
+fn then(v: &Option<String>) -> Result<Option<AfterEdit>> {
+    match v.as_deref() {
+        None => Ok(None),
+        Some("keep-schedule") => Ok(Some(AfterEdit::KeepSchedule)),
+        Some("hold") => Ok(Some(AfterEdit::Hold)),
+        Some(other) => Err(Error::Parse {
+            what: "then",
+            input: other.to_string(),
+            fix: "write \"keep-schedule\" (later steps still apply) or \"hold\" (the rate holds until the next action)".into(),
+        })
+        .at(|| "field \"then\"".into()),
     }
 }
 
@@ -471,10 +562,10 @@ fn action(a: &ActionDto) -> Result<Action> {
         field("rate", required("rate", v, &what)?)
     };
     let allowed: &[&str] = match a.kind.as_str() {
-        "postpone" => &["step", "to", "days"],
+        "postpone" => &["step", "to", "days", "shift_later"],
         "suspend" => &["from", "until", "rate"],
         "extend-suspension" => &["on", "until"],
-        "cut" | "raise" => &["from", "rate"],
+        "cut" | "raise" => &["from", "rate", "then"],
         "revoke" | "void" => &["from"],
         "impose" => &["step"],
         other => {
@@ -495,6 +586,8 @@ fn action(a: &ActionDto) -> Result<Action> {
         ("from", a.from.is_some()),
         ("until", a.until.is_some()),
         ("rate", a.rate.is_some()),
+        ("then", a.then.is_some()),
+        ("shift_later", a.shift_later.is_some()),
     ];
     for (name, here) in present {
         if here && !allowed.contains(&name) {
@@ -519,6 +612,7 @@ fn action(a: &ActionDto) -> Result<Action> {
             ActionKind::Postpone {
                 step: date("step", &a.step)?,
                 to,
+                shift_later: a.shift_later.unwrap_or(false),
             }
         }
         "suspend" => ActionKind::Suspend {
@@ -533,10 +627,12 @@ fn action(a: &ActionDto) -> Result<Action> {
         "cut" => ActionKind::Cut {
             from: date("from", &a.from)?,
             rate: rate(&a.rate)?,
+            then: then(&a.then)?,
         },
         "raise" => ActionKind::Raise {
             from: date("from", &a.from)?,
             rate: rate(&a.rate)?,
+            then: then(&a.then)?,
         },
         "revoke" => ActionKind::Revoke {
             from: date("from", &a.from)?,
@@ -656,12 +752,25 @@ fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline> {
         Some(c) => field("currency", c)?,
         None => Currency::USD,
     };
+    let nesting = match b.nested.as_deref() {
+        None | Some("refuse") => Nesting::Refuse,
+        Some("residual") => Nesting::Residual,
+        Some(other) => {
+            return Err(Error::Parse {
+                what: "nesting",
+                input: other.to_string(),
+                fix: "write \"residual\" (a coarser HS basket holds only what its finer baskets do not) or \"refuse\"".into(),
+            })
+            .at(|| "field \"nested\"".into());
+        }
+    };
     match (&b.file, b.basket.is_empty()) {
         (Some(file), true) => {
             let columns = CsvColumns {
                 key: b.key_column.clone().unwrap_or_else(|| "key".into()),
                 value: b.value_column.clone(),
                 ignore: b.ignore_columns.clone(),
+                nesting,
             };
             read_baseline_csv(&dir.join(file), importer, exporter, currency, &columns)
         }
@@ -674,7 +783,14 @@ fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline> {
                     .at(|| format!("basket {} field \"value\"", i + 1))?;
                 baskets.push(Basket::annual(key, k.description.clone(), value));
             }
-            Baseline::new(importer, exporter, currency, Periods::Annual, baskets)
+            Baseline::with_nesting(
+                importer,
+                exporter,
+                currency,
+                Periods::Annual,
+                baskets,
+                nesting,
+            )
         }
         _ => Err(Error::Invalid(
             "a baseline takes either `file` (a CSV) or inline `basket` rows, not both or neither"
@@ -693,6 +809,8 @@ pub struct CsvColumns {
     pub value: Option<String>,
     /// Columns to skip.
     pub ignore: Vec<String>,
+    /// What an HS key inside another HS key means (refused by default).
+    pub nesting: Nesting,
 }
 
 impl Default for CsvColumns {
@@ -701,6 +819,7 @@ impl Default for CsvColumns {
             key: "key".into(),
             value: None,
             ignore: Vec::new(),
+            nesting: Nesting::Refuse,
         }
     }
 }
@@ -827,7 +946,15 @@ pub fn read_baseline_csv(
     if baskets.is_empty() {
         return Err(Error::Invalid("the file has a header but no rows".into()).at(name));
     }
-    Baseline::new(importer, exporter, currency, periods, baskets).at(|| name.clone())
+    Baseline::with_nesting(
+        importer,
+        exporter,
+        currency,
+        periods,
+        baskets,
+        columns.nesting,
+    )
+    .at(|| name.clone())
 }
 
 /// Reads HS lists from CSV: with `name`, every row's first column is a code

@@ -7,8 +7,9 @@ use super::dto::*;
 use crate::engine::Scenario;
 use crate::error::{Error, Result};
 use crate::outcome::{ActionKind, Node, Postponement};
-use crate::retaliation::{ResponseGoods, ResponseRate, TriggerEvent};
+use crate::retaliation::{Policy, ResponseGoods, ResponseRate, TriggerEvent};
 use crate::tariff::{Goods, HsList, Stacking, StepStatus};
+use crate::trade::Nesting;
 use crate::units::{Date, Window};
 
 /// Writes `text` to `path` through a temporary file and a rename, so a
@@ -76,9 +77,43 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         description: info.description.clone(),
         horizon: scenario.horizon().to_string(),
         reference: scenario.reference().map(|p| p.id().to_string()),
+        history_from: scenario.history_from().map(|d| d.to_string()),
+        not_valued: scenario
+            .not_valued()
+            .iter()
+            .map(|(i, e)| format!("{i}<-{e}"))
+            .collect(),
         assumptions: info.assumptions.clone(),
         sources: info.sources.clone(),
     });
+    for x in scenario.exchange_rates().series() {
+        file.exchange_rate.push(ExchangeRateDto {
+            base: x.base().to_string(),
+            quote: x.quote().to_string(),
+            rates: x
+                .steps()
+                .iter()
+                .map(|(d, r)| DatedValueDto {
+                    from: d.to_string(),
+                    rate: r.to_string(),
+                })
+                .collect(),
+        });
+    }
+    if let Some(i) = scenario.refund_terms().interest() {
+        file.refunds = Some(RefundsDto {
+            paid: i.paid().to_string(),
+            interest: i
+                .rates()
+                .iter()
+                .map(|(w, r)| InterestDto {
+                    from: w.start().to_string(),
+                    until: w.end().to_string(),
+                    rate: r.to_string(),
+                })
+                .collect(),
+        });
+    }
 
     for b in scenario.baselines() {
         let name = format!("{stem}.{}-{}.csv", b.importer(), b.exporter());
@@ -105,6 +140,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             exporter: b.exporter().to_string(),
             currency: Some(b.currency().to_string()),
             file: Some(name),
+            nested: (b.nesting() == Nesting::Residual).then(|| "residual".into()),
             ..BaselineDto::default()
         });
     }
@@ -192,7 +228,15 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             TriggerEvent::InForce => ("in-force", None),
             TriggerEvent::StepUp => ("step-up", None),
             TriggerEvent::RateAbove(t) => ("rate-above", Some(t.to_string())),
-            TriggerEvent::CoveredValueAbove(v) => ("covered-value-above", Some(v.to_string())),
+            TriggerEvent::CoveredValueAbove { value, .. } => {
+                ("covered-value-above", Some(value.to_string()))
+            }
+        };
+        let threshold_currency = match r.trigger().event {
+            TriggerEvent::CoveredValueAbove {
+                currency: Some(c), ..
+            } => Some(c.to_string()),
+            _ => None,
         };
         let (covers, goods, proportion) = match r.goods() {
             ResponseGoods::List(g) => ("list", Some(goods_dto(g, &mut lists)), None),
@@ -207,6 +251,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             watch: r.trigger().measures.iter().map(|s| s.to_string()).collect(),
             on: on.into(),
             threshold,
+            threshold_currency,
             rate: match r.rate() {
                 ResponseRate::Match => "match".into(),
                 ResponseRate::Fixed(x) => x.to_string(),
@@ -218,6 +263,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             cap: r.cap().map(|c| c.to_string()),
             active_from,
             active_until,
+            policy: (r.policy() != Policy::Follow).then(|| r.policy().to_string()),
         });
     }
 
@@ -272,9 +318,14 @@ fn node_dto(n: &Node) -> NodeDto {
                         };
                         let d = |x: Date| Some(x.to_string());
                         match *a.kind() {
-                            ActionKind::Postpone { step, to } => {
+                            ActionKind::Postpone {
+                                step,
+                                to,
+                                shift_later,
+                            } => {
                                 dto.kind = "postpone".into();
                                 dto.step = d(step);
+                                dto.shift_later = shift_later.then_some(true);
                                 match to {
                                     Postponement::To(x) => dto.to = d(x),
                                     Postponement::ByDays(n) => dto.days = Some(n),
@@ -294,15 +345,17 @@ fn node_dto(n: &Node) -> NodeDto {
                                 dto.on = d(on);
                                 dto.until = d(until);
                             }
-                            ActionKind::Cut { from, rate } => {
+                            ActionKind::Cut { from, rate, then } => {
                                 dto.kind = "cut".into();
                                 dto.from = d(from);
                                 dto.rate = Some(rate.to_string());
+                                dto.then = then.map(|t| t.name().to_string());
                             }
-                            ActionKind::Raise { from, rate } => {
+                            ActionKind::Raise { from, rate, then } => {
                                 dto.kind = "raise".into();
                                 dto.from = d(from);
                                 dto.rate = Some(rate.to_string());
+                                dto.then = then.map(|t| t.name().to_string());
                             }
                             ActionKind::Revoke { from } => {
                                 dto.kind = "revoke".into();

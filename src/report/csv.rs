@@ -39,7 +39,7 @@ fn finish(w: ::csv::Writer<Vec<u8>>, what: &str) -> Result<String> {
 /// order, sides in baseline order, measures in regime order, months
 /// ascending; a header row of [`EXPOSURE_COLUMNS`]. Amounts are exact
 /// decimals (not rounded to cents, no separators), each to 28 significant
-/// digits, so a measure's rows add up to its total to far below a cent. The reference (status quo) is not a row: it is in the table and
+/// digits, so a measure's rows add up to its total to far below a cent. The reference (as scheduled, or a named path) is not a row: it is in the table and
 /// the JSON.
 ///
 /// # Errors

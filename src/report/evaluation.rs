@@ -5,7 +5,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::text;
-use crate::engine::{Evaluation, PathOutcome, Scenario, SideExposure, Timeline};
+use crate::engine::{
+    Basis, Distribution, Evaluation, PathOutcome, Scenario, SideExposure, Timeline, Valuation,
+};
 use crate::error::{Error, Result};
 use crate::outcome::OutcomeKind;
 use crate::retaliation::AnswerNote;
@@ -39,16 +41,23 @@ fn exact(a: Accrued) -> Decimal {
 pub struct EvaluationReport {
     /// What the scenario is.
     pub scenario: ScenarioReport,
-    /// The horizon `[start, end)` evaluated, as `START..END`.
+    /// The window `[start, end)` every amount covers, as `START..END`.
+    #[serde(with = "text")]
+    pub window: Window,
+    /// The number of days in the window.
+    pub days: i64,
+    /// The scenario's horizon (the window unless a report narrowed it).
     #[serde(with = "text")]
     pub horizon: Window,
-    /// The months of the horizon (`2019-01`): the columns of every `by_month`.
+    /// The months of the window (`2019-01`): the columns of every `by_month`.
     #[serde(with = "text::list")]
     pub months: Vec<Month>,
+    /// What could not be valued, and why: never shown as zero.
+    pub diagnostics: Vec<DiagnosticReport>,
     /// The decision points of the outcome tree, in tree order.
     pub decisions: Vec<DecisionReport>,
-    /// The reference changes are measured against: a named path, or the
-    /// status quo (every measure as scheduled, no outcome applied,
+    /// The reference changes are measured against: a named path, or
+    /// `as-scheduled` (every measure as scheduled, no outcome applied,
     /// probability 0).
     pub reference: PathReport,
     /// Every path of the tree, in tree order.
@@ -109,7 +118,8 @@ pub struct PathReport {
     pub voided: Vec<VoidedReport>,
     /// Non-tariff commitments the path carries.
     pub commitments: Vec<CommitmentReport>,
-    /// Measures no baseline can value: listed, never counted as zero.
+    /// Measures in a direction the scenario declares not valued (no
+    /// baseline): listed, never counted as zero.
     #[serde(with = "text::list")]
     pub unvalued: Vec<MeasureId>,
 }
@@ -127,25 +137,43 @@ pub struct SideReport {
     /// The currency of every amount on this side.
     #[serde(with = "text")]
     pub currency: Currency,
-    /// Imports accrued over the horizon (exact).
+    /// Imports accrued over the window (exact).
     #[serde(with = "text")]
     pub import_value: Decimal,
-    /// Duty over the horizon (exact).
+    /// Duty kept over the window: gross less refundable (exact). The
+    /// headline figure.
     #[serde(with = "text")]
-    pub total: Decimal,
-    /// Duty over import value, a fraction; `null` when nothing is imported.
-    #[serde(with = "text::optional")]
-    pub effective_rate: Option<Decimal>,
-    /// `total` minus the reference's total on this side.
+    pub net: Decimal,
+    /// Duty accrued over the window, refundable included (exact).
     #[serde(with = "text")]
-    pub change: Decimal,
-    /// Duty refundable because its authority was voided (exact).
+    pub gross: Decimal,
+    /// The part of `gross` collected under a voided authority: owed back.
     #[serde(with = "text")]
     pub refundable: Decimal,
-    /// Imports accrued in each month of the horizon.
+    /// Duty collected under a voided authority before the window, owed back
+    /// too (not part of `gross`).
+    #[serde(with = "text")]
+    pub refundable_before: Decimal,
+    /// Interest owed on every refund, when the scenario states a rate.
+    #[serde(with = "text::optional")]
+    pub refund_interest: Option<Decimal>,
+    /// `net` over 365 days: net ÷ days × 365.
+    #[serde(with = "text")]
+    pub net_per_year: Decimal,
+    /// Net duty over import value, a fraction; `null` when nothing is
+    /// imported.
+    #[serde(with = "text::optional")]
+    pub effective_rate: Option<Decimal>,
+    /// `net` minus the reference's net on this side.
+    #[serde(with = "text")]
+    pub change: Decimal,
+    /// Whether every measure was valued, so the figures are complete; when
+    /// not, the diagnostics say which were not.
+    pub complete: bool,
+    /// Imports accrued in each month of the window.
     #[serde(with = "text::list")]
     pub import_by_month: Vec<Decimal>,
-    /// Duty in each month of the horizon.
+    /// Gross duty in each month of the window.
     #[serde(with = "text::list")]
     pub by_month: Vec<Decimal>,
     /// Duty per measure, in regime order (retaliation answers last).
@@ -185,27 +213,62 @@ pub struct MeasureReport {
     pub layer: LayerId,
     /// The retaliation rule that made it, for an answer measure.
     pub origin: Option<OriginReport>,
-    /// Duty over the horizon (exact).
+    /// Whether it could be valued: `valued`, `partly-valued` (the figures
+    /// are a lower bound), `not-valued` (the figures are unknown, not zero)
+    /// or `covers-nothing` (truly zero).
+    pub valuation: String,
+    /// Duty kept over the window (exact).
     #[serde(with = "text")]
-    pub total: Decimal,
-    /// The part of `total` that is refundable (its authority was voided).
+    pub net: Decimal,
+    /// Duty accrued over the window (exact).
+    #[serde(with = "text")]
+    pub gross: Decimal,
+    /// The part of `gross` owed back (its authority was voided).
     #[serde(with = "text")]
     pub refundable: Decimal,
-    /// Duty in each month of the horizon.
+    /// Collected before the window and owed back.
+    #[serde(with = "text")]
+    pub refundable_before: Decimal,
+    /// Interest on its refunds, when the scenario states a rate.
+    #[serde(with = "text::optional")]
+    pub refund_interest: Option<Decimal>,
+    /// Gross duty in each month of the window.
     #[serde(with = "text::list")]
     pub by_month: Vec<Decimal>,
 }
 
-/// Which rule made an answer measure, and what it answered.
+impl MeasureReport {
+    /// Whether its figures are its full duty (valued, or covering nothing).
+    pub fn is_complete(&self) -> bool {
+        self.valuation == "valued" || self.valuation == "covers-nothing"
+    }
+}
+
+/// Which rule made an answer measure, and what it answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginReport {
     /// The retaliation rule.
     #[serde(with = "text")]
     pub rule: RuleId,
-    /// The measure it answered.
+    /// The measures it answers.
+    #[serde(with = "text::list")]
+    pub triggers: Vec<MeasureId>,
+}
+
+/// A measure the engine could not (fully) value, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosticReport {
+    /// The side, `importer<-exporter`.
+    pub side: String,
+    /// The measure.
     #[serde(with = "text")]
-    pub trigger: MeasureId,
+    pub measure: MeasureId,
+    /// `not-valued`, `partly-valued` or `covers-nothing`.
+    pub valuation: String,
+    /// What it means, in a sentence.
+    pub message: String,
 }
 
 /// One retaliation answer, with the import-base cap it met.
@@ -215,15 +278,23 @@ pub struct AnswerReport {
     /// The rule that answered.
     #[serde(with = "text")]
     pub rule: RuleId,
-    /// The measure answered.
+    /// The answer measure.
     #[serde(with = "text")]
-    pub trigger: MeasureId,
-    /// When the answer takes effect.
+    pub answer: MeasureId,
+    /// The measures answered.
+    #[serde(with = "text::list")]
+    pub triggers: Vec<MeasureId>,
+    /// How the answer moves with its triggers (`follow`, `ratchet`, `fixed`).
+    pub policy: String,
+    /// Its first day in force.
     #[serde(with = "text")]
     pub effective: Date,
-    /// The answer's rate, a fraction.
+    /// Its rate on that day, a fraction.
     #[serde(with = "text")]
     pub rate: Decimal,
+    /// Its highest rate on the path, a fraction.
+    #[serde(with = "text")]
+    pub peak: Decimal,
     /// The currency of `requested` and `covered`: the answering side's.
     #[serde(with = "text")]
     pub currency: Currency,
@@ -285,36 +356,64 @@ pub struct SideSummary {
     /// The currency of every amount.
     #[serde(with = "text")]
     pub currency: Currency,
-    /// The reference's total on this side.
+    /// The reference's net duty on this side.
     #[serde(with = "text")]
-    pub reference_total: Decimal,
-    /// The probability-weighted expected duty.
+    pub reference_net: Decimal,
+    /// The probability-weighted expected duty kept (net).
     #[serde(with = "text")]
     pub expected: Decimal,
-    /// `expected` minus the reference's total.
+    /// The probability-weighted expected gross duty.
+    #[serde(with = "text")]
+    pub expected_gross: Decimal,
+    /// The probability-weighted expected refundable duty.
+    #[serde(with = "text")]
+    pub expected_refundable: Decimal,
+    /// `expected` minus the reference's net.
     #[serde(with = "text")]
     pub expected_change: Decimal,
     /// `expected` over the reference's import value (static exposure: the
     /// same on every path), a fraction; `null` when nothing is imported.
     #[serde(with = "text::optional")]
     pub expected_effective_rate: Option<Decimal>,
-    /// The lowest path total.
-    #[serde(with = "text")]
-    pub min: Decimal,
-    /// The probability-weighted 10th percentile of path totals.
-    #[serde(with = "text")]
-    pub p10: Decimal,
-    /// The probability-weighted median.
-    #[serde(with = "text")]
-    pub median: Decimal,
-    /// The probability-weighted 90th percentile.
-    #[serde(with = "text")]
-    pub p90: Decimal,
-    /// The highest path total.
-    #[serde(with = "text")]
-    pub max: Decimal,
+    /// The distribution of net duty over paths.
+    pub net: DistributionReport,
+    /// The distribution of gross duty over paths.
+    pub gross: DistributionReport,
     /// The expected duty of each measure, in order of first appearance.
     pub expected_by_measure: Vec<MeasureAmount>,
+}
+
+/// Percentiles of path figures, probability-weighted, never interpolated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionReport {
+    /// The lowest.
+    #[serde(with = "text")]
+    pub min: Decimal,
+    /// The 10th percentile.
+    #[serde(with = "text")]
+    pub p10: Decimal,
+    /// The median.
+    #[serde(with = "text")]
+    pub median: Decimal,
+    /// The 90th percentile.
+    #[serde(with = "text")]
+    pub p90: Decimal,
+    /// The highest.
+    #[serde(with = "text")]
+    pub max: Decimal,
+}
+
+impl DistributionReport {
+    fn of(d: &Distribution) -> DistributionReport {
+        DistributionReport {
+            min: exact(d.min),
+            p10: exact(d.p10),
+            median: exact(d.median),
+            p90: exact(d.p90),
+            max: exact(d.max),
+        }
+    }
 }
 
 impl SideSummary {
@@ -324,16 +423,19 @@ impl SideSummary {
     }
 }
 
-/// An amount owed under one measure.
+/// The expected duty under one measure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureAmount {
     /// The measure.
     #[serde(with = "text")]
     pub measure: MeasureId,
-    /// The amount (exact).
+    /// Expected duty kept (exact).
     #[serde(with = "text")]
-    pub amount: Decimal,
+    pub net: Decimal,
+    /// Expected gross duty (exact).
+    #[serde(with = "text")]
+    pub gross: Decimal,
 }
 
 impl EvaluationReport {
@@ -344,44 +446,39 @@ impl EvaluationReport {
     pub fn new(scenario: &Scenario, evaluation: &Evaluation) -> Result<EvaluationReport> {
         let info = scenario.info();
         let reference = evaluation.reference();
+        let days = evaluation.window().days();
         let paths = evaluation
             .paths()
             .iter()
-            .map(|p| path_report(p, reference))
+            .map(|p| path_report(p, reference, days))
             .collect::<Result<Vec<_>>>()?;
         let mut sides = Vec::new();
         for (importer, exporter) in evaluation.sides() {
             let (i, e) = (importer.as_str(), exporter.as_str());
-            let dist = evaluation.distribution(i, e)?;
-            let ref_side = reference.exposure().side(i, e);
-            let reference_total = ref_side.map_or(Accrued::ZERO, SideExposure::total);
-            let currency = ref_side
-                .or_else(|| {
-                    evaluation
-                        .paths()
-                        .iter()
-                        .find_map(|p| p.exposure().side(i, e))
-                })
-                .map_or(Currency::USD, SideExposure::currency);
+            let net = evaluation.distribution(i, e, Basis::Net)?;
+            let gross = evaluation.distribution(i, e, Basis::Gross)?;
+            let expected = evaluation.expected(i, e)?;
+            let ref_side = reference.side(i, e)?;
             sides.push(SideSummary {
-                currency,
-                reference_total: exact(reference_total),
-                expected: exact(dist.expected),
-                expected_change: exact(dist.expected.checked_sub(reference_total)?),
-                expected_effective_rate: ref_side
-                    .and_then(|s| dist.expected.ratio(s.import_value()))
+                currency: ref_side.currency(),
+                reference_net: exact(ref_side.net()),
+                expected: exact(expected.net),
+                expected_gross: exact(expected.gross),
+                expected_refundable: exact(expected.refundable),
+                expected_change: exact(expected.net.checked_sub(ref_side.net())?),
+                expected_effective_rate: expected
+                    .net
+                    .ratio(ref_side.import_value())
                     .map(|r| r.normalize()),
-                min: exact(dist.min),
-                p10: exact(dist.p10),
-                median: exact(dist.median),
-                p90: exact(dist.p90),
-                max: exact(dist.max),
+                net: DistributionReport::of(&net),
+                gross: DistributionReport::of(&gross),
                 expected_by_measure: evaluation
                     .expected_by_measure(i, e)?
                     .into_iter()
                     .map(|(measure, a)| MeasureAmount {
                         measure,
-                        amount: exact(a),
+                        net: exact(a.net),
+                        gross: exact(a.gross),
                     })
                     .collect(),
                 importer,
@@ -396,8 +493,20 @@ impl EvaluationReport {
                 assumptions: info.assumptions.clone(),
                 sources: info.sources.clone(),
             },
+            window: evaluation.window(),
+            days,
             horizon: evaluation.horizon(),
             months: evaluation.months().to_vec(),
+            diagnostics: evaluation
+                .diagnostics()
+                .into_iter()
+                .map(|d| DiagnosticReport {
+                    side: d.side.clone(),
+                    measure: d.measure.clone(),
+                    valuation: valuation_name(d.valuation).to_string(),
+                    message: d.to_string(),
+                })
+                .collect(),
             decisions: scenario
                 .tree()
                 .nodes()
@@ -408,7 +517,7 @@ impl EvaluationReport {
                     date: n.date(),
                 })
                 .collect(),
-            reference: path_report(reference, reference)?,
+            reference: path_report(reference, reference, days)?,
             paths,
             sides,
         })
@@ -435,7 +544,7 @@ impl EvaluationReport {
     }
 
     /// Whether the reference is one of the paths (a named reference path)
-    /// rather than the status quo.
+    /// rather than `as-scheduled`.
     pub fn reference_is_path(&self) -> bool {
         self.paths.iter().any(|p| p.id == self.reference.id)
     }
@@ -444,14 +553,32 @@ impl EvaluationReport {
     pub fn voids_any(&self) -> bool {
         self.paths.iter().any(|p| !p.voided.is_empty())
     }
+
+    /// Whether any refund carries interest.
+    pub fn has_interest(&self) -> bool {
+        self.paths
+            .iter()
+            .flat_map(|p| &p.sides)
+            .any(|s| s.refund_interest.is_some())
+    }
 }
 
-fn path_report(path: &PathOutcome, reference: &PathOutcome) -> Result<PathReport> {
+/// The name of a valuation in reports.
+fn valuation_name(v: Valuation) -> &'static str {
+    match v {
+        Valuation::Valued => "valued",
+        Valuation::Partly { .. } => "partly-valued",
+        Valuation::NotValued { .. } => "not-valued",
+        Valuation::CoversNothing => "covers-nothing",
+    }
+}
+
+fn path_report(path: &PathOutcome, reference: &PathOutcome, days: i64) -> Result<PathReport> {
     let sides = path
         .exposure()
         .sides()
         .iter()
-        .map(|s| side_report(s, reference))
+        .map(|s| side_report(s, reference, days))
         .collect::<Result<Vec<_>>>()?;
     let answers = path
         .answers()
@@ -487,17 +614,30 @@ fn path_report(path: &PathOutcome, reference: &PathOutcome) -> Result<PathReport
     })
 }
 
-fn side_report(side: &SideExposure, reference: &PathOutcome) -> Result<SideReport> {
-    let reference_total = reference.total(side.importer().as_str(), side.exporter().as_str());
+fn side_report(side: &SideExposure, reference: &PathOutcome, days: i64) -> Result<SideReport> {
+    let reference_net = reference
+        .side(side.importer().as_str(), side.exporter().as_str())?
+        .net();
+    let net = exact(side.net());
+    let per_year = net
+        .checked_mul(Decimal::from(365))
+        .and_then(|x| x.checked_div(Decimal::from(days.max(1))))
+        .ok_or_else(|| Error::overflow("a duty per year"))?
+        .normalize();
     Ok(SideReport {
         importer: side.importer().clone(),
         exporter: side.exporter().clone(),
         currency: side.currency(),
         import_value: exact(side.import_value()),
-        total: exact(side.total()),
-        effective_rate: side.effective_rate().map(|r| r.normalize()),
-        change: exact(side.total().checked_sub(reference_total)?),
+        net,
+        gross: exact(side.gross()),
         refundable: exact(side.refundable()),
+        refundable_before: exact(side.refundable_before()),
+        refund_interest: side.refund_interest().map(exact),
+        net_per_year: per_year,
+        effective_rate: side.effective_rate().map(|r| r.normalize()),
+        change: exact(side.net().checked_sub(reference_net)?),
+        complete: side.is_complete(),
         import_by_month: side.import_by_month().iter().map(|a| exact(*a)).collect(),
         by_month: side.by_month().iter().map(|a| exact(*a)).collect(),
         measures: side
@@ -510,10 +650,14 @@ fn side_report(side: &SideExposure, reference: &PathOutcome) -> Result<SideRepor
                 layer: m.layer().clone(),
                 origin: m.origin().map(|o| OriginReport {
                     rule: o.rule.clone(),
-                    trigger: o.trigger.clone(),
+                    triggers: o.triggers.clone(),
                 }),
-                total: exact(m.total()),
+                valuation: valuation_name(m.valuation()).to_string(),
+                net: exact(m.net()),
+                gross: exact(m.gross()),
                 refundable: exact(m.refundable()),
+                refundable_before: exact(m.refundable_before()),
+                refund_interest: m.refund_interest().map(exact),
                 by_month: m.by_month().iter().map(|a| exact(*a)).collect(),
             })
             .collect(),
@@ -525,19 +669,17 @@ fn answer_report(note: &AnswerNote, path: &PathOutcome) -> AnswerReport {
     let sides = path.exposure().sides();
     let currency = sides
         .iter()
-        .find(|s| {
-            s.measures().iter().any(|m| {
-                m.origin()
-                    .is_some_and(|o| o.rule == note.rule && o.trigger == note.trigger)
-            })
-        })
+        .find(|s| s.measure(note.answer.as_str()).is_some())
         .or(sides.first())
         .map_or(Currency::USD, SideExposure::currency);
     AnswerReport {
         rule: note.rule.clone(),
-        trigger: note.trigger.clone(),
+        answer: note.answer.clone(),
+        triggers: note.triggers.clone(),
+        policy: note.policy.to_string(),
         effective: note.effective,
         rate: note.rate.as_fraction().normalize(),
+        peak: note.peak.as_fraction().normalize(),
         currency,
         requested: note.requested.map(|v| v.normalize()),
         covered: note.covered.map(|v| v.normalize()),

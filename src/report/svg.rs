@@ -219,7 +219,7 @@ fn month_ticks(window: Window) -> Vec<(Date, String)> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> String {
-    let horizon = report.horizon;
+    let horizon = report.window;
     let sides: Vec<(Party, Party)> = report
         .reference
         .sides
@@ -489,7 +489,7 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
         .collect();
     if !report.reference_is_path() {
         rows.push((
-            "status quo (reference)".to_string(),
+            "as scheduled (reference)".to_string(),
             &report.reference,
             true,
         ));
@@ -509,8 +509,8 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
         &report.scenario.title,
         "duty by outcome",
         &format!(
-            "Duty by outcome over {}, with each path's probability; dashed: the probability-weighted expectation",
-            report.horizon
+            "Duty kept (net of refunds) by outcome over {} ({} days), with each path's probability; dashed: the probability-weighted expectation",
+            report.window, report.days
         ),
     );
     for (k, side) in report.sides.iter().enumerate() {
@@ -525,7 +525,7 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
                 p.sides
                     .iter()
                     .find(|s| s.importer == side.importer && s.exporter == side.exporter)
-                    .map(|s| s.total)
+                    .map(|s| s.net)
             })
             .collect();
         let max = totals

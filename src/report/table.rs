@@ -109,25 +109,38 @@ fn rate_text(rate: Option<Decimal>) -> String {
     rate.map_or_else(|| "n/a".to_string(), |r| percent_text(r, 2))
 }
 
-/// The reference as a heading word: `status quo` or the path id.
+/// The reference as a heading word: `as scheduled` or the path id.
 fn reference_name(report: &EvaluationReport) -> String {
     if report.reference_is_path() {
         report.reference.id.clone()
     } else {
-        "status quo".to_string()
+        "as scheduled".to_string()
+    }
+}
+
+/// A measure's amount, or why there is none.
+fn measure_money(m: &super::evaluation::MeasureReport, amount: Decimal, c: Currency) -> String {
+    match m.valuation.as_str() {
+        "not-valued" => "not valued".to_string(),
+        "partly-valued" => format!("{} (part)", money_text(amount, c)),
+        _ => money_text(amount, c),
     }
 }
 
 /// The table of an evaluation, for people.
 ///
-/// In order: the scenario's title, id, horizon and stated assumptions; one
-/// row per path with its probability and, per side, the duty, the effective
-/// rate and the change against the reference (and refundable duty when a
-/// path voids an authority); each path's duty by measure, retaliation
-/// answers (requested against covered value, after the import-base cap),
-/// voided measures and commitments; then, per side, the expected duty and
-/// the distribution over paths (min, P10, median, P90, max) and the
-/// expected duty by measure.
+/// In order: the scenario's title, id, window (with its days) and stated
+/// assumptions; one row per path with its probability and, per side, the
+/// duty kept (net of refunds), the same per 365 days, the effective rate
+/// and the change against the reference (and refundable and gross duty when
+/// a path voids an authority); each path's duty by measure (net, gross,
+/// refundable, and what was collected before the window and is owed back),
+/// retaliation answers (requested against covered value, after the
+/// import-base cap), voided measures and commitments; then, per side, the
+/// expected duty and the distribution over paths (min, P10, median, P90,
+/// max) of net duty, the expected gross and refundable duty, and the
+/// expected duty by measure; last, what could not be valued and why. A
+/// measure that could not be valued reads "not valued", never $0.00.
 ///
 /// Amounts are rounded once, for display, half away from zero, to two
 /// decimals of the unit shown (`$57.57B` is $57,568,493,150.68 in billions);
@@ -148,10 +161,15 @@ pub fn text_table(report: &EvaluationReport) -> String {
     let _ = writeln!(out, "{}", s.title);
     let _ = writeln!(
         out,
-        "scenario {}, horizon {} ({} days)",
+        "scenario {}, window {} ({} days{})",
         s.id,
-        report.horizon,
-        report.horizon.days()
+        report.window,
+        report.days,
+        if report.window == report.horizon {
+            String::new()
+        } else {
+            format!("; the scenario's horizon is {}", report.horizon)
+        }
     );
     if !s.description.is_empty() {
         let _ = writeln!(out, "{}", s.description);
@@ -164,8 +182,21 @@ pub fn text_table(report: &EvaluationReport) -> String {
     }
 
     let reference = reference_name(report);
-    let _ = writeln!(out, "\nDuty by outcome (change against {reference})");
+    let _ = writeln!(
+        out,
+        "\nDuty kept by outcome over the {} days (net of refunds; change against {reference})",
+        report.days
+    );
     outcome_columns(report, &reference).write(&mut out, "");
+    if report
+        .paths
+        .iter()
+        .chain([&report.reference])
+        .flat_map(|p| &p.sides)
+        .any(|s| !s.complete)
+    {
+        out.push_str("  * not complete: some measures could not be valued (listed under \"Not valued\" below)\n");
+    }
 
     out.push_str("\nOutcomes\n");
     for p in &report.paths {
@@ -175,7 +206,7 @@ pub fn text_table(report: &EvaluationReport) -> String {
         path_detail(&mut out, &report.reference, report);
     }
 
-    out.push_str("\nAcross outcomes (probability-weighted; percentiles are path totals, never interpolated)\n");
+    out.push_str("\nAcross outcomes (probability-weighted net duty; percentiles are path figures, never interpolated)\n");
     let mut across = Columns::new(
         &[
             "Side",
@@ -207,31 +238,56 @@ pub fn text_table(report: &EvaluationReport) -> String {
             money_text(side.expected, c),
             rate_text(side.expected_effective_rate),
             change_text(side.expected_change, c),
-            money_text(side.min, c),
-            money_text(side.p10, c),
-            money_text(side.median, c),
-            money_text(side.p90, c),
-            money_text(side.max, c),
+            money_text(side.net.min, c),
+            money_text(side.net.p10, c),
+            money_text(side.net.median, c),
+            money_text(side.net.p90, c),
+            money_text(side.net.max, c),
         ]);
     }
     across.write(&mut out, "");
+    for side in report
+        .sides
+        .iter()
+        .filter(|s| !s.expected_refundable.is_zero())
+    {
+        let _ = writeln!(
+            out,
+            "  {}: expected gross {} less expected refundable {}",
+            side.title(),
+            money_text(side.expected_gross, side.currency),
+            money_text(side.expected_refundable, side.currency)
+        );
+    }
 
     out.push_str("\nExpected duty by measure\n");
     for side in &report.sides {
         let _ = writeln!(out, "  {}", side.title());
-        let mut by_measure = Columns::new(&["Measure", "Expected"], &[Align::Left, Align::Right]);
+        let mut by_measure = Columns::new(
+            &["Measure", "Net", "Gross"],
+            &[Align::Left, Align::Right, Align::Right],
+        );
         for m in &side.expected_by_measure {
             by_measure.row(vec![
                 m.measure.to_string(),
-                money_text(m.amount, side.currency),
+                money_text(m.net, side.currency),
+                money_text(m.gross, side.currency),
             ]);
         }
         by_measure.write(&mut out, "    ");
     }
 
+    if !report.diagnostics.is_empty() {
+        out.push_str("\nNot valued (shown as \"not valued\", never as zero)\n");
+        for d in &report.diagnostics {
+            let _ = writeln!(out, "  - {}", d.message);
+        }
+    }
+
     out.push_str(
         "\nAmounts are rounded for display only, half away from zero, to two decimals of the unit \
-         shown (B = billion, M = million); the CSV and JSON reports carry the exact figures.\n",
+         shown (B = billion, M = million); the CSV and JSON reports carry the exact figures. \
+         Net = gross duty less what is refundable; \"per year\" = net x 365 / days.\n",
     );
     out
 }
@@ -240,9 +296,10 @@ pub fn text_table(report: &EvaluationReport) -> String {
 fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
     let refunds = report.voids_any();
     let change = format!("vs {reference}");
-    let mut per_side = vec!["Duty", "Eff. rate", change.as_str()];
+    let mut per_side = vec!["Net duty", "Per year", "Eff. rate", change.as_str()];
     if refunds {
         per_side.push("Refundable");
+        per_side.push("Gross");
     }
     let sides: Vec<&SideReport> = report.reference.sides.iter().collect();
     let mut header = vec!["Outcome", "Probability"];
@@ -265,7 +322,9 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
                 .find(|s| s.importer == rs.importer && s.exporter == rs.exporter)
             {
                 Some(s) => {
-                    row.push(money_text(s.total, s.currency));
+                    let mark = if s.complete { "" } else { "*" };
+                    row.push(format!("{}{mark}", money_text(s.net, s.currency)));
+                    row.push(money_text(s.net_per_year, s.currency));
                     row.push(rate_text(s.effective_rate));
                     row.push(if is_reference {
                         "-".to_string()
@@ -274,6 +333,7 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
                     });
                     if refunds {
                         row.push(money_text(s.refundable, s.currency));
+                        row.push(money_text(s.gross, s.currency));
                     }
                 }
                 None => row.extend(per_side.iter().map(|_| "n/a".to_string())),
@@ -310,40 +370,51 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
     for s in &p.sides {
         let _ = writeln!(
             out,
-            "  {}: {} on {} of imports ({})",
+            "  {}: {} kept on {} of imports ({}){}",
             s.title(),
-            money_text(s.total, s.currency),
+            money_text(s.net, s.currency),
             money_text(s.import_value, s.currency),
-            rate_text(s.effective_rate)
+            rate_text(s.effective_rate),
+            if s.complete { "" } else { "; not complete" }
         );
         if s.measures.is_empty() {
             continue;
         }
-        let refunds = !p.voided.is_empty() || s.measures.iter().any(|m| !m.refundable.is_zero());
-        let header: &[&str] = if refunds {
-            &["Measure", "Authority", "Layer", "Duty", "Refundable"]
-        } else {
-            &["Measure", "Authority", "Layer", "Duty"]
-        };
-        let mut cols = Columns::new(
-            header,
-            &[
-                Align::Left,
-                Align::Left,
-                Align::Left,
-                Align::Right,
-                Align::Right,
-            ],
-        );
+        let refunds = !p.voided.is_empty();
+        let before = s.measures.iter().any(|m| !m.refundable_before.is_zero());
+        let interest = s.measures.iter().any(|m| m.refund_interest.is_some());
+        let mut header = vec!["Measure", "Authority", "Layer", "Net"];
+        if refunds {
+            header.extend(["Gross", "Refundable"]);
+        }
+        if before {
+            header.push("Owed back from before");
+        }
+        if interest {
+            header.push("Refund interest");
+        }
+        let mut align = vec![Align::Left, Align::Left, Align::Left];
+        align.extend(header[3..].iter().map(|_| Align::Right));
+        let mut cols = Columns::new(&header, &align);
         for m in &s.measures {
             let mut row = vec![
                 m.id.to_string(),
                 m.authority.name().to_string(),
                 m.layer.to_string(),
-                money_text(m.total, s.currency),
+                measure_money(m, m.net, s.currency),
             ];
             if refunds {
-                row.push(money_text(m.refundable, s.currency));
+                row.push(measure_money(m, m.gross, s.currency));
+                row.push(measure_money(m, m.refundable, s.currency));
+            }
+            if before {
+                row.push(money_text(m.refundable_before, s.currency));
+            }
+            if interest {
+                row.push(
+                    m.refund_interest
+                        .map_or_else(|| "-".to_string(), |i| money_text(i, s.currency)),
+                );
             }
             cols.row(row);
         }
@@ -353,10 +424,12 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
         out.push_str("  Retaliation answers (annual values; covered is capped by the imports not yet taxed)\n");
         let mut cols = Columns::new(
             &[
-                "Rule",
+                "Answer",
                 "Answers",
+                "Policy",
                 "From",
                 "Rate",
+                "Peak",
                 "Requested",
                 "Covered",
                 "",
@@ -365,6 +438,8 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
                 Align::Left,
                 Align::Left,
                 Align::Left,
+                Align::Left,
+                Align::Right,
                 Align::Right,
                 Align::Right,
                 Align::Right,
@@ -375,11 +450,17 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
             let value = |v: Option<Decimal>, c: Currency| {
                 v.map_or_else(|| "-".to_string(), |v| money_text(v, c))
             };
+            let triggers = match a.triggers.as_slice() {
+                [one] => one.to_string(),
+                many => format!("{} measures", many.len()),
+            };
             cols.row(vec![
-                a.rule.to_string(),
-                a.trigger.to_string(),
+                a.answer.to_string(),
+                triggers,
+                a.policy.clone(),
                 a.effective.to_string(),
                 percent_text(a.rate, 2),
+                percent_text(a.peak, 2),
                 value(a.requested, a.currency),
                 value(a.covered, a.currency),
                 if a.capped() {
@@ -394,22 +475,31 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
     for v in &p.voided {
         let _ = writeln!(
             out,
-            "  Voided: {} (ruling {}); its duty is refundable",
+            "  Voided: {} (ruling {}); everything it collected up to the ruling is owed back",
             v.measure, v.date
         );
     }
-    for s in p.sides.iter().filter(|s| !s.refundable.is_zero()) {
+    for s in p
+        .sides
+        .iter()
+        .filter(|s| !s.refundable.is_zero() || !s.refundable_before.is_zero())
+    {
         let _ = writeln!(
             out,
-            "  Refundable on {}: {}",
+            "  Refundable on {}: {} collected in the window, {} before it{}",
             s.label(),
-            money_text(s.refundable, s.currency)
+            money_text(s.refundable, s.currency),
+            money_text(s.refundable_before, s.currency),
+            s.refund_interest.map_or_else(String::new, |i| format!(
+                ", plus {} interest",
+                money_text(i, s.currency)
+            ))
         );
     }
     for c in &p.commitments {
         let _ = writeln!(
             out,
-            "  Commitment: {} buys {} within the horizon ({})",
+            "  Commitment: {} buys {} within the window ({})",
             c.buyer,
             money_text(c.accrued, c.currency),
             c.description
@@ -419,7 +509,7 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
         let ids: Vec<String> = p.unvalued.iter().map(ToString::to_string).collect();
         let _ = writeln!(
             out,
-            "  Not valued (no baseline for their direction): {}",
+            "  Not valued (their direction has no baseline, as the scenario declares): {}",
             ids.join(", ")
         );
     }

@@ -14,11 +14,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-pub use schedule::{Schedule, Step, StepStatus, Suspension};
+pub use schedule::{AfterEdit, Schedule, Step, StepStatus, Suspension};
 
 use crate::error::{Error, Result};
 use crate::trade::BasketKey;
-use crate::units::{BasketId, HsCode, LayerId, MeasureId, Party, RuleId, Share, Window};
+use crate::units::{BasketId, HsCode, LayerId, MeasureId, Party, RuleId, Window};
 
 /// The legal authority a measure is imposed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,6 +157,21 @@ impl HsSet {
             .take_while(|l| **l <= code.len())
             .any(|l| self.lookup.contains(&code.truncate(*l)))
     }
+
+    /// Whether some code lies strictly inside `code` (is longer and starts
+    /// with it): goods under `code` that only some of its lines are.
+    fn has_inside(&self, code: &HsCode) -> bool {
+        self.lengths.iter().any(|&l| {
+            l > code.len() && {
+                let i = self
+                    .sorted
+                    .partition_point(|c| (c.len(), c.truncate(code.len())) < (l, *code));
+                self.sorted
+                    .get(i)
+                    .is_some_and(|c| c.len() == l && code.is_prefix_of(c))
+            }
+        })
+    }
 }
 
 /// A set of goods: all goods, named baskets, HS prefixes and HS lists.
@@ -257,6 +272,23 @@ impl Goods {
         !self.all && self.baskets.is_empty() && self.hs.is_empty() && self.lists.is_empty()
     }
 
+    /// Whether these goods take in part of the basket `key` that its grain
+    /// cannot show: an HS basket (`84`) with a finer code listed under it
+    /// (`8471`), or a named basket against HS codes or lists. Such a basket
+    /// is not [`Goods::matches`]: a measure on it cannot be valued there.
+    pub fn partly_in(&self, key: &BasketKey) -> bool {
+        if self.matches(key) {
+            return false;
+        }
+        match key {
+            BasketKey::Named(_) => !self.hs.is_empty() || !self.lists.is_empty(),
+            BasketKey::Hs(code) | BasketKey::Item(_, code) => {
+                self.prefixes.0.has_inside(code)
+                    || self.lists.iter().any(|l| l.codes.has_inside(code))
+            }
+        }
+    }
+
     /// Whether the basket `key` is among these goods: always for all goods; a
     /// named basket when named; an HS basket when one of its prefixes is
     /// listed (a basket coarser than every listed prefix is not covered).
@@ -303,7 +335,7 @@ impl Exclusion {
 pub struct Coverage {
     goods: Goods,
     exclusions: Vec<Exclusion>,
-    shares: Vec<(BasketKey, Share)>,
+    matched: bool,
 }
 
 impl Coverage {
@@ -312,25 +344,25 @@ impl Coverage {
         Coverage {
             goods,
             exclusions: Vec::new(),
-            shares: Vec::new(),
+            matched: false,
         }
     }
 
-    /// Coverage of a share of each listed basket: what a value-matched
-    /// retaliation answer covers. The shares of one basket across such
-    /// answers never add up to more than 1.
-    pub(crate) fn of_shares(shares: Vec<(BasketKey, Share)>) -> Coverage {
+    /// What a value-matched retaliation answer covers: on each path, the
+    /// shares of the answering side's baskets it claims (see
+    /// [`crate::retaliation`]), never goods by name.
+    pub(crate) fn matched_value() -> Coverage {
         Coverage {
             goods: Goods::all(),
             exclusions: Vec::new(),
-            shares,
+            matched: true,
         }
     }
 
-    /// The basket shares a value-matched answer covers; empty for coverage by
-    /// goods.
-    pub fn shares(&self) -> &[(BasketKey, Share)] {
-        &self.shares
+    /// Whether this is a value-matched answer's coverage: shares of baskets
+    /// claimed per path rather than the goods named.
+    pub fn is_matched_value(&self) -> bool {
+        self.matched
     }
 
     /// The same coverage with one more dated exclusion.
@@ -385,10 +417,10 @@ pub(crate) fn subtract(windows: &[Window], cut: Window) -> Vec<Window> {
 /// Where a measure came from, when a retaliation rule made it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
-    /// The rule that answered.
+    /// The rule that answers.
     pub rule: RuleId,
-    /// The measure it answered.
-    pub trigger: MeasureId,
+    /// The measures it answers.
+    pub triggers: Vec<MeasureId>,
 }
 
 /// One legal layer of additional duty.
@@ -543,6 +575,48 @@ impl Measure {
     /// The retaliation rule that made it, if one did.
     pub fn origin(&self) -> Option<&Origin> {
         self.origin.as_ref()
+    }
+
+    /// The annual value of the baskets of `b` this measure's coverage takes
+    /// in on `date` (exclusions applied; stacking rules, which need the
+    /// other measures, not), in the year of `date`.
+    ///
+    /// # Errors
+    /// [`Error::BaselineGap`] when the baseline lacks that year;
+    /// [`Error::Overflow`].
+    ///
+    /// ```
+    /// use tariffsim::*;
+    /// use tariffsim::units::parse_date;
+    /// use rust_decimal::Decimal;
+    /// let b = Baseline::new("US".parse()?, "CN".parse()?, Currency::USD, Periods::Annual, vec![
+    ///     Basket::annual("8471300100".parse()?, "", Decimal::from(40)),
+    ///     Basket::annual("9401610000".parse()?, "", Decimal::from(60)),
+    /// ])?;
+    /// let m = Measure::new("m".parse()?, Authority::Section301, "US".parse()?, "CN".parse()?,
+    ///     Coverage::of(Goods::hs(["84".parse()?])), Schedule::flat(parse_date("2019-01-01")?, "25%".parse()?))?;
+    /// assert_eq!(m.covered_value(&b, parse_date("2019-06-01")?)?, Decimal::from(40));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn covered_value(
+        &self,
+        b: &crate::trade::Baseline,
+        date: crate::units::Date,
+    ) -> Result<rust_decimal::Decimal> {
+        let day = Window::new(date, date.tomorrow().unwrap_or(date))?;
+        let cols = b.annual_columns(date.year())?;
+        let mut total = rust_decimal::Decimal::ZERO;
+        for basket in b.baskets() {
+            if self.coverage.covered_windows(basket.key(), day).is_empty() {
+                continue;
+            }
+            for c in &cols {
+                total = total
+                    .checked_add(basket.values()[*c])
+                    .ok_or_else(|| Error::overflow("a covered value"))?;
+            }
+        }
+        Ok(total)
     }
 }
 
@@ -722,16 +796,6 @@ impl Regime {
     /// The index of measure `id`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.measures.iter().position(|m| m.id.as_str() == id)
-    }
-
-    /// The same regime with more measures (retaliation answers).
-    pub(crate) fn with_more(&self, extra: Vec<Measure>) -> Regime {
-        let mut measures = self.measures.clone();
-        measures.extend(extra);
-        Regime {
-            measures,
-            stacking: self.stacking.clone(),
-        }
     }
 }
 

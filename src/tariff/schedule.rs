@@ -98,6 +98,25 @@ impl fmt::Display for Suspension {
     }
 }
 
+/// What a cut or a raise does to the in-force steps scheduled after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AfterEdit {
+    /// Later steps still take effect (a scheduled rise still comes).
+    KeepSchedule,
+    /// The new rate holds until the next action: later steps are dropped.
+    Hold,
+}
+
+impl AfterEdit {
+    /// The name used in files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AfterEdit::KeepSchedule => "keep-schedule",
+            AfterEdit::Hold => "hold",
+        }
+    }
+}
+
 /// A validated schedule: steps in strict date order, suspensions in order and
 /// not overlapping. Before its first in-force step a measure's rate is zero.
 ///
@@ -255,12 +274,34 @@ impl Schedule {
         Schedule::new(steps, suspensions)
     }
 
-    /// Moves the step dated `step` to the later date `to`.
+    /// Moves the step dated `step` to the later date `to`. A step never
+    /// moves past a later one: postponing the 25% step of 2019-01-01 to
+    /// 2019-10-01 past a 30% step of 2019-07-01 would give 30% in July and
+    /// 25% from October, so it is an error; use [`Schedule::postpone_shifting`]
+    /// to move the later steps too.
+    ///
+    /// ```
+    /// use tariffsim::{Rate, Schedule, Step, units::parse_date};
+    /// let d = parse_date;
+    /// let s = Schedule::new(vec![
+    ///     Step::in_force(d("2018-09-24")?, "10%".parse()?),
+    ///     Step::in_force(d("2019-01-01")?, "25%".parse()?),
+    ///     Step::in_force(d("2019-07-01")?, "30%".parse()?),
+    /// ], vec![])?;
+    /// assert_eq!(
+    ///     s.postpone(d("2019-01-01")?, d("2019-10-01")?).unwrap_err().to_string(),
+    ///     "postponing the step of 2019-01-01 to 2019-10-01 would move it past the step of 2019-07-01: postpone to an earlier date, or shift the later steps too (shift-later = true)"
+    /// );
+    /// // Shifting: every later step moves by the same 273 days.
+    /// let shifted = s.postpone_shifting(d("2019-01-01")?, d("2019-10-01")?)?;
+    /// assert_eq!(shifted.rate_on(d("2019-12-31")?), "25%".parse::<Rate>()?);
+    /// assert_eq!(shifted.rate_on(d("2020-03-30")?), "30%".parse::<Rate>()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::NoSuchStep`] when no step has that date; [`Error::Invalid`]
-    /// when `to` is not later; [`Error::StepsSameDate`] when another step
-    /// already has date `to`.
+    /// when `to` is not later, or lies on or past a later step.
     pub fn postpone(&self, step: Date, to: Date) -> Result<Schedule> {
         let i = self.position(step)?;
         if to <= step {
@@ -268,8 +309,46 @@ impl Schedule {
                 "postponing the step of {step} to {to} moves it earlier: postpone to a later date"
             )));
         }
+        if let Some(next) = self.steps.get(i + 1).filter(|n| n.effective <= to) {
+            return Err(Error::Invalid(format!(
+                "postponing the step of {step} to {to} would move it past the step of {}: postpone to an earlier date, or shift the later steps too (shift-later = true)",
+                next.effective
+            )));
+        }
         let mut steps = self.steps.clone();
         steps[i].effective = to;
+        Schedule::rebuilt(steps, self.suspensions.clone())
+    }
+
+    /// Moves the step dated `step` to the later date `to`, and every later
+    /// step by the same number of days, so their order and spacing stay.
+    /// Suspensions do not move.
+    ///
+    /// # Errors
+    /// As [`Schedule::postpone`], but a later step is never in the way;
+    /// [`Error::Invalid`] when a moved step would leave the calendar.
+    pub fn postpone_shifting(&self, step: Date, to: Date) -> Result<Schedule> {
+        let i = self.position(step)?;
+        if to <= step {
+            return Err(Error::Invalid(format!(
+                "postponing the step of {step} to {to} moves it earlier: postpone to a later date"
+            )));
+        }
+        let days = crate::units::days_between(step, to);
+        let span = jiff::Span::new().try_days(days).map_err(|_| {
+            Error::Invalid(format!(
+                "postponing {step} by {days} days leaves the calendar"
+            ))
+        })?;
+        let mut steps = self.steps.clone();
+        for s in &mut steps[i..] {
+            s.effective = s.effective.checked_add(span).map_err(|_| {
+                Error::Invalid(format!(
+                    "shifting the step of {} by {days} days leaves the calendar",
+                    s.effective
+                ))
+            })?;
+        }
         Schedule::rebuilt(steps, self.suspensions.clone())
     }
 
@@ -321,24 +400,54 @@ impl Schedule {
         Schedule::new(self.steps.clone(), sus)
     }
 
-    fn set_step(&self, from: Date, rate: Rate) -> Result<Schedule> {
-        let mut steps: Vec<Step> = self
+    /// Whether an in-force step is dated after `date`.
+    pub fn has_steps_after(&self, date: Date) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.status == StepStatus::InForce && s.effective > date)
+    }
+
+    fn set_step(&self, from: Date, rate: Rate, then: AfterEdit) -> Result<Schedule> {
+        let steps: Vec<Step> = self
             .steps
             .iter()
             .filter(|s| s.effective != from)
+            .filter(|s| {
+                then == AfterEdit::KeepSchedule
+                    || s.effective < from
+                    || s.status == StepStatus::Announced
+            })
             .copied()
+            .chain([Step::in_force(from, rate)])
             .collect();
-        steps.push(Step::in_force(from, rate));
         Schedule::rebuilt(steps, self.suspensions.clone())
     }
 
     /// Cuts the rate to `rate` from `from`: an in-force step at `from`
-    /// (replacing any step that day). Later steps stay.
+    /// (replacing any step that day). With [`AfterEdit::Hold`] the rate
+    /// holds until the next action: later in-force steps are dropped (a
+    /// threatened, announced step stays announced); with
+    /// [`AfterEdit::KeepSchedule`] they still take effect.
+    ///
+    /// ```
+    /// use tariffsim::{Rate, Schedule, Step, tariff::AfterEdit, units::parse_date};
+    /// let d = parse_date;
+    /// // 20% now, a step to 30% scheduled for 2026-01-01; cut to 10% on 2025-11-10.
+    /// let s = Schedule::new(vec![
+    ///     Step::in_force(d("2025-03-04")?, "20%".parse()?),
+    ///     Step::in_force(d("2026-01-01")?, "30%".parse()?),
+    /// ], vec![])?;
+    /// let held = s.cut(d("2025-11-10")?, "10%".parse()?, AfterEdit::Hold)?;
+    /// assert_eq!(held.rate_on(d("2026-06-01")?), "10%".parse::<Rate>()?);
+    /// let kept = s.cut(d("2025-11-10")?, "10%".parse()?, AfterEdit::KeepSchedule)?;
+    /// assert_eq!(kept.rate_on(d("2026-06-01")?), "30%".parse::<Rate>()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::WrongDirection`] when `rate` is above the scheduled rate on
     /// `from`.
-    pub fn cut(&self, from: Date, rate: Rate) -> Result<Schedule> {
+    pub fn cut(&self, from: Date, rate: Rate, then: AfterEdit) -> Result<Schedule> {
         let current = self.scheduled_rate_on(from);
         if rate > current {
             return Err(Error::WrongDirection {
@@ -349,16 +458,16 @@ impl Schedule {
                 date: from,
             });
         }
-        self.set_step(from, rate)
+        self.set_step(from, rate, then)
     }
 
     /// Raises the rate to `rate` from `from`: an in-force step at `from`
-    /// (replacing any step that day). Later steps stay.
+    /// (replacing any step that day); later steps as for [`Schedule::cut`].
     ///
     /// # Errors
     /// [`Error::WrongDirection`] when `rate` is below the scheduled rate on
     /// `from`.
-    pub fn raise(&self, from: Date, rate: Rate) -> Result<Schedule> {
+    pub fn raise(&self, from: Date, rate: Rate, then: AfterEdit) -> Result<Schedule> {
         let current = self.scheduled_rate_on(from);
         if rate < current {
             return Err(Error::WrongDirection {
@@ -369,7 +478,7 @@ impl Schedule {
                 date: from,
             });
         }
-        self.set_step(from, rate)
+        self.set_step(from, rate, then)
     }
 
     /// Ends the measure from `from`: the rate is zero from then on, later
@@ -506,12 +615,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.cut(d("2025-11-10").unwrap(), r("30%"))
+            s.cut(d("2025-11-10").unwrap(), r("30%"), AfterEdit::Hold)
                 .unwrap_err()
                 .to_string(),
             "cut to 30% on 2025-11-10 is not below the 20% in force then"
         );
-        let cut = s.cut(d("2025-11-10").unwrap(), r("10%")).unwrap();
+        let cut = s
+            .cut(d("2025-11-10").unwrap(), r("10%"), AfterEdit::Hold)
+            .unwrap();
         assert_eq!(cut.rate_on(d("2025-11-10").unwrap()), r("10%"));
         let gone = s.revoke(d("2025-03-01").unwrap());
         assert_eq!(gone.rate_on(d("2025-02-28").unwrap()), r("10%"));

@@ -14,6 +14,10 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::units::{BasketId, Currency, Date, HsCode, Month, Party};
 
+mod fx;
+
+pub use fx::{ExchangeRates, FxGap, FxSeries};
+
 /// Which goods a baseline row stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BasketKey {
@@ -159,6 +163,19 @@ pub struct Baseline {
     currency: Currency,
     periods: Periods,
     baskets: Vec<Basket>,
+    nesting: Nesting,
+}
+
+/// What a baseline means when one HS basket lies inside another (`8471`
+/// and `8471300100`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Nesting {
+    /// Nested baskets are refused: their values would be counted twice.
+    #[default]
+    Refuse,
+    /// A coarser basket holds only the goods that no finer basket of the
+    /// baseline lists (its value is the residual), so values add up.
+    Residual,
 }
 
 impl Baseline {
@@ -167,13 +184,52 @@ impl Baseline {
     /// # Errors
     /// [`Error::Negative`] for a negative value, [`Error::DuplicateId`] for a
     /// basket listed twice, [`Error::Invalid`] for a row with the wrong number
-    /// of values, periods out of order, or importer equal to exporter.
+    /// of values, periods out of order, importer equal to exporter, or an HS
+    /// basket inside another (see [`Baseline::nested`]).
     pub fn new(
         importer: Party,
         exporter: Party,
         currency: Currency,
         periods: Periods,
         baskets: Vec<Basket>,
+    ) -> Result<Baseline> {
+        Baseline::with_nesting(
+            importer,
+            exporter,
+            currency,
+            periods,
+            baskets,
+            Nesting::Refuse,
+        )
+    }
+
+    /// A validated baseline whose nested HS baskets mean what `nesting`
+    /// says: with [`Nesting::Residual`] a coarser basket holds only what its
+    /// finer baskets do not.
+    ///
+    /// # Errors
+    /// As [`Baseline::new`]; nested baskets only under [`Nesting::Refuse`].
+    ///
+    /// ```
+    /// use tariffsim::{Baseline, Basket, Currency, Periods, trade::Nesting};
+    /// use rust_decimal::Decimal;
+    /// let rows = || vec![
+    ///     Basket::annual("8471".parse().unwrap(), "", Decimal::from(60)),
+    ///     Basket::annual("8471300100".parse().unwrap(), "", Decimal::from(40)),
+    /// ];
+    /// let e = Baseline::new("US".parse()?, "CN".parse()?, Currency::USD, Periods::Annual, rows()).unwrap_err();
+    /// assert_eq!(e.to_string(), "baseline US<-CN: basket 8471300100 lies inside basket 8471, so their values would be counted twice; keep one grain, or declare nested = \"residual\" if 8471 holds only what its finer baskets do not");
+    /// let b = Baseline::with_nesting("US".parse()?, "CN".parse()?, Currency::USD, Periods::Annual, rows(), Nesting::Residual)?;
+    /// assert_eq!(b.nesting(), Nesting::Residual);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_nesting(
+        importer: Party,
+        exporter: Party,
+        currency: Currency,
+        periods: Periods,
+        baskets: Vec<Basket>,
+        nesting: Nesting,
     ) -> Result<Baseline> {
         let label = format!("{importer}<-{exporter}");
         if importer == exporter {
@@ -220,13 +276,26 @@ impl Baseline {
                 });
             }
         }
+        if nesting == Nesting::Refuse {
+            if let Some((outer, inner)) = nested_pair(&baskets) {
+                return Err(Error::Invalid(format!(
+                    "baseline {label}: basket {inner} lies inside basket {outer}, so their values would be counted twice; keep one grain, or declare nested = \"residual\" if {outer} holds only what its finer baskets do not"
+                )));
+            }
+        }
         Ok(Baseline {
             importer,
             exporter,
             currency,
             periods,
             baskets,
+            nesting,
         })
+    }
+
+    /// What nested HS baskets mean in this baseline.
+    pub fn nesting(&self) -> Nesting {
+        self.nesting
     }
 
     /// The importing party (who collects the duty).
@@ -330,10 +399,70 @@ impl Baseline {
         }
     }
 
+    /// The period columns whose values add up to calendar year `year`: the
+    /// annual column, that year's, or its twelve months'.
+    ///
+    /// # Errors
+    /// [`Error::BaselineGap`] when the baseline does not cover the whole year.
+    pub(crate) fn annual_columns(&self, year: i16) -> Result<Vec<usize>> {
+        match &self.periods {
+            Periods::Annual => Ok(vec![0]),
+            Periods::Years(ys) => {
+                ys.binary_search(&year)
+                    .map(|i| vec![i])
+                    .map_err(|_| Error::BaselineGap {
+                        baseline: self.label(),
+                        period: format!("year {year}"),
+                    })
+            }
+            Periods::Months(ms) => (1..=12)
+                .map(|m| {
+                    let month = Month::new(year, m)?;
+                    ms.binary_search(&month).map_err(|_| Error::BaselineGap {
+                        baseline: self.label(),
+                        period: format!("month {month}"),
+                    })
+                })
+                .collect(),
+        }
+    }
+
     /// The index of the basket with `key`, if any.
     pub fn find(&self, key: &BasketKey) -> Option<usize> {
         self.baskets.iter().position(|b| &b.key == key)
     }
+}
+
+/// The first pair of baskets where an HS basket lies inside another (an
+/// item lies inside an HS basket of its code or a prefix; items never lie
+/// inside items), as `(outer, inner)`.
+fn nested_pair(baskets: &[Basket]) -> Option<(String, String)> {
+    let hs: std::collections::HashSet<HsCode> = baskets
+        .iter()
+        .filter_map(|b| match &b.key {
+            BasketKey::Hs(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    if hs.is_empty() {
+        return None;
+    }
+    for b in baskets {
+        let (code, own) = match &b.key {
+            BasketKey::Hs(c) => (*c, true),
+            BasketKey::Item(_, c) => (*c, false),
+            BasketKey::Named(_) => continue,
+        };
+        // Shorter prefixes, and for an item its own code too.
+        let longest = if own { code.len() - 1 } else { code.len() };
+        for len in (2..=longest).rev().filter(|l| l % 2 == 0) {
+            let outer = code.truncate(len);
+            if hs.contains(&outer) {
+                return Some((outer.to_string(), b.key.to_string()));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

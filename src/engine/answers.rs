@@ -1,0 +1,737 @@
+//! Retaliation on one path: each answer's schedule, worked out from the
+//! schedules of what it watches, and each value-matched answer's claim on
+//! the answering side's imports.
+//!
+//! Answers are measures known before any path is evaluated
+//! ([`crate::retaliation::derive_answers`]); a path only decides their
+//! schedules and claims. Rules run in the order of what they watch, so one
+//! pass settles every chain whose answers do not depend on a value-matched
+//! answer's claim. When one does (a rule watching a value-matched answer's
+//! covered value), passes repeat until nothing changes, at most
+//! [`MAX_ROUNDS`] times.
+//!
+//! Everything here is computed over the scenario's *history*, from its
+//! earliest dated step to the end of the horizon, whatever window a report
+//! shows: a trigger dated before the horizon still fires.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::eval::stack;
+use super::plan::{SidePlan, Slice};
+use crate::error::{Error, Result};
+use crate::retaliation::{
+    AnswerKind, AnswerNote, Answers, Policy, ResponseGoods, RetaliationRule, TriggerEvent,
+    TriggerPoint, respond, shift,
+};
+use crate::tariff::{Authority, Measure, Schedule, Step};
+use crate::trade::{Baseline, ExchangeRates, FxGap};
+use crate::units::{Currency, Date, Rate, Window};
+
+/// The most passes over the rules before answers are said not to settle.
+pub const MAX_ROUNDS: usize = 32;
+
+/// A value-matched answer's claim on the answering side's imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Claim {
+    /// The answering side (index of its baseline among the national ones).
+    pub side: usize,
+    /// The shares of its baskets the answer covers, and when.
+    pub slices: Vec<Slice>,
+    /// The annual value asked for, in the answering side's currency.
+    pub requested: Decimal,
+    /// The annual value claimed (at most the untaxed imports).
+    pub covered: Decimal,
+    /// The value covered over time (answer time): `covered` scaled by how
+    /// much of its trigger-date value the trigger still covers.
+    pub value: Vec<(Date, Decimal)>,
+}
+
+/// The answers on one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AnswerSet {
+    /// Each answer's schedule, aligned with [`Answers::list`].
+    pub schedules: Vec<Arc<Schedule>>,
+    /// Each value-matched answer's claim, when it made one.
+    pub claims: Vec<Option<Claim>>,
+    /// Whether each answer was made on this path.
+    pub made: Vec<bool>,
+    /// What was made, for reports, in answer order.
+    pub notes: Vec<AnswerNote>,
+}
+
+/// What retaliation needs of a scenario, prepared once.
+#[derive(Debug, Clone)]
+pub(crate) struct Retaliation {
+    pub rules: Vec<RetaliationRule>,
+    pub answers: Answers,
+    /// The baselines answers are sized on (the nation's own, even when a
+    /// portfolio is valued).
+    pub national: Vec<Baseline>,
+    /// Their plans, over the regime's measures and the answers (value-matched
+    /// answers covering nothing).
+    pub plans: Vec<SidePlan>,
+    pub fx: ExchangeRates,
+    /// From the scenario's earliest dated step to the end of its horizon.
+    pub history: Window,
+    /// The regime measures the answers depend on, ascending.
+    pub relevant: Vec<usize>,
+    /// Whether some answer depends on a value-matched answer's claim.
+    pub iterate: bool,
+}
+
+/// The per-trigger inputs of one rule, read off the path.
+struct Watched {
+    points: Vec<TriggerPoint>,
+    covered: Vec<(Date, Decimal)>,
+}
+
+fn value_at(steps: &[(Date, Decimal)], d: Date) -> Decimal {
+    steps
+        .iter()
+        .rev()
+        .find(|(x, _)| *x <= d)
+        .map_or(Decimal::ZERO, |(_, v)| *v)
+}
+
+fn rate_at(steps: &[(Date, Rate)], d: Date) -> Rate {
+    steps
+        .iter()
+        .rev()
+        .find(|(x, _)| *x <= d)
+        .map_or(Rate::ZERO, |(_, r)| *r)
+}
+
+/// A schedule from `(from, rate)` steps: leading zeros dropped, repeats
+/// merged.
+fn schedule_of(steps: &[(Date, Rate)]) -> Result<Schedule> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    for (d, r) in steps {
+        let last = out.last().map(Step::rate).unwrap_or(Rate::ZERO);
+        if *r != last {
+            out.push(Step::in_force(*d, *r));
+        }
+    }
+    Schedule::new(out, Vec::new())
+}
+
+fn fx_error(rule: &RetaliationRule, what: &str, from: Currency, to: Currency, gap: FxGap) -> Error {
+    Error::Invalid(format!(
+        "{what} in {from} against {to}, but {gap}: add an [[exchange_rate]] for {from}->{to} covering that date"
+    ))
+    .at(format!("retaliation rule {:?}", rule.id().as_str()))
+}
+
+impl Retaliation {
+    /// The national side where `m` is imposed, if a baseline has it.
+    fn side_of(&self, m: &Measure) -> Option<usize> {
+        self.national
+            .iter()
+            .position(|b| b.importer() == m.imposer() && b.exporter() == m.target())
+    }
+
+    fn base(&self) -> usize {
+        self.answers.base()
+    }
+
+    fn is_value_answer(&self, i: usize) -> bool {
+        i >= self.base()
+            && matches!(
+                self.answers.list()[i - self.base()].kind(),
+                AnswerKind::Value { .. }
+            )
+    }
+
+    /// The annual value of the goods that pay measure `t` on each day of the
+    /// history, after stacking with the other measures of its side (answers
+    /// other than `t` count as zero), in its side's currency.
+    fn covered_timeline(
+        &self,
+        t: usize,
+        measures: &[&Measure],
+        schedules: &[Arc<Schedule>],
+        claims: &[Option<Claim>],
+    ) -> Result<Vec<(Date, Decimal)>> {
+        if self.is_value_answer(t) {
+            return Ok(claims[t - self.base()]
+                .as_ref()
+                .map(|c| c.value.clone())
+                .unwrap_or_else(|| vec![(self.history.start(), Decimal::ZERO)]));
+        }
+        let m = measures[t];
+        let Some(si) = self.side_of(m) else {
+            return Err(Error::Invalid(format!(
+                "the value measure {:?} covers cannot be found: no baseline has {} importing from {}; add that baseline",
+                m.id().as_str(),
+                m.imposer(),
+                m.target()
+            )));
+        };
+        let plan = &self.plans[si];
+        let baseline = &self.national[si];
+        let Some(li) = plan.local(t) else {
+            return Ok(vec![(self.history.start(), Decimal::ZERO)]);
+        };
+        let (g, pos) = plan.group_of[li];
+        let group = &plan.groups[g];
+        let sched: Vec<Option<&Schedule>> = group
+            .measures
+            .iter()
+            .map(|gl| {
+                let mi = plan.measures[*gl];
+                (mi < self.base() || mi == t).then(|| schedules[mi].as_ref())
+            })
+            .collect();
+        let w = self.history;
+        let mut dates = vec![w.start()];
+        for s in sched.iter().flatten() {
+            dates.extend(s.change_dates());
+        }
+        for r in &group.rules {
+            dates.extend([r.window().start(), r.window().end()]);
+        }
+        for c in &group.classes {
+            for win in c.cover.iter().flatten() {
+                dates.extend([win.start(), win.end()]);
+            }
+        }
+        for y in w.start().year()..=w.end().year() {
+            if let Ok(d) = Date::new(y, 1, 1) {
+                dates.push(d);
+            }
+        }
+        dates.retain(|d| w.contains(*d));
+        dates.sort_unstable();
+        dates.dedup();
+        let mut annual: HashMap<i16, Vec<usize>> = HashMap::new();
+        let mut out: Vec<(Date, Decimal)> = Vec::with_capacity(dates.len());
+        let n = group.measures.len();
+        let mut base_rates = vec![Rate::ZERO; n];
+        let mut rates = vec![Rate::ZERO; n];
+        for d in dates {
+            for (i, s) in sched.iter().enumerate() {
+                base_rates[i] = s.map_or(Rate::ZERO, |s| s.rate_on(d));
+            }
+            if base_rates[pos].is_zero() {
+                if out.last().is_none_or(|(_, v)| !v.is_zero()) {
+                    out.push((d, Decimal::ZERO));
+                }
+                continue;
+            }
+            let cols = match annual.get(&d.year()) {
+                Some(c) => c,
+                None => {
+                    let c = baseline.annual_columns(d.year())?;
+                    annual.entry(d.year()).or_insert(c)
+                }
+            };
+            let mut total = Decimal::ZERO;
+            for c in &group.classes {
+                if !c.cover[pos].iter().any(|x| x.contains(d)) {
+                    continue;
+                }
+                for i in 0..n {
+                    rates[i] = if c.cover[i].iter().any(|x| x.contains(d)) {
+                        base_rates[i]
+                    } else {
+                        Rate::ZERO
+                    };
+                }
+                stack(&group.rules, d, &mut rates);
+                if rates[pos].is_zero() {
+                    continue;
+                }
+                for col in cols {
+                    total = total
+                        .checked_add(c.values[*col])
+                        .ok_or_else(|| Error::overflow("a covered value"))?;
+                }
+            }
+            if out.last().is_none_or(|(_, v)| *v != total) {
+                out.push((d, total));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The states of watched measure `t` as rule `rule` sees them.
+    fn watched(
+        &self,
+        rule: &RetaliationRule,
+        t: usize,
+        measures: &[&Measure],
+        schedules: &[Arc<Schedule>],
+        claims: &[Option<Claim>],
+    ) -> Result<Watched> {
+        let tl = schedules[t].timeline(self.history);
+        let threshold = match rule.trigger().event {
+            TriggerEvent::CoveredValueAbove { currency, .. } => Some(currency),
+            _ => None,
+        };
+        if threshold.is_none() && !rule.matches_value() {
+            let points = tl
+                .into_iter()
+                .map(|(date, rate)| TriggerPoint {
+                    date,
+                    rate,
+                    covered: None,
+                })
+                .collect();
+            return Ok(Watched {
+                points,
+                covered: Vec::new(),
+            });
+        }
+        let covered = self
+            .covered_timeline(t, measures, schedules, claims)
+            .map_err(|e| e.at(format!("retaliation rule {:?}", rule.id().as_str())))?;
+        let mut dates: Vec<Date> = tl
+            .iter()
+            .map(|(d, _)| *d)
+            .chain(covered.iter().map(|(d, _)| *d))
+            .collect();
+        dates.sort_unstable();
+        dates.dedup();
+        let own = self
+            .side_of(measures[t])
+            .map_or(Currency::USD, |s| self.national[s].currency());
+        let mut points = Vec::with_capacity(dates.len());
+        for d in dates {
+            let value = value_at(&covered, d);
+            let value = match threshold {
+                Some(Some(c)) if c != own => {
+                    let f = self.fx.factor(own, c, d).map_err(|gap| {
+                        fx_error(
+                            rule,
+                            &format!(
+                                "it compares the value {:?} covers",
+                                measures[t].id().as_str()
+                            ),
+                            own,
+                            c,
+                            gap,
+                        )
+                    })?;
+                    value
+                        .checked_mul(f)
+                        .ok_or_else(|| Error::overflow("a converted value"))?
+                }
+                _ => value,
+            };
+            points.push(TriggerPoint {
+                date: d,
+                rate: rate_at(&tl, d),
+                covered: Some(value),
+            });
+        }
+        Ok(Watched { points, covered })
+    }
+
+    /// The answers on a path whose regime measures have `regime` schedules.
+    pub(crate) fn settle(
+        &self,
+        measures: &[&Measure],
+        regime: &[Arc<Schedule>],
+    ) -> Result<AnswerSet> {
+        let list = self.answers.list();
+        let empty = Arc::new(Schedule::default());
+        let mut schedules: Vec<Arc<Schedule>> = regime
+            .iter()
+            .cloned()
+            .chain(list.iter().map(|_| Arc::clone(&empty)))
+            .collect();
+        let mut claims: Vec<Option<Claim>> = vec![None; list.len()];
+        // Per value-matched answer: trigger event date, requested value,
+        // and the covered fraction over time (answer time).
+        let mut requests: Vec<Option<Request>> = vec![None; list.len()];
+        let rounds = if self.iterate { MAX_ROUNDS } else { 1 };
+        let mut last_changed: Vec<String> = Vec::new();
+        for round in 0..rounds {
+            let mut changed: Vec<String> = Vec::new();
+            for (ai, answer) in list.iter().enumerate() {
+                let rule = &self.rules[answer.rule()];
+                let mut steps: Vec<(Date, Rate)> = Vec::new();
+                let mut request = None;
+                for &t in answer.triggers() {
+                    let w = self.watched(rule, t, measures, &schedules, &claims)?;
+                    let resp = respond(rule, &w.points);
+                    let shifted = shift(&resp.steps, rule.lag_days()).ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "its answer to {:?}, {} days after {}, falls past the last date of the calendar: shorten the lag",
+                            measures[t].id().as_str(),
+                            rule.lag_days(),
+                            resp.steps.last().map_or(self.history.start(), |s| s.0)
+                        ))
+                        .at(format!("retaliation rule {:?}", rule.id().as_str()))
+                    })?;
+                    steps = max_steps(&steps, &shifted);
+                    if let (AnswerKind::Value { .. }, Some(&e)) =
+                        (answer.kind(), resp.events.first())
+                    {
+                        request = Some(self.request(rule, t, e, &w, measures)?);
+                    }
+                }
+                let s = Arc::new(schedule_of(&steps)?);
+                let i = self.base() + ai;
+                if *s != *schedules[i] || request != requests[ai] {
+                    changed.push(rule.id().to_string());
+                    schedules[i] = s;
+                    requests[ai] = request;
+                }
+            }
+            let new_claims = self.claim(measures, &schedules, &requests)?;
+            if new_claims != claims {
+                for (ai, (a, b)) in new_claims.iter().zip(&claims).enumerate() {
+                    if a != b {
+                        changed.push(self.rules[list[ai].rule()].id().to_string());
+                    }
+                }
+                claims = new_claims;
+            }
+            if changed.is_empty() || !self.iterate {
+                return self.finish(measures, schedules, claims);
+            }
+            if round + 1 == rounds {
+                changed.sort();
+                changed.dedup();
+                last_changed = changed;
+            }
+        }
+        Err(Error::RetaliationLoop {
+            rules: last_changed,
+            bound: MAX_ROUNDS,
+        })
+    }
+
+    /// What a value-matched answer to `t` asks for, answering the event of
+    /// `e` (trigger time).
+    fn request(
+        &self,
+        rule: &RetaliationRule,
+        t: usize,
+        e: Date,
+        w: &Watched,
+        measures: &[&Measure],
+    ) -> Result<Request> {
+        let at = value_at(&w.covered, e);
+        let share = match rule.goods() {
+            ResponseGoods::Proportion(s) => s.value(),
+            _ => Decimal::ONE,
+        };
+        let own = self
+            .side_of(measures[t])
+            .map_or(Currency::USD, |s| self.national[s].currency());
+        let answering = self
+            .national
+            .iter()
+            .find(|b| b.importer() == rule.party() && b.exporter() == rule.against())
+            .map_or(own, Baseline::currency);
+        let f = self.fx.factor(own, answering, e).map_err(|gap| {
+            fx_error(
+                rule,
+                &format!(
+                    "it matches the value {:?} covers",
+                    measures[t].id().as_str()
+                ),
+                own,
+                answering,
+                gap,
+            )
+        })?;
+        let requested = at
+            .checked_mul(share)
+            .and_then(|v| v.checked_mul(f))
+            .ok_or_else(|| Error::overflow("a retaliation value"))?;
+        // The covered fraction over time, in answer time.
+        let fraction: Vec<(Date, Decimal)> = match rule.policy() {
+            Policy::Follow if !at.is_zero() => {
+                let lagged: Vec<(Date, Decimal)> = w
+                    .covered
+                    .iter()
+                    .map(|(d, v)| (*d, (*v / at).min(Decimal::ONE)))
+                    .collect();
+                let lag = jiff::Span::new().try_days(rule.lag_days()).ok();
+                lagged
+                    .into_iter()
+                    .filter_map(|(d, k)| lag.and_then(|l| d.checked_add(l).ok()).map(|d| (d, k)))
+                    .collect()
+            }
+            _ => vec![(Date::MIN, Decimal::ONE)],
+        };
+        Ok(Request {
+            event: e,
+            lag: rule.lag_days(),
+            requested,
+            fraction,
+        })
+    }
+
+    /// Claims of every value-matched answer on the pools of the answering
+    /// sides, first in force, first served.
+    fn claim(
+        &self,
+        measures: &[&Measure],
+        schedules: &[Arc<Schedule>],
+        requests: &[Option<Request>],
+    ) -> Result<Vec<Option<Claim>>> {
+        let list = self.answers.list();
+        let mut order: Vec<(Date, usize)> = requests
+            .iter()
+            .enumerate()
+            .filter_map(|(ai, r)| {
+                let r = r.as_ref()?;
+                let first = schedules[self.base() + ai]
+                    .steps()
+                    .iter()
+                    .find(|s| !s.rate().is_zero())?
+                    .effective();
+                let first = first.max(r.first_day());
+                // An answer first in force after the history claims nothing
+                // any window can show.
+                (first < self.history.end()).then_some((first, ai))
+            })
+            .collect();
+        order.sort();
+        let mut out: Vec<Option<Claim>> = vec![None; list.len()];
+        let mut reserved: HashMap<(usize, usize), Decimal> = HashMap::new();
+        for (first, ai) in order {
+            let Some(req) = &requests[ai] else { continue };
+            let rule = &self.rules[list[ai].rule()];
+            let Some(si) = self.side_of(&list[ai].measure().clone()) else {
+                return Err(Error::Invalid(format!(
+                    "{} has no baseline of imports from {}, so its answers cannot be valued; add a baseline {}<-{}",
+                    rule.party(),
+                    rule.against(),
+                    rule.party(),
+                    rule.against()
+                ))
+                .at(format!("retaliation rule {:?}", rule.id().as_str())));
+            };
+            let b = &self.national[si];
+            let cols = b.annual_columns(first.year()).map_err(|e| {
+                e.at(format!(
+                    "retaliation rule {:?}, claiming imports on {first}",
+                    rule.id().as_str()
+                ))
+            })?;
+            let until = Window::new(first, self.history.end().max(first))?;
+            let mut uncovered = Vec::with_capacity(b.baskets().len());
+            let mut pool = Decimal::ZERO;
+            for (bi, basket) in b.baskets().iter().enumerate() {
+                let taxed = measures.iter().enumerate().any(|(mi, m)| {
+                    m.authority() == Authority::Retaliation
+                        && !self.is_value_answer(mi)
+                        && m.imposer() == b.importer()
+                        && m.target() == b.exporter()
+                        && taxes_within(m, &schedules[mi], basket.key(), until)
+                });
+                let free = if taxed {
+                    Decimal::ZERO
+                } else {
+                    Decimal::ONE - reserved.get(&(si, bi)).copied().unwrap_or(Decimal::ZERO)
+                };
+                let mut v = Decimal::ZERO;
+                for c in &cols {
+                    v += basket.values()[*c];
+                }
+                pool = v
+                    .checked_mul(free)
+                    .and_then(|x| pool.checked_add(x))
+                    .ok_or_else(|| Error::overflow("a remaining import value"))?;
+                uncovered.push(free);
+            }
+            let take = req.requested.min(pool);
+            let mut slices = Vec::new();
+            if take > Decimal::ZERO {
+                let fraction = take
+                    .checked_div(pool)
+                    .ok_or_else(|| Error::overflow("a retaliation share"))?;
+                let levels = req.levels();
+                for (bi, free) in uncovered.iter().enumerate() {
+                    if free.is_zero() {
+                        continue;
+                    }
+                    let share = fraction
+                        .checked_mul(*free)
+                        .ok_or_else(|| Error::overflow("a retaliation share"))?
+                        .min(*free);
+                    if share.is_zero() {
+                        continue;
+                    }
+                    *reserved.entry((si, bi)).or_insert(Decimal::ZERO) += share;
+                    let mut given = Decimal::ZERO;
+                    for (j, (level, cover)) in levels.iter().enumerate() {
+                        let below = if j == 0 {
+                            Decimal::ZERO
+                        } else {
+                            levels[j - 1].0
+                        };
+                        let part = if j + 1 == levels.len() {
+                            share - given
+                        } else {
+                            share
+                                .checked_mul(*level - below)
+                                .ok_or_else(|| Error::overflow("a retaliation share"))?
+                        };
+                        given += part;
+                        if !part.is_zero() && !cover.is_empty() {
+                            slices.push(Slice {
+                                basket: bi,
+                                share: part,
+                                cover: cover.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            let value = req.fraction.iter().map(|(d, k)| (*d, take * *k)).collect();
+            out[ai] = Some(Claim {
+                side: si,
+                slices,
+                requested: req.requested,
+                covered: take,
+                value,
+            });
+        }
+        Ok(out)
+    }
+
+    fn finish(
+        &self,
+        measures: &[&Measure],
+        schedules: Vec<Arc<Schedule>>,
+        claims: Vec<Option<Claim>>,
+    ) -> Result<AnswerSet> {
+        let list = self.answers.list();
+        let mut made = Vec::with_capacity(list.len());
+        let mut notes = Vec::new();
+        let answers: Vec<Arc<Schedule>> = schedules[self.base()..].to_vec();
+        for (ai, a) in list.iter().enumerate() {
+            let s = &answers[ai];
+            let first = s.steps().iter().find(|x| !x.rate().is_zero());
+            let is_made = first.is_some_and(|f| f.effective() < self.history.end());
+            made.push(is_made);
+            let Some(first) = first.filter(|_| is_made) else {
+                continue;
+            };
+            let rule = &self.rules[a.rule()];
+            let claim = claims[ai].as_ref();
+            notes.push(AnswerNote {
+                rule: rule.id().clone(),
+                answer: a.measure().id().clone(),
+                triggers: a
+                    .triggers()
+                    .iter()
+                    .map(|t| measures[*t].id().clone())
+                    .collect(),
+                policy: rule.policy(),
+                effective: first.effective(),
+                rate: first.rate(),
+                peak: s.steps().iter().map(Step::rate).max().unwrap_or(Rate::ZERO),
+                requested: claim.map(|c| c.requested),
+                covered: claim.map(|c| c.covered),
+                schedule: s.as_ref().clone(),
+            });
+        }
+        notes.sort_by_key(|n| n.effective);
+        Ok(AnswerSet {
+            schedules: answers,
+            claims,
+            made,
+            notes,
+        })
+    }
+}
+
+/// Whether `m`, on this path's schedule `s`, taxes the basket `key` on some
+/// day of `within`.
+fn taxes_within(m: &Measure, s: &Schedule, key: &crate::trade::BasketKey, within: Window) -> bool {
+    let covered = m.coverage().covered_windows(key, within);
+    if covered.is_empty() {
+        return false;
+    }
+    let tl = s.timeline(within);
+    tl.iter().enumerate().any(|(i, (from, r))| {
+        if r.is_zero() {
+            return false;
+        }
+        let to = tl.get(i + 1).map_or(within.end(), |x| x.0);
+        covered.iter().any(|w| w.start() < to && *from < w.end())
+    })
+}
+
+/// What a value-matched answer asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Request {
+    /// The trigger date of the event answered.
+    event: Date,
+    lag: i64,
+    /// The annual value, in the answering side's currency.
+    requested: Decimal,
+    /// The covered fraction of the claim over time, answer time, in 0..=1.
+    fraction: Vec<(Date, Decimal)>,
+}
+
+impl Request {
+    /// The answer's first possible day.
+    fn first_day(&self) -> Date {
+        jiff::Span::new()
+            .try_days(self.lag)
+            .ok()
+            .and_then(|l| self.event.checked_add(l).ok())
+            .unwrap_or(self.event)
+    }
+
+    /// The distinct positive fractions, ascending, each with the windows
+    /// when the covered fraction is at least that high.
+    fn levels(&self) -> Vec<(Decimal, Vec<Window>)> {
+        let mut levels: Vec<Decimal> = self
+            .fraction
+            .iter()
+            .map(|(_, k)| *k)
+            .filter(|k| *k > Decimal::ZERO)
+            .collect();
+        levels.sort();
+        levels.dedup();
+        levels
+            .into_iter()
+            .map(|level| {
+                let mut windows: Vec<Window> = Vec::new();
+                for (i, (from, k)) in self.fraction.iter().enumerate() {
+                    if *k < level {
+                        continue;
+                    }
+                    let to = self.fraction.get(i + 1).map_or(Date::MAX, |x| x.0);
+                    match windows.last_mut() {
+                        Some(w) if w.end() == *from => {
+                            *w = Window::ordered(w.start(), to);
+                        }
+                        _ => windows.push(Window::ordered(*from, to)),
+                    }
+                }
+                (level, windows)
+            })
+            .collect()
+    }
+}
+
+/// The pointwise maximum of two step functions (zero before their first
+/// steps).
+fn max_steps(a: &[(Date, Rate)], b: &[(Date, Rate)]) -> Vec<(Date, Rate)> {
+    if a.is_empty() {
+        return b.to_vec();
+    }
+    let mut dates: Vec<Date> = a.iter().chain(b).map(|(d, _)| *d).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let mut out: Vec<(Date, Rate)> = Vec::with_capacity(dates.len());
+    for d in dates {
+        let r = rate_at(a, d).max(rate_at(b, d));
+        if out.last().is_none_or(|(_, x)| *x != r) {
+            out.push((d, r));
+        }
+    }
+    out
+}

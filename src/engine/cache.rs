@@ -1,0 +1,96 @@
+//! Work shared across the paths of one evaluation: schedules are interned
+//! to small ids, and group results, answer sets, per-path side plans and
+//! refunds are kept by what they depend on, so paths that share a prefix
+//! share the work.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::answers::AnswerSet;
+use super::eval::{Grid, GroupResult, month_factors, side_imports};
+use super::plan::{SidePlan, Slice};
+use super::refunds::Refund;
+use super::scenario::Scenario;
+use crate::error::Result;
+use crate::tariff::Schedule;
+use crate::units::{Accrued, Date};
+
+/// A group's result is keyed by side plan, group, the schedule version of
+/// each of its measures, and whether per-class rate-days were kept.
+pub(crate) type GroupKey = (usize, usize, Vec<u32>, bool);
+
+/// A refund is keyed by side plan, group, position, versions and ruling.
+pub(crate) type RefundKey = (usize, usize, usize, Vec<u32>, Date);
+
+/// A per-path side plan is keyed by side and the slices of each
+/// value-matched answer on it.
+pub(crate) type PlanKey = (usize, Vec<(usize, Vec<Slice>)>);
+
+pub(crate) struct Cache {
+    pub grid: Grid,
+    pub factors: Vec<Vec<(usize, Decimal)>>,
+    /// Import values per month and in total, per baseline: the same on
+    /// every path.
+    pub imports: Vec<(Vec<Accrued>, Accrued)>,
+    schedules: HashMap<Schedule, u32>,
+    /// Schedule ids by the address of a path state's `Arc`: paths share the
+    /// `Arc` of every measure no branch on them touched, so most look-ups
+    /// end here without hashing a schedule. The `Arc` is kept, so its
+    /// address cannot be reused while the cache lives.
+    shared: HashMap<usize, (Arc<Schedule>, u32)>,
+    pub groups: HashMap<GroupKey, Arc<GroupResult>>,
+    pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
+    /// Side plans: the scenario's own first (ids `0..sides`), then those
+    /// built for the slices of a path.
+    pub plans: Vec<Arc<SidePlan>>,
+    pub plan_index: HashMap<PlanKey, usize>,
+    pub refunds: HashMap<RefundKey, Refund>,
+}
+
+impl Cache {
+    pub fn new(s: &Scenario) -> Result<Cache> {
+        let grid = Grid::new(s.window)?;
+        let factors = s
+            .baselines
+            .iter()
+            .map(|b| month_factors(b, &grid))
+            .collect::<Result<Vec<_>>>()?;
+        let mut imports = Vec::with_capacity(s.baselines.len());
+        for (i, side) in s.core.plans.iter().enumerate() {
+            imports.push(side_imports(side, &grid, &factors[i])?);
+        }
+        Ok(Cache {
+            grid,
+            factors,
+            imports,
+            schedules: HashMap::new(),
+            shared: HashMap::new(),
+            groups: HashMap::new(),
+            answers: HashMap::new(),
+            plans: s.core.plans.clone(),
+            plan_index: HashMap::new(),
+            refunds: HashMap::new(),
+        })
+    }
+
+    /// The id of a schedule held in an `Arc`: by the `Arc`'s address when
+    /// seen before, else by content.
+    pub fn version(&mut self, s: &Arc<Schedule>) -> u32 {
+        let address = Arc::as_ptr(s) as usize;
+        if let Some((_, v)) = self.shared.get(&address) {
+            return *v;
+        }
+        let v = match self.schedules.get(s.as_ref()) {
+            Some(v) => *v,
+            None => {
+                let v = self.schedules.len() as u32;
+                self.schedules.insert(s.as_ref().clone(), v);
+                v
+            }
+        };
+        self.shared.insert(address, (Arc::clone(s), v));
+        v
+    }
+}

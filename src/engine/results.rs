@@ -1,0 +1,534 @@
+//! What an evaluation returns: each path's exposure, and the expectation and
+//! distribution across paths.
+
+use num_bigint::BigInt;
+use rust_decimal::Decimal;
+
+use super::exposure::{Exposure, SideExposure, Valuation};
+use crate::error::{Error, Result};
+use crate::outcome::{Commitment, OutcomeKind};
+use crate::retaliation::AnswerNote;
+use crate::units::{
+    ACCRUAL_DENOMINATOR, Accrued, Currency, Date, MeasureId, Month, Party, Window, days_between,
+};
+
+/// A commitment as one path carries it: its value accrued within the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentOutcome {
+    /// Who buys.
+    pub buyer: Party,
+    /// What.
+    pub description: String,
+    /// The currency of the value.
+    pub currency: Currency,
+    /// The committed value accrued over the window's days within the
+    /// commitment's window (annual value over each year's days).
+    pub accrued: Accrued,
+}
+
+impl CommitmentOutcome {
+    pub(crate) fn new(c: &Commitment, window: Window) -> Result<CommitmentOutcome> {
+        let mut units = Decimal::ZERO;
+        if let Some(w) = c.window().intersect(&window) {
+            let mut d = w.start();
+            while d < w.end() {
+                let next_year = Date::new(d.year() + 1, 1, 1)
+                    .unwrap_or(w.end())
+                    .min(w.end());
+                let per_day = ACCRUAL_DENOMINATOR / i64::from(d.days_in_year());
+                units = c
+                    .annual_value()
+                    .amount()
+                    .checked_mul(Decimal::from(per_day))
+                    .and_then(|x| x.checked_mul(Decimal::from(days_between(d, next_year))))
+                    .and_then(|x| units.checked_add(x))
+                    .ok_or_else(|| Error::overflow("a commitment's value"))?;
+                d = next_year;
+            }
+        }
+        Ok(CommitmentOutcome {
+            buyer: c.buyer().clone(),
+            description: c.description().to_string(),
+            currency: c.annual_value().currency(),
+            accrued: Accrued::from_units(units),
+        })
+    }
+}
+
+/// One path's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathOutcome {
+    pub(crate) id: String,
+    pub(crate) labels: Vec<String>,
+    pub(crate) kinds: Vec<OutcomeKind>,
+    pub(crate) probability: Decimal,
+    pub(crate) exposure: Exposure,
+    pub(crate) answers: Vec<AnswerNote>,
+    pub(crate) commitments: Vec<CommitmentOutcome>,
+    pub(crate) voided: Vec<(MeasureId, Date)>,
+}
+
+impl PathOutcome {
+    /// The path id (branch ids joined by `/`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The branch labels along the path.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The outcome kinds along the path.
+    pub fn kinds(&self) -> &[OutcomeKind] {
+        &self.kinds
+    }
+
+    /// The path's probability (exact product of its branches').
+    pub fn probability(&self) -> Decimal {
+        self.probability
+    }
+
+    /// The exposure on this path.
+    pub fn exposure(&self) -> &Exposure {
+        &self.exposure
+    }
+
+    /// The side `importer<-exporter` on this path.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] naming the sides there are.
+    pub fn side(&self, importer: &str, exporter: &str) -> Result<&SideExposure> {
+        self.exposure.side_or_err(importer, exporter)
+    }
+
+    /// The retaliation answers made on this path, by first day.
+    pub fn answers(&self) -> &[AnswerNote] {
+        &self.answers
+    }
+
+    /// The non-tariff commitments on this path.
+    pub fn commitments(&self) -> &[CommitmentOutcome] {
+        &self.commitments
+    }
+
+    /// Measures voided on this path, with the ruling date.
+    pub fn voided(&self) -> &[(MeasureId, Date)] {
+        &self.voided
+    }
+}
+
+/// Which duty figure a statistic is taken on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Basis {
+    /// Duty kept: gross less refundable (the headline).
+    #[default]
+    Net,
+    /// Duty accrued, refundable included.
+    Gross,
+    /// The refundable part.
+    Refundable,
+}
+
+impl Basis {
+    /// This figure of a side.
+    pub fn of(&self, side: &SideExposure) -> Accrued {
+        match self {
+            Basis::Net => side.net(),
+            Basis::Gross => side.gross(),
+            Basis::Refundable => side.refundable(),
+        }
+    }
+}
+
+/// Gross, refundable and net duty together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DutyFigures {
+    /// Duty accrued, refundable included.
+    pub gross: Accrued,
+    /// The part owed back.
+    pub refundable: Accrued,
+    /// Duty kept.
+    pub net: Accrued,
+}
+
+/// The probability-weighted distribution of one side's duty over paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Distribution {
+    /// The figure it is taken on.
+    pub basis: Basis,
+    /// The lowest.
+    pub min: Accrued,
+    /// The 10th percentile.
+    pub p10: Accrued,
+    /// The median.
+    pub median: Accrued,
+    /// The 90th percentile.
+    pub p90: Accrued,
+    /// The highest.
+    pub max: Accrued,
+    /// The probability-weighted mean.
+    pub expected: Accrued,
+}
+
+/// A diagnostic every evaluation carries: what could not be valued, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The side, `importer<-exporter`.
+    pub side: String,
+    /// The measure concerned.
+    pub measure: MeasureId,
+    /// What was found.
+    pub valuation: Valuation,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.measure.as_str();
+        match self.valuation {
+            Valuation::NotValued { baskets } => write!(
+                f,
+                "{}: measure {m:?} is not valued: the baseline's grain cannot show what it covers in {baskets} basket(s) (named or coarser than its HS codes); give the side an HS-level baseline",
+                self.side
+            ),
+            Valuation::Partly { baskets } => write!(
+                f,
+                "{}: measure {m:?} is partly valued: {baskets} basket(s) are coarser than its HS codes, so its duty there is not counted",
+                self.side
+            ),
+            Valuation::CoversNothing => write!(
+                f,
+                "{}: measure {m:?} covers no basket of the baseline",
+                self.side
+            ),
+            Valuation::Valued => write!(f, "{}: measure {m:?} is valued", self.side),
+        }
+    }
+}
+
+/// Every path's result, with expectations and distributions.
+///
+/// Percentiles are probability-weighted and never interpolated: the q-th
+/// percentile is the lowest path figure whose cumulative probability (paths
+/// sorted by the figure, ties by path order) reaches q. The expected value
+/// is the exact probability-weighted sum, held exactly while it is computed
+/// and rounded once, half to even, to the digits a Decimal holds — never
+/// kept within the paths' range by anything but arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub(crate) window: Window,
+    pub(crate) horizon: Window,
+    pub(crate) months: Vec<Month>,
+    pub(crate) paths: Vec<PathOutcome>,
+    pub(crate) reference: PathOutcome,
+    pub(crate) not_valued: Vec<(Party, Party)>,
+}
+
+impl Evaluation {
+    /// The window `[start, end)` every figure covers.
+    pub fn window(&self) -> Window {
+        self.window
+    }
+
+    /// The scenario's horizon (the window, unless a report narrowed it).
+    pub fn horizon(&self) -> Window {
+        self.horizon
+    }
+
+    /// The months of the window.
+    pub fn months(&self) -> &[Month] {
+        &self.months
+    }
+
+    /// Every path, in tree order.
+    pub fn paths(&self) -> &[PathOutcome] {
+        &self.paths
+    }
+
+    /// The reference: the named reference path, or
+    /// [`AS_SCHEDULED`](super::AS_SCHEDULED) (every measure as scheduled,
+    /// probability 0).
+    pub fn reference(&self) -> &PathOutcome {
+        &self.reference
+    }
+
+    /// The path with id `id`.
+    pub fn path(&self, id: &str) -> Option<&PathOutcome> {
+        self.paths.iter().find(|p| p.id == id)
+    }
+
+    /// The sides, as `(importer, exporter)`, in baseline order.
+    pub fn sides(&self) -> Vec<(Party, Party)> {
+        self.reference
+            .exposure
+            .sides()
+            .iter()
+            .map(|s| (s.importer().clone(), s.exporter().clone()))
+            .collect()
+    }
+
+    /// Directions the scenario declared not valued (no baseline).
+    pub fn not_valued(&self) -> &[(Party, Party)] {
+        &self.not_valued
+    }
+
+    /// What could not be valued, per side and measure, across every path.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for p in std::iter::once(&self.reference).chain(&self.paths) {
+            for s in p.exposure.sides() {
+                for m in s.measures() {
+                    if m.valuation() == Valuation::Valued {
+                        continue;
+                    }
+                    let d = Diagnostic {
+                        side: s.label(),
+                        measure: m.id().clone(),
+                        valuation: m.valuation(),
+                    };
+                    if !out.contains(&d) {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn check_side(&self, importer: &str, exporter: &str) -> Result<()> {
+        self.reference.side(importer, exporter).map(|_| ())
+    }
+
+    fn figures<'a>(
+        &'a self,
+        importer: &'a str,
+        exporter: &'a str,
+        basis: Basis,
+    ) -> impl Iterator<Item = Result<(Decimal, Accrued)>> + 'a {
+        self.paths.iter().map(move |p| {
+            p.side(importer, exporter)
+                .map(|s| (p.probability, basis.of(s)))
+        })
+    }
+
+    /// The probability-weighted expected duty on a side: net, gross and
+    /// refundable.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for a side no baseline has (naming those there
+    /// are); [`Error::Overflow`] when the mean does not fit a Decimal.
+    pub fn expected(&self, importer: &str, exporter: &str) -> Result<DutyFigures> {
+        self.check_side(importer, exporter)?;
+        let e = |b| weighted_sum(self.figures(importer, exporter, b));
+        Ok(DutyFigures {
+            gross: e(Basis::Gross)?,
+            refundable: e(Basis::Refundable)?,
+            net: e(Basis::Net)?,
+        })
+    }
+
+    /// The probability-weighted expected gross duty of each measure on a
+    /// side, in order of first appearance across paths.
+    ///
+    /// # Errors
+    /// As [`Evaluation::expected`].
+    pub fn expected_by_measure(
+        &self,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<Vec<(MeasureId, DutyFigures)>> {
+        self.check_side(importer, exporter)?;
+        let mut ids: Vec<MeasureId> = Vec::new();
+        for p in &self.paths {
+            for m in p.side(importer, exporter)?.measures() {
+                if !ids.contains(m.id()) {
+                    ids.push(m.id().clone());
+                }
+            }
+        }
+        ids.into_iter()
+            .map(|id| {
+                let of = |f: fn(&super::MeasureExposure) -> Accrued| {
+                    weighted_sum(self.paths.iter().map(|p| {
+                        let side = p.side(importer, exporter)?;
+                        Ok((
+                            p.probability,
+                            side.measure(id.as_str()).map_or(Accrued::ZERO, f),
+                        ))
+                    }))
+                };
+                let figures = DutyFigures {
+                    gross: of(|m| m.gross())?,
+                    refundable: of(|m| m.refundable())?,
+                    net: of(|m| m.net())?,
+                };
+                Ok((id, figures))
+            })
+            .collect()
+    }
+
+    /// The distribution of a side's duty over paths, on `basis`.
+    ///
+    /// # Errors
+    /// As [`Evaluation::expected`].
+    pub fn distribution(
+        &self,
+        importer: &str,
+        exporter: &str,
+        basis: Basis,
+    ) -> Result<Distribution> {
+        self.check_side(importer, exporter)?;
+        let mut totals: Vec<(Accrued, usize)> = Vec::with_capacity(self.paths.len());
+        for (i, p) in self.paths.iter().enumerate() {
+            totals.push((basis.of(p.side(importer, exporter)?), i));
+        }
+        totals.sort();
+        let quantile = |q: Decimal| -> Accrued {
+            let mut cum = Decimal::ZERO;
+            for (t, i) in &totals {
+                cum += self.paths[*i].probability;
+                if cum >= q {
+                    return *t;
+                }
+            }
+            totals.last().map_or(Accrued::ZERO, |x| x.0)
+        };
+        Ok(Distribution {
+            basis,
+            min: totals.first().map_or(Accrued::ZERO, |x| x.0),
+            p10: quantile(Decimal::new(1, 1)),
+            median: quantile(Decimal::new(5, 1)),
+            p90: quantile(Decimal::new(9, 1)),
+            max: totals.last().map_or(Accrued::ZERO, |x| x.0),
+            expected: weighted_sum(self.figures(importer, exporter, basis))?,
+        })
+    }
+
+    /// A path's net duty on a side minus the reference's.
+    ///
+    /// # Errors
+    /// As [`Evaluation::expected`].
+    pub fn difference(
+        &self,
+        path: &PathOutcome,
+        importer: &str,
+        exporter: &str,
+    ) -> Result<Accrued> {
+        path.side(importer, exporter)?
+            .net()
+            .checked_sub(self.reference.side(importer, exporter)?.net())
+    }
+
+    /// The sum of path probabilities (exactly 1 for a valid tree).
+    pub fn probability_sum(&self) -> Decimal {
+        self.paths.iter().map(|p| p.probability).sum()
+    }
+}
+
+/// `Σ p × x` exactly, rounded once (half to even) to the digits a Decimal
+/// holds.
+///
+/// # Errors
+/// An item's error; [`Error::Overflow`] when the sum is too large for a
+/// Decimal.
+pub(crate) fn weighted_sum(
+    items: impl IntoIterator<Item = Result<(Decimal, Accrued)>>,
+) -> Result<Accrued> {
+    // Each product m_p·m_x / 10^(s_p+s_x); bring all to the largest scale.
+    let mut terms: Vec<(BigInt, u32)> = Vec::new();
+    for item in items {
+        let (p, x) = item?;
+        let x = x.units();
+        let m = BigInt::from(p.mantissa()) * BigInt::from(x.mantissa());
+        terms.push((m, p.scale() + x.scale()));
+    }
+    let scale = terms.iter().map(|t| t.1).max().unwrap_or(0);
+    let ten = BigInt::from(10u8);
+    let mut n = BigInt::from(0u8);
+    for (m, s) in terms {
+        n += m * ten.pow(scale - s);
+    }
+    decimal_of(n, scale)
+        .map(Accrued::from_units)
+        .ok_or_else(|| Error::overflow("an expected value"))
+}
+
+/// `n / 10^scale` as a Decimal, rounded once half to even when it needs
+/// more digits than a Decimal holds; `None` when it is too large.
+pub(crate) fn decimal_of(n: BigInt, scale: u32) -> Option<Decimal> {
+    let limit = BigInt::from(1u8) << 96u32;
+    let ten = BigInt::from(10u8);
+    let fits = |m: &BigInt, s: u32| m.magnitude() < limit.magnitude() && s <= 28;
+    let mut drop = 0u32;
+    loop {
+        if drop > scale {
+            return None;
+        }
+        let (m, s) = if drop == 0 {
+            (n.clone(), scale)
+        } else {
+            let d = ten.pow(drop);
+            let (q, r) = (&n / &d, &n % &d);
+            // Round half to even on the magnitude.
+            let twice = r.magnitude() * 2u8;
+            let half = d.magnitude();
+            let up = twice > *half || (twice == *half && (q.magnitude() % 2u8) == 1u8.into());
+            let q = if up {
+                if n.sign() == num_bigint::Sign::Minus {
+                    q - 1
+                } else {
+                    q + 1
+                }
+            } else {
+                q
+            };
+            (q, scale - drop)
+        };
+        if fits(&m, s) {
+            let v = i128::try_from(&m).ok()?;
+            return Decimal::try_from_i128_with_scale(v, s).ok();
+        }
+        drop += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_weighted_sum_past_28_digits_is_exact_then_rounded_once() {
+        // 0.0387 × 863,834,777,684,575,491,415.5495 + 0.9613 ×
+        // 8,432,565,876,548,008,405,122.876 = 8,139,655,983,021,993,551,362.40246445
+        // exactly (worked at 80 digits); a Decimal holds 28 significant
+        // digits, so the one rounding gives …362.402464. Rounding each
+        // product first, then the sum, gives …362.402465.
+        let a = Accrued::from_units("863834777684575491415.5495".parse().unwrap());
+        let b = Accrued::from_units("8432565876548008405122.876".parse().unwrap());
+        let p: Decimal = "0.0387".parse().unwrap();
+        let exact = weighted_sum([Ok((p, a)), Ok((Decimal::ONE - p, b))]).unwrap();
+        assert_eq!(
+            exact.units(),
+            "8139655983021993551362.402464".parse::<Decimal>().unwrap()
+        );
+        let twice_rounded = p * a.units() + (Decimal::ONE - p) * b.units();
+        assert_eq!(
+            twice_rounded,
+            "8139655983021993551362.402465".parse::<Decimal>().unwrap()
+        );
+    }
+
+    #[test]
+    fn rounding_is_half_to_even() {
+        // 25 / 10 = 2.5 at scale 1 fits; 1/10^29 does not fit and rounds to
+        // 0; 15 / 10^29 rounds half to even to 2 / 10^28.
+        assert_eq!(decimal_of(BigInt::from(25), 1), Some(Decimal::new(25, 1)));
+        assert_eq!(decimal_of(BigInt::from(1), 29), Some(Decimal::ZERO));
+        assert_eq!(decimal_of(BigInt::from(15), 29), Some(Decimal::new(2, 28)));
+        assert_eq!(decimal_of(BigInt::from(25), 29), Some(Decimal::new(2, 28)));
+        assert_eq!(
+            decimal_of(BigInt::from(-35), 29),
+            Some(Decimal::new(-4, 28))
+        );
+    }
+}

@@ -1,0 +1,384 @@
+//! Evaluating a scenario: every path of the tree over the window, sharing
+//! work across paths through the [`Cache`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::answers::AnswerSet;
+use super::cache::Cache;
+use super::eval::{GroupResult, MeasureFacts, eval_group, on_side, side_exposure};
+use super::exposure::{Detail, Exposure};
+use super::paths::PathState;
+use super::plan::{SidePlan, Slice};
+use super::refunds::{Refund, refund};
+use super::results::{CommitmentOutcome, Evaluation, PathOutcome};
+use super::scenario::{AS_SCHEDULED, Scenario};
+use crate::error::Result;
+use crate::outcome::{OutcomeKind, Path};
+use crate::tariff::Schedule;
+use crate::trade::Baseline;
+use crate::units::MeasureId;
+
+impl Scenario {
+    /// Evaluates every path of the tree over the window.
+    ///
+    /// Work is shared: goods are evaluated by coverage class, a group of
+    /// measures tied by stacking rules is evaluated once per distinct set of
+    /// schedules, and retaliation once per distinct set of the schedules it
+    /// watches, whichever paths share them. With the `parallel` feature,
+    /// paths are spread over threads; the result is identical.
+    ///
+    /// # Errors
+    /// [`crate::Error::RetaliationLoop`] when answers do not settle on some
+    /// path; [`crate::Error::BaselineGap`] when a baseline lacks a period the
+    /// window (or a refund before it) needs; [`crate::Error::Overflow`].
+    pub fn evaluate(&self, detail: Detail) -> Result<Evaluation> {
+        let states = self.path_states()?;
+        let paths = self.tree.paths();
+        let outcomes = self.evaluate_states(&states, paths, detail)?;
+        let reference = match self.reference {
+            Some(i) => outcomes[i].clone(),
+            None => {
+                let mut cache = Cache::new(self)?;
+                self.evaluate_state(&self.base_state(), &as_scheduled(), detail, &mut cache)?
+            }
+        };
+        Ok(Evaluation {
+            window: self.window,
+            horizon: self.horizon,
+            months: super::eval::Grid::new(self.window)?.months,
+            paths: outcomes,
+            reference,
+            not_valued: self.not_valued.clone(),
+        })
+    }
+
+    /// Evaluates one path, by id.
+    ///
+    /// # Errors
+    /// [`crate::Error::Unknown`] for an unknown path id; as
+    /// [`Scenario::evaluate`].
+    pub fn evaluate_path(&self, path_id: &str, detail: Detail) -> Result<PathOutcome> {
+        let path = self.find_path(path_id)?;
+        let state = self.path_state(path)?;
+        let mut cache = Cache::new(self)?;
+        self.evaluate_state(&state, path, detail, &mut cache)
+    }
+
+    #[cfg(not(feature = "parallel"))]
+    fn evaluate_states(
+        &self,
+        states: &[PathState],
+        paths: &[Path],
+        detail: Detail,
+    ) -> Result<Vec<PathOutcome>> {
+        let mut cache = Cache::new(self)?;
+        states
+            .iter()
+            .zip(paths)
+            .map(|(s, p)| self.evaluate_state(s, p, detail, &mut cache))
+            .collect()
+    }
+
+    #[cfg(feature = "parallel")]
+    fn evaluate_states(
+        &self,
+        states: &[PathState],
+        paths: &[Path],
+        detail: Detail,
+    ) -> Result<Vec<PathOutcome>> {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = states.len().div_ceil(threads).max(1);
+        let parts: Vec<Result<Vec<PathOutcome>>> = states
+            .par_chunks(chunk)
+            .zip(paths.par_chunks(chunk))
+            .map(|(ss, ps)| {
+                let mut cache = Cache::new(self)?;
+                ss.iter()
+                    .zip(ps)
+                    .map(|(s, p)| self.evaluate_state(s, p, detail, &mut cache))
+                    .collect()
+            })
+            .collect();
+        let mut out = Vec::with_capacity(states.len());
+        for p in parts {
+            out.extend(p?);
+        }
+        Ok(out)
+    }
+
+    /// The answers on a path, shared with every path whose watched
+    /// schedules are the same.
+    pub(crate) fn answer_set(
+        &self,
+        state: &PathState,
+        cache: &mut Cache,
+    ) -> Result<Option<Arc<AnswerSet>>> {
+        let Some(r) = &self.core.retaliation else {
+            return Ok(None);
+        };
+        let key: Vec<u32> = r
+            .relevant
+            .iter()
+            .map(|i| cache.version(&state.schedules[*i]))
+            .collect();
+        if let Some(a) = cache.answers.get(&key) {
+            return Ok(Some(Arc::clone(a)));
+        }
+        let measures = self.core.measure_refs();
+        let a = Arc::new(r.settle(&measures, &state.schedules)?);
+        cache.answers.insert(key, Arc::clone(&a));
+        Ok(Some(a))
+    }
+
+    /// The plan of valuation side `si` with the slices the path's
+    /// value-matched answers claim (mapped onto its baskets).
+    pub(crate) fn path_plan_for(
+        &self,
+        si: usize,
+        answers: &AnswerSet,
+        cache: &mut Cache,
+    ) -> Result<usize> {
+        let measures = self.core.measure_refs();
+        let base = self.core.base();
+        let b = &self.baselines[si];
+        let Some(r) = &self.core.retaliation else {
+            return Ok(si);
+        };
+        let mut key: Vec<(usize, Vec<Slice>)> = Vec::new();
+        for (ai, claim) in answers.claims.iter().enumerate() {
+            let Some(c) = claim else { continue };
+            let national = &r.national[c.side];
+            if national.importer() != b.importer() || national.exporter() != b.exporter() {
+                continue;
+            }
+            let slices = if national == b {
+                c.slices.clone()
+            } else {
+                map_slices(&c.slices, national, b)
+            };
+            if !slices.is_empty() {
+                key.push((base + ai, slices));
+            }
+        }
+        let key = (si, key);
+        if let Some(id) = cache.plan_index.get(&key) {
+            return Ok(*id);
+        }
+        let map: HashMap<usize, Vec<Slice>> = key.1.iter().cloned().collect();
+        let plan = SidePlan::new(si, b, &measures, self.regime.stacking(), &map)?;
+        cache.plans.push(Arc::new(plan));
+        let id = cache.plans.len() - 1;
+        cache.plan_index.insert(key, id);
+        Ok(id)
+    }
+
+    pub(crate) fn evaluate_state(
+        &self,
+        state: &PathState,
+        path: &Path,
+        detail: Detail,
+        cache: &mut Cache,
+    ) -> Result<PathOutcome> {
+        let measures = self.core.measure_refs();
+        let base = self.core.base();
+        let answers = self.answer_set(state, cache)?;
+        let ext: Vec<&Arc<Schedule>> = state
+            .schedules
+            .iter()
+            .chain(answers.iter().flat_map(|a| a.schedules.iter()))
+            .collect();
+        let baskets = detail == Detail::Baskets;
+        let mut sides = Vec::with_capacity(self.baselines.len());
+        for (si, baseline) in self.baselines.iter().enumerate() {
+            let plan_id = match (&answers, self.core.value_sides[si]) {
+                (Some(a), true) => self.path_plan_for(si, a, cache)?,
+                _ => si,
+            };
+            let plan = Arc::clone(&cache.plans[plan_id]);
+            let mut one = || -> Result<super::exposure::SideExposure> {
+                let mut results: Vec<Arc<GroupResult>> = Vec::with_capacity(plan.groups.len());
+                let mut versions_of: Vec<Vec<u32>> = Vec::with_capacity(plan.groups.len());
+                for (gi, g) in plan.groups.iter().enumerate() {
+                    let versions: Vec<u32> = g
+                        .measures
+                        .iter()
+                        .map(|li| cache.version(ext[plan.measures[*li]]))
+                        .collect();
+                    let key = (plan_id, gi, versions.clone(), baskets);
+                    let r = match cache.groups.get(&key) {
+                        Some(r) => Arc::clone(r),
+                        None => {
+                            let schedules: Vec<&Schedule> = g
+                                .measures
+                                .iter()
+                                .map(|li| ext[plan.measures[*li]].as_ref())
+                                .collect();
+                            let r = Arc::new(eval_group(
+                                g,
+                                &schedules,
+                                &cache.grid,
+                                &cache.factors[si],
+                                baskets,
+                            )?);
+                            cache.groups.insert(key, Arc::clone(&r));
+                            r
+                        }
+                    };
+                    results.push(r);
+                    versions_of.push(versions);
+                }
+                let refunds =
+                    self.refunds_on(&plan, plan_id, baseline, state, &ext, &versions_of, cache)?;
+                let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
+                let facts = |mi: usize| {
+                    let r = refunds.get(&mi);
+                    MeasureFacts {
+                        shown: mi < base || answers.as_ref().is_some_and(|a| a.made[mi - base]),
+                        voided: state.voided.get(mi).copied().flatten(),
+                        refundable_before: r.map_or(crate::units::Accrued::ZERO, |r| r.before),
+                        refund_interest: r.and_then(|r| r.interest),
+                    }
+                };
+                side_exposure(
+                    &plan,
+                    baseline,
+                    &measures,
+                    &cache.grid,
+                    &cache.factors[si],
+                    detail,
+                    &refs,
+                    &cache.imports[si],
+                    &facts,
+                )
+            };
+            sides.push(one().map_err(|e| on_side(e, baseline))?);
+        }
+        let exposure = Exposure {
+            window: self.window,
+            months: cache.grid.months.clone(),
+            sides,
+            unvalued: measures
+                .iter()
+                .filter(|m| {
+                    !self
+                        .baselines
+                        .iter()
+                        .any(|b| b.importer() == m.imposer() && b.exporter() == m.target())
+                })
+                .map(|m| m.id().clone())
+                .collect(),
+        };
+        let commitments = state
+            .commitments
+            .iter()
+            .map(|c| CommitmentOutcome::new(c, self.window))
+            .collect::<Result<_>>()?;
+        let voided: Vec<(MeasureId, crate::units::Date)> = state
+            .voided
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.map(|d| (measures[i].id().clone(), d)))
+            .collect();
+        Ok(PathOutcome {
+            id: path.id().to_string(),
+            labels: path.labels().to_vec(),
+            kinds: path.kinds().to_vec(),
+            probability: path.probability(),
+            exposure,
+            answers: answers.map(|a| a.notes.clone()).unwrap_or_default(),
+            commitments,
+            voided,
+        })
+    }
+
+    /// The refunds beyond the window of every voided measure on a side.
+    #[allow(clippy::too_many_arguments)]
+    fn refunds_on(
+        &self,
+        plan: &SidePlan,
+        plan_id: usize,
+        baseline: &Baseline,
+        state: &PathState,
+        ext: &[&Arc<Schedule>],
+        versions_of: &[Vec<u32>],
+        cache: &mut Cache,
+    ) -> Result<HashMap<usize, Refund>> {
+        let mut out = HashMap::new();
+        for (li, &mi) in plan.measures.iter().enumerate() {
+            let Some(ruling) = state.voided.get(mi).copied().flatten() else {
+                continue;
+            };
+            let (g, pos) = plan.group_of[li];
+            let key = (plan_id, g, pos, versions_of[g].clone(), ruling);
+            let r = match cache.refunds.get(&key) {
+                Some(r) => *r,
+                None => {
+                    let schedules: Vec<&Schedule> = plan.groups[g]
+                        .measures
+                        .iter()
+                        .map(|gl| ext[plan.measures[*gl]].as_ref())
+                        .collect();
+                    let r = refund(
+                        plan,
+                        baseline,
+                        g,
+                        pos,
+                        &schedules,
+                        self.core.history,
+                        self.window,
+                        ruling,
+                        &self.refunds,
+                    )
+                    .map_err(|e| {
+                        e.at(format!(
+                            "the refund of measure {:?}",
+                            self.core.measures[mi].id().as_str()
+                        ))
+                    })?;
+                    cache.refunds.insert(key, r);
+                    r
+                }
+            };
+            out.insert(mi, r);
+        }
+        Ok(out)
+    }
+}
+
+/// The reference path when none is named: no branch taken, probability 0.
+fn as_scheduled() -> Path {
+    Path::reference(
+        AS_SCHEDULED,
+        "As scheduled (no outcome applied)",
+        OutcomeKind::StatusQuo,
+    )
+}
+
+/// Slices of national baskets carried onto the baskets of another baseline
+/// of the same direction: a basket of the same key, or — for a national HS
+/// line — every basket (an importer's item) whose HS code falls under it.
+fn map_slices(slices: &[Slice], national: &Baseline, to: &Baseline) -> Vec<Slice> {
+    let mut out = Vec::new();
+    for s in slices {
+        let key = national.baskets()[s.basket].key();
+        for (i, b) in to.baskets().iter().enumerate() {
+            let under = b.key() == key
+                || match (key.hs(), b.key().hs()) {
+                    (Some(line), Some(code)) if matches!(key, crate::trade::BasketKey::Hs(_)) => {
+                        line.is_prefix_of(code)
+                    }
+                    _ => false,
+                };
+            if under {
+                out.push(Slice {
+                    basket: i,
+                    share: s.share,
+                    cover: s.cover.clone(),
+                });
+            }
+        }
+    }
+    out
+}
