@@ -234,7 +234,7 @@ impl Portfolio {
     /// # Errors
     /// [`Error::Unknown`] when the scenario has no such baseline;
     /// [`Error::Invalid`] when no SKU matches a line of it; the errors of
-    /// [`Scenario::new`] and [`Scenario::evaluate`].
+    /// [`crate::ScenarioBuilder::build`] and [`Scenario::evaluate`].
     pub fn evaluate(
         &self,
         scenario: &Scenario,

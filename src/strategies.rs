@@ -55,7 +55,7 @@
 //! The crate holds itself to these, each checked by a property test in
 //! `tests/properties.rs` built on the strategies of this module:
 //!
-//! 1. Every generated scenario is valid: [`Scenario::new`] accepts its parts.
+//! 1. Every generated scenario is valid: [`Scenario::builder`] builds from its parts.
 //! 2. Duty is never negative: on every path, side, measure and month.
 //! 3. Zero rates give zero duty.
 //! 4. Duty is monotone in rates and in trade values: raising any rate, or a
@@ -75,13 +75,16 @@
 //!    rule over every measure of a side, its duty is at most the highest rate
 //!    × its import value; under an exclusive rule whose winning measure is in
 //!    force all along, the yielding measure owes nothing.
-//! 10. The expected exposure lies within the distribution's `[min, max]`.
+//! 10. The expected exposure is the probability-weighted sum of the paths'
+//!     net duty, exactly, rounded once to the digits a Decimal holds (no
+//!     clamp); percentiles are ordered.
 //! 11. Path probabilities sum to exactly 1.
-//! 12. Retaliation never covers more than the answering side imports: at
-//!     every date, each basket's shares under the value-matched answers in
-//!     force add up to at most 1 (exactly), so the value they cover is at
-//!     most the side's imports (to 25 significant digits: each share is a
-//!     quotient held to 28).
+//! 12. Retaliation follows its triggers: each answer's rate on every day of
+//!     the history is what its policy makes of its watched measures' rates
+//!     `lag` days earlier; value-matched answers never tax more than the
+//!     answering side imports (month by month, their duty is at most their
+//!     highest rate on the side's imports, to 20 significant digits: each
+//!     share is a quotient held to 28).
 //! 13. A path whose rates are pointwise at most another's has at most its
 //!     exposure (stacking as in invariant 4, no retaliation).
 //! 14. Evaluation is deterministic: evaluating twice gives equal
@@ -92,7 +95,7 @@
 //!     that answer answers.
 //!
 //! [`TestRunner`]: proptest::test_runner::TestRunner
-//! [`Scenario::new`]: crate::Scenario::new
+//! [`Scenario::builder`]: crate::Scenario::builder
 
 use proptest::collection::vec;
 use proptest::prelude::*;

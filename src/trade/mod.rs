@@ -185,7 +185,7 @@ impl Baseline {
     /// [`Error::Negative`] for a negative value, [`Error::DuplicateId`] for a
     /// basket listed twice, [`Error::Invalid`] for a row with the wrong number
     /// of values, periods out of order, importer equal to exporter, or an HS
-    /// basket inside another (see [`Baseline::nested`]).
+    /// basket inside another (see [`Baseline::with_nesting`]).
     pub fn new(
         importer: Party,
         exporter: Party,
