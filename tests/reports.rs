@@ -320,16 +320,15 @@ fn a_voided_authority_shows_its_refundable_duty() {
     let struck = &report.paths[1].sides[0];
     assert_eq!(struck.refundable, dec("36200000000"));
     // The CSV's refundable column holds each month's duty: 31 days of
-    // January × $1B × 20% = $6.2B; after the ruling nothing.
+    // January × $1B × 20% = $6.2B gross, all refundable, 0 kept; after the
+    // ruling nothing.
     let csv = exposure_csv(&report).unwrap();
-    assert!(csv.contains("\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,6200000000\n"));
-    assert!(
-        csv.contains(
-            "\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-07,31,31000000000,0,0\n"
-        )
-    );
+    assert!(csv.contains("\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,6200000000,0,valued\n"));
     assert!(csv.contains(
-        "\nupheld,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,0\n"
+        "\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-07,31,31000000000,0,0,0,valued\n"
+    ));
+    assert!(csv.contains(
+        "\nupheld,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,0,6200000000,valued\n"
     ));
 }
 
@@ -360,14 +359,14 @@ fn exposure_csv_reads_back_into_the_documented_columns() {
     // cent (each is exact to 28 significant digits; worked number 2).
     let list3 = pick("truce/lapses", "US", "list-3");
     assert_eq!(list3.len(), 12);
-    let sum: Decimal = list3.iter().map(|r| dec(&r[col("duty")])).sum();
+    let sum: Decimal = list3.iter().map(|r| dec(&r[col("net")])).sum();
     assert_eq!(sum.round_dp(12), dec("45068493150.684931506849"));
     assert_eq!(sum.round_dp(2), dec("45068493150.68"));
     // February: 28 days at 10%: 200B × 0.1 × 28 / 365 = 1,534,246,575.34…
     assert_eq!(&list3[1][col("month")], "2019-02");
     assert_eq!(&list3[1][col("days")], "28");
     assert_eq!(
-        dec(&list3[1][col("duty")]).round_dp(2),
+        dec(&list3[1][col("gross")]).round_dp(2),
         dec("1534246575.34")
     );
     // The days of the months add up to the 365 of the horizon.
@@ -380,7 +379,7 @@ fn exposure_csv_reads_back_into_the_documented_columns() {
     let us: Decimal = rows
         .iter()
         .filter(|r| &r[col("path")] == "no-deal" && &r[col("importer")] == "US")
-        .map(|r| dec(&r[col("duty")]))
+        .map(|r| dec(&r[col("gross")]))
         .sum();
     assert_eq!(us.round_dp(12), dec("126400000000"));
     // The answer measure names the rule that made it; 20.4B × 25% / 12 months
@@ -391,10 +390,10 @@ fn exposure_csv_reads_back_into_the_documented_columns() {
             .iter()
             .all(|r| &r[col("origin_rule")] == "cn-value-match")
     );
-    let cn: Decimal = answer.iter().map(|r| dec(&r[col("duty")])).sum();
+    let cn: Decimal = answer.iter().map(|r| dec(&r[col("gross")])).sum();
     assert_eq!(cn.round_dp(12), dec("5100000000"));
     // Plain decimals: no separators, no symbols.
-    assert!(rows.iter().all(|r| !r[col("duty")].contains([',', '$'])));
+    assert!(rows.iter().all(|r| !r[col("gross")].contains([',', '$'])));
 }
 
 #[test]

@@ -260,8 +260,8 @@ impl ScenarioBuilder {
             .cloned()
             .chain(answers.list().iter().map(|a| a.measure().clone()))
             .collect();
-        check_parties(&self.baselines, &measures, &self.not_valued)?;
         check_rule_baselines(&self.rules, &self.baselines)?;
+        check_parties(&self.baselines, &measures, &self.not_valued)?;
         let tree = match self.tree {
             Some(t) => {
                 if t.path(AS_SCHEDULED).is_some() {

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::units::{Date, LayerId, days_between};
 
 /// The columns of [`exposure_csv`], in order.
-pub const EXPOSURE_COLUMNS: [&str; 14] = [
+pub const EXPOSURE_COLUMNS: [&str; 16] = [
     "path",
     "probability",
     "importer",
@@ -22,8 +22,10 @@ pub const EXPOSURE_COLUMNS: [&str; 14] = [
     "month",
     "days",
     "import_value",
-    "duty",
+    "gross",
     "refundable",
+    "net",
+    "valuation",
 ];
 
 fn csv_error(what: &str, e: impl std::fmt::Display) -> Error {
@@ -60,7 +62,7 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(EXPOSURE_COLUMNS)
         .map_err(|e| csv_error(what, e))?;
-    let h = report.horizon;
+    let h = report.window;
     let days: Vec<i64> = report
         .months
         .iter()
@@ -88,6 +90,7 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
                 let refundable = !m.refundable.is_zero();
                 for (k, month) in report.months.iter().enumerate() {
                     let duty = m.by_month.get(k).copied().unwrap_or(Decimal::ZERO);
+                    let owed = if refundable { duty } else { Decimal::ZERO };
                     let import = s.import_by_month.get(k).copied().unwrap_or(Decimal::ZERO);
                     w.write_record([
                         p.id.as_str(),
@@ -103,7 +106,9 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
                         &days.get(k).copied().unwrap_or(0).to_string(),
                         &import.to_string(),
                         &duty.to_string(),
-                        &(if refundable { duty } else { Decimal::ZERO }).to_string(),
+                        &owed.to_string(),
+                        &(duty - owed).to_string(),
+                        &m.valuation,
                     ])
                     .map_err(|e| csv_error(what, e))?;
                 }

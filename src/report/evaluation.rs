@@ -436,6 +436,9 @@ pub struct MeasureAmount {
     /// Expected gross duty (exact).
     #[serde(with = "text")]
     pub gross: Decimal,
+    /// `valued`, `partly-valued`, `not-valued` or `covers-nothing`, as on
+    /// the paths.
+    pub valuation: String,
 }
 
 impl EvaluationReport {
@@ -475,10 +478,18 @@ impl EvaluationReport {
                 expected_by_measure: evaluation
                     .expected_by_measure(i, e)?
                     .into_iter()
-                    .map(|(measure, a)| MeasureAmount {
-                        measure,
-                        net: exact(a.net),
-                        gross: exact(a.gross),
+                    .map(|(measure, a)| {
+                        let valuation = evaluation
+                            .paths()
+                            .iter()
+                            .find_map(|p| p.side(i, e).ok()?.measure(measure.as_str()))
+                            .map_or(Valuation::Valued, |m| m.valuation());
+                        MeasureAmount {
+                            measure,
+                            net: exact(a.net),
+                            gross: exact(a.gross),
+                            valuation: valuation_name(valuation).to_string(),
+                        }
                     })
                     .collect(),
                 importer,

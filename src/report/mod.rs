@@ -37,16 +37,18 @@
 //! | `probability` | the path's probability, a fraction (`0.42`) |
 //! | `importer` | the party that imports and collects the duty (`US`) |
 //! | `exporter` | the party whose goods pay it (`CN`) |
-//! | `currency` | the currency of `import_value`, `duty` and `refundable` |
+//! | `currency` | the currency of `import_value`, `gross`, `refundable` and `net` |
 //! | `measure` | the measure id |
 //! | `authority` | its authority (`section-301`, `retaliation`, ...) |
 //! | `layer` | its layer |
 //! | `origin_rule` | the retaliation rule that made an answer measure; empty otherwise |
 //! | `month` | the calendar month, `YYYY-MM` |
-//! | `days` | the days of the month inside the horizon |
+//! | `days` | the days of the month inside the window |
 //! | `import_value` | the side's imports accrued in the month (the same on every measure's row) |
-//! | `duty` | the measure's duty in the month, exact |
-//! | `refundable` | the month's duty when the path voids the measure's authority (all of it is refundable), else `0` |
+//! | `gross` | the measure's duty accrued in the month, exact |
+//! | `refundable` | the month's duty when the path voids the measure's authority (all of it is owed back), else `0` |
+//! | `net` | `gross` less `refundable`: the duty kept |
+//! | `valuation` | `valued`, `partly-valued` (a lower bound), `not-valued` (amounts unknown, shown as 0 only here: filter on this column) or `covers-nothing` |
 //!
 //! Numbers are plain decimals: no thousands separators, no currency
 //! symbols, `.` as the decimal point. Each amount is exact to 28

@@ -268,11 +268,12 @@ pub fn text_table(report: &EvaluationReport) -> String {
             &[Align::Left, Align::Right, Align::Right],
         );
         for m in &side.expected_by_measure {
-            by_measure.row(vec![
-                m.measure.to_string(),
-                money_text(m.net, side.currency),
-                money_text(m.gross, side.currency),
-            ]);
+            let amount = |a: Decimal| match m.valuation.as_str() {
+                "not-valued" => "not valued".to_string(),
+                "partly-valued" => format!("{} (part)", money_text(a, side.currency)),
+                _ => money_text(a, side.currency),
+            };
+            by_measure.row(vec![m.measure.to_string(), amount(m.net), amount(m.gross)]);
         }
         by_measure.write(&mut out, "    ");
     }

@@ -1,0 +1,506 @@
+//! Figures a finance team can sign: refunds as an account, net beside gross,
+//! windows, no silent zero. Each figure is worked by hand beside it; a basket
+//! of $365B a year accrues $1B a day.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use tariffsim::load::{load_scenario, parse_scenario};
+use tariffsim::report::{EvaluationReport, money_text, text_table};
+use tariffsim::*;
+
+use crate::common::*;
+
+fn scenario(text: &str) -> Result<Scenario> {
+    parse_scenario(text, Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// An error's text with the test folder left out of file names.
+fn message(e: Error) -> String {
+    e.to_string()
+        .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "")
+}
+
+fn shipped(name: &str) -> Scenario {
+    load_scenario(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/scenarios")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A duty of `rate` on $100B from 2027-01-01, voided on 2027-07-01, then
+/// `after`.
+fn voided_in_2027(after: &str) -> String {
+    format!(
+        r#"
+[scenario]
+id = "void"
+horizon = "2027-01-01..2028-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{{ key = "goods", value = "100000000000" }}]
+[[measure]]
+id = "emergency"
+authority = "ieepa"
+imposer = "US"
+target = "CN"
+goods = {{ all = true }}
+steps = [{{ from = "2027-01-01", rate = "25%" }}]
+[[measure]]
+id = "s122"
+authority = "section-122"
+imposer = "US"
+target = "CN"
+goods = {{ all = true }}
+steps = [{{ from = "2027-09-01", rate = "50%", status = "announced" }}]
+[[node]]
+id = "court"
+date = "2027-07-01"
+[[node.branch]]
+id = "void"
+kind = "ruling"
+probability = "1"
+action = [{{ do = "void", target = "authority:ieepa", from = "2027-07-01" }}, {after}]
+"#
+    )
+}
+
+#[test]
+fn a_voided_authority_cannot_collect_again_but_a_new_one_can() {
+    // Raising the voided measure after the ruling is refused.
+    let e = scenario(&voided_in_2027(
+        r#"{ do = "raise", target = "emergency", from = "2027-09-01", rate = "50%" }"#,
+    ))
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "<text>: node \"court\", branch \"void\", action 2 (measure:emergency): measure \"emergency\" was voided on 2027-07-01, so its authority cannot collect after the ruling, but this action gives it 50% from 2027-09-01: impose a new measure under another authority instead"
+    );
+    // A Section 122 surcharge imposed instead is ordinary duty. Refundable:
+    // 181 days (Jan-Jun) × 100B × 25% / 365 = $12,397,260,273.97; kept:
+    // 122 days (Sep-Dec) × 100B × 50% / 365 = $16,712,328,767.12.
+    let s = scenario(&voided_in_2027(
+        r#"{ do = "impose", target = "s122", step = "2027-09-01" }"#,
+    ))
+    .unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let side = e.paths()[0].side("US", "CN").unwrap();
+    let cents = |a: Accrued| a.to_cents(Currency::USD).amount();
+    assert_eq!(
+        cents(side.refundable()),
+        "12397260273.97".parse::<Decimal>().unwrap()
+    );
+    assert_eq!(
+        cents(side.net()),
+        "16712328767.12".parse::<Decimal>().unwrap()
+    );
+    assert_eq!(
+        cents(side.gross()),
+        "29109589041.10".parse::<Decimal>().unwrap()
+    );
+    assert!(side.measure("s122").unwrap().refundable().is_zero());
+}
+
+/// A duty at 25% on $365B in force since 2018-07-01 and voided on
+/// 2019-06-01, reported over 2019.
+const SINCE_2018: &str = r#"
+[scenario]
+id = "since-2018"
+horizon = "2019-01-01..2020-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "goods", value = "365000000000" }]
+[[measure]]
+id = "emergency"
+authority = "ieepa"
+imposer = "US"
+target = "CN"
+goods = { all = true }
+steps = [{ from = "2018-07-01", rate = "25%" }]
+[[node]]
+id = "court"
+date = "2019-06-01"
+[[node.branch]]
+id = "void"
+kind = "ruling"
+probability = "1"
+action = [{ do = "void", target = "emergency", from = "2019-06-01" }]
+"#;
+
+#[test]
+fn a_refund_counts_every_collection_since_the_first_day() {
+    // Collected before 2019: 184 days (Jul-Dec 2018) × $1B × 25% = $46B.
+    // In 2019, before the ruling: 151 days (Jan-May) × 0.25 = $37.75B.
+    // Both are owed back; 2019's duty kept is 37.75 - 37.75 = 0.
+    let s = scenario(SINCE_2018).unwrap();
+    assert_eq!(s.history().start(), d("2018-07-01"));
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let side = e.paths()[0].side("US", "CN").unwrap();
+    assert_eq!(side.refundable_before().amount(), billions("46"));
+    assert_eq!(side.refundable().amount(), billions("37.75"));
+    assert_eq!(side.gross().amount(), billions("37.75"));
+    assert!(side.net().is_zero());
+    let report = EvaluationReport::new(&s, &e).unwrap();
+    assert!(
+        text_table(&report).contains(
+            "  Refundable on US<-CN: $37.75B collected in the window, $46.00B before it\n"
+        )
+    );
+}
+
+#[test]
+fn refunds_earn_simple_interest_to_the_day_of_payment() {
+    // 10% on $365B from 2019-01-01 ($0.1B a day), voided 2019-01-11: ten
+    // days collected, $1B owed back. Paid 2019-01-21 with 3.65% a year, i.e.
+    // 0.01% a day in 2019: the collection of Jan 1 earns 20 days (to Jan
+    // 20), Jan 2 19 days, ..., Jan 10 11 days: 20 + 19 + ... + 11 = 155
+    // days, 0.1B × 0.0001 × 155 = $1,550,000.
+    let text = r#"
+[scenario]
+id = "interest"
+horizon = "2019-01-01..2020-01-01"
+[refunds]
+paid = "2019-01-21"
+interest = [{ from = "2018-01-01", until = "2020-01-01", rate = "3.65%" }]
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "goods", value = "365000000000" }]
+[[measure]]
+id = "emergency"
+authority = "ieepa"
+imposer = "US"
+target = "CN"
+goods = { all = true }
+steps = [{ from = "2019-01-01", rate = "10%" }]
+[[node]]
+id = "court"
+date = "2019-01-11"
+[[node.branch]]
+id = "void"
+kind = "ruling"
+probability = "1"
+action = [{ do = "void", target = "emergency", from = "2019-01-11" }]
+"#;
+    let s = scenario(text).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let side = e.paths()[0].side("US", "CN").unwrap();
+    assert_eq!(side.refundable().amount(), billions("1"));
+    assert_eq!(
+        side.refund_interest()
+            .unwrap()
+            .to_cents(Currency::USD)
+            .amount(),
+        Decimal::from(1_550_000)
+    );
+    // Rates with a gap, or payment before the ruling, are refused.
+    let gap = text.replace(
+        r#"interest = [{ from = "2018-01-01", until = "2020-01-01", rate = "3.65%" }]"#,
+        r#"interest = [{ from = "2018-01-01", until = "2019-01-05", rate = "3.65%" }, { from = "2019-01-06", until = "2020-01-01", rate = "3%" }]"#,
+    );
+    assert_eq!(
+        message(scenario(&gap).unwrap_err()),
+        "<text>, [refunds]: refund interest rates leave 2019-01-05..2019-01-06 without a rate: give every day a rate"
+    );
+    let early = text.replace(r#"paid = "2019-01-21""#, r#"paid = "2019-01-05""#);
+    assert_eq!(
+        message(scenario(&early).unwrap_err()),
+        "<text>: node \"court\", branch \"void\", action 1 (measure:emergency), measure \"emergency\": refunds are paid on 2019-01-05, before the ruling of 2019-01-11 that makes them owed: pay them on or after it"
+    );
+}
+
+#[test]
+fn the_busan_deal_and_ruling_keeps_gross_less_refundable() {
+    // busan-2025, deal then void: $84.02B of US duty accrues over the
+    // horizon, $38.12B of it under IEEPA before the ruling, owed back; the
+    // US keeps the difference, exactly (the rounded figures differ by
+    // $45.90B; the exact difference rounds to $45.91B).
+    let s = shipped("busan-2025.toml");
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let side = e.path("deal/void").unwrap().side("US", "CN").unwrap();
+    let usd = Currency::USD;
+    assert_eq!(money_text(side.gross().amount(), usd), "$84.02B");
+    assert_eq!(money_text(side.refundable().amount(), usd), "$38.12B");
+    assert_eq!(
+        side.net(),
+        side.gross().checked_sub(side.refundable()).unwrap()
+    );
+    assert_eq!(money_text(side.net().amount(), usd), "$45.91B");
+    // What IEEPA collected from 2025-02-04 to the horizon's start is owed
+    // back as well, and shown apart.
+    assert!(!side.refundable_before().is_zero());
+    // The table leads with net duty and shows gross and refundable beside it.
+    let table = text_table(&EvaluationReport::new(&s, &e).unwrap());
+    let row = table.lines().find(|l| l.starts_with("deal/void ")).unwrap();
+    assert!(row.contains("$45.91B"));
+    assert!(row.contains("$38.12B"));
+    assert!(row.contains("$84.02B"));
+}
+
+#[test]
+fn every_shipped_scenario_reports_a_sub_window_of_its_history() {
+    // 2026-01-01..2026-07-01 lies in the history of every scenario that
+    // reaches 2026, and each month's duty is the same as in the full
+    // evaluation (window additivity); the G20 scenario (2018-2020) refuses
+    // it by name.
+    let w = window("2026-01-01", "2026-07-01");
+    for name in [
+        "busan-2025.toml",
+        "busan-expiry-2026.toml",
+        "record-2018-2026.toml",
+        "us-china-lines-2025.toml",
+    ] {
+        let s = shipped(name);
+        let full = s.evaluate(Detail::Totals).unwrap();
+        let part = s.with_window(w).unwrap().evaluate(Detail::Totals).unwrap();
+        assert_eq!(part.window(), w, "{name}");
+        assert_eq!(part.months().len(), 6, "{name}");
+        for (p, q) in full.paths().iter().zip(part.paths()) {
+            for (a, b) in p.exposure().sides().iter().zip(q.exposure().sides()) {
+                let at = full
+                    .months()
+                    .iter()
+                    .position(|m| m.to_string() == "2026-01");
+                if let Some(k) = at {
+                    assert_eq!(&a.by_month()[k..k + 6], b.by_month(), "{name} {}", p.id());
+                }
+            }
+        }
+    }
+    let e = shipped("g20-2018.toml").with_window(w).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "window 2026-01-01..2026-07-01 is outside the scenario's history 2018-07-06..2020-01-01: report a non-empty window inside it"
+    );
+}
+
+/// A US baseline, a measure and, in `extra`, what a test changes.
+fn us_only(baseline: &str, measure_goods: &str, extra: &str) -> String {
+    format!(
+        r#"
+[scenario]
+id = "grain"
+horizon = "2019-01-01..2020-01-01"
+{extra}
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{baseline}]
+[[measure]]
+id = "m"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = {measure_goods}
+steps = [{{ from = "2019-01-01", rate = "25%" }}]
+"#
+    )
+}
+
+#[test]
+fn a_measure_the_grain_cannot_value_says_so_never_zero() {
+    // A measure on HS 8471 over a baseline whose basket is chapter 84: the
+    // chapter's value cannot say how much is 8471.
+    let s = scenario(&us_only(
+        r#"{ key = "84", value = "100" }"#,
+        r#"{ hs = ["8471"] }"#,
+        "",
+    ))
+    .unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let side = e.paths()[0].side("US", "CN").unwrap();
+    assert_eq!(
+        side.measure("m").unwrap().valuation(),
+        engine::Valuation::NotValued { baskets: 1 }
+    );
+    assert!(!side.is_complete());
+    let report = EvaluationReport::new(&s, &e).unwrap();
+    let table = text_table(&report);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.trim_start().starts_with("m ") && l.contains("not valued"))
+    );
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.trim_start().starts_with("m ") && l.contains("$0.00"))
+    );
+    assert_eq!(
+        e.diagnostics()[0].to_string(),
+        "US<-CN: measure \"m\" is not valued: the baseline's grain cannot show what it covers in 1 basket(s) (named or coarser than its HS codes); give the side an HS-level baseline"
+    );
+}
+
+#[test]
+fn nested_baskets_are_refused_unless_the_baseline_says_which_holds_what() {
+    // 8471 and 8471300100 in one baseline would count 40 twice (140 for
+    // 100 of goods).
+    let nested = r#"{ key = "8471", value = "100" }, { key = "8471300100", value = "40" }"#;
+    assert_eq!(
+        message(scenario(&us_only(nested, "{ all = true }", "")).unwrap_err()),
+        "<text>, baseline US<-CN: baseline US<-CN: basket 8471300100 lies inside basket 8471, so their values would be counted twice; keep one grain, or declare nested = \"residual\" if 8471 holds only what its finer baskets do not"
+    );
+    // Declared residual: 8471 holds the other 60, and 25% of 100 is 25.
+    let residual = us_only(
+        r#"{ key = "8471", value = "60" }, { key = "8471300100", value = "40" }"#,
+        "{ all = true }",
+        "",
+    )
+    .replace(
+        "exporter = \"CN\"\nbasket",
+        "exporter = \"CN\"\nnested = \"residual\"\nbasket",
+    );
+    let e = scenario(&residual)
+        .unwrap()
+        .evaluate(Detail::Totals)
+        .unwrap();
+    assert_eq!(
+        e.paths()[0].side("US", "CN").unwrap().net().amount(),
+        Decimal::from(25)
+    );
+}
+
+#[test]
+fn a_party_no_baseline_names_is_an_error_not_a_silent_zero() {
+    // The baseline says "USA"; the measure says "US".
+    let text = us_only(r#"{ key = "goods", value = "100" }"#, "{ all = true }", "")
+        .replace("importer = \"US\"", "importer = \"USA\"");
+    assert_eq!(
+        message(scenario(&text).unwrap_err()),
+        "<text>: measure \"m\" names party US, which no baseline has (baselines: USA<-CN): fix the party id or add a baseline"
+    );
+    // A direction with no baseline is an error unless declared not valued.
+    let text = us_only(r#"{ key = "goods", value = "100" }"#, "{ all = true }", "")
+        + "[[measure]]\nid = \"cn-m\"\nauthority = \"retaliation\"\nimposer = \"CN\"\ntarget = \"US\"\ngoods = { all = true }\nsteps = [{ from = \"2019-01-01\", rate = \"25%\" }]\n";
+    assert_eq!(
+        message(scenario(&text).unwrap_err()),
+        "<text>: measure \"cn-m\" is imposed by CN on US, but no baseline has CN importing from US (baselines: US<-CN), so it cannot be valued: add a baseline CN<-US, or declare the direction not valued (not_valued = [\"CN<-US\"])"
+    );
+    let declared = text.replace(
+        "horizon = \"2019-01-01..2020-01-01\"",
+        "horizon = \"2019-01-01..2020-01-01\"\nnot_valued = [\"CN<-US\"]",
+    );
+    let e = scenario(&declared)
+        .unwrap()
+        .evaluate(Detail::Totals)
+        .unwrap();
+    assert_eq!(e.paths()[0].exposure().unvalued()[0].as_str(), "cn-m");
+}
+
+#[test]
+fn accessors_given_an_unknown_side_name_the_sides_there_are() {
+    let s = scenario(&us_only(
+        r#"{ key = "goods", value = "100" }"#,
+        "{ all = true }",
+        "",
+    ))
+    .unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    assert_eq!(
+        e.expected("us", "cn").unwrap_err().to_string(),
+        "unknown side \"us<-cn\"; the sides are US<-CN"
+    );
+    assert_eq!(
+        e.distribution("USA", "CN", Basis::Net)
+            .unwrap_err()
+            .to_string(),
+        "unknown side \"USA<-CN\"; the sides are US<-CN"
+    );
+    assert_eq!(
+        e.paths()[0].side("XX", "YY").unwrap_err().to_string(),
+        "unknown side \"XX<-YY\"; the sides are US<-CN"
+    );
+}
+
+#[test]
+fn schedule_edits_say_what_happens_to_later_steps() {
+    let two_steps = us_only(
+        r#"{ key = "goods", value = "365000000000" }"#,
+        "{ all = true }",
+        "",
+    )
+    .replace(
+        r#"steps = [{ from = "2019-01-01", rate = "25%" }]"#,
+        r#"steps = [{ from = "2019-01-01", rate = "25%" }, { from = "2019-07-01", rate = "30%" }]"#,
+    );
+    let with = |action: &str| {
+        format!(
+            "{two_steps}[[node]]\nid = \"n\"\ndate = \"2019-01-01\"\n[[node.branch]]\nid = \"b\"\nkind = \"deal\"\nprobability = \"1\"\naction = [{action}]\n"
+        )
+    };
+    // A cut before a scheduled step must say what becomes of it.
+    assert_eq!(
+        message(
+            scenario(&with(
+                r#"{ do = "cut", target = "m", from = "2019-04-01", rate = "10%" }"#
+            ))
+            .unwrap_err()
+        ),
+        "<text>: node \"n\", branch \"b\", action 1 (measure:m), measure \"m\": the cut on 2019-04-01 comes before scheduled steps (2019-07-01): say whether they still apply with then = \"keep-schedule\" or end with then = \"hold\""
+    );
+    let net = |action: &str| {
+        scenario(&with(action))
+            .unwrap()
+            .evaluate(Detail::Totals)
+            .unwrap()
+            .paths()[0]
+            .side("US", "CN")
+            .unwrap()
+            .net()
+            .amount()
+    };
+    // Hold: 90 days at 25% then 275 at 10% = 22.5 + 27.5 = $50B. Keep the
+    // schedule: 90 at 25%, 91 at 10% (Apr-Jun), 184 at 30% = 22.5 + 9.1 +
+    // 55.2 = $86.8B.
+    assert_eq!(
+        net(r#"{ do = "cut", target = "m", from = "2019-04-01", rate = "10%", then = "hold" }"#),
+        billions("50")
+    );
+    assert_eq!(
+        net(
+            r#"{ do = "cut", target = "m", from = "2019-04-01", rate = "10%", then = "keep-schedule" }"#
+        ),
+        billions("86.8")
+    );
+    // Postponing the 25% step past the 30% one is refused; shifting moves
+    // both by 273 days (25% from 2019-10-01, 30% from 2020-03-30): 273
+    // days at 0 and 92 at 25% in 2019 = $23B.
+    assert_eq!(
+        message(
+            scenario(&with(
+                r#"{ do = "postpone", target = "m", step = "2019-01-01", to = "2019-10-01" }"#
+            ))
+            .unwrap_err()
+        ),
+        "<text>: node \"n\", branch \"b\", action 1 (measure:m), measure \"m\": postponing the step of 2019-01-01 to 2019-10-01 would move it past the step of 2019-07-01: postpone to an earlier date, or shift the later steps too (shift-later = true)"
+    );
+    assert_eq!(
+        net(
+            r#"{ do = "postpone", target = "m", step = "2019-01-01", to = "2019-10-01", shift_later = true }"#
+        ),
+        billions("23")
+    );
+}
+
+#[test]
+fn path_ids_cannot_collide_or_take_the_reference_s_name() {
+    let base = us_only(r#"{ key = "goods", value = "100" }"#, "{ all = true }", "");
+    let tree = |branch: &str| {
+        format!(
+            "{base}[[node]]\nid = \"n\"\ndate = \"2019-01-01\"\n[[node.branch]]\nid = \"{branch}\"\nkind = \"deal\"\nprobability = \"1\"\n"
+        )
+    };
+    assert_eq!(
+        message(scenario(&tree("a/b")).unwrap_err()),
+        "<text>: invalid branch \"a/b\": ids in an outcome tree cannot hold \"/\", which joins branch ids into path ids; use letters, digits, . _ - or :"
+    );
+    assert_eq!(
+        message(scenario(&tree("as-scheduled")).unwrap_err()),
+        "<text>: path id \"as-scheduled\" is the reference's (every measure as scheduled, no outcome applied): rename the branch"
+    );
+}
