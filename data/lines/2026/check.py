@@ -514,6 +514,18 @@ def check_2024():
     print(f"\nRULE: MFN {usd(mfn_t)} + Section 301 {usd(s301_t)} + Section 232 {usd(s232_t)} = {usd(t)}; "
           f"Census {usd(CENSUS_TOTAL)}; gap {usd(t - CENSUS_TOTAL)} ({pct((t - CENSUS_TOTAL) / CENSUS_TOTAL)})")
     assert abs(t - CENSUS_TOTAL) <= CENSUS_TOTAL * Decimal("0.03")
+    # the part the scenario format of today can value: Section 232 on metal content needs
+    # partial-value coverage, MFN a base layer
+    content = ZERO
+    progs = programs_on(datetime.date(2024, 7, 1), False)
+    for h in VALUE:
+        for p in ("steel", "aluminum"):
+            r = longest(h, progs.get(p, {}))
+            if r is not None and r["duty_basis"].endswith("-content"):
+                content += VALUE[h] * SCHEDULE_2024[r["list"]] * content_share(h, p, None)
+    print(f"  of the Section 232, ${content.quantize(Decimal('0.01'), ROUND_HALF_EVEN):,} is on metal content; Section 301 + Section 232 on full value = "
+          f"${(s301_t + s232_t - content).quantize(Decimal('0.01'), ROUND_HALF_EVEN):,} to the cent (what "
+          f"data/scenarios/us-china-lines-2024.toml values: no MFN, no content)")
     # what each ingredient of the rule moves
     base = results[("none", False, "232")]
     excl_only = results[("full-line", False, "232")]
