@@ -237,6 +237,19 @@ def coverage(d, include_dropped, missing=None, skip_bare_8471=False):
 
 def check_s232():
     heading("3. Section 232 coverage of the 2024 China lines")
+    # a list has one membership window, and one rate per day for each scope
+    windows = defaultdict(set)
+    for r in PRODUCTS:
+        windows[r["list"]].add((r["from"], r["until"]))
+    assert all(len(w) == 1 for w in windows.values()), {k: w for k, w in windows.items() if len(w) > 1}
+    periods = defaultdict(list)
+    for r in SCHEDULE:
+        periods[(r["list"], r["scope"])].append((r["from"], r["until"] or "9999-12-31"))
+    for k, ps in periods.items():
+        ps.sort()
+        assert all(a[1] <= b[0] for a, b in zip(ps, ps[1:])), k
+    assert set(windows) <= {r["list"] for r in SCHEDULE}
+    print(f"{len(windows)} lists, each with one membership window and non-overlapping rate periods")
     print("rule: within a program the longest matching prefix wins (a line can be in several programs);")
     print("in-scope value = 2024 value of matched lines; duty base = value x metal share (content-based rows)")
     print("x applied share (auto-parts applicability, semiconductor qualifying share). Union: any program")
