@@ -468,10 +468,10 @@ def model_2024(excl_rule, assign):
         if x is not None and excl_rule != "none":
             # the exclusion removes the lists 1-4A duty on the days it holds
             if excl_rule == "data-window":
+                # list days run from 2024-01-01 for `list_days` days; the exclusion holds from its `from`
+                list_end = Y2024[0] + datetime.timedelta(days=int(list_days))
                 start = max(day(x["from"]), Y2024[0])
-                held = Decimal(max(0, (Y2024[1] - start).days))
-                # list days inside the exclusion window (reviews start 2024-09-27, after 06-15)
-                share_days = min(held, list_days) if list_days else ZERO
+                share_days = Decimal(max(0, (list_end - start).days))
                 list_part = base * (list_days - share_days)
             else:
                 claim = Decimal(x["claim_share_line"] or x["claim_share_heading"])
