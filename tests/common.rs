@@ -63,7 +63,7 @@ pub fn measure(
 }
 
 /// The 2018 US Section 301 lists at list-level values, with List 3's step to
-/// 25% scheduled for 2019-01-01 (reference file, section A).
+/// 25% scheduled for 2019-01-01 (data/record/us-china-2018-2026.md, section A).
 pub fn us_2018() -> (Baseline, Vec<Measure>) {
     let b = baseline(
         "US",

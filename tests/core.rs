@@ -1,5 +1,5 @@
 //! The core: schedules, stacking and static exposure, against the worked
-//! numbers of DOMAIN.md.
+//! numbers of docs/DOMAIN.md.
 
 use rust_decimal::Decimal;
 use tariffsim::*;
@@ -8,7 +8,7 @@ use crate::common::*;
 
 #[test]
 fn worked_number_1_rates_in_force_on_2018_12_01_annualised() {
-    // DOMAIN.md worked number 1: List 1 $34B × 25% + List 2 $16B × 25% +
+    // docs/DOMAIN.md worked number 1: List 1 $34B × 25% + List 2 $16B × 25% +
     // List 3 $200B × 10% = 8.5 + 4 + 20 = $32.5B a year. Annualised: a full
     // calendar year (2018-12-01..2019-12-01 is 365 days) at the rates of
     // 2018-12-01, i.e. with List 3's scheduled step not yet applied.
@@ -33,7 +33,7 @@ fn worked_number_1_rates_in_force_on_2018_12_01_annualised() {
 
 #[test]
 fn worked_number_2_calendar_2019_on_the_g20_truce_path_to_the_cent() {
-    // DOMAIN.md worked number 2: List 3 has 60 days at 10% (Jan 1–Mar 1)
+    // docs/DOMAIN.md worked number 2: List 3 has 60 days at 10% (Jan 1–Mar 1)
     // and 305 at 25%: 200B × (60 × 0.10 + 305 × 0.25) / 365
     // = 200B × 82.25 / 365 = 45,068,493,150.684931…; plus Lists 1–2 for the
     // whole year (34B + 16B) × 25% = 12.5B: 57,568,493,150.68 to the cent.
@@ -73,7 +73,7 @@ fn worked_number_2_calendar_2019_on_the_g20_truce_path_to_the_cent() {
 
 #[test]
 fn worked_number_3_calendar_2019_if_talks_fail() {
-    // DOMAIN.md worked number 3: List 3 at 25% and the remaining $257B at
+    // docs/DOMAIN.md worked number 3: List 3 at 25% and the remaining $257B at
     // 25% from 2019-01-01: 12.5 + 50 + 64.25 = $126.75B.
     let (b, mut ms) = us_2018();
     ms.push(measure(
@@ -169,7 +169,7 @@ fn stacked(p: &Prepared, key: &str, day: &str) -> Rate {
 
 #[test]
 fn worked_number_4_stacking_on_a_list_3_good() {
-    // DOMAIN.md worked number 4 (reference H): on 2025-05-01 a List 3 good
+    // docs/DOMAIN.md worked number 4 (reference H): on 2025-05-01 a List 3 good
     // pays 25 (301) + 20 (fentanyl) + 125 (reciprocal) = 170% over MFN;
     // after 2025-11-10, 25 + 10 + 10 = 45%.
     let p = layers_2025();

@@ -1,6 +1,6 @@
 //! The shipped data files against published figures. Each test names its
-//! source: the reference file `us-china-2018-2026.md` (section letter and
-//! source number), `lines/README.md`, or DOMAIN.md. Checks are exact where
+//! source: the record `data/record/us-china-2018-2026.md` (section letter and
+//! source number), `lines/README.md`, or docs/DOMAIN.md. Checks are exact where
 //! the figure is arithmetic on the data, and within a stated tolerance where
 //! it is a trade-weighted average computed by someone else.
 
@@ -227,7 +227,7 @@ fn the_145_percent_of_april_2025_is_125_reciprocal_plus_20_fentanyl() {
 
 #[test]
 fn a_list_3_good_pays_170_percent_on_2025_05_01_and_45_after_2025_11_10() {
-    // DOMAIN.md worked number 4 and reference H: on 2025-05-01 a List 3
+    // docs/DOMAIN.md worked number 4 and reference H: on 2025-05-01 a List 3
     // good pays MFN + 25% (301) + 20% (fentanyl) + 125% (reciprocal) = MFN +
     // 170%; after 2025-11-10, MFN + 25 + 10 + 10 = MFN + 45%.
     let s = scenario("record-2018-2026");

@@ -286,7 +286,7 @@ fn list(pairs: &[(&str, &str)]) -> Vec<(String, Rate)> {
 
 #[test]
 fn a_list_3_line_stacks_as_the_reference_works_it() {
-    // Reference H (DOMAIN.md worked number 4): a List 3 good on 2025-05-01
+    // Reference H (docs/DOMAIN.md worked number 4): a List 3 good on 2025-05-01
     // pays 25% (301) + 20% (fentanyl) + 125% (reciprocal) = 170% over MFN;
     // after 2025-11-10, 25 + 10 + 10 = 45%. 7321.11.60.00 (cooking
     // appliances) is on list 3 alone and not exempt.

@@ -70,7 +70,7 @@ fn ten_to_the_fifteen_at_ten_thousand_percent_for_a_year_is_exact() {
 #[test]
 fn fifty_years_at_the_extremes_are_exact() {
     // Each of the 50 calendar years 2000..2049 at a constant rate gives
-    // value × rate (DOMAIN.md, Accrual): 50 × 10^15 × 100 = 5 × 10^18.
+    // value × rate (docs/DOMAIN.md, Accrual): 50 × 10^15 × 100 = 5 × 10^18.
     // In accrual units that is 5e18 × 1,681,363,740 = 8.4e27, inside
     // Decimal's 7.9e28.
     let b = annual("US", "CN", &[("goods", "1000000000000000")]);
@@ -176,7 +176,7 @@ fn cents_at_the_extremes_are_right_to_the_cent() {
 
 #[test]
 fn a_value_matched_answer_to_ten_to_the_fifteen_covers_only_what_is_imported() {
-    // DOMAIN.md worked number 5 at the extremes: the US taxes $10^15 at
+    // docs/DOMAIN.md worked number 5 at the extremes: the US taxes $10^15 at
     // 10,000%; China answers on the same value but imports only $130.4B
     // from the US (reference J): the answer covers 130.4B, not 10^15.
     let us = annual("US", "CN", &[("goods", "1000000000000000")]);

@@ -1,5 +1,5 @@
 //! reports tests: the table, CSV, JSON and SVG of the G20 2018 scenario, with
-//! figures worked by hand (DOMAIN.md worked numbers 2, 3 and 5; the list
+//! figures worked by hand (docs/DOMAIN.md worked numbers 2, 3 and 5; the list
 //! values are reference section A, the 2017 totals section J).
 
 use std::path::Path;

@@ -240,7 +240,7 @@ fn value_match(id: &str) -> RetaliationRule {
 
 #[test]
 fn worked_number_5_a_value_matching_answer_is_capped_by_the_import_base() {
-    // DOMAIN.md worked number 5: China's 2018 answers cover 34 + 16 + 60 =
+    // docs/DOMAIN.md worked number 5: China's 2018 answers cover 34 + 16 + 60 =
     // $110B of its $130.4B imports from the US; an answer matching a new
     // $257B list can cover at most the remaining $20.4B.
     let s = answer_scenario(vec![value_match("cn-match")]).unwrap();
@@ -402,7 +402,7 @@ fn the_g20_file_reproduces_the_worked_numbers() {
     // data/scenarios/g20-2018.toml at 2017 list values (reference A, J).
     let s = load::load_scenario("data/scenarios/g20-2018.toml".as_ref()).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
-    // Truce as first agreed, then lapsing: DOMAIN.md worked number 2.
+    // Truce as first agreed, then lapsing: docs/DOMAIN.md worked number 2.
     let lapses = e.path("truce/lapses").unwrap();
     assert_eq!(
         lapses

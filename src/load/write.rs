@@ -267,8 +267,15 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         });
     }
 
-    for n in scenario.tree().nodes() {
-        file.node.push(node_dto(n));
+    // The default tree (one certain path, no action) is what no tree means.
+    let default = crate::outcome::OutcomeTree::status_quo(
+        crate::engine::AS_SCHEDULED,
+        scenario.horizon().start(),
+    );
+    if scenario.tree() != &default {
+        for n in scenario.tree().nodes() {
+            file.node.push(node_dto(n));
+        }
     }
 
     if !lists.is_empty() {

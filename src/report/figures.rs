@@ -81,7 +81,7 @@ fn symbol(currency: Currency) -> String {
 /// ```
 /// use tariffsim::{Currency, report::money_text};
 /// use rust_decimal::Decimal;
-/// // DOMAIN.md worked number 2: $57,568,493,150.68 is $57.57B.
+/// // docs/DOMAIN.md worked number 2: $57,568,493,150.68 is $57.57B.
 /// let truce = Decimal::new(5_756_849_315_068, 2);
 /// assert_eq!(money_text(truce, Currency::USD), "$57.57B");
 /// assert_eq!(money_text(Decimal::new(-1_234_567, 2), Currency::USD), "-$12,345.67");

@@ -9,7 +9,7 @@
 //! use tariffsim::{Detail, report::{EvaluationReport, text_table}};
 //! let scenario = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
 //! let report = EvaluationReport::new(&scenario, &scenario.evaluate(Detail::Totals)?)?;
-//! // DOMAIN.md worked number 2: the truce that lapses costs $57,568,493,150.68 in 2019.
+//! // docs/DOMAIN.md worked number 2: the truce that lapses costs $57,568,493,150.68 in 2019.
 //! assert!(text_table(&report).lines().any(|l| l.starts_with("truce/lapses") && l.contains("$57.57B")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

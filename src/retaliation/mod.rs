@@ -32,7 +32,7 @@
 //! force on the answer's first day or later) and that no earlier
 //! value-matched answer has claimed: answers claim the pool in the order they
 //! come into force (first in force, first served), and keep what they claim.
-//! So they never cover more than the side imports (DOMAIN.md, worked number
+//! So they never cover more than the side imports (docs/DOMAIN.md, worked number
 //! 5). The value asked for is the trigger's covered value on the trigger date
 //! — the goods that actually pay it, after stacking, exemptions and exclusive
 //! rules among the scenario's measures — converted into the answering

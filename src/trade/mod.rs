@@ -3,7 +3,7 @@
 //! A basket is a set of goods: an HS code at any depth, or a named group such
 //! as `list-3-goods`. Values are in the importer's currency. A period's value
 //! accrues evenly over its days: an annual $200B in 2019 is 200B / 365 a day,
-//! in 2020 200B / 366 a day (DOMAIN.md, Accrual).
+//! in 2020 200B / 366 a day (docs/DOMAIN.md, Accrual).
 
 use std::collections::HashMap;
 use std::fmt;
