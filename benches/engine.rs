@@ -84,6 +84,60 @@ fn assert_same(
     }
 }
 
+/// Before timing the tree with rules: three paths evaluated alone give what
+/// the whole tree gives them (sharing work across paths changes nothing),
+/// and every answer's rate on every day is what its rule makes of its
+/// watched measures' rates `lag` days earlier (worked day by day here, apart
+/// from the engine).
+fn check_answers(s: &Scenario) {
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let rules = s.retaliation();
+    assert!(rules.len() >= 3, "three chained rules");
+    assert!(
+        rules.iter().filter(|r| r.matches_value()).count() >= 2,
+        "two value-matched"
+    );
+    let derived = tariffsim::retaliation::derive_answers(rules, s.regime().measures()).unwrap();
+    for path in [0, 457, s.tree().paths().len() - 1] {
+        let id = s.tree().paths()[path].id();
+        let alone = s.evaluate_path(id, Detail::Totals).unwrap();
+        assert_eq!(&alone, &e.paths()[path], "path {id} differs alone");
+        let mut all: Vec<Schedule> = path_schedules(s.regime(), s.tree(), path);
+        for a in derived.list() {
+            let rule = &rules[a.rule()];
+            let made = alone
+                .answers()
+                .iter()
+                .find(|n| &n.answer == a.measure().id())
+                .map(|n| n.schedule.clone())
+                .unwrap_or_default();
+            let want: Vec<Vec<tariffsim::Rate>> = a
+                .triggers()
+                .iter()
+                .map(|t| reference::answer_by_day(rule, &all[*t], s.history()))
+                .collect();
+            let mut d = s.history().start();
+            let mut k = 0;
+            while d < s.history().end() {
+                let expected = want
+                    .iter()
+                    .map(|w| w[k])
+                    .max()
+                    .unwrap_or(tariffsim::Rate::ZERO);
+                assert_eq!(
+                    made.rate_on(d),
+                    expected,
+                    "{} on {d}, path {id}",
+                    a.measure().id()
+                );
+                d = d.tomorrow().unwrap();
+                k += 1;
+            }
+            all.push(made);
+        }
+    }
+}
+
 fn engine(c: &mut Criterion) {
     let sizes = sizes();
     let scenario = sizes.scenario().unwrap();
@@ -127,8 +181,13 @@ fn engine(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    let answered = sizes.clone().retaliation(3).scenario().unwrap();
+    check_answers(&answered);
     c.bench_function("engine/tree/1k-leaves-20k-lines", |b| {
         b.iter(|| black_box(&scenario).evaluate(Detail::Totals).unwrap())
+    });
+    c.bench_function("engine/tree/1000-leaves-20k-lines-retaliation", |b| {
+        b.iter(|| black_box(&answered).evaluate(Detail::Totals).unwrap())
     });
 
     let mut slow = c.benchmark_group("reference");
@@ -275,6 +334,69 @@ mod reference {
             }
         }
         out
+    }
+
+    /// The rate `rule`'s answer to a measure on `trigger` has on each day of
+    /// `history`, worked day by day: the state machine of the rule's event
+    /// and policy, `lag` days behind.
+    pub fn answer_by_day(
+        rule: &tariffsim::RetaliationRule,
+        trigger: &Schedule,
+        history: Window,
+    ) -> Vec<Rate> {
+        use tariffsim::{Policy, ResponseRate, TriggerEvent};
+        let event = rule.trigger().event;
+        let rate_of = |r: Rate| {
+            let r = match rule.rate() {
+                ResponseRate::Match => r,
+                ResponseRate::Fixed(f) => f,
+            };
+            rule.cap().map_or(r, |c| r.min(c))
+        };
+        let live = |r: Rate| match event {
+            TriggerEvent::RateAbove(t) => r > t,
+            _ => !r.is_zero(),
+        };
+        let (mut prev, mut was, mut episode, mut high, mut held) =
+            (Rate::ZERO, false, false, Rate::ZERO, None);
+        let mut by_trigger_day = Vec::new();
+        let mut d = history.start();
+        while d < history.end() {
+            let r = trigger.rate_on(d);
+            let is = live(r);
+            let fired = match event {
+                TriggerEvent::StepUp => r > prev,
+                _ => is && !was,
+            } && rule.active_window().contains(d);
+            episode = is && (episode || fired);
+            let follow = if episode { rate_of(r) } else { Rate::ZERO };
+            by_trigger_day.push(match rule.policy() {
+                Policy::Follow => follow,
+                Policy::Ratchet => {
+                    high = high.max(follow);
+                    high
+                }
+                Policy::Fixed => {
+                    if fired && (held.is_none() || event == TriggerEvent::StepUp) {
+                        held = Some(rate_of(r));
+                    }
+                    held.unwrap_or(Rate::ZERO)
+                }
+            });
+            prev = r;
+            was = is;
+            d = d.tomorrow().unwrap();
+        }
+        let lag = usize::try_from(rule.lag_days()).unwrap();
+        (0..by_trigger_day.len())
+            .map(|k| {
+                if k >= lag {
+                    by_trigger_day[k - lag]
+                } else {
+                    Rate::ZERO
+                }
+            })
+            .collect()
     }
 
     /// Exclusive rules first (a winning layer is one with a positive rate

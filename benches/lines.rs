@@ -4,6 +4,10 @@
 //! - `engine/tree/1000-leaves-14k-lines`: every path of a 10 × 10 × 10 tree
 //!   built here (fentanyl rate, reciprocal end date, then snap-back rate or
 //!   a List 4A cut), with per-path totals per layer and per month.
+//! - `engine/tree/1000-leaves-14k-lines-retaliation`: the same tree with
+//!   China's answers on its 2017 imports from the US: a value-matched answer
+//!   to every Section 301 measure (at its rate, capped at 25%) and a
+//!   counter-list answer following the reciprocal layer (one-day lag).
 //! - `engine/timeline/14k-lines`: the average-rate timeline of one path.
 //!
 //! Inputs are built outside the timed closures.
@@ -13,6 +17,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tariffsim::outcome::{Action, ActionKind, Branch, Node, OutcomeKind, OutcomeTree};
+use tariffsim::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, TriggerEvent};
 use tariffsim::tariff::AfterEdit;
 use tariffsim::units::{Accrued, Date, parse_date};
 use tariffsim::{Detail, Evaluation, Scenario, Selector};
@@ -149,6 +154,91 @@ fn per_layer_per_month(e: &Evaluation) -> Vec<BTreeMap<&str, (&[Accrued], Accrue
         .collect()
 }
 
+/// `big` with China's side: its 2017 imports from the US by answer list and
+/// two rules, a value-matched answer to Section 301 and a counter-list
+/// answer following the reciprocal layer.
+fn with_answers(big: &Scenario) -> Scenario {
+    let cn = tariffsim::load::read_baseline_csv(
+        "data/baselines/cn-us-2017-lists.csv".as_ref(),
+        "CN".parse().expect("a party"),
+        "US".parse().expect("a party"),
+        tariffsim::Currency::USD,
+        &tariffsim::load::CsvColumns::default(),
+    )
+    .expect("China's baseline reads");
+    let party = |p: &str| p.parse().expect("a party");
+    let value =
+        RetaliationRule::builder("cn-match".parse().expect("an id"), party("CN"), party("US"))
+            .watch(target("authority:section-301"))
+            .on(TriggerEvent::InForce)
+            .rate(ResponseRate::Match)
+            .covers(ResponseGoods::MatchValue)
+            .cap("25%".parse().expect("a rate"))
+            .build()
+            .expect("a rule");
+    let counter = RetaliationRule::builder(
+        "cn-counter".parse().expect("an id"),
+        party("CN"),
+        party("US"),
+    )
+    .watch(target("ieepa-reciprocal"))
+    .on(TriggerEvent::StepUp)
+    .rate(ResponseRate::Match)
+    .covers(ResponseGoods::List(tariffsim::Goods::all()))
+    .lag_days(1)
+    .build()
+    .expect("a rule");
+    Scenario::builder(big.horizon())
+        .baselines(big.baselines().iter().cloned().chain([cn]))
+        .regime(big.regime().clone())
+        .rules([value, counter])
+        .tree(big.tree().clone())
+        .build()
+        .expect("the answered tree applies")
+}
+
+/// Before timing: three paths evaluated alone give what the whole tree gives
+/// them (sharing work across paths changes nothing), and China's counter
+/// follows the reciprocal layer a day later, day by day.
+fn check_answers(s: &Scenario) {
+    let e = s.evaluate(Detail::Totals).expect("evaluates");
+    for id in ["a0/b0/c0", "a4/b7/c3", "a9/b9/c9"] {
+        let alone = s.evaluate_path(id, Detail::Totals).expect("evaluates");
+        assert_eq!(Some(&alone), e.path(id), "path {id} differs alone");
+        let counter = alone
+            .answers()
+            .iter()
+            .find(|n| n.rule.as_str() == "cn-counter")
+            .expect("China answers the reciprocal layer");
+        let path = s.tree().path(id).expect("a path");
+        let mut reciprocal = s
+            .regime()
+            .measures()
+            .iter()
+            .find(|m| m.id().as_str() == "ieepa-reciprocal")
+            .expect("the layer")
+            .schedule()
+            .clone();
+        for (_, branch) in s.tree().steps(path) {
+            for a in branch.actions() {
+                if a.target() == &target("ieepa-reciprocal") {
+                    reciprocal = a.apply(&reciprocal).expect("applies");
+                }
+            }
+        }
+        let mut d = s.history().start();
+        while d < s.history().end() {
+            let before = d.yesterday().expect("a day");
+            assert_eq!(
+                counter.schedule.rate_on(d),
+                reciprocal.rate_on(before),
+                "{id} on {d}"
+            );
+            d = d.tomorrow().expect("a day");
+        }
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let lines =
         tariffsim::load::load_scenario(SCENARIO.as_ref()).expect("the line-level scenario loads");
@@ -161,9 +251,18 @@ fn benches(c: &mut Criterion) {
         .build()
         .expect("the generated tree applies");
 
+    let answered = with_answers(&big);
+    check_answers(&answered);
+
     c.bench_function("engine/tree/1000-leaves-14k-lines", |b| {
         b.iter(|| {
             let e = big.evaluate(Detail::Totals).expect("evaluates");
+            black_box(per_layer_per_month(&e).len())
+        })
+    });
+    c.bench_function("engine/tree/1000-leaves-14k-lines-retaliation", |b| {
+        b.iter(|| {
+            let e = answered.evaluate(Detail::Totals).expect("evaluates");
             black_box(per_layer_per_month(&e).len())
         })
     });
