@@ -20,9 +20,16 @@
 //! year (`2017`) or month (`2025-01`). HS list CSVs have the code in the
 //! first column and, for files holding several lists, a `list` column.
 
+mod baseline;
 mod dto;
-mod read;
+mod fields;
+mod hs_list;
+mod input;
+mod regime;
+mod scenario;
+mod tree;
 mod write;
 
-pub use read::{CsvColumns, load_scenario, parse_scenario, read_baseline_csv};
+pub use baseline::{CsvColumns, read_baseline_csv};
+pub use scenario::{load_scenario, parse_scenario};
 pub use write::{save_scenario, write_atomic};
