@@ -4,13 +4,17 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::dto::*;
-use super::fields::field;
-use super::input::open_csv;
-use crate::error::{Error, Result, ResultExt};
+use super::fields::{check_text, field};
+use super::input::{LoadOptions, Opener, open_csv};
+use crate::error::{Error, Result, ResultExt, excerpt};
 use crate::trade::{Baseline, Basket, BasketKey, Periods};
 use crate::units::{Currency, Month, parse_decimal};
 
-pub(super) fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline> {
+pub(super) fn read_baseline_dto(
+    opener: &mut Opener<'_>,
+    dir: &Path,
+    b: &BaselineDto,
+) -> Result<Baseline> {
     let importer = field("importer", &b.importer)?;
     let exporter = field("exporter", &b.exporter)?;
     let currency: Currency = match &b.currency {
@@ -24,7 +28,14 @@ pub(super) fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline>
                 value: b.value_column.clone(),
                 ignore: b.ignore_columns.clone(),
             };
-            read_baseline_csv(&dir.join(file), importer, exporter, currency, &columns)
+            read_baseline_file(
+                opener,
+                &dir.join(file),
+                importer,
+                exporter,
+                currency,
+                &columns,
+            )
         }
         (None, false) => {
             let mut baskets = Vec::with_capacity(b.basket.len());
@@ -33,6 +44,8 @@ pub(super) fn read_baseline_dto(dir: &Path, b: &BaselineDto) -> Result<Baseline>
                 let key: BasketKey = field("key", &k.key).at(ctx)?;
                 let value = parse_decimal("value", &k.value)
                     .at(|| format!("basket {} field \"value\"", i + 1))?;
+                check_text(&k.description, false)
+                    .at(|| format!("basket {} field \"description\"", i + 1))?;
                 baskets.push(Basket::annual(key, k.description.clone(), value));
             }
             Baseline::new(importer, exporter, currency, Periods::Annual, baskets)
@@ -72,9 +85,13 @@ impl Default for CsvColumns {
 /// twice with the same values is read once; with different values it is an
 /// error.
 ///
+/// The file is read row by row (never whole), as a regular file of at most
+/// the default [`LoadOptions`] CSV limit.
+///
 /// # Errors
-/// [`Error::Io`] for an unreadable file; every other error names the file,
-/// the line and the field.
+/// [`Error::Io`] for an unreadable file; [`Error::Refused`] for one that is
+/// not a regular file; [`Error::TooLarge`] past the limit; every other
+/// error names the file, the line and the field.
 pub fn read_baseline_csv(
     path: &Path,
     importer: crate::units::Party,
@@ -82,14 +99,28 @@ pub fn read_baseline_csv(
     currency: Currency,
     columns: &CsvColumns,
 ) -> Result<Baseline> {
-    let name = path.display().to_string();
-    let (mut rdr, headers) = open_csv(path, &name)?;
+    let options = LoadOptions::default();
+    let mut opener = Opener::anywhere(&options);
+    read_baseline_file(&mut opener, path, importer, exporter, currency, columns)
+}
+
+fn read_baseline_file(
+    opener: &mut Opener<'_>,
+    path: &Path,
+    importer: crate::units::Party,
+    exporter: crate::units::Party,
+    currency: Currency,
+    columns: &CsvColumns,
+) -> Result<Baseline> {
+    let mut csv = open_csv(opener, path, "give a header line and at least one row")?;
+    let name = csv.name.clone();
+    let headers = csv.headers.clone();
     let find = |c: &str| headers.iter().position(|h| h == c);
     let key_col = find(&columns.key).ok_or_else(|| {
         Error::Invalid(format!(
-            "no {:?} column; the header is {:?}",
-            columns.key,
-            headers.iter().collect::<Vec<_>>()
+            "no {} column; the header is {}",
+            excerpt(&columns.key),
+            excerpt(&headers.iter().collect::<Vec<_>>().join(","))
         ))
         .at(name.clone())
     })?;
@@ -97,10 +128,9 @@ pub fn read_baseline_csv(
     let mut value_cols: Vec<usize> = Vec::new();
     let periods = match &columns.value {
         Some(v) => {
-            value_cols.push(
-                find(v)
-                    .ok_or_else(|| Error::Invalid(format!("no {v:?} column")).at(name.clone()))?,
-            );
+            value_cols.push(find(v).ok_or_else(|| {
+                Error::Invalid(format!("no {} column", excerpt(v))).at(name.clone())
+            })?);
             Periods::Annual
         }
         None => {
@@ -123,7 +153,8 @@ pub fn read_baseline_csv(
                     value_cols.push(i);
                 } else {
                     return Err(Error::Invalid(format!(
-                        "unknown column {h:?}: a baseline has a key, a description, and `value` or period columns (YYYY or YYYY-MM); list other columns under ignore_columns"
+                        "unknown column {}: a baseline has a key, a description, and `value` or period columns (YYYY or YYYY-MM); list other columns under ignore_columns",
+                        excerpt(h)
                     ))
                     .at(name));
                 }
@@ -149,11 +180,10 @@ pub fn read_baseline_csv(
     };
     let mut baskets: Vec<Basket> = Vec::new();
     let mut seen: HashMap<BasketKey, (u64, usize)> = HashMap::new();
-    for rec in rdr.records() {
-        let rec =
-            rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(name.clone()))?;
+    let mut rec = csv::StringRecord::new();
+    while csv.next_row(&mut rec)? {
         let line = rec.position().map_or(0, |p| p.line());
-        let ctx = |f: &str| format!("{name}, line {line}, field {f:?}");
+        let ctx = |f: &str| format!("{name}, line {line}, field {}", excerpt(f));
         let key: BasketKey = rec
             .get(key_col)
             .unwrap_or("")
@@ -181,7 +211,9 @@ pub fn read_baseline_csv(
             ))
             .at(format!("{name}, line {line}")));
         }
-        let description = desc_col.and_then(|c| rec.get(c)).unwrap_or("").to_string();
+        let description = desc_col.and_then(|c| rec.get(c)).unwrap_or("");
+        check_text(description, false).at(|| ctx("description"))?;
+        let description = description.to_string();
         seen.insert(key.clone(), (line, baskets.len()));
         baskets.push(Basket::new(key, description, values));
     }

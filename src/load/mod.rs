@@ -31,5 +31,11 @@ mod tree;
 mod write;
 
 pub use baseline::{CsvColumns, read_baseline_csv};
-pub use scenario::{load_scenario, parse_scenario};
+pub use input::{
+    DEFAULT_MAX_CSV_BYTES, DEFAULT_MAX_INCLUDE_DEPTH, DEFAULT_MAX_INCLUDES, DEFAULT_MAX_TOML_BYTES,
+    InputFile, Inputs, LoadOptions, ROOT_MARKER,
+};
+pub use scenario::{
+    Loaded, load_scenario, load_scenario_with, parse_scenario, parse_scenario_with,
+};
 pub use write::{save_scenario, write_atomic};

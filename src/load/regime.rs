@@ -3,14 +3,17 @@
 use std::collections::BTreeMap;
 
 use super::dto::*;
-use super::fields::{date_field, field, required, window_of};
-use crate::error::{Error, Result, ResultExt};
+use super::fields::{check_text, date_field, field, required, window_of};
+use crate::error::{Error, Result, ResultExt, nearest};
 use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, Trigger, TriggerEvent};
 use crate::tariff::{
     Coverage, Exclusion, Goods, HsList, Measure, Schedule, Selector, Stacking, StackingRule, Step,
     Suspension,
 };
 use crate::units::{HsCode, Window, parse_decimal};
+
+/// How many known lists an unknown-list error names.
+const SHOWN_LISTS: usize = 5;
 
 pub(crate) fn goods(g: &GoodsDto, lists: &BTreeMap<String, HsList>) -> Result<Goods> {
     let mut out = if g.all {
@@ -44,11 +47,7 @@ pub(crate) fn goods(g: &GoodsDto, lists: &BTreeMap<String, HsList>) -> Result<Go
                     name.as_str(),
                     format!(
                         ": declare it under [[hs_list]] (known: {})",
-                        if lists.is_empty() {
-                            "none".to_string()
-                        } else {
-                            lists.keys().cloned().collect::<Vec<_>>().join(", ")
-                        }
+                        nearest(name, lists.keys().map(String::as_str), SHOWN_LISTS)
                     ),
                 )
             })?;
@@ -115,6 +114,8 @@ pub(super) fn measure(m: &MeasureDto, lists: &BTreeMap<String, HsList>) -> Resul
         schedule,
     )?
     .sourced(m.source.clone());
+    check_text(&m.name, false).at(|| "field \"name\"".into())?;
+    check_text(&m.source, true).at(|| "field \"source\"".into())?;
     if !m.name.is_empty() {
         out = out.named(&m.name);
     }

@@ -5,54 +5,156 @@ use std::path::{Path, PathBuf};
 
 use super::baseline::read_baseline_dto;
 use super::dto::*;
+use super::fields::{check_text, one_line};
 use super::hs_list::read_hs_list;
-use super::input::read_text;
+use super::input::{Inputs, Kind, LoadOptions, Opener, show};
 use super::regime::{measure, retaliation_rule, stacking_rule};
 use super::tree::tree;
 use crate::engine::{Scenario, ScenarioInfo};
-use crate::error::{Error, Result, ResultExt};
+use crate::error::{Error, Result, ResultExt, excerpt};
 use crate::tariff::{HsList, Regime};
-use crate::units::Window;
+use crate::units::{Window, check_id};
 
-fn parse_toml(path: &Path, text: &str) -> Result<FileDto> {
+/// A scenario with the files it was read from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    scenario: Scenario,
+    inputs: Inputs,
+}
+
+impl Loaded {
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Every file read: the scenario, its includes, its CSV files.
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
+    }
+
+    /// The scenario and its inputs, apart.
+    pub fn into_parts(self) -> (Scenario, Inputs) {
+        (self.scenario, self.inputs)
+    }
+}
+
+/// The longest TOML parser message shown, in characters.
+const TOML_MESSAGE_CHARS: usize = 240;
+
+fn parse_toml(name: &str, text: &str) -> Result<FileDto> {
     toml::from_str(text).map_err(|e| {
-        Error::Invalid(e.to_string().trim_end().replace('\n', " ")).at(path.display().to_string())
+        // The parser's own rendering quotes the offending line whole; only
+        // its message and position are shown.
+        let message = one_line(e.message(), TOML_MESSAGE_CHARS);
+        let at = e.span().map(|span| {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            (line, column)
+        });
+        match at {
+            Some((line, column)) => {
+                Error::Invalid(message).at(format!("{name}, line {line}, column {column}"))
+            }
+            None => Error::Invalid(message).at(name.to_string()),
+        }
     })
 }
 
-/// A scenario file with its includes, in include order (includes first).
-fn collect(
-    path: &Path,
-    seen: &mut HashSet<PathBuf>,
-    out: &mut Vec<(PathBuf, FileDto)>,
-) -> Result<()> {
-    let canonical = path.canonicalize().map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        message: format!("cannot open: {e}"),
-    })?;
-    if !seen.insert(canonical.clone()) {
-        return Err(Error::Invalid(format!(
-            "{} is included twice (or includes itself): include each file once",
-            path.display()
-        )));
-    }
-    let dto = parse_toml(path, &read_text(path)?)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    for inc in &dto.include {
-        collect(&dir.join(inc), seen, out).at(|| format!("{}, include {inc:?}", path.display()))?;
-    }
-    out.push((path.to_path_buf(), dto));
-    Ok(())
+/// One file of the include walk.
+struct Frame {
+    /// The path as named (joined onto the including file's folder).
+    path: PathBuf,
+    dto: FileDto,
+    next: usize,
+    depth: usize,
 }
 
-/// Loads a scenario file, its includes and the CSV files they name.
+/// The scenario file and its includes, includes first (each before the file
+/// that includes it), walked without recursion.
+fn collect(
+    opener: &mut Opener<'_>,
+    options: &LoadOptions,
+    main: PathBuf,
+    dto: FileDto,
+    seen: &mut HashSet<PathBuf>,
+) -> Result<Vec<(PathBuf, FileDto)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![Frame {
+        path: main,
+        dto,
+        next: 0,
+        depth: 0,
+    }];
+    let mut count = 0usize;
+    while let Some(top) = stack.last_mut() {
+        let Some(inc) = top.dto.include.get(top.next).cloned() else {
+            if let Some(done) = stack.pop() {
+                out.push((done.path, done.dto));
+            }
+            continue;
+        };
+        top.next += 1;
+        let depth = top.depth + 1;
+        let ctx = format!("{}, include {}", show(&top.path), excerpt(&inc));
+        if depth > options.include_depth_limit() {
+            return Err(Error::IncludeLimit {
+                what: "nest",
+                limit: options.include_depth_limit(),
+                option: "max_include_depth",
+            }
+            .at(ctx));
+        }
+        count += 1;
+        if count > options.include_limit() {
+            return Err(Error::IncludeLimit {
+                what: "name",
+                limit: options.include_limit(),
+                option: "max_includes",
+            }
+            .at(ctx));
+        }
+        let path = top.path.parent().unwrap_or(Path::new(".")).join(&inc);
+        let file = opener
+            .open(&path, Kind::Toml)
+            .map_err(|e| e.at(ctx.clone()))?;
+        if !seen.insert(file.canonical.clone()) {
+            return Err(Error::Invalid(format!(
+                "{} is included twice (or includes itself): include each file once",
+                show(&path)
+            ))
+            .at(ctx));
+        }
+        let name = file.name.clone();
+        let dto = parse_toml(&name, &file.into_text()?)?;
+        stack.push(Frame {
+            path,
+            dto,
+            next: 0,
+            depth,
+        });
+    }
+    Ok(out)
+}
+
+/// Loads a scenario file, its includes and the CSV files they name, under
+/// the default [`LoadOptions`].
 ///
 /// Relative paths in a file are relative to that file's folder.
 ///
 /// # Errors
-/// [`Error::Io`] for a missing or unreadable file; every other error wrapped
-/// with the file, the item (measure, node, branch, action, line) and the
-/// field it comes from.
+/// [`Error::Io`] for a missing or unreadable file; [`Error::Refused`],
+/// [`Error::TooLarge`] and [`Error::IncludeLimit`] for a file the policy
+/// does not read; every other error wrapped with the file, the item
+/// (measure, node, branch, action, line) and the field it comes from.
 ///
 /// ```
 /// let s = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
@@ -60,28 +162,78 @@ fn collect(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
-    let mut files = Vec::new();
-    collect(path, &mut HashSet::new(), &mut files)?;
-    build(files)
+    load_scenario_with(path, &LoadOptions::default()).map(|l| l.scenario)
 }
 
-/// Loads a scenario from TOML text; relative paths resolve against `dir`.
+/// Loads a scenario file under `options`, with the record of every file it
+/// read (to check outputs against: [`write_outputs`](super::write_outputs)).
+///
+/// # Errors
+/// As [`load_scenario`].
+///
+/// ```
+/// use tariffsim::load::{LoadOptions, load_scenario_with};
+/// let loaded = load_scenario_with("data/scenarios/g20-2018.toml".as_ref(), &LoadOptions::new())?;
+/// let names: Vec<_> = loaded
+///     .inputs()
+///     .files()
+///     .iter()
+///     .filter_map(|f| f.path().file_name())
+///     .collect();
+/// assert_eq!(names[0], "g20-2018.toml");
+/// assert!(names.iter().any(|n| *n == "us-china-2018-2019.toml"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_scenario_with(path: &Path, options: &LoadOptions) -> Result<Loaded> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut opener = Opener::new(options, dir)?;
+    let file = opener.open_main(path)?;
+    let mut seen = HashSet::from([file.canonical.clone()]);
+    let name = file.name.clone();
+    let dto = parse_toml(&name, &file.into_text()?)?;
+    let files = collect(&mut opener, options, path.to_path_buf(), dto, &mut seen)?;
+    let scenario = build(files, &mut opener)?;
+    Ok(Loaded {
+        scenario,
+        inputs: opener.into_inputs(),
+    })
+}
+
+/// Loads a scenario from TOML text under the default [`LoadOptions`];
+/// relative paths resolve against `dir`, which is the scenario's folder.
 ///
 /// # Errors
 /// As [`load_scenario`].
 pub fn parse_scenario(text: &str, dir: &Path) -> Result<Scenario> {
-    let main = dir.join("<text>");
-    let dto = parse_toml(&main, text)?;
-    let mut files = Vec::new();
-    let mut seen = HashSet::new();
-    for inc in &dto.include {
-        collect(&dir.join(inc), &mut seen, &mut files).at(|| format!("include {inc:?}"))?;
-    }
-    files.push((main, dto));
-    build(files)
+    parse_scenario_with(text, dir, &LoadOptions::default()).map(|l| l.scenario)
 }
 
-fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
+/// Loads a scenario from TOML text under `options`; relative paths resolve
+/// against `dir`, which is the scenario's folder.
+///
+/// # Errors
+/// As [`load_scenario`]; text longer than the TOML limit is refused.
+pub fn parse_scenario_with(text: &str, dir: &Path, options: &LoadOptions) -> Result<Loaded> {
+    let main = dir.join("<text>");
+    if text.len() as u64 > options.toml_limit() {
+        return Err(Error::TooLarge {
+            path: show(&main),
+            kind: "TOML",
+            limit: options.toml_limit(),
+            option: "max_toml_bytes",
+        });
+    }
+    let dto = parse_toml(&show(&main), text)?;
+    let mut opener = Opener::new(options, dir)?;
+    let files = collect(&mut opener, options, main, dto, &mut HashSet::new())?;
+    let scenario = build(files, &mut opener)?;
+    Ok(Loaded {
+        scenario,
+        inputs: opener.into_inputs(),
+    })
+}
+
+fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scenario> {
     let Some((main_path, _)) = files.last() else {
         return Err(Error::Invalid("no scenario file given".into()));
     };
@@ -90,7 +242,7 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
         if f.scenario.is_some() || !f.node.is_empty() {
             return Err(Error::Invalid(format!(
                 "{} is included but has a [scenario] or [[node]]: an included file holds only measures, lists, baselines and rules",
-                p.display()
+                show(p)
             )));
         }
     }
@@ -100,14 +252,16 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     for (p, f) in &files {
         let dir = p.parent().unwrap_or(Path::new("."));
         for (i, l) in f.hs_list.iter().enumerate() {
-            for list in read_hs_list(dir, l).at(|| format!("{}, hs_list {}", p.display(), i + 1))? {
+            for list in
+                read_hs_list(opener, dir, l).at(|| format!("{}, hs_list {}", show(p), i + 1))?
+            {
                 let name = list.name().to_string();
                 if lists.insert(name.clone(), list).is_some() {
                     return Err(Error::DuplicateId {
                         kind: "HS list",
                         id: name,
                     }
-                    .at(p.display().to_string()));
+                    .at(show(p)));
                 }
             }
         }
@@ -117,8 +271,15 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     for (p, f) in &files {
         let dir = p.parent().unwrap_or(Path::new("."));
         for b in &f.baseline {
-            let ctx = || format!("{}, baseline {}<-{}", p.display(), b.importer, b.exporter);
-            baselines.push(read_baseline_dto(dir, b).at(ctx)?);
+            let ctx = || {
+                format!(
+                    "{}, baseline {}<-{}",
+                    show(p),
+                    excerpt(&b.importer),
+                    excerpt(&b.exporter)
+                )
+            };
+            baselines.push(read_baseline_dto(opener, dir, b).at(ctx)?);
         }
     }
 
@@ -126,17 +287,13 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let mut origin: HashMap<String, PathBuf> = HashMap::new();
     for (p, f) in &files {
         for m in &f.measure {
-            let ctx = || format!("{}, measure {:?}", p.display(), m.id);
+            let ctx = || format!("{}, measure {}", show(p), excerpt(&m.id));
             if let Some(first) = origin.get(&m.id) {
                 return Err(Error::DuplicateId {
                     kind: "measure",
                     id: m.id.clone(),
                 }
-                .at(format!(
-                    "{} (first defined in {})",
-                    p.display(),
-                    first.display()
-                )));
+                .at(format!("{} (first defined in {})", show(p), show(first))));
             }
             origin.insert(m.id.clone(), p.clone());
             measures.push(measure(m, &lists).at(ctx)?);
@@ -146,7 +303,7 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let mut stacking = Vec::new();
     for (p, f) in &files {
         for s in &f.stacking {
-            let ctx = || format!("{}, stacking rule {:?}", p.display(), s.id);
+            let ctx = || format!("{}, stacking rule {}", show(p), excerpt(&s.id));
             let rule = stacking_rule(s, &lists).at(ctx)?;
             for sel in rule.selectors() {
                 crate::tariff::check_selector(sel, &measures).at(ctx)?;
@@ -154,12 +311,12 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
             stacking.push(rule);
         }
     }
-    let regime = Regime::new(measures, stacking).at(|| main_path.display().to_string())?;
+    let regime = Regime::new(measures, stacking).at(|| show(&main_path))?;
 
     let mut retaliation = Vec::new();
     for (p, f) in &files {
         for r in &f.retaliation {
-            let ctx = || format!("{}, retaliation rule {:?}", p.display(), r.id);
+            let ctx = || format!("{}, retaliation rule {}", show(p), excerpt(&r.id));
             let rule = retaliation_rule(r, &lists).at(ctx)?;
             rule.check_watch(regime.measures()).at(ctx)?;
             retaliation.push(rule);
@@ -169,17 +326,24 @@ fn build(files: Vec<(PathBuf, FileDto)>) -> Result<Scenario> {
     let Some((_, main)) = files.last() else {
         return Err(Error::Invalid("no scenario file given".into()));
     };
-    let ctx = || main_path.display().to_string();
+    let ctx = || show(&main_path);
     let Some(sc) = &main.scenario else {
         return Err(Error::Invalid(
             "no [scenario] table: give the scenario an id and a horizon".into(),
         )
         .at(ctx()));
     };
-    let horizon: Window = sc
-        .horizon
-        .parse()
-        .at(|| format!("{}, [scenario] field \"horizon\"", ctx()))?;
+    let field = |name: &str| format!("{}, [scenario] field {name:?}", ctx());
+    check_id("scenario id", &sc.id).at(|| field("id"))?;
+    check_text(&sc.title, false).at(|| field("title"))?;
+    check_text(&sc.description, true).at(|| field("description"))?;
+    for (i, a) in sc.assumptions.iter().enumerate() {
+        check_text(a, true).at(|| format!("{}, assumption {}", field("assumptions"), i + 1))?;
+    }
+    for (i, a) in sc.sources.iter().enumerate() {
+        check_text(a, true).at(|| format!("{}, source {}", field("sources"), i + 1))?;
+    }
+    let horizon: Window = sc.horizon.parse().at(|| field("horizon"))?;
     let tree = if main.node.is_empty() {
         None
     } else {

@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dto::*;
-use super::fields::{date_field, field, required};
-use crate::error::{Error, Result, ResultExt};
+use super::fields::{check_text, date_field, field, required};
+use crate::error::{Error, Result, ResultExt, excerpt};
 use crate::outcome::{
     Action, ActionKind, Branch, Commitment, Node, OutcomeKind, OutcomeTree, Postponement,
 };
@@ -13,7 +13,7 @@ use crate::units::{Currency, Date, Money, Window, parse_decimal};
 
 fn action(a: &ActionDto) -> Result<Action> {
     let target: Selector = field("target", &a.target)?;
-    let what = format!("do = {:?}", a.kind);
+    let what = format!("do = {}", excerpt(&a.kind));
     let date = |name: &str, v: &Option<String>| -> Result<Date> {
         date_field(name, required(name, v, &what)?)
     };
@@ -119,8 +119,8 @@ pub(super) fn tree(nodes: &[NodeDto]) -> Result<OutcomeTree> {
     let root = node(&nodes[0], &by_id, &mut used, 0)?;
     if let Some(orphan) = nodes.iter().skip(1).find(|n| !used.contains(n.id.as_str())) {
         return Err(Error::Invalid(format!(
-            "node {:?} is never reached: name it in some branch's `next`, or remove it (the first [[node]] is the root)",
-            orphan.id
+            "node {} is never reached: name it in some branch's `next`, or remove it (the first [[node]] is the root)",
+            excerpt(&orphan.id)
         )));
     }
     OutcomeTree::new(root)
@@ -139,11 +139,13 @@ fn node<'a>(
             limit: crate::outcome::MAX_DEPTH,
         });
     }
-    let ctx = || format!("node {:?}", n.id);
+    let ctx = || format!("node {}", excerpt(&n.id));
     let date = date_field("date", &n.date).at(ctx)?;
+    check_text(&n.label, false).at(|| format!("{}, field \"label\"", ctx()))?;
     let mut branches = Vec::with_capacity(n.branch.len());
     for b in &n.branch {
-        let bctx = || format!("node {:?}, branch {:?}", n.id, b.id);
+        let bctx = || format!("node {}, branch {}", excerpt(&n.id), excerpt(&b.id));
+        check_text(&b.label, false).at(|| format!("{}, field \"label\"", bctx()))?;
         let kind: OutcomeKind = field("kind", &b.kind).at(bctx)?;
         let mut br = Branch::new(
             field("id", &b.id).at(bctx)?,
@@ -160,6 +162,8 @@ fn node<'a>(
                 Some(x) => field("currency", x).at(cctx)?,
                 None => Currency::USD,
             };
+            check_text(&c.description, false)
+                .at(|| format!("{}, field \"description\"", cctx()))?;
             let value = parse_decimal("value", &c.annual_value)
                 .at(|| format!("{}, field \"annual_value\"", cctx()))?;
             let w = Window::new(
@@ -183,7 +187,8 @@ fn node<'a>(
             })?;
             if !used.insert(child.id.as_str()) {
                 return Err(Error::Invalid(format!(
-                    "node {next:?} follows more than one branch: an outcome tree is a tree, copy the node under another id"
+                    "node {} follows more than one branch: an outcome tree is a tree, copy the node under another id",
+                    excerpt(next)
                 ))
                 .at(bctx()));
             }
