@@ -1,7 +1,7 @@
 //! An importer's own SKUs across the outcomes of a line-level scenario.
 //!
 //! ```text
-//! cargo run --release --example portfolio -- my-skus.csv [scenario.toml]
+//! cargo run --release --example portfolio -- my-skus.csv [scenario.toml] [--out FILE]
 //! ```
 //!
 //! `my-skus.csv` has the columns `sku,hts10,annual_value_usd` and optionally
@@ -16,27 +16,44 @@
 //! expectation, the part a court ruling made refundable, and the measures
 //! that carry most of the expected duty. Amounts are exact until printed,
 //! then rounded to cents (half away from zero).
+//!
+//! `--out FILE` writes the table to a file instead of standard output: whole
+//! or not at all, and never over the SKU file or a file the scenario reads.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rust_decimal::Decimal;
 use tariffsim::Currency;
+use tariffsim::load::{
+    LoadOptions, check_outputs, load_scenario_with, read_portfolio, write_outputs,
+};
 use tariffsim::portfolio::{Portfolio, PortfolioExposure};
 use tariffsim::units::Accrued;
 
 const DEFAULT_PORTFOLIO: &str = "examples/sample-portfolio.csv";
 const DEFAULT_SCENARIO: &str = "data/scenarios/us-china-lines-2025.toml";
 
+const USAGE: &str = "usage: portfolio [my-skus.csv] [scenario.toml] [--out FILE]";
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() > 2 {
-        eprintln!("usage: portfolio [my-skus.csv] [scenario.toml]");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut out = None;
+    if let Some(i) = args.iter().position(|a| a == "--out") {
+        if i + 1 >= args.len() {
+            eprintln!("--out needs a file; {USAGE}");
+            return ExitCode::from(2);
+        }
+        out = Some(PathBuf::from(args.remove(i + 1)));
+        args.remove(i);
+    }
+    if args.len() > 2 || args.iter().any(|a| a.starts_with('-')) {
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
     let skus = args.first().map_or(DEFAULT_PORTFOLIO, String::as_str);
     let scenario = args.get(1).map_or(DEFAULT_SCENARIO, String::as_str);
-    match run(Path::new(skus), Path::new(scenario)) {
+    match run(Path::new(skus), Path::new(scenario), out.as_deref()) {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
@@ -48,11 +65,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(skus: &Path, scenario: &Path) -> tariffsim::Result<String> {
-    let portfolio = Portfolio::read(skus)?;
-    let scenario = tariffsim::load::load_scenario(scenario)?;
-    let exposure = portfolio.evaluate(&scenario, "US", "CN")?;
-    Ok(render(&portfolio, &scenario.info().title, &exposure))
+/// The table, or nothing when it went to `out`.
+fn run(skus: &Path, scenario: &Path, out: Option<&Path>) -> tariffsim::Result<String> {
+    let options = LoadOptions::new();
+    let (portfolio, mut inputs) = read_portfolio(skus, &options)?;
+    let loaded = load_scenario_with(scenario, &options)?;
+    inputs.extend(loaded.inputs());
+    if let Some(out) = out {
+        check_outputs(&[out], &inputs)?;
+    }
+    let scenario = loaded.scenario();
+    let exposure = portfolio.evaluate(scenario, "US", "CN")?;
+    let text = render(&portfolio, &scenario.info().title, &exposure);
+    match out {
+        Some(out) => {
+            write_outputs(&[(out, text.as_bytes())], &inputs)?;
+            Ok(String::new())
+        }
+        None => Ok(text),
+    }
 }
 
 /// `1234567.891` as `1,234,567.89`: rounded to cents here, at print time.

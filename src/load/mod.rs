@@ -25,6 +25,8 @@ mod dto;
 mod fields;
 mod hs_list;
 mod input;
+mod output;
+mod portfolio;
 mod regime;
 mod scenario;
 mod tree;
@@ -35,7 +37,9 @@ pub use input::{
     DEFAULT_MAX_CSV_BYTES, DEFAULT_MAX_INCLUDE_DEPTH, DEFAULT_MAX_INCLUDES, DEFAULT_MAX_TOML_BYTES,
     InputFile, Inputs, LoadOptions, ROOT_MARKER,
 };
+pub use output::{OutputFile, check_outputs, write_atomic, write_outputs};
+pub use portfolio::read_portfolio;
 pub use scenario::{
     Loaded, load_scenario, load_scenario_with, parse_scenario, parse_scenario_with,
 };
-pub use write::{save_scenario, write_atomic};
+pub use write::save_scenario;

@@ -4,38 +4,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::dto::*;
+use super::output::write_atomic;
 use crate::engine::Scenario;
 use crate::error::{Error, Result};
 use crate::outcome::{ActionKind, Node, Postponement};
 use crate::retaliation::{ResponseGoods, ResponseRate, TriggerEvent};
 use crate::tariff::{Goods, HsList, Stacking, StepStatus};
 use crate::units::{Date, Window};
-
-/// Writes `text` to `path` through a temporary file and a rename, so a
-/// failure never leaves a half-written file.
-///
-/// # Errors
-/// [`Error::Io`] naming the path.
-pub fn write_atomic(path: &Path, text: &[u8]) -> Result<()> {
-    let io = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        message: format!("cannot write: {e}"),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::Io {
-            path: path.display().to_string(),
-            message: "not a file path".into(),
-        })?
-        .to_string_lossy()
-        .to_string();
-    let tmp = path.with_file_name(format!(".{file_name}.tmp"));
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
-}
 
 fn goods_dto(g: &Goods, lists: &mut BTreeMap<String, HsList>) -> GoodsDto {
     for l in g.hs_lists() {
