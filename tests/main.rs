@@ -7,4 +7,5 @@ mod files;
 mod lines;
 mod properties;
 mod reports;
+mod safety;
 mod tree;

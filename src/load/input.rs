@@ -688,3 +688,39 @@ pub(crate) fn open_csv(
     let name = file.name.clone();
     CsvFile::new(&name, file.into_reader(), empty)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_stream_stops_at_the_limit_with_the_file_and_limit_named() {
+        // Like /dev/zero, or a file that grows while it is read.
+        let mut r = Bounded {
+            inner: io::repeat(0),
+            left: 1_000,
+            kind: Kind::Csv,
+            limit: 1_000,
+        };
+        let mut sink = Vec::new();
+        let e = r.read_to_end(&mut sink).unwrap_err();
+        assert!(sink.len() <= 1_000);
+        assert_eq!(
+            Error::read("zero.csv", &e).to_string(),
+            "zero.csv is larger than the limit of 1000 bytes for CSV files: raise LoadOptions::max_csv_bytes if it is meant to be this large"
+        );
+    }
+
+    #[test]
+    fn a_stream_at_exactly_the_limit_is_read_whole() {
+        let mut r = Bounded {
+            inner: io::repeat(7).take(1_000),
+            left: 1_000,
+            kind: Kind::Toml,
+            limit: 1_000,
+        };
+        let mut sink = Vec::new();
+        r.read_to_end(&mut sink).unwrap();
+        assert_eq!(sink.len(), 1_000);
+    }
+}
