@@ -393,25 +393,29 @@ pub(crate) struct Opener<'a> {
 
 impl<'a> Opener<'a> {
     /// An opener for a scenario whose own folder is `dir` (which need not
-    /// have been checked: it is the tree's start).
-    pub fn new(options: &'a LoadOptions, dir: &Path) -> Result<Opener<'a>> {
+    /// have been checked: it is the tree's start). A folder that cannot be
+    /// found allows nothing, so a scenario given as text with such a folder
+    /// still loads when it names no file.
+    pub fn new(options: &'a LoadOptions, dir: &Path) -> Opener<'a> {
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
             dir
         };
-        let start = dir.canonicalize().map_err(|e| cannot("open", dir, e))?;
-        let mut roots = vec![marked_root(&start, options.marked_root).unwrap_or(start)];
+        let mut roots = Vec::new();
+        if let Ok(start) = dir.canonicalize() {
+            roots.push(marked_root(&start, options.marked_root).unwrap_or(start));
+        }
         for r in &options.roots {
             if let Ok(c) = r.canonicalize() {
                 roots.push(c);
             }
         }
-        Ok(Opener {
+        Opener {
             options,
             roots,
             inputs: Inputs::default(),
-        })
+        }
     }
 
     /// An opener that only checks files, for a file named directly by the
@@ -438,11 +442,15 @@ impl<'a> Opener<'a> {
                 reason: format!(
                     "resolves to {}, outside the scenario's tree {}: keep included and data files inside it, or allow their folder with LoadOptions::allow_root",
                     show(&canonical),
-                    self.roots
-                        .iter()
-                        .map(|r| show(r))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
+                    if self.roots.is_empty() {
+                        "(its folder cannot be found)".to_string()
+                    } else {
+                        self.roots
+                            .iter()
+                            .map(|r| show(r))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    }
                 ),
             });
         }

@@ -13,6 +13,15 @@
 //! branches point to later nodes with `next`. Unknown fields are errors.
 //! `data/README.md` documents every field with examples.
 //!
+//! # The loading policy
+//!
+//! [`LoadOptions`] says which files a scenario may read (its own tree, see
+//! [`ROOT_MARKER`], plus folders allowed explicitly), how large each may be,
+//! and how many includes it may have; only regular files are read, and the
+//! defaults are safe for files from anyone. [`load_scenario_with`] returns
+//! the scenario with the [`Inputs`] it read, and [`check_outputs`],
+//! [`write_outputs`] and [`OutputFile`] refuse to write over any of them.
+//!
 //! # Baselines and lists (CSV)
 //!
 //! A baseline CSV has a key column (an HS code or a basket name), an

@@ -186,7 +186,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
 /// ```
 pub fn load_scenario_with(path: &Path, options: &LoadOptions) -> Result<Loaded> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut opener = Opener::new(options, dir)?;
+    let mut opener = Opener::new(options, dir);
     let file = opener.open_main(path)?;
     let mut seen = HashSet::from([file.canonical.clone()]);
     let name = file.name.clone();
@@ -224,7 +224,7 @@ pub fn parse_scenario_with(text: &str, dir: &Path, options: &LoadOptions) -> Res
         });
     }
     let dto = parse_toml(&show(&main), text)?;
-    let mut opener = Opener::new(options, dir)?;
+    let mut opener = Opener::new(options, dir);
     let files = collect(&mut opener, options, main, dto, &mut HashSet::new())?;
     let scenario = build(files, &mut opener)?;
     Ok(Loaded {

@@ -1,10 +1,11 @@
 //! Writing a scenario back to the file format it was read from.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::dto::*;
-use super::output::write_atomic;
+use super::input::Inputs;
+use super::output::write_outputs;
 use crate::engine::Scenario;
 use crate::error::{Error, Result};
 use crate::outcome::{ActionKind, Node, Postponement};
@@ -32,7 +33,9 @@ fn bounds(w: Window) -> (Option<String>, Option<String>) {
 
 /// Saves `scenario` to `path` (TOML), with its baselines as CSV files and its
 /// HS lists as one CSV beside it (`<stem>.<importer>-<exporter>.csv`,
-/// `<stem>.hs-lists.csv`). Loading the result gives an equal scenario.
+/// `<stem>.hs-lists.csv`). Loading the result gives an equal scenario. The
+/// files are written as one set ([`write_outputs`](super::write_outputs)):
+/// all of them or none.
 ///
 /// # Errors
 /// [`Error::Io`] when a file cannot be written.
@@ -44,6 +47,8 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut lists: BTreeMap<String, HsList> = BTreeMap::new();
     let mut file = FileDto::default();
+    // Every file is written at the end, all renamed into place or none.
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let info = scenario.info();
     file.scenario = Some(ScenarioDto {
         id: info.id.clone(),
@@ -74,7 +79,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             path: name.clone(),
             message: e.to_string(),
         })?;
-        write_atomic(&dir.join(&name), &bytes)?;
+        files.push((dir.join(&name), bytes));
         file.baseline.push(BaselineDto {
             importer: b.importer().to_string(),
             exporter: b.exporter().to_string(),
@@ -208,7 +213,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
                 text.push_str(&format!("{c},{list}\n"));
             }
         }
-        write_atomic(&dir.join(&name), text.as_bytes())?;
+        files.push((dir.join(&name), text.into_bytes()));
         file.hs_list.push(HsListDto {
             lists: lists.keys().cloned().collect(),
             file: Some(name),
@@ -220,7 +225,12 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         path: path.display().to_string(),
         message: format!("cannot format: {e}"),
     })?;
-    write_atomic(path, text.as_bytes())
+    files.push((path.to_path_buf(), text.into_bytes()));
+    let set: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    write_outputs(&set, &Inputs::default())
 }
 
 fn node_dto(n: &Node) -> NodeDto {
