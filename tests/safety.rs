@@ -664,3 +664,34 @@ fn a_portfolio_is_read_under_the_same_policy() {
         )
     );
 }
+
+#[test]
+fn a_root_marker_widens_the_tree_to_its_folder_and_no_further() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder();
+    let top = dir.path().join("project");
+    std::fs::create_dir_all(top.join("scenarios")).unwrap();
+    std::fs::create_dir_all(top.join("record")).unwrap();
+    write(&top.join("record/m.toml"), MEASURES);
+    write(&dir.path().join("above.toml"), MEASURES);
+    let s = write(
+        &top.join("scenarios/s.toml"),
+        &format!("include = [\"../record/m.toml\"]\n{INLINE}"),
+    );
+    let refused = error_of(&s, &LoadOptions::new());
+    assert!(refused.contains("outside the scenario's tree"), "{refused}");
+    write(&top.join(load::ROOT_MARKER), "");
+    assert!(load_scenario_with(&s, &LoadOptions::new()).is_ok());
+    // Off, the marker counts for nothing.
+    let e = error_of(&s, &LoadOptions::new().marked_root(false));
+    assert!(e.contains("outside the scenario's tree"), "{e}");
+    // The marked folder is the limit: a file above it is still outside.
+    write(&s, &format!("include = [\"../../above.toml\"]\n{INLINE}"));
+    let e = error_of(&s, &LoadOptions::new());
+    assert!(e.contains("outside the scenario's tree"), "{e}");
+    // A marker in a folder everyone may write to is ignored.
+    write(&s, &format!("include = [\"../record/m.toml\"]\n{INLINE}"));
+    std::fs::set_permissions(&top, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let e = error_of(&s, &LoadOptions::new());
+    assert!(e.contains("outside the scenario's tree"), "{e}");
+}

@@ -29,8 +29,10 @@ pub const DEFAULT_MAX_INCLUDE_DEPTH: usize = 32;
 /// The name of the file that marks a folder as the top of a scenario tree.
 ///
 /// Includes and data files must resolve inside the scenario's folder, or
-/// inside the nearest folder above it that holds a `.tariffsim-root` file
-/// (owned by the scenario file's owner, in a folder others cannot write to).
+/// inside the nearest folder above it (at most 8 levels up) that holds a
+/// `.tariffsim-root` file owned by the owner of the scenario's folder, in a
+/// folder not writable by everyone (a marker planted in `/tmp` counts for
+/// nothing).
 /// The shipped `data/` folder has one, so `data/scenarios/*.toml` may name
 /// `../record/` and `../baselines/`.
 pub const ROOT_MARKER: &str = ".tariffsim-root";
@@ -559,7 +561,7 @@ fn owner_of_meta(meta: &std::fs::Metadata) -> u32 {
 #[cfg(unix)]
 fn others_may_write(dir: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(dir).map_or(true, |m| m.mode() & 0o022 != 0)
+    std::fs::metadata(dir).map_or(true, |m| m.mode() & 0o002 != 0)
 }
 
 #[cfg(not(unix))]
