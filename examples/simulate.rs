@@ -12,14 +12,16 @@
 //! average-rate chart, `--exposure-chart` the duty-by-outcome chart, and
 //! `--timeline-csv` one path's day-by-day average rates (the first path of
 //! the tree unless `--path` names another). Files are written whole or not
-//! at all. A usage or input error prints one line on standard error and
-//! exits with status 2 (usage) or 1 (scenario).
+//! at all, all of them or none, and never over a file the scenario reads
+//! (through `..`, a symlink or a hard link) or over a folder; two flags
+//! naming one file are a usage error. A usage or input error prints one
+//! line on standard error and exits with status 2 (usage) or 1 (scenario).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use tariffsim::load::{load_scenario, write_atomic};
+use tariffsim::load::{Inputs, LoadOptions, check_outputs, load_scenario_with, write_outputs};
 use tariffsim::report::{
     EvaluationReport, exposure_csv, exposure_svg, path_timelines, text_table, timeline_csv,
     timeline_svg,
@@ -135,39 +137,23 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, Failure> {
     Ok(Some(opts))
 }
 
-/// Refuses an output path whose folder does not exist, before any work.
-fn check_writable(flag: &str, path: &Path) -> Result<(), Failure> {
-    if path.file_name().is_none() || path.is_dir() {
-        return Err(usage(format!(
-            "{flag}: {} is not a file path",
-            path.display()
-        )));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(usage(format!(
-            "{flag}: cannot write {}: folder {} does not exist",
-            path.display(),
-            dir.display()
-        )));
-    }
-    Ok(())
-}
-
 fn run(opts: &Options) -> Result<String, Failure> {
-    for (flag, p) in [
+    let outputs: Vec<(&str, &Path)> = [
         ("--chart", &opts.chart),
         ("--exposure-chart", &opts.exposure_chart),
         ("--timeline-csv", &opts.timeline_csv),
-    ] {
-        if let Some(p) = p {
-            check_writable(flag, p)?;
-        }
-    }
-    let mut scenario = load_scenario(&opts.scenario).map_err(run_error)?;
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+    .collect();
+    // Outputs that are folders, or name one file twice, are refused before
+    // the scenario is read; outputs that are inputs, once it is known what
+    // the scenario reads, before any work.
+    let none = Inputs::new();
+    check_outputs_named(&outputs, &none)?;
+    let loaded = load_scenario_with(&opts.scenario, &LoadOptions::new()).map_err(run_error)?;
+    let (mut scenario, inputs) = loaded.into_parts();
+    check_outputs_named(&outputs, &inputs)?;
     if opts.from.is_some() || opts.to.is_some() {
         let h = scenario.horizon();
         let window = Window::new(opts.from.unwrap_or(h.start()), opts.to.unwrap_or(h.end()))
@@ -216,12 +202,20 @@ fn run(opts: &Options) -> Result<String, Failure> {
         Format::Csv => exposure_csv(&report).map_err(run_error)?,
         Format::Json => report.to_json().map_err(run_error)?,
     };
-    for (file, body) in files {
-        write_atomic(file, body.as_bytes()).map_err(run_error)?;
-    }
+    let bytes: Vec<(&Path, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_bytes())).collect();
+    write_outputs(&bytes, &inputs).map_err(run_error)?;
     Ok(text)
 }
 
+/// Checks the output flags' paths, each naming its flag, then the set (no
+/// two naming one file).
+fn check_outputs_named(outputs: &[(&str, &Path)], inputs: &Inputs) -> Result<(), Failure> {
+    for (flag, p) in outputs {
+        check_outputs(&[*p], inputs).map_err(|e| usage(format!("{flag}: {e}")))?;
+    }
+    let paths: Vec<&Path> = outputs.iter().map(|(_, p)| *p).collect();
+    check_outputs(&paths, inputs).map_err(|e| usage(e.to_string()))
+}
 /// Writes the report to standard output; a reader that stops early (a
 /// closed pipe) is not an error.
 fn print(text: &str) -> ExitCode {

@@ -19,7 +19,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A text could not be read as the value it should hold.
-    #[error("invalid {what} {input:?}: {fix}")]
+    #[error("invalid {what} {}: {fix}", excerpt(input))]
     Parse {
         /// What was being read ("rate", "date", "HS code", ...).
         what: &'static str,
@@ -117,7 +117,7 @@ pub enum Error {
         date: Date,
     },
     /// An id was used twice where ids must be unique.
-    #[error("{kind} id {id:?} is used twice: give each {kind} its own id")]
+    #[error("{kind} id {} is used twice: give each {kind} its own id", excerpt(id))]
     DuplicateId {
         /// "measure", "basket", "rule", ...
         kind: &'static str,
@@ -125,7 +125,7 @@ pub enum Error {
         id: String,
     },
     /// A reference to something that does not exist.
-    #[error("unknown {kind} {id:?}{fix}")]
+    #[error("unknown {kind} {}{fix}", excerpt(id))]
     Unknown {
         /// "measure", "basket", "authority", ...
         kind: &'static str,
@@ -203,6 +203,49 @@ pub enum Error {
         /// What the operating system said.
         message: String,
     },
+    /// A file the loading policy does not read (outside the allowed folders,
+    /// not a regular file, or a system file), named with the reason.
+    #[error("{path}: {reason}")]
+    Refused {
+        /// The file as named, and where it resolves to.
+        path: String,
+        /// Why it is not read, and what to do instead.
+        reason: String,
+    },
+    /// A file is longer than the loading policy's limit for its kind.
+    #[error(
+        "{path} is larger than the limit of {limit} bytes for {kind} files: raise LoadOptions::{option} if it is meant to be this large"
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// "scenario (TOML)", "CSV".
+        kind: &'static str,
+        /// The limit in bytes.
+        limit: u64,
+        /// The [`LoadOptions`](crate::load::LoadOptions) setting that sets it.
+        option: &'static str,
+    },
+    /// Includes go deeper, or name more files, than the loading policy allows.
+    #[error(
+        "includes {what} more than {limit}: flatten the includes, or raise LoadOptions::{option}"
+    )]
+    IncludeLimit {
+        /// "nest", "name".
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+        /// The [`LoadOptions`](crate::load::LoadOptions) setting that sets it.
+        option: &'static str,
+    },
+    /// An output that would destroy an input, another output or a folder.
+    #[error("cannot write {path}: {reason}")]
+    Output {
+        /// The output path as given.
+        path: String,
+        /// Why it is refused, and what to do instead.
+        reason: String,
+    },
     /// An error with the item (and file, line, field) it happened in.
     #[error("{context}: {inner}")]
     In {
@@ -259,46 +302,235 @@ impl Error {
         id: &str,
         known: impl IntoIterator<Item = &'a str>,
     ) -> Error {
-        const SHOWN: usize = 5;
-        let mut all: Vec<(usize, &str)> = known
-            .into_iter()
-            .map(|k| (edit_distance(id, k), k))
-            .collect();
-        all.sort();
-        let more = all.len().saturating_sub(SHOWN);
-        let names: Vec<&str> = all.iter().take(SHOWN).map(|(_, k)| *k).collect();
-        let fix = match (names.is_empty(), more) {
-            (true, _) => ": there are none".to_string(),
-            (false, 0) => format!("; known: {}", names.join(", ")),
-            (false, n) => format!("; nearest: {} (and {n} more)", names.join(", ")),
+        let near = nearest(id, known, 5);
+        let fix = if near.shown().is_empty() {
+            ": there are none".to_string()
+        } else if near.more() == 0 {
+            format!("; known: {near}")
+        } else {
+            format!("; nearest: {near}")
         };
-        Error::unknown(kind, truncate(id, 80), fix)
+        Error::unknown(kind, id, fix)
     }
 }
 
-/// At most `max` characters of `s`, with control characters escaped.
-fn truncate(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().take(max).flat_map(char::escape_debug).collect();
-    if s.chars().count() > max {
-        out.push('…');
-    }
-    out
+/// The longest [`excerpt`] of an input, in characters, quotes included.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// A short, escaped excerpt of input text, for error messages: quoted, with
+/// control characters, quotes and backslashes written as Rust escapes
+/// (`\u{1b}`, `\r`, `\"`), and cut with `…` so the whole excerpt is at most
+/// [`EXCERPT_CHARS`] characters. An error never echoes more of a file.
+///
+/// ```
+/// use tariffsim::error::excerpt;
+/// assert_eq!(excerpt("list 3").to_string(), "\"list 3\"");
+/// assert_eq!(excerpt("a\u{1b}[31mb\r").to_string(), r#""a\u{1b}[31mb\r""#);
+/// let long = "x".repeat(10_000);
+/// assert_eq!(excerpt(&long).to_string().chars().count(), 80);
+/// ```
+pub fn excerpt(text: &str) -> Excerpt<'_> {
+    Excerpt(text)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+/// A quoted, escaped, bounded piece of input text; see [`excerpt`].
+#[derive(Debug, Clone, Copy)]
+pub struct Excerpt<'a>(&'a str);
+
+impl std::fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Two quotes around; a cut text ends in an ellipsis as well.
+        let whole = EXCERPT_CHARS - 2;
+        let mut pieces: Vec<(String, usize)> = Vec::new();
+        let mut used = 0;
+        let mut cut = false;
+        for c in self.0.chars() {
+            let escaped = escape_char(c);
+            let n = escaped.chars().count();
+            if used + n > whole {
+                cut = true;
+                break;
+            }
+            used += n;
+            pieces.push((escaped, n));
+        }
+        if cut {
+            while used > whole - 1 {
+                let Some((_, n)) = pieces.pop() else { break };
+                used -= n;
+            }
+        }
+        let out: String = pieces.into_iter().map(|(p, _)| p).collect();
+        if cut {
+            write!(f, "\"{out}…\"")
+        } else {
+            write!(f, "\"{out}\"")
         }
     }
-    row[b.len()]
+}
+
+fn escape_char(c: char) -> String {
+    match c {
+        '\'' => "'".into(),
+        c if c.is_control() || c == '"' || c == '\\' => c.escape_debug().to_string(),
+        c => c.to_string(),
+    }
+}
+
+/// The candidates nearest to what was asked for, for an "unknown …" message
+/// over a long list: the `few` closest by edit distance (ties in the order
+/// given), then "and N more".
+///
+/// ```
+/// use tariffsim::error::nearest;
+/// let ids = ["deal/hold", "deal/void", "escalate/hold", "truce", "no-deal"];
+/// assert_eq!(nearest("deal/vod", ids, 2).to_string(), "deal/void, deal/hold and 3 more");
+/// assert_eq!(nearest("x", ["a"], 3).to_string(), "a");
+/// assert_eq!(nearest("x", [], 3).to_string(), "none");
+/// ```
+pub fn nearest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    few: usize,
+) -> Nearest {
+    let wanted: Vec<char> = wanted.chars().take(NEAREST_CHARS).collect();
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (edit_distance(&wanted, c), i, c))
+        .collect();
+    let total = scored.len();
+    scored.sort_unstable();
+    Nearest {
+        shown: scored
+            .into_iter()
+            .take(few)
+            .map(|(_, _, c)| {
+                if c.chars().count() > NEAREST_CHARS {
+                    excerpt(c).to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+        more: total.saturating_sub(few),
+    }
+}
+
+/// Characters of each candidate compared by [`nearest`].
+const NEAREST_CHARS: usize = 256;
+
+/// Levenshtein distance over the first [`NEAREST_CHARS`] characters.
+fn edit_distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().take(NEAREST_CHARS).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The few nearest candidates and how many more there are; see [`nearest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nearest {
+    shown: Vec<String>,
+    more: usize,
+}
+
+impl Nearest {
+    /// The candidates shown, nearest first.
+    pub fn shown(&self) -> &[String] {
+        &self.shown
+    }
+
+    /// How many candidates were left out.
+    pub fn more(&self) -> usize {
+        self.more
+    }
+}
+
+impl std::fmt::Display for Nearest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.shown.is_empty() {
+            return f.write_str("none");
+        }
+        f.write_str(&self.shown.join(", "))?;
+        if self.more > 0 {
+            write!(f, " and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// The error a size-limited reader gives past its limit; [`Error::read`]
+/// turns it into [`Error::TooLarge`].
+#[derive(Debug)]
+pub(crate) struct LimitReached {
+    pub kind: &'static str,
+    pub option: &'static str,
+    pub limit: u64,
+}
+
+impl std::fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "longer than the limit of {} bytes", self.limit)
+    }
+}
+
+impl std::error::Error for LimitReached {}
+
+impl Error {
+    /// A failed read of file `name`: past its size limit, or what the
+    /// system said.
+    pub(crate) fn read(name: &str, e: &std::io::Error) -> Error {
+        match e.get_ref().and_then(|x| x.downcast_ref::<LimitReached>()) {
+            Some(l) => Error::TooLarge {
+                path: name.to_string(),
+                kind: l.kind,
+                limit: l.limit,
+                option: l.option,
+            },
+            None => Error::Io {
+                path: name.to_string(),
+                message: format!("cannot read: {e}"),
+            },
+        }
+    }
+
+    /// A CSV reading error of file `name`, with its line (and field and byte
+    /// for invalid UTF-8), never the row's text.
+    pub(crate) fn csv(name: &str, e: &csv::Error) -> Error {
+        match e.kind() {
+            csv::ErrorKind::Io(io) => Error::read(name, io),
+            csv::ErrorKind::Utf8 { pos, err } => {
+                let line = pos.as_ref().map_or(0, |p| p.line());
+                Error::Invalid(format!(
+                    "invalid UTF-8 in field {} at byte {} of the field: save the file as UTF-8",
+                    err.field() + 1,
+                    err.valid_up_to() + 1
+                ))
+                .at(format!("{name}, line {line}"))
+            }
+            csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } => {
+                let line = pos.as_ref().map_or(0, |p| p.line());
+                Error::Invalid(format!(
+                    "the row has {len} fields and the header {expected_len}: give every row the header's columns"
+                ))
+                .at(format!("{name}, line {line}"))
+            }
+            _ => Error::Invalid("unreadable CSV".into()).at(name.to_string()),
+        }
+    }
 }
 
 /// Adds context to the error of a `Result`.
@@ -310,5 +542,60 @@ pub(crate) trait ResultExt<T> {
 impl<T> ResultExt<T> for Result<T> {
     fn at(self, context: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|e| e.at(context()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_escapes_and_bounds() {
+        assert_eq!(excerpt("").to_string(), "\"\"");
+        assert_eq!(excerpt("it's \"x\"").to_string(), r#""it's \"x\"""#);
+        assert_eq!(excerpt("\0\u{7f}\t").to_string(), r#""\0\u{7f}\t""#);
+        let s = excerpt(&"\u{1b}".repeat(100)).to_string();
+        // Each ESC is 6 characters escaped: 12 (72 characters) fit before
+        // the ellipsis, 13 would not.
+        assert_eq!(s, format!("\"{}…\"", "\\u{1b}".repeat(12)));
+        assert!(s.chars().count() <= EXCERPT_CHARS);
+        let exact = "y".repeat(78);
+        assert_eq!(excerpt(&exact).to_string(), format!("\"{exact}\""));
+        let over = "y".repeat(79);
+        assert_eq!(
+            excerpt(&over).to_string(),
+            format!("\"{}…\"", "y".repeat(77))
+        );
+    }
+
+    #[test]
+    fn parse_errors_echo_only_an_excerpt() {
+        let e = Error::Parse {
+            what: "HS code",
+            input: format!("9{}", "\r".repeat(5_000)),
+            fix: "write digits".into(),
+        };
+        let text = e.to_string();
+        assert!(text.len() < 120, "{text}");
+        assert!(!text.contains('\r'));
+        assert!(text.starts_with("invalid HS code \"9\\r\\r"), "{text}");
+    }
+
+    #[test]
+    fn nearest_orders_by_distance_then_given_order() {
+        let paths: Vec<String> = (0..10_000).map(|i| format!("deal/{i}")).collect();
+        let n = nearest("deal/42", paths.iter().map(String::as_str), 3);
+        // deal/42 itself is at distance 0; deal/2 and deal/4 are at 1 (one
+        // deletion each), deal/2 first because it is listed first.
+        assert_eq!(n.to_string(), "deal/42, deal/2, deal/4 and 9997 more");
+        assert_eq!(n.more(), 9_997);
+        assert_eq!(n.shown().len(), 3);
+        assert_eq!(
+            nearest("truce", ["no-deal", "truse", "truce/hold"], 5).to_string(),
+            // truse: 1 substitution; truce/hold: 5 insertions; no-deal: 6.
+            "truse, truce/hold, no-deal"
+        );
+        let long = "z".repeat(300);
+        assert!(nearest("z", [long.as_str()], 1).to_string().chars().count() <= EXCERPT_CHARS);
     }
 }

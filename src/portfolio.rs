@@ -42,7 +42,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::engine::{Detail, DutyFigures, Evaluation, Scenario, weighted_sum};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trade::{Baseline, Basket, BasketKey, Periods};
 use crate::units::{Accrued, BasketId, Currency, HsCode, MeasureId, Window, parse_decimal};
 
@@ -99,18 +99,16 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
-    /// Reads a portfolio CSV file.
+    /// Reads a portfolio CSV file row by row, as a regular file within the
+    /// default CSV size limit (see [`load::read_portfolio`](crate::load::read_portfolio)
+    /// for other limits and the record of the file read).
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read; otherwise as
-    /// [`Portfolio::parse`].
+    /// [`Error::Io`] when the file cannot be read, [`Error::Refused`] when it
+    /// is not a regular file, [`Error::TooLarge`] past the limit; otherwise
+    /// as [`Portfolio::parse`].
     pub fn read(path: &Path) -> Result<Portfolio> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: name.clone(),
-            message: format!("cannot read: {e}"),
-        })?;
-        Portfolio::parse(&name, &text)
+        crate::load::read_portfolio(path, &crate::load::LoadOptions::default()).map(|(p, _)| p)
     }
 
     /// Reads a portfolio from CSV text; `source` names the file in errors.
@@ -120,27 +118,38 @@ impl Portfolio {
     /// empty file or a header with no rows; a missing or unknown column; an
     /// SKU that is not a valid id; an HTS code that is not 10 digits; a value
     /// that is negative, not a plain decimal, or written with an exponent or
-    /// separators; the same SKU twice with a different code or value (a row
-    /// repeated exactly is read once).
+    /// separators; a description with control characters; the same SKU
+    /// twice with a different code or value (a row repeated exactly is read
+    /// once).
     pub fn parse(source: &str, text: &str) -> Result<Portfolio> {
-        if text.trim().is_empty() {
-            return Err(Error::Invalid(
+        Portfolio::from_reader(source, text.as_bytes())
+    }
+
+    /// Reads a portfolio from a CSV stream, one row at a time (the text is
+    /// never held whole); `source` names the file in errors.
+    ///
+    /// # Errors
+    /// As [`Portfolio::parse`]; a read error of the stream names `source`.
+    pub fn from_reader(source: &str, reader: impl std::io::Read) -> Result<Portfolio> {
+        let empty = || {
+            Error::Invalid(
                 "the file is empty: give a header line sku,hts10,annual_value_usd (description optional) and one row per SKU"
                     .into(),
             )
-            .at(source));
-        }
+            .at(source)
+        };
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
-            .from_reader(text.as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| Error::Invalid(format!("unreadable header: {e}")).at(source))?
-            .clone();
+            .from_reader(reader);
+        let headers = rdr.headers().map_err(|e| Error::csv(source, &e))?.clone();
+        if headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(empty());
+        }
         for h in &headers {
             if !COLUMNS.contains(&h) {
                 return Err(Error::Invalid(format!(
-                    "unknown column {h:?}: a portfolio has the columns sku, hts10, annual_value_usd and optionally description"
+                    "unknown column {}: a portfolio has the columns sku, hts10, annual_value_usd and optionally description",
+                    excerpt(h)
                 ))
                 .at(source));
             }
@@ -149,8 +158,8 @@ impl Portfolio {
         let column = |c: &str| {
             find(c).ok_or_else(|| {
                 Error::Invalid(format!(
-                    "no {c:?} column; the header is {:?}",
-                    headers.iter().collect::<Vec<_>>()
+                    "no {c:?} column; the header is {}",
+                    excerpt(&headers.iter().collect::<Vec<_>>().join(","))
                 ))
                 .at(source)
             })
@@ -164,8 +173,11 @@ impl Portfolio {
 
         let mut items: Vec<Item> = Vec::new();
         let mut seen: HashMap<BasketId, usize> = HashMap::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| Error::Invalid(format!("unreadable row: {e}")).at(source))?;
+        let mut rec = csv::StringRecord::new();
+        while rdr
+            .read_record(&mut rec)
+            .map_err(|e| Error::csv(source, &e))?
+        {
             let line = rec.position().map_or(0, |p| p.line());
             let at = |field: &str| format!("{source}, line {line}, field {field:?}");
             let get = |c: usize| rec.get(c).unwrap_or("");
@@ -180,7 +192,20 @@ impl Portfolio {
                 }
                 .at(at("annual_value_usd")));
             }
-            let description = desc_col.map(get).unwrap_or("").trim().to_string();
+            let description = desc_col.map(get).unwrap_or("").trim();
+            if let Some((i, c)) = description
+                .chars()
+                .enumerate()
+                .find(|(_, c)| c.is_control())
+            {
+                return Err(Error::Invalid(format!(
+                    "{} holds the control character U+{:04X} at character {}: remove it (this text is one line)",
+                    excerpt(description),
+                    u32::from(c),
+                    i + 1
+                ))
+                .at(at("description")));
+            }
             if let Some(&i) = seen.get(&sku) {
                 let first = &items[i];
                 if first.hts10 == hts10 && first.annual_value == annual_value {
@@ -198,7 +223,7 @@ impl Portfolio {
                 sku,
                 hts10,
                 annual_value,
-                description,
+                description: description.to_string(),
                 line,
             });
         }

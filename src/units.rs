@@ -34,13 +34,46 @@ pub(crate) fn days_between(a: Date, b: Date) -> i64 {
     a.duration_until(b).as_secs() / 86_400
 }
 
-/// Parses an ISO date (`2019-03-02`) with an error that names the input.
+/// Parses a date written exactly `YYYY-MM-DD` (`2019-03-02`; spaces around
+/// it are ignored), with an error that names the input. A time or a zone
+/// (`2019-01-01T23:59`) is an error, never silently dropped.
+///
+/// ```
+/// use tariffsim::units::parse_date;
+/// assert_eq!(parse_date("2019-03-02")?.to_string(), "2019-03-02");
+/// assert_eq!(
+///     parse_date("2019-01-01T23:59").unwrap_err().to_string(),
+///     "invalid date \"2019-01-01T23:59\": write dates as YYYY-MM-DD, e.g. 2019-03-02, with no time or zone"
+/// );
+/// assert_eq!(
+///     parse_date("2019-02-30").unwrap_err().to_string(),
+///     "invalid date \"2019-02-30\": that day is not in the calendar"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Parse`] for any other shape, or a day not in the calendar.
 pub fn parse_date(text: &str) -> Result<Date> {
-    Date::from_str(text.trim()).map_err(|_| Error::Parse {
+    let t = text.trim();
+    let bad = |fix: &str| Error::Parse {
         what: "date",
         input: text.to_string(),
-        fix: "write dates as YYYY-MM-DD, e.g. 2019-03-02".into(),
-    })
+        fix: fix.into(),
+    };
+    let b = t.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return Err(bad(
+            "write dates as YYYY-MM-DD, e.g. 2019-03-02, with no time or zone",
+        ));
+    }
+    Date::from_str(t).map_err(|_| bad("that day is not in the calendar"))
 }
 
 /// A half-open date window `[start, end)`: `start` is the first day counted,
@@ -473,6 +506,24 @@ impl Accrued {
 }
 
 /// Reads a decimal written as text, refusing floats with exponents.
+///
+/// A decimal holds at most 28 significant digits and magnitudes below
+/// 79,228,162,514,264,337,593,543,950,336; a number past either bound is an
+/// error that says which, never a rounded value.
+///
+/// ```
+/// use tariffsim::units::parse_decimal;
+/// assert_eq!(parse_decimal("value", "0.5")?.to_string(), "0.5");
+/// assert_eq!(
+///     parse_decimal("value", "0.12345678901234567890123456789").unwrap_err().to_string(),
+///     "invalid value \"0.12345678901234567890123456789\": it has 29 significant digits and at most 28 are held exactly: round it"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Parse`] naming what was wrong: an exponent, a separator, too many
+/// significant digits, too large a magnitude, or not a number.
 pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
     let t = text.trim();
     let bad = |fix: &str| Error::Parse {
@@ -488,8 +539,52 @@ pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
             "write the number without thousands separators, e.g. 34000000000",
         ));
     }
-    Decimal::from_str_exact(t)
-        .map_err(|_| bad("write a plain decimal number such as 34000000000 or 0.5"))
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits_only = !(int.is_empty() && frac.is_empty())
+        && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+    if !digits_only {
+        return Err(bad(
+            "write a plain decimal number such as 34000000000 or 0.5",
+        ));
+    }
+    let int = int.trim_start_matches('0');
+    if int.len() > 29 || (int.len() == 29 && int > "79228162514264337593543950335") {
+        return Err(bad(
+            "it is too large: a value must be below 79228162514264337593543950336",
+        ));
+    }
+    let significant = if int.is_empty() {
+        frac.trim_start_matches('0').trim_end_matches('0').len()
+    } else {
+        int.len() + frac.trim_end_matches('0').len()
+    };
+    if significant > 28 {
+        return Err(bad(&format!(
+            "it has {significant} significant digits and at most 28 are held exactly: round it"
+        )));
+    }
+    // Zeros past the 28th decimal place carry nothing; a digit there cannot
+    // be held.
+    let frac_kept = if frac.len() > 28 {
+        frac.trim_end_matches('0')
+    } else {
+        frac
+    };
+    if frac_kept.len() > 28 {
+        return Err(bad(
+            "it has more than 28 decimal places and a value holds at most 28: round it",
+        ));
+    }
+    let sign = if t.starts_with('-') { "-" } else { "" };
+    let exact = if frac_kept.len() == frac.len() {
+        Decimal::from_str_exact(t)
+    } else if frac_kept.is_empty() {
+        Decimal::from_str_exact(&format!("{sign}{int}0"))
+    } else {
+        Decimal::from_str_exact(&format!("{sign}{int}0.{frac_kept}"))
+    };
+    exact.map_err(|_| bad("write a plain decimal number such as 34000000000 or 0.5"))
 }
 
 /// An ad valorem duty rate, held as a fraction of the value (`0.25` is 25%).
@@ -759,6 +854,37 @@ impl fmt::Display for HsCode {
     }
 }
 
+/// Checks an id against the rule every id follows: 1 to 64 characters from
+/// `A-Z a-z 0-9 . _ - : /`. `what` names the id in the error ("scenario
+/// id").
+///
+/// ```
+/// use tariffsim::units::check_id;
+/// assert!(check_id("scenario id", "busan-2025").is_ok());
+/// assert_eq!(
+///     check_id("scenario id", "busan 2025").unwrap_err().to_string(),
+///     "invalid scenario id \"busan 2025\": use 1 to 64 letters, digits or . _ - : /"
+/// );
+/// ```
+///
+/// # Errors
+/// [`Error::Parse`] when the id breaks the rule.
+pub fn check_id(what: &'static str, text: &str) -> Result<()> {
+    let ok = (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-:/".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Parse {
+            what,
+            input: text.to_string(),
+            fix: "use 1 to 64 letters, digits or . _ - : /".into(),
+        })
+    }
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {
         $(#[$doc])*
@@ -778,15 +904,7 @@ macro_rules! id_type {
             type Err = Error;
 
             fn from_str(s: &str) -> Result<$name> {
-                let ok = (1..=64).contains(&s.len())
-                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-:/".contains(&b));
-                if !ok {
-                    return Err(Error::Parse {
-                        what: $kind,
-                        input: s.to_string(),
-                        fix: "use 1 to 64 letters, digits or . _ - : /".into(),
-                    });
-                }
+                check_id($kind, s)?;
                 Ok($name(Arc::from(s)))
             }
         }
@@ -917,6 +1035,72 @@ mod tests {
             m.checked_add(&eur).unwrap_err().to_string(),
             "cannot combine USD with EUR: convert one of them first"
         );
+    }
+
+    #[test]
+    fn dates_are_exactly_year_month_day() {
+        assert_eq!(
+            parse_date(" 2019-03-02 ").unwrap().to_string(),
+            "2019-03-02"
+        );
+        for bad in [
+            "2019-01-01T23:59",
+            "2019-01-01 00:00",
+            "2019-01-01Z",
+            "2019-1-1",
+            "+2019-01-01",
+            "20190101",
+            "",
+        ] {
+            assert_eq!(
+                parse_date(bad).unwrap_err().to_string(),
+                format!(
+                    "invalid date {bad:?}: write dates as YYYY-MM-DD, e.g. 2019-03-02, with no time or zone"
+                )
+            );
+        }
+        assert_eq!(
+            parse_date("2019-13-01").unwrap_err().to_string(),
+            "invalid date \"2019-13-01\": that day is not in the calendar"
+        );
+    }
+
+    #[test]
+    fn decimals_past_what_a_decimal_holds_say_so() {
+        // 28 significant digits are held exactly.
+        let max = "1234567890123456789012345678";
+        assert_eq!(parse_decimal("value", max).unwrap().to_string(), max);
+        assert_eq!(
+            parse_decimal("value", "12345678901234567890123456789")
+                .unwrap_err()
+                .to_string(),
+            "invalid value \"12345678901234567890123456789\": it has 29 significant digits and at most 28 are held exactly: round it"
+        );
+        // Trailing zeros after the point and leading zeros are not significant.
+        assert_eq!(
+            parse_decimal("value", "000.10000000000000000000000000000000")
+                .unwrap()
+                .to_string(),
+            "0.1"
+        );
+        assert_eq!(
+            parse_decimal("value", "0.00000000000000000000000000001")
+                .unwrap_err()
+                .to_string(),
+            "invalid value \"0.00000000000000000000000000001\": it has more than 28 decimal places and a value holds at most 28: round it"
+        );
+        assert_eq!(
+            parse_decimal("value", "99999999999999999999999999999")
+                .unwrap_err()
+                .to_string(),
+            "invalid value \"99999999999999999999999999999\": it is too large: a value must be below 79228162514264337593543950336"
+        );
+        assert_eq!(
+            parse_decimal("value", "1.2.3").unwrap_err().to_string(),
+            "invalid value \"1.2.3\": write a plain decimal number such as 34000000000 or 0.5"
+        );
+        assert!(parse_decimal("value", ".").is_err());
+        assert_eq!(parse_decimal("value", "-0.5").unwrap().to_string(), "-0.5");
     }
 
     #[test]

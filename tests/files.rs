@@ -105,7 +105,7 @@ const LIST_1: &str = "\n[[measure]]\nid = \"list-1\"\nauthority = \"section-301\
 fn a_file_that_is_not_toml_names_the_line_and_column() {
     assert_eq!(
         parse_error("[scenario\nid = \"t\"\n"),
-        "data/scenarios/<text>: TOML parse error at line 1, column 10   | 1 | [scenario   |          ^ invalid table header expected `.`, `]`"
+        "data/scenarios/<text>, line 1, column 10: invalid table header expected `.`, `]`"
     );
 }
 
@@ -113,13 +113,13 @@ fn a_file_that_is_not_toml_names_the_line_and_column() {
 fn an_unknown_field_is_refused_with_the_fields_allowed() {
     assert_eq!(
         parse_error(&format!("{HEAD}colour = \"red\"\n")),
-        "data/scenarios/<text>: TOML parse error at line 9, column 1   | 9 | colour = \"red\"   | ^^^^^^ unknown field `colour`, expected one of `importer`, `exporter`, `currency`, `source`, `file`, `key_column`, `value_column`, `ignore_columns`, `nested`, `basket`"
+        "data/scenarios/<text>, line 9, column 1: unknown field `colour`, expected one of `importer`, `exporter`, `currency`, `source`, `file`, `key_column`, `value_column`, `ignore_columns`, `nested`, `basket`"
     );
     assert_eq!(
         parse_error(
             "[scenario]\nid = \"t\"\nhorizon = \"2019-01-01..2020-01-01\"\ncolour = \"red\"\n"
         ),
-        "data/scenarios/<text>: TOML parse error at line 4, column 1   | 4 | colour = \"red\"   | ^^^^^^ unknown field `colour`, expected one of `id`, `title`, `description`, `horizon`, `reference`, `history_from`, `not_valued`, `assumptions`, `sources`"
+        "data/scenarios/<text>, line 4, column 1: unknown field `colour`, expected one of `id`, `title`, `description`, `horizon`, `reference`, `history_from`, `not_valued`, `assumptions`, `sources`"
     );
 }
 
@@ -128,7 +128,7 @@ fn a_number_where_a_string_belongs_is_refused() {
     let text = format!("{HEAD}{LIST_1}steps = [{{ from = \"2018-07-06\", rate = 0.25 }}]\n");
     assert_eq!(
         parse_error(&text),
-        "data/scenarios/<text>: TOML parse error at line 16, column 40    | 16 | steps = [{ from = \"2018-07-06\", rate = 0.25 }]    |                                        ^^^^ invalid type: floating point `0.25`, expected a string"
+        "data/scenarios/<text>, line 16, column 40: invalid type: floating point `0.25`, expected a string"
     );
 }
 
@@ -190,7 +190,7 @@ fn a_missing_included_file_is_named() {
     let text = format!("include = [\"../record/no-such-file.toml\"]\n{HEAD}");
     assert_eq!(
         parse_error(&text),
-        "include \"../record/no-such-file.toml\": data/scenarios/../record/no-such-file.toml: cannot open: No such file or directory (os error 2)"
+        "data/scenarios/<text>, include \"../record/no-such-file.toml\": data/scenarios/../record/no-such-file.toml: cannot open: No such file or directory (os error 2)"
     );
 }
 

@@ -343,7 +343,7 @@ fn nested_baskets_are_refused_unless_the_baseline_says_which_holds_what() {
     let nested = r#"{ key = "8471", value = "100" }, { key = "8471300100", value = "40" }"#;
     assert_eq!(
         message(scenario(&us_only(nested, "{ all = true }", "")).unwrap_err()),
-        "<text>, baseline US<-CN: baseline US<-CN: basket 8471300100 lies inside basket 8471, so their values would be counted twice; keep one grain, or declare nested = \"residual\" if 8471 holds only what its finer baskets do not"
+        "<text>, baseline \"US\"<-\"CN\": baseline US<-CN: basket 8471300100 lies inside basket 8471, so their values would be counted twice; keep one grain, or declare nested = \"residual\" if 8471 holds only what its finer baskets do not"
     );
     // Declared residual: 8471 holds the other 60, and 25% of 100 is 25.
     let residual = us_only(

@@ -9,4 +9,5 @@ mod lines;
 mod properties;
 mod reports;
 mod retaliation;
+mod safety;
 mod tree;

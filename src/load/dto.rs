@@ -1,5 +1,5 @@
 //! Raw serde shapes of scenario files. Nothing here is trusted: every value
-//! goes through the domain constructors in `load::read`.
+//! goes through the domain constructors in `load`.
 
 use serde::{Deserialize, Serialize};
 

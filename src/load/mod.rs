@@ -13,6 +13,15 @@
 //! branches point to later nodes with `next`. Unknown fields are errors.
 //! `data/README.md` documents every field with examples.
 //!
+//! # The loading policy
+//!
+//! [`LoadOptions`] says which files a scenario may read (its own tree, see
+//! [`ROOT_MARKER`], plus folders allowed explicitly), how large each may be,
+//! and how many includes it may have; only regular files are read, and the
+//! defaults are safe for files from anyone. [`load_scenario_with`] returns
+//! the scenario with the [`Inputs`] it read, and [`check_outputs`],
+//! [`write_outputs`] and [`OutputFile`] refuse to write over any of them.
+//!
 //! # Baselines and lists (CSV)
 //!
 //! A baseline CSV has a key column (an HS code or a basket name), an
@@ -20,9 +29,26 @@
 //! year (`2017`) or month (`2025-01`). HS list CSVs have the code in the
 //! first column and, for files holding several lists, a `list` column.
 
+mod baseline;
 mod dto;
-mod read;
+mod fields;
+mod hs_list;
+mod input;
+mod output;
+mod portfolio;
+mod regime;
+mod scenario;
+mod tree;
 mod write;
 
-pub use read::{CsvColumns, load_scenario, parse_scenario, read_baseline_csv};
-pub use write::{save_scenario, write_atomic};
+pub use baseline::{CsvColumns, read_baseline_csv};
+pub use input::{
+    DEFAULT_MAX_CSV_BYTES, DEFAULT_MAX_INCLUDE_DEPTH, DEFAULT_MAX_INCLUDES, DEFAULT_MAX_TOML_BYTES,
+    InputFile, Inputs, LoadOptions, ROOT_MARKER,
+};
+pub use output::{OutputFile, check_outputs, write_atomic, write_outputs};
+pub use portfolio::read_portfolio;
+pub use scenario::{
+    Loaded, load_scenario, load_scenario_with, parse_scenario, parse_scenario_with,
+};
+pub use write::save_scenario;

@@ -1,9 +1,11 @@
 //! Writing a scenario back to the file format it was read from.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::dto::*;
+use super::input::Inputs;
+use super::output::write_outputs;
 use crate::engine::Scenario;
 use crate::error::{Error, Result};
 use crate::outcome::{ActionKind, Node, Postponement};
@@ -11,32 +13,6 @@ use crate::retaliation::{Policy, ResponseGoods, ResponseRate, TriggerEvent};
 use crate::tariff::{Goods, HsList, Stacking, StepStatus};
 use crate::trade::Nesting;
 use crate::units::{Date, Window};
-
-/// Writes `text` to `path` through a temporary file and a rename, so a
-/// failure never leaves a half-written file.
-///
-/// # Errors
-/// [`Error::Io`] naming the path.
-pub fn write_atomic(path: &Path, text: &[u8]) -> Result<()> {
-    let io = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        message: format!("cannot write: {e}"),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::Io {
-            path: path.display().to_string(),
-            message: "not a file path".into(),
-        })?
-        .to_string_lossy()
-        .to_string();
-    let tmp = path.with_file_name(format!(".{file_name}.tmp"));
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
-}
 
 fn goods_dto(g: &Goods, lists: &mut BTreeMap<String, HsList>) -> GoodsDto {
     for l in g.hs_lists() {
@@ -58,7 +34,9 @@ fn bounds(w: Window) -> (Option<String>, Option<String>) {
 
 /// Saves `scenario` to `path` (TOML), with its baselines as CSV files and its
 /// HS lists as one CSV beside it (`<stem>.<importer>-<exporter>.csv`,
-/// `<stem>.hs-lists.csv`). Loading the result gives an equal scenario.
+/// `<stem>.hs-lists.csv`). Loading the result gives an equal scenario. The
+/// files are written as one set ([`write_outputs`](super::write_outputs)):
+/// all of them or none.
 ///
 /// # Errors
 /// [`Error::Io`] when a file cannot be written.
@@ -70,6 +48,8 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut lists: BTreeMap<String, HsList> = BTreeMap::new();
     let mut file = FileDto::default();
+    // Every file is written at the end, all renamed into place or none.
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let info = scenario.info();
     file.scenario = Some(ScenarioDto {
         id: info.id.clone(),
@@ -134,7 +114,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             path: name.clone(),
             message: e.to_string(),
         })?;
-        write_atomic(&dir.join(&name), &bytes)?;
+        files.push((dir.join(&name), bytes));
         file.baseline.push(BaselineDto {
             importer: b.importer().to_string(),
             exporter: b.exporter().to_string(),
@@ -286,7 +266,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
                 text.push_str(&format!("{c},{list}\n"));
             }
         }
-        write_atomic(&dir.join(&name), text.as_bytes())?;
+        files.push((dir.join(&name), text.into_bytes()));
         file.hs_list.push(HsListDto {
             lists: lists.keys().cloned().collect(),
             file: Some(name),
@@ -298,7 +278,12 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         path: path.display().to_string(),
         message: format!("cannot format: {e}"),
     })?;
-    write_atomic(path, text.as_bytes())
+    files.push((path.to_path_buf(), text.into_bytes()));
+    let set: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    write_outputs(&set, &Inputs::default())
 }
 
 fn node_dto(n: &Node) -> NodeDto {

@@ -24,10 +24,12 @@ const LABEL_CHARS: usize = 44;
 /// A white outline behind a label, so lines under it do not cross the text.
 const HALO: &str = " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"";
 
-/// Text safe inside an SVG element or attribute.
+/// Text safe inside an SVG element or attribute: markup characters as
+/// entities, control characters as visible escapes (XML 1.0 allows none of
+/// them, escaped or not).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in super::table::printable(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -646,6 +648,7 @@ mod tests {
     #[test]
     fn labels_are_escaped_and_clipped() {
         assert_eq!(escape("US<-CN & \"x\""), "US&lt;-CN &amp; &quot;x&quot;");
+        assert_eq!(escape("a\u{1b}[31m\r\0b"), "a\\u{1b}[31m\\r\\0b");
         assert_eq!(clip("abcdefgh", 6), "abc...");
         assert_eq!(clip("abc", 6), "abc");
     }

@@ -156,6 +156,34 @@ fn measure_money(m: &super::evaluation::MeasureReport, amount: Decimal, c: Curre
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn text_table(report: &EvaluationReport) -> String {
+    // Labels can come from any file or caller: no control character reaches
+    // a terminal raw.
+    printable(&table_text(report)).into_owned()
+}
+
+/// Text with every control character but line breaks and tabs written as a
+/// visible escape (`\u{1b}`, `\r`), so it cannot move a terminal's cursor,
+/// change its colours, or make an XML document ill-formed. Used by every
+/// text and SVG report.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn table_text(report: &EvaluationReport) -> String {
     let mut out = String::new();
     let s = &report.scenario;
     let _ = writeln!(out, "{}", s.title);
