@@ -33,9 +33,22 @@ impl Scenario {
     /// path; [`crate::Error::BaselineGap`] when a baseline lacks a period the
     /// window (or a refund before it) needs; [`crate::Error::Overflow`].
     pub fn evaluate(&self, detail: Detail) -> Result<Evaluation> {
+        self.evaluate_observed(detail, &mut |_, _| {})
+    }
+
+    /// [`Scenario::evaluate`], telling `progress` after each path how many
+    /// of how many are done (for a progress bar; the result is the same).
+    ///
+    /// # Errors
+    /// As [`Scenario::evaluate`].
+    pub fn evaluate_observed(
+        &self,
+        detail: Detail,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<Evaluation> {
         let states = self.path_states()?;
         let paths = self.tree.paths();
-        let outcomes = self.evaluate_states(&states, paths, detail)?;
+        let outcomes = self.evaluate_states(&states, paths, detail, progress)?;
         let reference = match self.reference {
             Some(i) => outcomes[i].clone(),
             None => {
@@ -71,12 +84,19 @@ impl Scenario {
         states: &[PathState],
         paths: &[Path],
         detail: Detail,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<Vec<PathOutcome>> {
         let mut cache = Cache::new(self)?;
+        let total = states.len();
         states
             .iter()
             .zip(paths)
-            .map(|(s, p)| self.evaluate_state(s, p, detail, &mut cache))
+            .enumerate()
+            .map(|(i, (s, p))| {
+                let out = self.evaluate_state(s, p, detail, &mut cache);
+                progress(i + 1, total);
+                out
+            })
             .collect()
     }
 
@@ -86,6 +106,7 @@ impl Scenario {
         states: &[PathState],
         paths: &[Path],
         detail: Detail,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<Vec<PathOutcome>> {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
@@ -105,6 +126,7 @@ impl Scenario {
         for p in parts {
             out.extend(p?);
         }
+        progress(out.len(), states.len());
         Ok(out)
     }
 
