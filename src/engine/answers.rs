@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::cache::{Covered, Versions};
 use super::eval::stack;
 use super::plan::{SidePlan, Slice};
 use crate::error::{Error, Result};
@@ -26,20 +27,79 @@ use crate::retaliation::{
     AnswerKind, AnswerNote, Answers, Policy, ResponseGoods, RetaliationRule, TriggerEvent,
     TriggerPoint, respond, shift,
 };
-use crate::tariff::{Authority, Measure, Schedule, Step};
+use crate::tariff::{Measure, Schedule, Step};
 use crate::trade::{Baseline, ExchangeRates, FxGap};
 use crate::units::{Currency, Date, Rate, Window};
 
 /// The most passes over the rules before answers are said not to settle.
 pub const MAX_ROUNDS: usize = 32;
 
+/// The answering side's baskets grouped by the retaliation measures (other
+/// than value-matched answers) that cover them: baskets in one cell are
+/// taxed alike on every day, so claims are worked out per cell.
+#[derive(Debug, Clone)]
+pub(crate) struct Pool {
+    pub cells: Vec<Cell>,
+}
+
+/// Baskets the same retaliation measures cover over the same windows.
+#[derive(Debug, Clone)]
+pub(crate) struct Cell {
+    /// The baskets, by index in the baseline.
+    pub baskets: Vec<usize>,
+    /// The covering measures (indices into the measures) and when.
+    pub taxing: Vec<(usize, Vec<Window>)>,
+    /// The cell's value per period column.
+    pub values: Vec<Decimal>,
+}
+
+impl Pool {
+    pub(crate) fn new(b: &Baseline, taxing: &[(usize, &Measure)]) -> Result<Pool> {
+        let mut index: HashMap<Vec<(usize, Vec<Window>)>, usize> = HashMap::new();
+        let mut cells: Vec<Cell> = Vec::new();
+        for (bi, basket) in b.baskets().iter().enumerate() {
+            let key: Vec<(usize, Vec<Window>)> = taxing
+                .iter()
+                .filter_map(|(mi, m)| {
+                    let w = m.coverage().covered_windows(basket.key(), Window::ALL);
+                    (!w.is_empty()).then_some((*mi, w))
+                })
+                .collect();
+            let ci = *index.entry(key.clone()).or_insert_with(|| {
+                cells.push(Cell {
+                    baskets: Vec::new(),
+                    taxing: key,
+                    values: vec![Decimal::ZERO; b.periods().len()],
+                });
+                cells.len() - 1
+            });
+            let cell = &mut cells[ci];
+            cell.baskets.push(bi);
+            for (v, x) in cell.values.iter_mut().zip(basket.values()) {
+                *v = v
+                    .checked_add(*x)
+                    .ok_or_else(|| Error::overflow("a pool's value"))?;
+            }
+        }
+        Ok(Pool { cells })
+    }
+}
+
+/// A share of every basket of a pool cell that a claim covers over `cover`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct CellSlice {
+    pub cell: usize,
+    pub share: Decimal,
+    pub cover: Vec<Window>,
+}
+
 /// A value-matched answer's claim on the answering side's imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Claim {
     /// The answering side (index of its baseline among the national ones).
     pub side: usize,
-    /// The shares of its baskets the answer covers, and when.
-    pub slices: Vec<Slice>,
+    /// The shares of its pool cells the answer covers, and when.
+    pub slices: Vec<CellSlice>,
     /// The annual value asked for, in the answering side's currency.
     pub requested: Decimal,
     /// The annual value claimed (at most the untaxed imports).
@@ -47,6 +107,23 @@ pub(crate) struct Claim {
     /// The value covered over time (answer time): `covered` scaled by how
     /// much of its trigger-date value the trigger still covers.
     pub value: Vec<(Date, Decimal)>,
+}
+
+impl Claim {
+    /// The claim's slices, basket by basket.
+    pub fn basket_slices(&self, pool: &Pool) -> Vec<Slice> {
+        let mut out = Vec::new();
+        for s in &self.slices {
+            for b in &pool.cells[s.cell].baskets {
+                out.push(Slice {
+                    basket: *b,
+                    share: s.share,
+                    cover: s.cover.clone(),
+                });
+            }
+        }
+        out
+    }
 }
 
 /// The answers on one path.
@@ -58,8 +135,8 @@ pub(crate) struct AnswerSet {
     pub claims: Vec<Option<Claim>>,
     /// Whether each answer was made on this path.
     pub made: Vec<bool>,
-    /// What was made, for reports, in answer order.
-    pub notes: Vec<AnswerNote>,
+    /// What was made, for reports, by first day.
+    pub notes: Arc<[AnswerNote]>,
 }
 
 /// What retaliation needs of a scenario, prepared once.
@@ -73,6 +150,8 @@ pub(crate) struct Retaliation {
     /// Their plans, over the regime's measures and the answers (value-matched
     /// answers covering nothing).
     pub plans: Vec<SidePlan>,
+    /// Their pools, for value-matched answers to claim from.
+    pub pools: Vec<Pool>,
     pub fx: ExchangeRates,
     /// From the scenario's earliest dated step to the end of its horizon.
     pub history: Window,
@@ -85,8 +164,21 @@ pub(crate) struct Retaliation {
 /// The per-trigger inputs of one rule, read off the path.
 struct Watched {
     points: Vec<TriggerPoint>,
-    covered: Vec<(Date, Decimal)>,
+    covered: Arc<Vec<(Date, Decimal)>>,
 }
+
+/// Work kept across paths while answers are settled: schedule versions,
+/// the covered values of watched measures, and answers by what they watch.
+pub(crate) struct Memo<'a> {
+    pub versions: &'a mut Versions,
+    pub covered: &'a mut Covered,
+    pub answers: &'a mut AnswerMemo,
+}
+
+/// An answer's schedule and request, by the answer and the versions of what
+/// it depends on.
+pub(crate) type AnswerMemo =
+    rustc_hash::FxHashMap<(usize, Vec<u32>), (Arc<Schedule>, Option<Request>)>;
 
 fn value_at(steps: &[(Date, Decimal)], d: Date) -> Decimal {
     steps
@@ -153,13 +245,64 @@ impl Retaliation {
         measures: &[&Measure],
         schedules: &[Arc<Schedule>],
         claims: &[Option<Claim>],
-    ) -> Result<Vec<(Date, Decimal)>> {
+        memo: &mut Memo<'_>,
+    ) -> Result<Arc<Vec<(Date, Decimal)>>> {
         if self.is_value_answer(t) {
-            return Ok(claims[t - self.base()]
-                .as_ref()
-                .map(|c| c.value.clone())
-                .unwrap_or_else(|| vec![(self.history.start(), Decimal::ZERO)]));
+            return Ok(Arc::new(
+                claims[t - self.base()]
+                    .as_ref()
+                    .map(|c| c.value.clone())
+                    .unwrap_or_else(|| vec![(self.history.start(), Decimal::ZERO)]),
+            ));
         }
+        let key = Some((
+            t,
+            self.group_versions(t, measures, schedules, memo.versions),
+        ));
+        if let Some(found) = key.as_ref().and_then(|k| memo.covered.get(k)) {
+            return Ok(Arc::clone(found));
+        }
+        let out = Arc::new(self.covered_timeline_of(t, measures, schedules)?);
+        if let Some(k) = key {
+            memo.covered.insert(k, Arc::clone(&out));
+        }
+        Ok(out)
+    }
+
+    /// What measure `t`'s covered value depends on: the versions of the
+    /// schedules of its stacking group (answers other than itself count as
+    /// zero, so they are left out).
+    fn group_versions(
+        &self,
+        t: usize,
+        measures: &[&Measure],
+        schedules: &[Arc<Schedule>],
+        versions: &mut Versions,
+    ) -> Vec<u32> {
+        let Some((plan, li)) = self
+            .side_of(measures[t])
+            .and_then(|si| Some((&self.plans[si], self.plans[si].local(t)?)))
+        else {
+            return Vec::new();
+        };
+        let (g, _) = plan.group_of[li];
+        plan.groups[g]
+            .measures
+            .iter()
+            .map(|gl| plan.measures[*gl])
+            .filter(|mi| *mi < self.base() || *mi == t)
+            .map(|mi| versions.of(&schedules[mi]))
+            .collect()
+    }
+
+    /// [`Retaliation::covered_timeline`] of a measure that is not a
+    /// value-matched answer, worked out.
+    fn covered_timeline_of(
+        &self,
+        t: usize,
+        measures: &[&Measure],
+        schedules: &[Arc<Schedule>],
+    ) -> Result<Vec<(Date, Decimal)>> {
         let m = measures[t];
         let Some(si) = self.side_of(m) else {
             return Err(Error::Invalid(format!(
@@ -264,6 +407,7 @@ impl Retaliation {
         measures: &[&Measure],
         schedules: &[Arc<Schedule>],
         claims: &[Option<Claim>],
+        memo: &mut Memo<'_>,
     ) -> Result<Watched> {
         let tl = schedules[t].timeline(self.history);
         let threshold = match rule.trigger().event {
@@ -281,11 +425,11 @@ impl Retaliation {
                 .collect();
             return Ok(Watched {
                 points,
-                covered: Vec::new(),
+                covered: Arc::new(Vec::new()),
             });
         }
         let covered = self
-            .covered_timeline(t, measures, schedules, claims)
+            .covered_timeline(t, measures, schedules, claims, memo)
             .map_err(|e| e.at(format!("retaliation rule {:?}", rule.id().as_str())))?;
         let mut dates: Vec<Date> = tl
             .iter()
@@ -334,6 +478,7 @@ impl Retaliation {
         &self,
         measures: &[&Measure],
         regime: &[Arc<Schedule>],
+        memo: &mut Memo<'_>,
     ) -> Result<AnswerSet> {
         let list = self.answers.list();
         let empty = Arc::new(Schedule::default());
@@ -352,10 +497,36 @@ impl Retaliation {
             let mut changed: Vec<String> = Vec::new();
             for (ai, answer) in list.iter().enumerate() {
                 let rule = &self.rules[answer.rule()];
+                // An answer depends only on its triggers' schedules (and,
+                // when it reads covered values, their stacking groups'):
+                // paths that share those share it. Not while passes repeat,
+                // where claims feed back.
+                let key = (!self.iterate).then(|| {
+                    let needs_value = rule.matches_value()
+                        || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
+                    let mut v: Vec<u32> = Vec::new();
+                    for &t in answer.triggers() {
+                        v.push(memo.versions.of(&schedules[t]));
+                        if needs_value {
+                            v.extend(self.group_versions(t, measures, &schedules, memo.versions));
+                        }
+                    }
+                    (ai, v)
+                });
+                if let Some(found) = key.as_ref().and_then(|k| memo.answers.get(k)) {
+                    let (s, request) = found.clone();
+                    let i = self.base() + ai;
+                    if *s != *schedules[i] || request != requests[ai] {
+                        changed.push(rule.id().to_string());
+                        schedules[i] = s;
+                        requests[ai] = request;
+                    }
+                    continue;
+                }
                 let mut steps: Vec<(Date, Rate)> = Vec::new();
                 let mut request = None;
                 for &t in answer.triggers() {
-                    let w = self.watched(rule, t, measures, &schedules, &claims)?;
+                    let w = self.watched(rule, t, measures, &schedules, &claims, memo)?;
                     let resp = respond(rule, &w.points);
                     let shifted = shift(&resp.steps, rule.lag_days()).ok_or_else(|| {
                         Error::Invalid(format!(
@@ -374,6 +545,9 @@ impl Retaliation {
                     }
                 }
                 let s = Arc::new(schedule_of(&steps)?);
+                if let Some(k) = key {
+                    memo.answers.insert(k, (Arc::clone(&s), request.clone()));
+                }
                 let i = self.base() + ai;
                 if *s != *schedules[i] || request != requests[ai] {
                     changed.push(rule.id().to_string());
@@ -381,7 +555,7 @@ impl Retaliation {
                     requests[ai] = request;
                 }
             }
-            let new_claims = self.claim(measures, &schedules, &requests)?;
+            let new_claims = self.claim(&schedules, &requests)?;
             if new_claims != claims {
                 for (ai, (a, b)) in new_claims.iter().zip(&claims).enumerate() {
                     if a != b {
@@ -472,7 +646,6 @@ impl Retaliation {
     /// sides, first in force, first served.
     fn claim(
         &self,
-        measures: &[&Measure],
         schedules: &[Arc<Schedule>],
         requests: &[Option<Request>],
     ) -> Result<Vec<Option<Claim>>> {
@@ -499,7 +672,7 @@ impl Retaliation {
         for (first, ai) in order {
             let Some(req) = &requests[ai] else { continue };
             let rule = &self.rules[list[ai].rule()];
-            let Some(si) = self.side_of(&list[ai].measure().clone()) else {
+            let Some(si) = self.side_of(list[ai].measure()) else {
                 return Err(Error::Invalid(format!(
                     "{} has no baseline of imports from {}, so its answers cannot be valued; add a baseline {}<-{}",
                     rule.party(),
@@ -517,24 +690,24 @@ impl Retaliation {
                 ))
             })?;
             let until = Window::new(first, self.history.end().max(first))?;
-            let mut uncovered = Vec::with_capacity(b.baskets().len());
+            let cells = &self.pools[si].cells;
+            let mut uncovered = Vec::with_capacity(cells.len());
             let mut pool = Decimal::ZERO;
-            for (bi, basket) in b.baskets().iter().enumerate() {
-                let taxed = measures.iter().enumerate().any(|(mi, m)| {
-                    m.authority() == Authority::Retaliation
-                        && !self.is_value_answer(mi)
-                        && m.imposer() == b.importer()
-                        && m.target() == b.exporter()
-                        && taxes_within(m, &schedules[mi], basket.key(), until)
-                });
+            for (ci, cell) in cells.iter().enumerate() {
+                let taxed = cell
+                    .taxing
+                    .iter()
+                    .any(|(mi, cover)| taxes_within(&schedules[*mi], cover, until));
                 let free = if taxed {
                     Decimal::ZERO
                 } else {
-                    Decimal::ONE - reserved.get(&(si, bi)).copied().unwrap_or(Decimal::ZERO)
+                    Decimal::ONE - reserved.get(&(si, ci)).copied().unwrap_or(Decimal::ZERO)
                 };
                 let mut v = Decimal::ZERO;
                 for c in &cols {
-                    v += basket.values()[*c];
+                    v = v
+                        .checked_add(cell.values[*c])
+                        .ok_or_else(|| Error::overflow("a remaining import value"))?;
                 }
                 pool = v
                     .checked_mul(free)
@@ -549,7 +722,7 @@ impl Retaliation {
                     .checked_div(pool)
                     .ok_or_else(|| Error::overflow("a retaliation share"))?;
                 let levels = req.levels();
-                for (bi, free) in uncovered.iter().enumerate() {
+                for (ci, free) in uncovered.iter().enumerate() {
                     if free.is_zero() {
                         continue;
                     }
@@ -560,7 +733,7 @@ impl Retaliation {
                     if share.is_zero() {
                         continue;
                     }
-                    *reserved.entry((si, bi)).or_insert(Decimal::ZERO) += share;
+                    *reserved.entry((si, ci)).or_insert(Decimal::ZERO) += share;
                     let mut given = Decimal::ZERO;
                     for (j, (level, cover)) in levels.iter().enumerate() {
                         let below = if j == 0 {
@@ -577,8 +750,8 @@ impl Retaliation {
                         };
                         given += part;
                         if !part.is_zero() && !cover.is_empty() {
-                            slices.push(Slice {
-                                basket: bi,
+                            slices.push(CellSlice {
+                                cell: ci,
                                 share: part,
                                 cover: cover.clone(),
                             });
@@ -640,31 +813,32 @@ impl Retaliation {
             schedules: answers,
             claims,
             made,
-            notes,
+            notes: notes.into(),
         })
     }
 }
 
-/// Whether `m`, on this path's schedule `s`, taxes the basket `key` on some
-/// day of `within`.
-fn taxes_within(m: &Measure, s: &Schedule, key: &crate::trade::BasketKey, within: Window) -> bool {
-    let covered = m.coverage().covered_windows(key, within);
-    if covered.is_empty() {
-        return false;
-    }
+/// Whether a measure on schedule `s`, covering a cell over `covered`, taxes
+/// it on some day of `within`.
+fn taxes_within(s: &Schedule, covered: &[Window], within: Window) -> bool {
     let tl = s.timeline(within);
     tl.iter().enumerate().any(|(i, (from, r))| {
         if r.is_zero() {
             return false;
         }
         let to = tl.get(i + 1).map_or(within.end(), |x| x.0);
-        covered.iter().any(|w| w.start() < to && *from < w.end())
+        covered.iter().any(|w| {
+            w.start() < to
+                && *from < w.end()
+                && w.start() < within.end()
+                && within.start() < w.end()
+        })
     })
 }
 
 /// What a value-matched answer asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Request {
+pub(crate) struct Request {
     /// The trigger date of the event answered.
     event: Date,
     lag: i64,

@@ -3,7 +3,7 @@
 //! refunds are kept by what they depend on, so paths that share a prefix
 //! share the work.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -28,20 +28,65 @@ pub(crate) type RefundKey = (usize, usize, usize, Vec<u32>, Date);
 /// value-matched answer on it.
 pub(crate) type PlanKey = (usize, Vec<(usize, Vec<Slice>)>);
 
+/// Small ids for schedules, the same for equal schedules.
+#[derive(Default)]
+pub(crate) struct Versions {
+    schedules: HashMap<Schedule, u32>,
+    /// Schedule ids by the address of an `Arc`: paths share the `Arc` of
+    /// every measure no branch on them touched, so most look-ups end here
+    /// without hashing a schedule. The `Arc` is kept, so its address cannot
+    /// be reused while the cache lives.
+    shared: HashMap<usize, (Arc<Schedule>, u32)>,
+}
+
+impl Versions {
+    /// The id of a schedule held in an `Arc`: by the `Arc`'s address when
+    /// seen before, else by content.
+    pub fn of(&mut self, s: &Arc<Schedule>) -> u32 {
+        let address = Arc::as_ptr(s) as usize;
+        if let Some((_, v)) = self.shared.get(&address) {
+            return *v;
+        }
+        let v = match self.schedules.get(s.as_ref()) {
+            Some(v) => *v,
+            None => {
+                let v = self.schedules.len() as u32;
+                self.schedules.insert(s.as_ref().clone(), v);
+                v
+            }
+        };
+        self.shared.insert(address, (Arc::clone(s), v));
+        v
+    }
+}
+
+/// The covered value of a watched measure over the history, by the measure
+/// and the versions of the schedules of its stacking group.
+pub(crate) type Covered = HashMap<(usize, Vec<u32>), Arc<Vec<(Date, Decimal)>>>;
+
+/// A value-matched answer evaluated alone: side, answer, the values it
+/// covers by window, and its schedule's version.
+pub(crate) type ValueKey = (
+    usize,
+    usize,
+    Vec<(Vec<crate::units::Window>, Vec<Decimal>)>,
+    u32,
+);
+
 pub(crate) struct Cache {
     pub grid: Grid,
     pub factors: Vec<Vec<(usize, Decimal)>>,
     /// Import values per month and in total, per baseline: the same on
     /// every path.
-    pub imports: Vec<(Vec<Accrued>, Accrued)>,
-    schedules: HashMap<Schedule, u32>,
-    /// Schedule ids by the address of a path state's `Arc`: paths share the
-    /// `Arc` of every measure no branch on them touched, so most look-ups
-    /// end here without hashing a schedule. The `Arc` is kept, so its
-    /// address cannot be reused while the cache lives.
-    shared: HashMap<usize, (Arc<Schedule>, u32)>,
+    pub imports: Vec<(Arc<[Accrued]>, Accrued)>,
+    /// The window's months, shared by every path's exposure.
+    pub months: Arc<[crate::units::Month]>,
+    pub versions: Versions,
     pub groups: HashMap<GroupKey, Arc<GroupResult>>,
     pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
+    pub covered: Covered,
+    pub answer_memo: super::answers::AnswerMemo,
+    pub value_groups: HashMap<ValueKey, Arc<GroupResult>>,
     /// Side plans: the scenario's own first (ids `0..sides`), then those
     /// built for the slices of a path.
     pub plans: Vec<Arc<SidePlan>>,
@@ -62,35 +107,24 @@ impl Cache {
             imports.push(side_imports(side, &grid, &factors[i])?);
         }
         Ok(Cache {
+            months: grid.months.clone().into(),
             grid,
             factors,
             imports,
-            schedules: HashMap::new(),
-            shared: HashMap::new(),
-            groups: HashMap::new(),
-            answers: HashMap::new(),
+            versions: Versions::default(),
+            groups: HashMap::default(),
+            answers: HashMap::default(),
+            covered: HashMap::default(),
+            answer_memo: HashMap::default(),
+            value_groups: HashMap::default(),
             plans: s.core.plans.clone(),
-            plan_index: HashMap::new(),
-            refunds: HashMap::new(),
+            plan_index: HashMap::default(),
+            refunds: HashMap::default(),
         })
     }
 
-    /// The id of a schedule held in an `Arc`: by the `Arc`'s address when
-    /// seen before, else by content.
+    /// The id of a schedule held in an `Arc` (see [`Versions::of`]).
     pub fn version(&mut self, s: &Arc<Schedule>) -> u32 {
-        let address = Arc::as_ptr(s) as usize;
-        if let Some((_, v)) = self.shared.get(&address) {
-            return *v;
-        }
-        let v = match self.schedules.get(s.as_ref()) {
-            Some(v) => *v,
-            None => {
-                let v = self.schedules.len() as u32;
-                self.schedules.insert(s.as_ref().clone(), v);
-                v
-            }
-        };
-        self.shared.insert(address, (Arc::clone(s), v));
-        v
+        self.versions.of(s)
     }
 }

@@ -111,18 +111,33 @@ fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
 
 /// The rates each group measure contributes on a day, after stacking rules.
 pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
-    let before: Vec<bool> = rates.iter().map(|r| !r.is_zero()).collect();
-    for rule in rules {
-        if !rule.window().contains(day) {
-            continue;
+    if rules.is_empty() {
+        return;
+    }
+    // Which exclusive rules win, decided on the rates before any exclusion
+    // (so rule order never matters), then applied.
+    let wins = |rule: &GroupRule, rates: &[Rate]| match rule {
+        GroupRule::Exclusive { over, window, .. } => {
+            window.contains(day) && over.iter().zip(rates).any(|(o, r)| *o && !r.is_zero())
         }
-        if let GroupRule::Exclusive { over, excluded, .. } = rule {
-            let wins = over.iter().zip(&before).any(|(o, b)| *o && *b);
-            if wins {
-                for (i, r) in rates.iter_mut().enumerate() {
-                    if excluded[i] && !over[i] {
-                        *r = Rate::ZERO;
-                    }
+        GroupRule::Highest { .. } => false,
+    };
+    let mut small = [false; 16];
+    let mut large = Vec::new();
+    let won: &mut [bool] = if rules.len() <= small.len() {
+        &mut small[..rules.len()]
+    } else {
+        large.resize(rules.len(), false);
+        &mut large
+    };
+    for (w, rule) in won.iter_mut().zip(rules) {
+        *w = wins(rule, rates);
+    }
+    for (rule, w) in rules.iter().zip(won.iter()) {
+        if let (GroupRule::Exclusive { over, excluded, .. }, true) = (rule, *w) {
+            for (i, r) in rates.iter_mut().enumerate() {
+                if excluded[i] && !over[i] {
+                    *r = Rate::ZERO;
                 }
             }
         }
@@ -312,14 +327,14 @@ pub(crate) fn side_imports(
     side: &SidePlan,
     grid: &Grid,
     factors: &[(usize, Decimal)],
-) -> Result<(Vec<Accrued>, Accrued)> {
+) -> Result<(Arc<[Accrued]>, Accrued)> {
     let mut import_by_month = Vec::with_capacity(grid.months.len());
     for (&(col, f), days) in factors.iter().zip(&grid.days) {
         let v = mul(mul(side.totals[col], f)?, Decimal::from(*days))?;
         import_by_month.push(Accrued::from_units(v));
     }
     let import_value = sum(&import_by_month)?;
-    Ok((import_by_month, import_value))
+    Ok((import_by_month.into(), import_value))
 }
 
 /// What a path says of one measure of a side, beyond its schedule.
@@ -357,11 +372,11 @@ pub(crate) fn side_exposure(
     factors: &[(usize, Decimal)],
     detail: Detail,
     results: &[&GroupResult],
-    imports: &(Vec<Accrued>, Accrued),
+    imports: &(Arc<[Accrued]>, Accrued),
     facts: &dyn Fn(usize) -> MeasureFacts,
 ) -> Result<SideExposure> {
     let months = grid.months.len();
-    let (import_by_month, import_value) = (imports.0.clone(), imports.1);
+    let (import_by_month, import_value) = (Arc::clone(&imports.0), imports.1);
 
     let mut shown = Vec::with_capacity(side.measures.len());
     let mut out = Vec::with_capacity(side.measures.len());
@@ -608,7 +623,7 @@ pub(crate) fn static_exposure(
     }
     Ok(Exposure {
         window,
-        months: grid.months.clone(),
+        months: grid.months.clone().into(),
         sides,
         unvalued: plan
             .unvalued

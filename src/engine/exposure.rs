@@ -32,7 +32,7 @@ pub enum Detail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
     pub(crate) window: Window,
-    pub(crate) months: Vec<Month>,
+    pub(crate) months: std::sync::Arc<[Month]>,
     pub(crate) sides: Vec<SideExposure>,
     pub(crate) unvalued: Vec<MeasureId>,
 }
@@ -127,7 +127,7 @@ pub struct SideExposure {
     pub(crate) importer: Party,
     pub(crate) exporter: Party,
     pub(crate) currency: Currency,
-    pub(crate) import_by_month: Vec<Accrued>,
+    pub(crate) import_by_month: std::sync::Arc<[Accrued]>,
     pub(crate) import_value: Accrued,
     pub(crate) measures: Vec<MeasureExposure>,
     pub(crate) layers: Vec<LayerExposure>,

@@ -290,7 +290,8 @@ impl SidePlan {
             .collect();
 
         // Coverage key per unit → classes.
-        let mut index: HashMap<Vec<(usize, Cover)>, usize> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<Vec<(usize, Cover)>, usize> =
+            rustc_hash::FxHashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut keys: Vec<Vec<(usize, Cover)>> = Vec::new();
         let mut unit_class = Vec::with_capacity(units.len());
@@ -428,7 +429,8 @@ impl SidePlan {
                 }
             }
             // Group classes: side classes restricted to the group's measures.
-            let mut gindex: HashMap<Vec<Cover>, usize> = HashMap::new();
+            let mut gindex: rustc_hash::FxHashMap<Vec<Cover>, usize> =
+                rustc_hash::FxHashMap::default();
             let mut gclasses: Vec<GroupClass> = Vec::new();
             let mut of_class = Vec::with_capacity(classes.len());
             for (ci, key) in keys.iter().enumerate() {

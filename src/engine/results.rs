@@ -63,7 +63,7 @@ pub struct PathOutcome {
     pub(crate) kinds: Vec<OutcomeKind>,
     pub(crate) probability: Decimal,
     pub(crate) exposure: Exposure,
-    pub(crate) answers: Vec<AnswerNote>,
+    pub(crate) answers: std::sync::Arc<[AnswerNote]>,
     pub(crate) commitments: Vec<CommitmentOutcome>,
     pub(crate) voided: Vec<(MeasureId, Date)>,
 }

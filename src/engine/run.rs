@@ -1,7 +1,7 @@
 //! Evaluating a scenario: every path of the tree over the window, sharing
 //! work across paths through the [`Cache`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::answers::AnswerSet;
@@ -9,7 +9,7 @@ use super::cache::Cache;
 use super::eval::{GroupResult, MeasureFacts, eval_group, on_side, side_exposure};
 use super::exposure::{Detail, Exposure};
 use super::paths::PathState;
-use super::plan::{SidePlan, Slice};
+use super::plan::{GroupClass, GroupPlan, SidePlan, Slice};
 use super::refunds::{Refund, refund};
 use super::results::{CommitmentOutcome, Evaluation, PathOutcome};
 use super::scenario::{AS_SCHEDULED, Scenario};
@@ -17,7 +17,8 @@ use crate::error::Result;
 use crate::outcome::{OutcomeKind, Path};
 use crate::tariff::Schedule;
 use crate::trade::Baseline;
-use crate::units::MeasureId;
+use crate::units::{MeasureId, Window};
+use rust_decimal::Decimal;
 
 impl Scenario {
     /// Evaluates every path of the tree over the window.
@@ -149,7 +150,12 @@ impl Scenario {
             return Ok(Some(Arc::clone(a)));
         }
         let measures = self.core.measure_refs();
-        let a = Arc::new(r.settle(&measures, &state.schedules)?);
+        let mut memo = super::answers::Memo {
+            versions: &mut cache.versions,
+            covered: &mut cache.covered,
+            answers: &mut cache.answer_memo,
+        };
+        let a = Arc::new(r.settle(&measures, &state.schedules, &mut memo)?);
         cache.answers.insert(key, Arc::clone(&a));
         Ok(Some(a))
     }
@@ -175,10 +181,11 @@ impl Scenario {
             if national.importer() != b.importer() || national.exporter() != b.exporter() {
                 continue;
             }
-            let slices = if national == b {
-                c.slices.clone()
+            let basket_slices = c.basket_slices(&r.pools[c.side]);
+            let slices = if self.core.own_national[si] == Some(c.side) {
+                basket_slices
             } else {
-                map_slices(&c.slices, national, b)
+                map_slices(&basket_slices, national, b)
             };
             if !slices.is_empty() {
                 key.push((base + ai, slices));
@@ -214,8 +221,13 @@ impl Scenario {
         let baskets = detail == Detail::Baskets;
         let mut sides = Vec::with_capacity(self.baselines.len());
         for (si, baseline) in self.baselines.iter().enumerate() {
+            // Value-matched answers alone in their stacking group are
+            // evaluated from their claims directly; otherwise (tied to other
+            // measures, or per-basket detail asked for) the side is planned
+            // again with their slices.
+            let alone = !baskets && !self.core.value_tied[si];
             let plan_id = match (&answers, self.core.value_sides[si]) {
-                (Some(a), true) => self.path_plan_for(si, a, cache)?,
+                (Some(a), true) if !alone => self.path_plan_for(si, a, cache)?,
                 _ => si,
             };
             let plan = Arc::clone(&cache.plans[plan_id]);
@@ -223,6 +235,23 @@ impl Scenario {
                 let mut results: Vec<Arc<GroupResult>> = Vec::with_capacity(plan.groups.len());
                 let mut versions_of: Vec<Vec<u32>> = Vec::with_capacity(plan.groups.len());
                 for (gi, g) in plan.groups.iter().enumerate() {
+                    if let (Some(a), true, [li]) = (&answers, alone, g.measures.as_slice()) {
+                        let mi = plan.measures[*li];
+                        if measures[mi].coverage().is_matched_value() {
+                            let version = cache.version(ext[mi]);
+                            results.push(self.value_group(
+                                si,
+                                g,
+                                mi - base,
+                                a,
+                                ext[mi],
+                                version,
+                                cache,
+                            )?);
+                            versions_of.push(vec![version]);
+                            continue;
+                        }
+                    }
                     let versions: Vec<u32> = g
                         .measures
                         .iter()
@@ -279,7 +308,7 @@ impl Scenario {
         }
         let exposure = Exposure {
             window: self.window,
-            months: cache.grid.months.clone(),
+            months: Arc::clone(&cache.months),
             sides,
             unvalued: measures
                 .iter()
@@ -309,10 +338,83 @@ impl Scenario {
             kinds: path.kinds().to_vec(),
             probability: path.probability(),
             exposure,
-            answers: answers.map(|a| a.notes.clone()).unwrap_or_default(),
+            answers: answers.map_or_else(|| Arc::from(Vec::new()), |a| Arc::clone(&a.notes)),
             commitments,
             voided,
         })
+    }
+
+    /// The result of a value-matched answer alone in its stacking group on
+    /// valuation side `si`: its claimed slices, mapped onto the side's
+    /// baskets and summed by the windows they are covered over, evaluated as
+    /// classes of their own (no other measure changes its duty).
+    #[allow(clippy::too_many_arguments)]
+    fn value_group(
+        &self,
+        si: usize,
+        group: &GroupPlan,
+        ai: usize,
+        answers: &AnswerSet,
+        schedule: &Arc<Schedule>,
+        version: u32,
+        cache: &mut Cache,
+    ) -> Result<Arc<GroupResult>> {
+        let b = &self.baselines[si];
+        let mut by_cover: BTreeMap<Vec<Window>, Vec<Decimal>> = BTreeMap::new();
+        if let (Some(c), Some(r)) = (&answers.claims[ai], &self.core.retaliation) {
+            let national = &r.national[c.side];
+            let pool = &r.pools[c.side];
+            // On the nation's own baseline a cell's slice is its value times
+            // the share; on another (a portfolio) basket by basket.
+            let mut add = |cover: &Vec<Window>, share: Decimal, values: &[Decimal]| {
+                let acc = by_cover
+                    .entry(cover.clone())
+                    .or_insert_with(|| vec![Decimal::ZERO; values.len()]);
+                for (v, x) in acc.iter_mut().zip(values) {
+                    *v = x
+                        .checked_mul(share)
+                        .and_then(|y| v.checked_add(y))
+                        .ok_or_else(|| crate::Error::overflow("a claimed value"))?;
+                }
+                Ok::<(), crate::Error>(())
+            };
+            if self.core.own_national[si] == Some(c.side) {
+                for sl in &c.slices {
+                    add(&sl.cover, sl.share, &pool.cells[sl.cell].values)?;
+                }
+            } else {
+                for sl in map_slices(&c.basket_slices(pool), national, b) {
+                    add(&sl.cover, sl.share, b.baskets()[sl.basket].values())?;
+                }
+            }
+        }
+        let key = (si, ai, by_cover.into_iter().collect::<Vec<_>>(), version);
+        if let Some(r) = cache.value_groups.get(&key) {
+            return Ok(Arc::clone(r));
+        }
+        let alone = GroupPlan {
+            measures: group.measures.clone(),
+            rules: Vec::new(),
+            classes: key
+                .2
+                .iter()
+                .map(|(cover, values)| GroupClass {
+                    cover: vec![cover.clone()],
+                    values: values.clone(),
+                })
+                .collect(),
+            of_class: Vec::new(),
+            layer_of: group.layer_of.clone(),
+        };
+        let r = Arc::new(eval_group(
+            &alone,
+            &[schedule.as_ref()],
+            &cache.grid,
+            &cache.factors[si],
+            false,
+        )?);
+        cache.value_groups.insert(key, Arc::clone(&r));
+        Ok(r)
     }
 
     /// The refunds beyond the window of every voided measure on a side.

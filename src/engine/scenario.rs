@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::answers::Retaliation;
+use super::answers::{Pool, Retaliation};
 use super::plan::SidePlan;
 use super::refunds::RefundTerms;
 use crate::error::{Error, Result};
@@ -80,6 +80,12 @@ pub(crate) struct Core {
     pub plans: Vec<Arc<SidePlan>>,
     /// Whether a value-matched answer is imposed on each baseline's side.
     pub value_sides: Vec<bool>,
+    /// Whether a value-matched answer on each side shares a stacking group
+    /// with other measures (then its slices change the side's classes).
+    pub value_tied: Vec<bool>,
+    /// Per valuation baseline, the national baseline it is (the same index
+    /// unless a portfolio took its place).
+    pub own_national: Vec<Option<usize>>,
     pub retaliation: Option<Retaliation>,
     pub history: Window,
 }
@@ -322,6 +328,7 @@ impl ScenarioBuilder {
             )?)
         };
         self.refunds.check(history)?;
+        let n_baselines = self.baselines.len();
         let scenario = Scenario {
             info: self.info,
             baselines: self.baselines,
@@ -336,6 +343,8 @@ impl ScenarioBuilder {
             refunds: self.refunds,
             not_valued: self.not_valued,
             core: Arc::new(Core {
+                value_tied: value_tied(&plans, &measures),
+                own_national: (0..n_baselines).map(Some).collect(),
                 measures,
                 plans,
                 value_sides,
@@ -408,16 +417,50 @@ pub(crate) fn retaliation(
     }
     relevant.sort_unstable();
     relevant.dedup();
+    let pools = national
+        .iter()
+        .map(|b| {
+            let taxing: Vec<(usize, &Measure)> = measures
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    m.authority() == Authority::Retaliation
+                        && !m.coverage().is_matched_value()
+                        && m.imposer() == b.importer()
+                        && m.target() == b.exporter()
+                })
+                .map(|(i, m)| (i, *m))
+                .collect();
+            Pool::new(b, &taxing)
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Retaliation {
         rules: rules.to_vec(),
         answers,
         national,
         plans,
+        pools,
         fx,
         history,
         relevant,
         iterate,
     })
+}
+
+/// Per side plan: whether a value-matched answer shares a stacking group
+/// with another measure.
+fn value_tied(plans: &[Arc<SidePlan>], measures: &[Measure]) -> Vec<bool> {
+    plans
+        .iter()
+        .map(|p| {
+            p.groups.iter().any(|g| {
+                g.measures.len() > 1
+                    && g.measures
+                        .iter()
+                        .any(|li| measures[p.measures[*li]].coverage().is_matched_value())
+            })
+        })
+        .collect()
 }
 
 /// Every measure's direction has a baseline, or is declared not valued; a
@@ -702,9 +745,20 @@ impl Scenario {
                 })
             })
             .collect();
+        let own_national = baselines
+            .iter()
+            .map(|b| {
+                self.core
+                    .retaliation
+                    .as_ref()
+                    .and_then(|r| r.national.iter().position(|n| n == b))
+            })
+            .collect();
         Ok(Scenario {
             baselines,
             core: Arc::new(Core {
+                value_tied: value_tied(&plans, &self.core.measures),
+                own_national,
                 plans,
                 value_sides,
                 ..(*self.core).clone()
