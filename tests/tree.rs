@@ -83,7 +83,7 @@ fn a_two_decision_tree_worked_by_hand() {
     // Expected: 0.5 × 18.1 + 0.2 × 77.75 + 0.3 × 36.5 = 9.05 + 15.55 + 10.95
     //   = 35.55B.
     // Sorted: 18.1 (cum 0.5), 36.5 (0.8), 77.75 (1.0): P10 = median = 18.1,
-    //   P90 = 77.75. Status quo (no action) = 36.5B.
+    //   P90 = 77.75. As scheduled (no action) = 36.5B.
     let s = one_basket(Some(two_decisions())).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
     let totals: Vec<(String, Decimal, Decimal)> = e
