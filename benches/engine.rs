@@ -186,6 +186,18 @@ fn engine(c: &mut Criterion) {
     c.bench_function("engine/tree/1k-leaves-20k-lines", |b| {
         b.iter(|| black_box(&scenario).evaluate(Detail::Totals).unwrap())
     });
+    // The denominator of the retaliation bench: the same two sides, measures
+    // and tree, with no rules.
+    let unanswered = Scenario::builder(window)
+        .info(answered.info().clone())
+        .baselines(answered.baselines().iter().cloned())
+        .regime(answered.regime().clone())
+        .tree(answered.tree().clone())
+        .build()
+        .unwrap();
+    c.bench_function("engine/tree/1000-leaves-20k-lines-two-sides", |b| {
+        b.iter(|| black_box(&unanswered).evaluate(Detail::Totals).unwrap())
+    });
     c.bench_function("engine/tree/1000-leaves-20k-lines-retaliation", |b| {
         b.iter(|| black_box(&answered).evaluate(Detail::Totals).unwrap())
     });
@@ -358,7 +370,7 @@ mod reference {
             _ => !r.is_zero(),
         };
         let (mut prev, mut was, mut episode, mut high, mut held) =
-            (Rate::ZERO, false, false, Rate::ZERO, None);
+            (Rate::ZERO, false, false, Rate::ZERO, None::<Rate>);
         let mut by_trigger_day = Vec::new();
         let mut d = history.start();
         while d < history.end() {
@@ -377,8 +389,13 @@ mod reference {
                     high
                 }
                 Policy::Fixed => {
-                    if fired && (held.is_none() || event == TriggerEvent::StepUp) {
-                        held = Some(rate_of(r));
+                    if fired {
+                        let made = rate_of(r);
+                        held = Some(match held {
+                            Some(h) if event == TriggerEvent::StepUp => h.max(made),
+                            Some(h) => h,
+                            None => made,
+                        });
                     }
                     held.unwrap_or(Rate::ZERO)
                 }

@@ -157,7 +157,9 @@ fn per_layer_per_month(e: &Evaluation) -> Vec<BTreeMap<&str, (&[Accrued], Accrue
 /// `big` with China's side: its 2017 imports from the US by answer list and
 /// two rules, a value-matched answer to Section 301 and a counter-list
 /// answer following the reciprocal layer.
-fn with_answers(big: &Scenario) -> Scenario {
+/// The tree with China's side added, with China's two rules or without any
+/// (the denominator of the retaliation bench).
+fn with_answers(big: &Scenario, answer: bool) -> Scenario {
     let cn = tariffsim::load::read_baseline_csv(
         "data/baselines/cn-us-2017-lists.csv".as_ref(),
         "CN".parse().expect("a party"),
@@ -191,7 +193,7 @@ fn with_answers(big: &Scenario) -> Scenario {
     Scenario::builder(big.horizon())
         .baselines(big.baselines().iter().cloned().chain([cn]))
         .regime(big.regime().clone())
-        .rules([value, counter])
+        .rules(if answer { vec![value, counter] } else { vec![] })
         .tree(big.tree().clone())
         .build()
         .expect("the answered tree applies")
@@ -251,12 +253,19 @@ fn benches(c: &mut Criterion) {
         .build()
         .expect("the generated tree applies");
 
-    let answered = with_answers(&big);
+    let answered = with_answers(&big, true);
+    let unanswered = with_answers(&big, false);
     check_answers(&answered);
 
     c.bench_function("engine/tree/1000-leaves-14k-lines", |b| {
         b.iter(|| {
             let e = big.evaluate(Detail::Totals).expect("evaluates");
+            black_box(per_layer_per_month(&e).len())
+        })
+    });
+    c.bench_function("engine/tree/1000-leaves-14k-lines-two-sides", |b| {
+        b.iter(|| {
+            let e = unanswered.evaluate(Detail::Totals).expect("evaluates");
             black_box(per_layer_per_month(&e).len())
         })
     });

@@ -657,8 +657,15 @@ mod oracle {
                     high
                 }
                 Policy::Fixed => {
-                    if fired && (held.is_none() || event == TriggerEvent::StepUp) {
-                        held = Some(answer_rate(rule, r));
+                    // Each answer made keeps its rate; a rule's answers on
+                    // the same goods do not add, so the highest made stands.
+                    if fired {
+                        let made = answer_rate(rule, r);
+                        held = Some(match held {
+                            Some(h) if event == TriggerEvent::StepUp => h.max(made),
+                            Some(h) => h,
+                            None => made,
+                        });
                     }
                     held.unwrap_or(Rate::ZERO)
                 }

@@ -577,3 +577,265 @@ goods = { baskets = ["aircraft"] }
     // = $35B.
     assert_eq!(net(&e, "as-scheduled", "CN", "US"), billions("35"));
 }
+
+/// US m1 at 25% on a ($100B) from 2020-01-01 and m2 at 25% on b ($60B) from
+/// 2020-03-01; China imports 840B yuan (x 490B, y 350B) and matches each
+/// measure's value at 7 yuan a dollar.
+const FREED: &str = r#"
+[scenario]
+id = "freed"
+horizon = "2020-01-01..2021-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "a", value = "100000000000" }, { key = "b", value = "60000000000" }]
+[[baseline]]
+importer = "CN"
+exporter = "US"
+currency = "CNY"
+basket = [{ key = "x", value = "490000000000" }, { key = "y", value = "350000000000" }]
+[[exchange_rate]]
+base = "USD"
+quote = "CNY"
+rates = [{ from = "2019-01-01", rate = "7" }]
+[[measure]]
+id = "m1"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["a"] }
+steps = [{ from = "2020-01-01", rate = "25%" }]
+[[measure]]
+id = "m2"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["b"] }
+steps = [{ from = "2020-03-01", rate = "25%" }]
+[[retaliation]]
+id = "cnv"
+party = "CN"
+against = "US"
+watch = ["authority:section-301"]
+on = "in-force"
+rate = "match"
+covers = "value"
+[[node]]
+id = "n"
+date = "2020-02-01"
+[[node.branch]]
+id = "revoke1"
+kind = "deal"
+probability = "0.5"
+action = [{ do = "revoke", target = "m1", from = "2020-06-01" }]
+[[node.branch]]
+id = "sq"
+kind = "status-quo"
+probability = "0.5"
+"#;
+
+#[test]
+fn imports_an_answer_frees_are_claimed_by_the_next() {
+    let e = scenario(FREED).unwrap().evaluate(Detail::Totals).unwrap();
+    let cn = |p: &str| net(&e, p, "CN", "US").round_dp(2);
+    // cnv:m1 asks 100B × 7 = 700B yuan of the 840B; cnv:m2 asks 60B × 7 =
+    // 420B from 2020-03-01 and gets the 140B left. 2020 has 366 days.
+    // sq: 25% × (700 × 366 + 140 × 306) / 366 = 74,760 / 366 billion
+    // = 204,262,295,081.967…
+    assert_eq!(cn("sq"), Decimal::new(20_426_229_508_197, 2));
+    // revoke1: m1 ends 2020-06-01 and its answer with it (152 days), which
+    // frees 700B: cnv:m2 then takes all 420B it asks for (92 days at 140B,
+    // then 214 at 420B). 25% × (700 × 152 + 140 × 92 + 420 × 214) / 366
+    // = 52,290 / 366 billion = 142,868,852,459.016…
+    assert_eq!(cn("revoke1"), Decimal::new(14_286_885_245_902, 2));
+    // The answer made to m2 asked 420B and got 140B on its first day.
+    let notes = e.path("sq").unwrap().answers();
+    let m2 = notes
+        .iter()
+        .find(|n| n.answer.as_str() == "cnv:m2")
+        .unwrap();
+    assert_eq!(m2.requested, Some(billions("420")));
+    assert_eq!(m2.covered, Some(billions("140")));
+}
+
+#[test]
+fn a_value_answer_follows_its_trigger_up() {
+    // m1 (20%) on a ($100B) and b ($50B); Section 232 on b is exclusive
+    // over it, so m1 is paid on $100B until the deal revokes the 232 duty
+    // on 2020-07-01, then on $150B. China matches m1's value out of $510B
+    // of imports: 20% × (100 × 182 + 150 × 184) / 366 billion
+    // = 9,160 / 366 billion = 25,027,322,404.371…; as scheduled, 20% ×
+    // 100 = 20B.
+    let text = r#"
+[scenario]
+id = "up"
+horizon = "2020-01-01..2021-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "a", value = "100000000000" }, { key = "b", value = "50000000000" }]
+[[baseline]]
+importer = "CN"
+exporter = "US"
+basket = [{ key = "x", value = "500000000000" }, { key = "z", value = "10000000000" }]
+[[measure]]
+id = "m1"
+authority = "ieepa"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["a", "b"] }
+steps = [{ from = "2020-01-01", rate = "20%" }]
+[[measure]]
+id = "s232"
+authority = "section-232"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["b"] }
+steps = [{ from = "2020-01-01", rate = "25%" }]
+[[stacking]]
+id = "ex"
+kind = "exclusive"
+over = ["s232"]
+excluded = ["m1"]
+[[retaliation]]
+id = "cnv"
+party = "CN"
+against = "US"
+watch = ["m1"]
+on = "in-force"
+rate = "match"
+covers = "value"
+[[node]]
+id = "n"
+date = "2020-03-01"
+[[node.branch]]
+id = "drop232"
+kind = "deal"
+probability = "0.5"
+action = [{ do = "revoke", target = "s232", from = "2020-07-01" }]
+[[node.branch]]
+id = "sq"
+kind = "status-quo"
+probability = "0.5"
+"#;
+    let e = scenario(text).unwrap().evaluate(Detail::Totals).unwrap();
+    assert_eq!(
+        net(&e, "drop232", "CN", "US").round_dp(2),
+        Decimal::new(2_502_732_240_437, 2)
+    );
+    // (A claim's share of each basket, here 100 / 510, is a quotient held
+    // to 28 significant digits, so the figure is exact to far below a cent,
+    // not to the last digit.)
+    assert_eq!(net(&e, "sq", "CN", "US").round_dp(2), billions("20"));
+}
+
+#[test]
+fn a_fixed_step_up_answer_keeps_its_highest_rate_through_a_cut() {
+    // m1 10% from 2020-01-01, 25% from 2020-02-01; on the "cut" path 5%
+    // from 2020-05-01 and back to 10% from 2020-08-01. China answers each
+    // rise 30 days later on $366B (1B a day), fixed: 10% from 2020-01-31,
+    // 25% from 2020-03-02 for the rest of the year, the rise to 10% on
+    // 2020-08-01 notwithstanding: 31 × 10% + 305 × 25% = 3.1 + 76.25
+    // = 79.35B.
+    let text = r#"
+[scenario]
+id = "fx"
+horizon = "2020-01-01..2021-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "a", value = "100000000000" }]
+[[baseline]]
+importer = "CN"
+exporter = "US"
+basket = [{ key = "b", value = "366000000000" }]
+[[measure]]
+id = "m1"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["a"] }
+steps = [{ from = "2020-01-01", rate = "10%" }, { from = "2020-02-01", rate = "25%" }]
+[[retaliation]]
+id = "cn"
+party = "CN"
+against = "US"
+watch = ["m1"]
+on = "step-up"
+rate = "match"
+covers = "list"
+goods = { baskets = ["b"] }
+lag_days = 30
+policy = "fixed"
+[[node]]
+id = "n"
+date = "2020-03-01"
+[[node.branch]]
+id = "cut"
+kind = "truce"
+probability = "1"
+action = [
+  { do = "cut", target = "m1", from = "2020-05-01", rate = "5%", then = "hold" },
+  { do = "raise", target = "m1", from = "2020-08-01", rate = "10%", then = "hold" },
+]
+"#;
+    let e = scenario(text).unwrap().evaluate(Detail::Totals).unwrap();
+    assert_eq!(
+        net(&e, "cut", "CN", "US"),
+        Decimal::new(7935, 2) * billions("1")
+    );
+}
+
+#[test]
+fn a_rule_whose_sides_match_no_watched_measure_is_refused() {
+    // A typo in `party` (CNN) or `against` (USA): the rule would answer
+    // nothing, so China's duty would print as zero.
+    let base = one_trigger(
+        r#"on = "in-force""#,
+        r#"
+[[node.branch]]
+id = "no-deal"
+kind = "status-quo"
+probability = "1"
+"#,
+    );
+    assert!(scenario(&base).is_ok());
+    for (from, to) in [
+        ("party = \"CN\"\nagainst", "party = \"CNN\"\nagainst"),
+        ("against = \"US\"\nwatch", "against = \"USA\"\nwatch"),
+    ] {
+        let err = message(scenario(&base.replacen(from, to, 1)).unwrap_err());
+        assert!(err.contains("retaliation rule \"cn\""), "{err}");
+        assert!(
+            err.contains("none of the measures it watches is imposed by"),
+            "{err}"
+        );
+        assert!(err.contains("check the rule's party and against"), "{err}");
+    }
+}
+
+#[test]
+fn a_history_that_cuts_off_a_dated_step_is_refused() {
+    // m is in force from 2019-01-01: a history from 2019-06-01 would lose
+    // what it collected before (refunds) and when it came into force
+    // (answers).
+    let text = one_trigger(
+        r#"on = "in-force""#,
+        r#"
+[[node.branch]]
+id = "no-deal"
+kind = "status-quo"
+probability = "1"
+"#,
+    )
+    .replacen(
+        "horizon = \"2019-01-01..2020-01-01\"",
+        "horizon = \"2019-07-01..2020-01-01\"\nhistory_from = \"2019-06-01\"",
+        1,
+    );
+    let err = message(scenario(&text).unwrap_err());
+    assert!(
+        err.contains("history_from 2019-06-01 is after measure \"m\"'s step on 2019-01-01"),
+        "{err}"
+    );
+}

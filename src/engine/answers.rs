@@ -100,12 +100,13 @@ pub(crate) struct Claim {
     pub side: usize,
     /// The shares of its pool cells the answer covers, and when.
     pub slices: Vec<CellSlice>,
-    /// The annual value asked for, in the answering side's currency.
+    /// The annual value asked for on the event's day, in the answering
+    /// side's currency.
     pub requested: Decimal,
-    /// The annual value claimed (at most the untaxed imports).
+    /// The annual value claimed on the answer's first day in force (at most
+    /// the untaxed imports).
     pub covered: Decimal,
-    /// The value covered over time (answer time): `covered` scaled by how
-    /// much of its trigger-date value the trigger still covers.
+    /// The annual value claimed over time (answer time).
     pub value: Vec<(Date, Decimal)>,
 }
 
@@ -523,7 +524,7 @@ impl Retaliation {
                     }
                     continue;
                 }
-                let mut steps: Vec<(Date, Rate)> = Vec::new();
+                let mut each: Vec<Vec<(Date, Rate)>> = Vec::with_capacity(answer.triggers().len());
                 let mut request = None;
                 for &t in answer.triggers() {
                     let w = self.watched(rule, t, measures, &schedules, &claims, memo)?;
@@ -537,14 +538,14 @@ impl Retaliation {
                         ))
                         .at(format!("retaliation rule {:?}", rule.id().as_str()))
                     })?;
-                    steps = max_steps(&steps, &shifted);
+                    each.push(shifted);
                     if let (AnswerKind::Value { .. }, Some(&e)) =
                         (answer.kind(), resp.events.first())
                     {
                         request = Some(self.request(rule, t, e, &w, measures)?);
                     }
                 }
-                let s = Arc::new(schedule_of(&steps)?);
+                let s = Arc::new(schedule_of(&max_steps(each))?);
                 if let Some(k) = key {
                     memo.answers.insert(k, (Arc::clone(&s), request.clone()));
                 }
@@ -614,63 +615,76 @@ impl Retaliation {
                 gap,
             )
         })?;
-        let requested = at
-            .checked_mul(share)
-            .and_then(|v| v.checked_mul(f))
-            .ok_or_else(|| Error::overflow("a retaliation value"))?;
-        // The covered fraction over time, in answer time.
-        let fraction: Vec<(Date, Decimal)> = match rule.policy() {
-            Policy::Follow if !at.is_zero() => {
-                let lagged: Vec<(Date, Decimal)> = w
-                    .covered
-                    .iter()
-                    .map(|(d, v)| (*d, (*v / at).min(Decimal::ONE)))
-                    .collect();
-                let lag = jiff::Span::new().try_days(rule.lag_days()).ok();
-                lagged
-                    .into_iter()
-                    .filter_map(|(d, k)| lag.and_then(|l| d.checked_add(l).ok()).map(|d| (d, k)))
-                    .collect()
-            }
-            _ => vec![(Date::MIN, Decimal::ONE)],
+        let scale = |v: Decimal| {
+            v.checked_mul(share)
+                .and_then(|v| v.checked_mul(f))
+                .ok_or_else(|| Error::overflow("a retaliation value"))
         };
+        let requested = scale(at)?;
+        let lag = jiff::Span::new().try_days(rule.lag_days()).ok();
+        let later = |d: Date| lag.and_then(|l| d.checked_add(l).ok());
+        // What the answer asks for over time, in answer time: the trigger's
+        // covered value `lag` days earlier (follow), its highest since the
+        // event (ratchet), or the value on the event's day (fixed).
+        let mut wanted: Vec<(Date, Decimal)> = Vec::new();
+        match rule.policy() {
+            Policy::Follow => {
+                for (d, v) in w.covered.iter() {
+                    if let Some(d) = later(*d) {
+                        wanted.push((d, scale(*v)?));
+                    }
+                }
+            }
+            Policy::Ratchet => {
+                let mut high = requested;
+                wanted.extend(later(e).map(|d| (d, requested)));
+                for (d, v) in w.covered.iter().filter(|(d, _)| *d > e) {
+                    let v = scale(*v)?;
+                    if v > high {
+                        high = v;
+                        wanted.extend(later(*d).map(|d| (d, v)));
+                    }
+                }
+            }
+            Policy::Fixed => wanted.extend(later(e).map(|d| (d, requested))),
+        }
         Ok(Request {
             event: e,
             lag: rule.lag_days(),
             requested,
-            fraction,
+            wanted,
         })
     }
 
     /// Claims of every value-matched answer on the pools of the answering
-    /// sides, first in force, first served.
+    /// sides, day by day: on each day the live answers, first in force
+    /// first, take what they ask for out of the imports no other answer
+    /// taxes that day and no earlier answer has taken, spread over them in
+    /// proportion. An answer that ends frees its imports for the others; one
+    /// that asks for more takes more, if any is left.
     fn claim(
         &self,
         schedules: &[Arc<Schedule>],
         requests: &[Option<Request>],
     ) -> Result<Vec<Option<Claim>>> {
         let list = self.answers.list();
-        let mut order: Vec<(Date, usize)> = requests
-            .iter()
-            .enumerate()
-            .filter_map(|(ai, r)| {
-                let r = r.as_ref()?;
-                let first = schedules[self.base() + ai]
-                    .steps()
-                    .iter()
-                    .find(|s| !s.rate().is_zero())?
-                    .effective();
-                let first = first.max(r.first_day());
-                // An answer first in force after the history claims nothing
-                // any window can show.
-                (first < self.history.end()).then_some((first, ai))
-            })
-            .collect();
-        order.sort();
         let mut out: Vec<Option<Claim>> = vec![None; list.len()];
-        let mut reserved: HashMap<(usize, usize), Decimal> = HashMap::new();
-        for (first, ai) in order {
-            let Some(req) = &requests[ai] else { continue };
+        let mut order: Vec<(Date, usize, usize)> = Vec::new();
+        for (ai, r) in requests.iter().enumerate() {
+            let Some(r) = r else { continue };
+            let Some(first) = schedules[self.base() + ai]
+                .steps()
+                .iter()
+                .find(|s| !s.rate().is_zero())
+                .map(|s| s.effective().max(r.first_day()))
+            else {
+                continue;
+            };
+            // An answer first in force after the history claims nothing
+            // any window can show.
+            if first >= self.history.end() {
+                continue;
+            }
             let rule = &self.rules[list[ai].rule()];
             let Some(si) = self.side_of(list[ai].measure()) else {
                 return Err(Error::Invalid(format!(
@@ -682,93 +696,201 @@ impl Retaliation {
                 ))
                 .at(format!("retaliation rule {:?}", rule.id().as_str())));
             };
-            let b = &self.national[si];
-            let cols = b.annual_columns(first.year()).map_err(|e| {
-                e.at(format!(
-                    "retaliation rule {:?}, claiming imports on {first}",
-                    rule.id().as_str()
-                ))
-            })?;
-            let until = Window::new(first, self.history.end().max(first))?;
-            let cells = &self.pools[si].cells;
-            let mut uncovered = Vec::with_capacity(cells.len());
-            let mut pool = Decimal::ZERO;
-            for (ci, cell) in cells.iter().enumerate() {
-                let taxed = cell
-                    .taxing
-                    .iter()
-                    .any(|(mi, cover)| taxes_within(&schedules[*mi], cover, until));
-                let free = if taxed {
-                    Decimal::ZERO
-                } else {
-                    Decimal::ONE - reserved.get(&(si, ci)).copied().unwrap_or(Decimal::ZERO)
-                };
-                let mut v = Decimal::ZERO;
-                for c in &cols {
-                    v = v
-                        .checked_add(cell.values[*c])
-                        .ok_or_else(|| Error::overflow("a remaining import value"))?;
-                }
-                pool = v
-                    .checked_mul(free)
-                    .and_then(|x| pool.checked_add(x))
-                    .ok_or_else(|| Error::overflow("a remaining import value"))?;
-                uncovered.push(free);
+            order.push((first, ai, si));
+        }
+        order.sort();
+        let mut sides: Vec<usize> = order.iter().map(|(_, _, si)| *si).collect();
+        sides.sort_unstable();
+        sides.dedup();
+        for si in sides {
+            let answering: Vec<(Date, usize)> = order
+                .iter()
+                .filter(|(_, _, s)| *s == si)
+                .map(|(first, ai, _)| (*first, *ai))
+                .collect();
+            for (ai, claim) in self.claim_side(si, &answering, schedules, requests)? {
+                out[ai] = Some(claim);
             }
-            let take = req.requested.min(pool);
-            let mut slices = Vec::new();
-            if take > Decimal::ZERO {
-                let fraction = take
-                    .checked_div(pool)
-                    .ok_or_else(|| Error::overflow("a retaliation share"))?;
-                let levels = req.levels();
-                for (ci, free) in uncovered.iter().enumerate() {
-                    if free.is_zero() {
-                        continue;
-                    }
-                    let share = fraction
-                        .checked_mul(*free)
-                        .ok_or_else(|| Error::overflow("a retaliation share"))?
-                        .min(*free);
-                    if share.is_zero() {
-                        continue;
-                    }
-                    *reserved.entry((si, ci)).or_insert(Decimal::ZERO) += share;
-                    let mut given = Decimal::ZERO;
-                    for (j, (level, cover)) in levels.iter().enumerate() {
-                        let below = if j == 0 {
-                            Decimal::ZERO
-                        } else {
-                            levels[j - 1].0
-                        };
-                        let part = if j + 1 == levels.len() {
-                            share - given
-                        } else {
-                            share
-                                .checked_mul(*level - below)
-                                .ok_or_else(|| Error::overflow("a retaliation share"))?
-                        };
-                        given += part;
-                        if !part.is_zero() && !cover.is_empty() {
-                            slices.push(CellSlice {
-                                cell: ci,
-                                share: part,
-                                cover: cover.clone(),
-                            });
-                        }
-                    }
-                }
-            }
-            let value = req.fraction.iter().map(|(d, k)| (*d, take * *k)).collect();
-            out[ai] = Some(Claim {
-                side: si,
-                slices,
-                requested: req.requested,
-                covered: take,
-                value,
-            });
         }
         Ok(out)
+    }
+
+    /// [`Retaliation::claim`] on one answering side, for `answering` (first
+    /// day in force, answer), in priority order.
+    fn claim_side(
+        &self,
+        si: usize,
+        answering: &[(Date, usize)],
+        schedules: &[Arc<Schedule>],
+        requests: &[Option<Request>],
+    ) -> Result<Vec<(usize, Claim)>> {
+        let cells = &self.pools[si].cells;
+        let baseline = &self.national[si];
+        let history = self.history;
+        let mut dates = vec![history.start()];
+        for (first, ai) in answering {
+            dates.push(*first);
+            dates.extend(schedules[self.base() + ai].change_dates());
+            if let Some(r) = &requests[*ai] {
+                dates.extend(r.wanted.iter().map(|(d, _)| *d));
+            }
+        }
+        for cell in cells {
+            for (mi, cover) in &cell.taxing {
+                dates.extend(schedules[*mi].change_dates());
+                for w in cover {
+                    dates.extend([w.start(), w.end()]);
+                }
+            }
+        }
+        for y in history.start().year()..=history.end().year() {
+            if let Ok(d) = Date::new(y, 1, 1) {
+                dates.push(d);
+            }
+        }
+        dates.retain(|d| history.contains(*d));
+        dates.sort_unstable();
+        dates.dedup();
+
+        let n = answering.len();
+        let mut slices: Vec<Vec<CellSlice>> = vec![Vec::new(); n];
+        let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
+        let mut opening: Vec<Option<Decimal>> = vec![None; n];
+        let mut annual: HashMap<i16, Vec<usize>> = HashMap::new();
+        let mut whole = vec![Decimal::ZERO; cells.len()];
+        let mut free = vec![Decimal::ZERO; cells.len()];
+        let mut shared = vec![Decimal::ZERO; cells.len()];
+        for (k, d) in dates.iter().enumerate() {
+            let d = *d;
+            let segment = Window::ordered(d, dates.get(k + 1).copied().unwrap_or(history.end()));
+            let cols = match annual.get(&d.year()) {
+                Some(c) => c,
+                None => {
+                    let c = baseline.annual_columns(d.year())?;
+                    annual.entry(d.year()).or_insert(c)
+                }
+            };
+            for (ci, cell) in cells.iter().enumerate() {
+                let mut v = Decimal::ZERO;
+                for c in cols {
+                    v = v
+                        .checked_add(cell.values[*c])
+                        .ok_or_else(|| Error::overflow("an import value"))?;
+                }
+                whole[ci] = v;
+                let taxed = cell.taxing.iter().any(|(mi, cover)| {
+                    !schedules[*mi].rate_on(d).is_zero() && cover.iter().any(|w| w.contains(d))
+                });
+                free[ci] = if taxed { Decimal::ZERO } else { v };
+                shared[ci] = Decimal::ZERO;
+            }
+            for (j, (first, ai)) in answering.iter().enumerate() {
+                let live = d >= *first && !schedules[self.base() + ai].rate_on(d).is_zero();
+                let want = match (&requests[*ai], live) {
+                    (Some(r), true) => value_at(&r.wanted, d),
+                    _ => Decimal::ZERO,
+                };
+                let take = self.take(
+                    want,
+                    &whole,
+                    &mut free,
+                    &mut shared,
+                    segment,
+                    &mut slices[j],
+                )?;
+                if live && opening[j].is_none() {
+                    opening[j] = Some(take);
+                }
+                if value[j].last().is_none_or(|(_, v)| *v != take) {
+                    value[j].push((d, take));
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(n);
+        for (j, (_, ai)) in answering.iter().enumerate() {
+            let Some(r) = &requests[*ai] else { continue };
+            out.push((
+                *ai,
+                Claim {
+                    side: si,
+                    slices: merge_slices(std::mem::take(&mut slices[j])),
+                    requested: r.requested,
+                    covered: opening[j].unwrap_or(Decimal::ZERO),
+                    value: std::mem::take(&mut value[j]),
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Takes up to `want` out of the `free` value of each cell (of `whole`
+    /// value, of which `shared` is already taken) over `segment`, in
+    /// proportion to what is free, and records the shares taken. Returns the value taken: exactly `min(want, free)`,
+    /// and no cell gives more than it has free.
+    fn take(
+        &self,
+        want: Decimal,
+        whole: &[Decimal],
+        free: &mut [Decimal],
+        shared: &mut [Decimal],
+        segment: Window,
+        slices: &mut Vec<CellSlice>,
+    ) -> Result<Decimal> {
+        let over = || Error::overflow("a retaliation claim");
+        let mut pool = Decimal::ZERO;
+        for f in free.iter() {
+            pool = pool.checked_add(*f).ok_or_else(over)?;
+        }
+        let take = want.min(pool);
+        if take <= Decimal::ZERO {
+            return Ok(Decimal::ZERO);
+        }
+        let mut given: Vec<(usize, Decimal)> = Vec::new();
+        let mut sum = Decimal::ZERO;
+        for (ci, f) in free.iter().enumerate() {
+            if f.is_zero() {
+                continue;
+            }
+            let part = if take == pool {
+                *f
+            } else {
+                take.checked_mul(*f)
+                    .and_then(|x| x.checked_div(pool))
+                    .ok_or_else(over)?
+                    .min(*f)
+            };
+            sum = sum.checked_add(part).ok_or_else(over)?;
+            given.push((ci, part));
+        }
+        // Division rounds in the 28th digit: give back any excess from the
+        // largest part, so the parts add up to `take` exactly.
+        if sum > take {
+            if let Some(largest) = given.iter_mut().max_by_key(|(_, p)| *p) {
+                largest.1 -= sum - take;
+            }
+        }
+        for (ci, part) in given {
+            if part <= Decimal::ZERO {
+                continue;
+            }
+            free[ci] -= part;
+            // What is left of the cell's share: a cell taken to the last
+            // dollar gives exactly that, so shares never add past one
+            // (a quotient can round up in the 28th digit).
+            let left = Decimal::ONE - shared[ci];
+            let share = if free[ci].is_zero() {
+                left
+            } else {
+                part.checked_div(whole[ci]).ok_or_else(over)?.min(left)
+            };
+            shared[ci] += share;
+            slices.push(CellSlice {
+                cell: ci,
+                share,
+                cover: vec![segment],
+            });
+        }
+        Ok(take)
     }
 
     fn finish(
@@ -818,34 +940,18 @@ impl Retaliation {
     }
 }
 
-/// Whether a measure on schedule `s`, covering a cell over `covered`, taxes
-/// it on some day of `within`.
-fn taxes_within(s: &Schedule, covered: &[Window], within: Window) -> bool {
-    let tl = s.timeline(within);
-    tl.iter().enumerate().any(|(i, (from, r))| {
-        if r.is_zero() {
-            return false;
-        }
-        let to = tl.get(i + 1).map_or(within.end(), |x| x.0);
-        covered.iter().any(|w| {
-            w.start() < to
-                && *from < w.end()
-                && w.start() < within.end()
-                && within.start() < w.end()
-        })
-    })
-}
-
 /// What a value-matched answer asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Request {
     /// The trigger date of the event answered.
     event: Date,
     lag: i64,
-    /// The annual value, in the answering side's currency.
+    /// The annual value asked for on the event's day, in the answering
+    /// side's currency.
     requested: Decimal,
-    /// The covered fraction of the claim over time, answer time, in 0..=1.
-    fraction: Vec<(Date, Decimal)>,
+    /// The annual value asked for over time (answer time), by the rule's
+    /// policy.
+    wanted: Vec<(Date, Decimal)>,
 }
 
 impl Request {
@@ -857,54 +963,69 @@ impl Request {
             .and_then(|l| self.event.checked_add(l).ok())
             .unwrap_or(self.event)
     }
-
-    /// The distinct positive fractions, ascending, each with the windows
-    /// when the covered fraction is at least that high.
-    fn levels(&self) -> Vec<(Decimal, Vec<Window>)> {
-        let mut levels: Vec<Decimal> = self
-            .fraction
-            .iter()
-            .map(|(_, k)| *k)
-            .filter(|k| *k > Decimal::ZERO)
-            .collect();
-        levels.sort();
-        levels.dedup();
-        levels
-            .into_iter()
-            .map(|level| {
-                let mut windows: Vec<Window> = Vec::new();
-                for (i, (from, k)) in self.fraction.iter().enumerate() {
-                    if *k < level {
-                        continue;
-                    }
-                    let to = self.fraction.get(i + 1).map_or(Date::MAX, |x| x.0);
-                    match windows.last_mut() {
-                        Some(w) if w.end() == *from => {
-                            *w = Window::ordered(w.start(), to);
-                        }
-                        _ => windows.push(Window::ordered(*from, to)),
-                    }
-                }
-                (level, windows)
-            })
-            .collect()
-    }
 }
 
-/// The pointwise maximum of two step functions (zero before their first
-/// steps).
-fn max_steps(a: &[(Date, Rate)], b: &[(Date, Rate)]) -> Vec<(Date, Rate)> {
-    if a.is_empty() {
-        return b.to_vec();
+/// A claim's slices, one per cell and share, each over every window it
+/// holds that share (adjacent windows joined).
+fn merge_slices(mut slices: Vec<CellSlice>) -> Vec<CellSlice> {
+    slices.sort_by(|a, b| {
+        (a.cell, a.share)
+            .cmp(&(b.cell, b.share))
+            .then(a.cover[0].start().cmp(&b.cover[0].start()))
+    });
+    let mut out: Vec<CellSlice> = Vec::with_capacity(slices.len());
+    for s in slices {
+        match out.last_mut() {
+            Some(last) if last.cell == s.cell && last.share == s.share => {
+                let w = s.cover[0];
+                match last.cover.last_mut() {
+                    Some(prev) if prev.end() == w.start() => {
+                        *prev = Window::ordered(prev.start(), w.end());
+                    }
+                    _ => last.cover.push(w),
+                }
+            }
+            _ => out.push(s),
+        }
     }
-    let mut dates: Vec<Date> = a.iter().chain(b).map(|(d, _)| *d).collect();
-    dates.sort_unstable();
-    dates.dedup();
-    let mut out: Vec<(Date, Rate)> = Vec::with_capacity(dates.len());
-    for d in dates {
-        let r = rate_at(a, d).max(rate_at(b, d));
-        if out.last().is_none_or(|(_, x)| *x != r) {
-            out.push((d, r));
+    out
+}
+
+/// The pointwise maximum of step functions (each zero before its first
+/// step), in one sweep over their dates: O(n log n) in the number of steps,
+/// however many functions.
+fn max_steps(each: Vec<Vec<(Date, Rate)>>) -> Vec<(Date, Rate)> {
+    if each.len() == 1 {
+        return each.into_iter().next().unwrap_or_default();
+    }
+    let mut events: Vec<(Date, usize, Rate)> = each
+        .iter()
+        .enumerate()
+        .flat_map(|(i, steps)| steps.iter().map(move |(d, r)| (*d, i, *r)))
+        .collect();
+    events.sort_unstable_by_key(|(d, i, _)| (*d, *i));
+    let mut current = vec![Rate::ZERO; each.len()];
+    let mut live: std::collections::BTreeMap<Rate, usize> = std::collections::BTreeMap::new();
+    live.insert(Rate::ZERO, each.len());
+    let mut out: Vec<(Date, Rate)> = Vec::new();
+    let mut k = 0;
+    while k < events.len() {
+        let d = events[k].0;
+        while k < events.len() && events[k].0 == d {
+            let (_, i, r) = events[k];
+            let old = std::mem::replace(&mut current[i], r);
+            if let Some(c) = live.get_mut(&old) {
+                *c -= 1;
+                if *c == 0 {
+                    live.remove(&old);
+                }
+            }
+            *live.entry(r).or_insert(0) += 1;
+            k += 1;
+        }
+        let top = live.keys().next_back().copied().unwrap_or(Rate::ZERO);
+        if out.last().map_or(!top.is_zero(), |(_, x)| *x != top) {
+            out.push((d, top));
         }
     }
     out

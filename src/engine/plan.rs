@@ -35,14 +35,15 @@ pub(crate) struct Slice {
     pub cover: Cover,
 }
 
-/// A slice of a basket: the whole basket (what no slice takes), or a share
-/// of it that one value-matched answer covers.
+/// A share of a basket that value-matched answers cover in turn: each
+/// listed answer over its windows (disjoint), none outside them. A basket
+/// no answer claims is one unit of weight one with no answers.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
     pub basket: usize,
     pub weight: Decimal,
-    /// The local measure covering only this slice, and when.
-    pub slice: Option<(usize, Cover)>,
+    /// The local measures covering only this share, and when.
+    pub slice: Vec<(usize, Cover)>,
 }
 
 /// A class of units with identical coverage.
@@ -246,31 +247,13 @@ impl SidePlan {
         }
         let mut units = Vec::with_capacity(b.baskets().len());
         for (bi, list) in by_basket.iter().enumerate() {
-            let mut rest = Decimal::ONE;
-            for (li, s) in list {
-                units.push(Unit {
-                    basket: bi,
-                    weight: s.share,
-                    slice: Some((*li, s.cover.clone())),
-                });
-                rest = rest
-                    .checked_sub(s.share)
-                    .ok_or_else(|| Error::overflow("a basket's unclaimed share"))?;
-            }
-            if rest.is_sign_negative() && !rest.is_zero() {
-                return Err(Error::Invalid(format!(
-                    "baseline {}, basket {}: value-matched answers claim more than the whole basket",
+            units.extend(units_of(bi, list).map_err(|e| {
+                e.at(format!(
+                    "baseline {}, basket {}",
                     b.label(),
                     b.baskets()[bi].key()
-                )));
-            }
-            if rest > Decimal::ZERO {
-                units.push(Unit {
-                    basket: bi,
-                    weight: rest,
-                    slice: None,
-                });
-            }
+                ))
+            })?);
         }
 
         let grain_gaps: Vec<Vec<usize>> = ms
@@ -300,10 +283,10 @@ impl SidePlan {
             let mut key = Vec::new();
             for (li, m) in ms.iter().enumerate() {
                 let mut cover = if is_slice[li] {
-                    match &u.slice {
-                        Some((owner, c)) if *owner == li => c.clone(),
-                        _ => Vec::new(),
-                    }
+                    u.slice
+                        .iter()
+                        .find(|(owner, _)| *owner == li)
+                        .map_or_else(Vec::new, |(_, c)| c.clone())
                 } else {
                     m.coverage().covered_windows(basket.key(), Window::ALL)
                 };
@@ -504,4 +487,90 @@ impl SidePlan {
             .iter()
             .any(|c| !c.cover[pos].is_empty())
     }
+}
+
+/// Heights `lower..upper` of a basket's value that the slice at an index of
+/// the list covers on one piece of time.
+type Band = (Decimal, Decimal, usize);
+
+/// A basket's units, from the slices answers claim of it (local measure,
+/// slice). Time is cut where any slice starts or ends; on each piece the
+/// live slices are stacked from zero in a fixed order, and the basket's
+/// value is cut at every height some piece reaches, so each unit is, on
+/// every day, wholly inside one answer's slice or outside them all.
+fn units_of(basket: usize, list: &[(usize, &Slice)]) -> Result<Vec<Unit>> {
+    if list.is_empty() {
+        return Ok(vec![Unit {
+            basket,
+            weight: Decimal::ONE,
+            slice: Vec::new(),
+        }]);
+    }
+    let mut dates: Vec<crate::units::Date> = list
+        .iter()
+        .flat_map(|(_, s)| s.cover.iter().flat_map(|w| [w.start(), w.end()]))
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    // Per piece: its window and the stacked bands.
+    let mut pieces: Vec<(Window, Vec<Band>)> = Vec::new();
+    let mut heights = vec![Decimal::ZERO, Decimal::ONE];
+    for pair in dates.windows(2) {
+        let w = Window::ordered(pair[0], pair[1]);
+        let mut bands = Vec::new();
+        let mut top = Decimal::ZERO;
+        for (k, (_, s)) in list.iter().enumerate() {
+            if s.share.is_zero() || !s.cover.iter().any(|c| c.contains(w.start())) {
+                continue;
+            }
+            let upper = top
+                .checked_add(s.share)
+                .ok_or_else(|| Error::overflow("a basket's claimed share"))?;
+            if upper > Decimal::ONE {
+                return Err(Error::Invalid(format!(
+                    "value-matched answers claim more than the whole basket from {}",
+                    w.start()
+                )));
+            }
+            bands.push((top, upper, k));
+            heights.push(upper);
+            top = upper;
+        }
+        if !bands.is_empty() {
+            pieces.push((w, bands));
+        }
+    }
+    heights.sort_unstable();
+    heights.dedup();
+    let mut units = Vec::with_capacity(heights.len() - 1);
+    for h in heights.windows(2) {
+        let (low, high) = (h[0], h[1]);
+        let mut slice: Vec<(usize, Cover)> = Vec::new();
+        for (w, bands) in &pieces {
+            let Some((_, _, k)) = bands.iter().find(|(l, u, _)| *l <= low && high <= *u) else {
+                continue;
+            };
+            let li = list[*k].0;
+            let at = match slice.iter().position(|(owner, _)| *owner == li) {
+                Some(at) => at,
+                None => {
+                    slice.push((li, Vec::new()));
+                    slice.len() - 1
+                }
+            };
+            let cover = &mut slice[at].1;
+            match cover.last_mut() {
+                Some(prev) if prev.end() == w.start() => {
+                    *prev = Window::ordered(prev.start(), w.end())
+                }
+                _ => cover.push(*w),
+            }
+        }
+        units.push(Unit {
+            basket,
+            weight: high - low,
+            slice,
+        });
+    }
+    Ok(units)
 }

@@ -552,35 +552,55 @@ fn check_rule_baselines(rules: &[RetaliationRule], baselines: &[Baseline]) -> Re
 }
 
 /// `[start, horizon end)`: from `from`, or the earliest dated step,
-/// suspension or decision (never after the horizon's start).
+/// suspension or decision (never after the horizon's start). A `from` later
+/// than one of those is refused: the history would drop duty a refund owes
+/// back and triggers an answer follows.
 fn history(
     measures: &[Measure],
     tree: &OutcomeTree,
     horizon: Window,
     from: Option<Date>,
 ) -> Result<Window> {
-    let start = match from {
-        Some(d) if d > horizon.start() => {
+    let earliest = measures
+        .iter()
+        .flat_map(|m| {
+            let s = m.schedule();
+            s.steps()
+                .iter()
+                .map(move |x| {
+                    (
+                        x.effective(),
+                        format!("measure {:?}'s step", m.id().as_str()),
+                    )
+                })
+                .chain(s.suspensions().iter().map(move |x| {
+                    (
+                        x.window().start(),
+                        format!("measure {:?}'s suspension", m.id().as_str()),
+                    )
+                }))
+        })
+        .chain(
+            tree.nodes()
+                .iter()
+                .map(|n| (n.date(), format!("decision {:?}", n.id().as_str()))),
+        )
+        .min_by_key(|(d, _)| *d);
+    let start = match (from, earliest) {
+        (Some(d), _) if d > horizon.start() => {
             return Err(Error::Invalid(format!(
                 "history_from {d} is after the horizon's start {}: the history must take in the horizon",
                 horizon.start()
             )));
         }
-        Some(d) => d,
-        None => measures
-            .iter()
-            .flat_map(|m| {
-                m.schedule().steps().iter().map(|s| s.effective()).chain(
-                    m.schedule()
-                        .suspensions()
-                        .iter()
-                        .map(|s| s.window().start()),
-                )
-            })
-            .chain(tree.nodes().iter().map(|n| n.date()))
-            .chain([horizon.start()])
-            .min()
-            .unwrap_or(horizon.start()),
+        (Some(d), Some((first, what))) if d > first => {
+            return Err(Error::Invalid(format!(
+                "history_from {d} is after {what} on {first}: the history must take in every dated step, or duty a refund owes back and triggers an answer follows are lost; set history_from on or before {first}, or leave it out"
+            )));
+        }
+        (Some(d), _) => d,
+        (None, Some((first, _))) => first.min(horizon.start()),
+        (None, None) => horizon.start(),
     };
     Window::new(start, horizon.end())
 }

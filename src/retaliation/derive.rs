@@ -201,7 +201,24 @@ pub fn derive_answers(rules: &[RetaliationRule], measures: &[Measure]) -> Result
             .map(|(i, _)| i)
             .collect();
         if triggers.is_empty() {
-            continue;
+            let picked: Vec<String> = all
+                .iter()
+                .filter(|m| rule.trigger().measures.iter().any(|s| s.matches(m)))
+                .map(|m| format!("{:?} ({} on {})", m.id().as_str(), m.imposer(), m.target()))
+                .take(3)
+                .collect();
+            return Err(at(Error::Invalid(format!(
+                "it answers {} on behalf of {}, but none of the measures it watches is imposed by {} on {}{}: check the rule's party and against",
+                rule.against(),
+                rule.party(),
+                rule.against(),
+                rule.party(),
+                if picked.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (it picks {})", picked.join(", "))
+                }
+            ))));
         }
         let layer: LayerId = rule.id().as_str().parse().map_err(at)?;
         let origin = |ts: &[usize]| Origin {

@@ -144,9 +144,10 @@ pub enum Policy {
     Follow,
     /// The answer follows rises but never falls, even when the trigger ends.
     Ratchet,
-    /// The answer keeps the rate it was first made at (for
-    /// [`TriggerEvent::StepUp`], the rate of the latest rise), whatever the
-    /// trigger does after.
+    /// The answer keeps the rate it was made at, whatever the trigger does
+    /// after. For [`TriggerEvent::StepUp`] each rise makes an answer that
+    /// keeps its rate; a rule's answers do not add, so the highest made so
+    /// far stands (a rise after a cut never lowers it).
     Fixed,
 }
 

@@ -49,8 +49,8 @@ fn live(event: TriggerEvent, p: &TriggerPoint) -> bool {
 /// `covered-value-above`); only events inside the rule's active window are
 /// answered. Then, per policy: `follow` gives the answer rate while the
 /// state stays live after an answered event; `ratchet` the highest `follow`
-/// rate so far; `fixed` the rate at the first answered event (at each
-/// answered rise for `step-up`), held from then on.
+/// rate so far; `fixed` the rate at the first answered event, held from
+/// then on (for `step-up`, the highest rate answered at a rise so far).
 pub(crate) fn respond(rule: &RetaliationRule, points: &[TriggerPoint]) -> Response {
     let event = rule.trigger().event;
     let active = rule.active_window();
@@ -83,8 +83,13 @@ pub(crate) fn respond(rule: &RetaliationRule, points: &[TriggerPoint]) -> Respon
                 high
             }
             Policy::Fixed => {
-                if fired && (held.is_none() || event == TriggerEvent::StepUp) {
-                    held = Some(rule.answer_rate(p.rate));
+                if fired {
+                    let made = rule.answer_rate(p.rate);
+                    held = Some(match held {
+                        Some(h) if event == TriggerEvent::StepUp => h.max(made),
+                        Some(h) => h,
+                        None => made,
+                    });
                 }
                 held.unwrap_or(Rate::ZERO)
             }
@@ -184,7 +189,7 @@ mod tests {
     }
 
     #[test]
-    fn fixed_keeps_the_first_rate_or_the_latest_rise() {
+    fn fixed_keeps_the_first_rate_or_the_highest_rise() {
         let r = respond(&rule(TriggerEvent::InForce, Policy::Fixed), &pts(&TRIGGER));
         assert_eq!(rates(&r), s(&[("2019-01-01", "10%")]));
         let r = respond(&rule(TriggerEvent::StepUp, Policy::Fixed), &pts(&TRIGGER));
@@ -193,6 +198,22 @@ mod tests {
             s(&[("2019-01-01", "10%"), ("2019-06-01", "25%")])
         );
         assert_eq!(r.events.len(), 2);
+        // Cut to 5%, then back up to 10%: the rise to 10% makes a 10%
+        // answer, but the 25% one made on 2019-06-01 stands.
+        let r = respond(
+            &rule(TriggerEvent::StepUp, Policy::Fixed),
+            &pts(&[
+                ("2019-01-01", "10%"),
+                ("2019-06-01", "25%"),
+                ("2019-09-01", "5%"),
+                ("2019-11-01", "10%"),
+            ]),
+        );
+        assert_eq!(
+            rates(&r),
+            s(&[("2019-01-01", "10%"), ("2019-06-01", "25%")])
+        );
+        assert_eq!(r.events.len(), 3);
     }
 
     #[test]
