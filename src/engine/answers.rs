@@ -753,51 +753,99 @@ impl Retaliation {
         dates.dedup();
 
         let n = answering.len();
+        let base = self.base();
+        // Per answer: its rates over the history and what it asks for, each
+        // read with a cursor as the dates ascend.
+        let timelines: Vec<Vec<(Date, Rate)>> = answering
+            .iter()
+            .map(|(_, ai)| schedules[base + ai].timeline(history))
+            .collect();
+        let empty: Vec<(Date, Decimal)> = Vec::new();
+        let wanted: Vec<&Vec<(Date, Decimal)>> = answering
+            .iter()
+            .map(|(_, ai)| requests[*ai].as_ref().map_or(&empty, |r| &r.wanted))
+            .collect();
+        let mut at_rate = vec![0usize; n];
+        let mut at_want = vec![0usize; n];
         let mut slices: Vec<Vec<CellSlice>> = vec![Vec::new(); n];
+        // The run each answer holds in each cell: its share and since when.
+        let mut runs: Vec<Vec<Option<(Decimal, Date)>>> = vec![vec![None; cells.len()]; n];
         let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
         let mut opening: Vec<Option<Decimal>> = vec![None; n];
-        let mut annual: HashMap<i16, Vec<usize>> = HashMap::new();
-        let mut whole = vec![Decimal::ZERO; cells.len()];
-        let mut free = vec![Decimal::ZERO; cells.len()];
-        let mut shared = vec![Decimal::ZERO; cells.len()];
-        for (k, d) in dates.iter().enumerate() {
-            let d = *d;
-            let segment = Window::ordered(d, dates.get(k + 1).copied().unwrap_or(history.end()));
-            let cols = match annual.get(&d.year()) {
-                Some(c) => c,
-                None => {
-                    let c = baseline.annual_columns(d.year())?;
-                    annual.entry(d.year()).or_insert(c)
-                }
-            };
+        let mut year: Option<(i16, Vec<usize>)> = None;
+        let mut untaxed = vec![false; cells.len()];
+        // Per answer: the last (value taken, untaxed value) and the share it
+        // gave, so a share is divided out only when one of them changes.
+        let mut last: Vec<Option<(Decimal, Decimal, Decimal)>> = vec![None; n];
+        for &d in &dates {
+            if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
+                year = Some((d.year(), baseline.annual_columns(d.year())?));
+            }
+            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+            // The imports no other answer taxes today: every answer claims
+            // the same share of each of them (in proportion to value).
+            let mut pool = Decimal::ZERO;
             for (ci, cell) in cells.iter().enumerate() {
-                let mut v = Decimal::ZERO;
-                for c in cols {
-                    v = v
-                        .checked_add(cell.values[*c])
-                        .ok_or_else(|| Error::overflow("an import value"))?;
-                }
-                whole[ci] = v;
                 let taxed = cell.taxing.iter().any(|(mi, cover)| {
                     !schedules[*mi].rate_on(d).is_zero() && cover.iter().any(|w| w.contains(d))
                 });
-                free[ci] = if taxed { Decimal::ZERO } else { v };
-                shared[ci] = Decimal::ZERO;
+                untaxed[ci] = !taxed;
+                if taxed {
+                    continue;
+                }
+                for c in cols {
+                    pool = pool
+                        .checked_add(cell.values[*c])
+                        .ok_or_else(|| Error::overflow("an import value"))?;
+                }
             }
-            for (j, (first, ai)) in answering.iter().enumerate() {
-                let live = d >= *first && !schedules[self.base() + ai].rate_on(d).is_zero();
-                let want = match (&requests[*ai], live) {
-                    (Some(r), true) => value_at(&r.wanted, d),
-                    _ => Decimal::ZERO,
+            let mut left = pool;
+            let mut shared = Decimal::ZERO;
+            for (j, (first, _)) in answering.iter().enumerate() {
+                let rate = step_at(&timelines[j], &mut at_rate[j], d).unwrap_or(Rate::ZERO);
+                let asked = step_at(wanted[j], &mut at_want[j], d).unwrap_or(Decimal::ZERO);
+                let live = d >= *first && !rate.is_zero();
+                let take = if live {
+                    asked.min(left).max(Decimal::ZERO)
+                } else {
+                    Decimal::ZERO
                 };
-                let take = self.take(
-                    want,
-                    &whole,
-                    &mut free,
-                    &mut shared,
-                    segment,
-                    &mut slices[j],
-                )?;
+                // A share of the pool; the answer that takes the last of it
+                // gets exactly what is left of the share, so shares never add
+                // past one (a quotient can round up in the 28th digit).
+                let share = if take.is_zero() {
+                    Decimal::ZERO
+                } else if take == left {
+                    Decimal::ONE - shared
+                } else {
+                    match last[j] {
+                        Some((t, p, s)) if t == take && p == pool => s,
+                        _ => take
+                            .checked_div(pool)
+                            .ok_or_else(|| Error::overflow("a retaliation share"))?
+                            .min(Decimal::ONE - shared),
+                    }
+                };
+                last[j] = Some((take, pool, share));
+                left -= take;
+                shared += share;
+                for (ci, free) in untaxed.iter().enumerate() {
+                    let share = if *free { share } else { Decimal::ZERO };
+                    let run = &mut runs[j][ci];
+                    if run.is_some_and(|(s, _)| s == share) {
+                        continue;
+                    }
+                    if let Some((s, from)) = run.take() {
+                        slices[j].push(CellSlice {
+                            cell: ci,
+                            share: s,
+                            cover: vec![Window::ordered(from, d)],
+                        });
+                    }
+                    if !share.is_zero() {
+                        *run = Some((share, d));
+                    }
+                }
                 if live && opening[j].is_none() {
                     opening[j] = Some(take);
                 }
@@ -809,6 +857,15 @@ impl Retaliation {
         let mut out = Vec::with_capacity(n);
         for (j, (_, ai)) in answering.iter().enumerate() {
             let Some(r) = &requests[*ai] else { continue };
+            for (ci, run) in runs[j].iter().enumerate() {
+                if let Some((share, from)) = run {
+                    slices[j].push(CellSlice {
+                        cell: ci,
+                        share: *share,
+                        cover: vec![Window::ordered(*from, history.end())],
+                    });
+                }
+            }
             out.push((
                 *ai,
                 Claim {
@@ -821,76 +878,6 @@ impl Retaliation {
             ));
         }
         Ok(out)
-    }
-
-    /// Takes up to `want` out of the `free` value of each cell (of `whole`
-    /// value, of which `shared` is already taken) over `segment`, in
-    /// proportion to what is free, and records the shares taken. Returns the value taken: exactly `min(want, free)`,
-    /// and no cell gives more than it has free.
-    fn take(
-        &self,
-        want: Decimal,
-        whole: &[Decimal],
-        free: &mut [Decimal],
-        shared: &mut [Decimal],
-        segment: Window,
-        slices: &mut Vec<CellSlice>,
-    ) -> Result<Decimal> {
-        let over = || Error::overflow("a retaliation claim");
-        let mut pool = Decimal::ZERO;
-        for f in free.iter() {
-            pool = pool.checked_add(*f).ok_or_else(over)?;
-        }
-        let take = want.min(pool);
-        if take <= Decimal::ZERO {
-            return Ok(Decimal::ZERO);
-        }
-        let mut given: Vec<(usize, Decimal)> = Vec::new();
-        let mut sum = Decimal::ZERO;
-        for (ci, f) in free.iter().enumerate() {
-            if f.is_zero() {
-                continue;
-            }
-            let part = if take == pool {
-                *f
-            } else {
-                take.checked_mul(*f)
-                    .and_then(|x| x.checked_div(pool))
-                    .ok_or_else(over)?
-                    .min(*f)
-            };
-            sum = sum.checked_add(part).ok_or_else(over)?;
-            given.push((ci, part));
-        }
-        // Division rounds in the 28th digit: give back any excess from the
-        // largest part, so the parts add up to `take` exactly.
-        if sum > take {
-            if let Some(largest) = given.iter_mut().max_by_key(|(_, p)| *p) {
-                largest.1 -= sum - take;
-            }
-        }
-        for (ci, part) in given {
-            if part <= Decimal::ZERO {
-                continue;
-            }
-            free[ci] -= part;
-            // What is left of the cell's share: a cell taken to the last
-            // dollar gives exactly that, so shares never add past one
-            // (a quotient can round up in the 28th digit).
-            let left = Decimal::ONE - shared[ci];
-            let share = if free[ci].is_zero() {
-                left
-            } else {
-                part.checked_div(whole[ci]).ok_or_else(over)?.min(left)
-            };
-            shared[ci] += share;
-            slices.push(CellSlice {
-                cell: ci,
-                share,
-                cover: vec![segment],
-            });
-        }
-        Ok(take)
     }
 
     fn finish(
@@ -938,6 +925,15 @@ impl Retaliation {
             notes: notes.into(),
         })
     }
+}
+
+/// The value of a step function on `d`, reading forward from `*at` (dates
+/// asked in ascending order); `None` before its first step.
+fn step_at<T: Copy>(steps: &[(Date, T)], at: &mut usize, d: Date) -> Option<T> {
+    while *at < steps.len() && steps[*at].0 <= d {
+        *at += 1;
+    }
+    (*at > 0).then(|| steps[*at - 1].1)
 }
 
 /// What a value-matched answer asks for.
