@@ -46,7 +46,12 @@ pub struct Place {
 
 fn is_file(part: &str) -> bool {
     let head = part.split(" (").next().unwrap_or(part);
-    head.ends_with(".toml") || head.ends_with(".csv") || head.ends_with("<text>")
+    head.ends_with(".toml") || head.ends_with(".csv") || is_unnamed(head)
+}
+
+/// A source with no file: TOML text (`<dir>/<text>`) or a DataFrame (`<DataFrame>`).
+fn is_unnamed(part: &str) -> bool {
+    part.ends_with('>') && part.contains('<')
 }
 
 /// The file, line and item an error names.
@@ -68,7 +73,7 @@ pub fn place(error: &Error) -> Place {
     for (i, p) in parts.iter().enumerate() {
         if is_file(p) {
             let head = p.split(" (").next().unwrap_or(p);
-            out.file = (!head.ends_with("<text>")).then(|| head.to_string());
+            out.file = (!is_unnamed(head)).then(|| head.to_string());
             out.line = None;
             after = i + 1;
         } else if let Some(n) = p.strip_prefix("line ").and_then(|n| n.parse().ok()) {

@@ -238,7 +238,13 @@ class Scenario:
         Arrow table with columns ``sku``, ``hts10``, ``annual_value_usd`` and
         optionally ``description``) valued in place of one side's baseline."""
         text, source = _portfolio_csv(portfolio)
-        return Portfolio(self._inner.portfolio_columns(text, source, side))
+        try:
+            return Portfolio(self._inner.portfolio_columns(text, source, side))
+        except ScenarioError as e:
+            if source == _FRAME and e.line is not None:
+                # Line 1 is the header: line N is the frame's row N - 2.
+                e.row = e.line - 2
+            raise
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the scenario as TOML, with its baselines and HS lists as CSV
@@ -373,6 +379,8 @@ class Portfolio:
 
 
 _PORTFOLIO_REQUIRED = ("sku", "hts10", "annual_value_usd")
+#: The source name of a portfolio given as a DataFrame.
+_FRAME = "<DataFrame>"
 
 
 def _portfolio_csv(portfolio: Any) -> tuple[str, str]:
@@ -434,7 +442,7 @@ def _portfolio_csv(portfolio: Any) -> tuple[str, str]:
     columns = [t.column(c).to_pylist() for c in names]
     for row in zip(*columns):
         w.writerow(["" if v is None else str(v) for v in row])
-    return out.getvalue(), "DataFrame"
+    return out.getvalue(), _FRAME
 
 
 __all__ = [

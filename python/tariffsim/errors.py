@@ -8,7 +8,8 @@ classes, chosen by what went wrong, with the engine's message unchanged as
     the scenario or CSV file (``None`` for text given to
     ``Scenario.from_toml``/``from_dict``);
 ``line``
-    the line of a CSV file, when named;
+    the line of a CSV file, when named (``row``: the 0-based row of a
+    portfolio DataFrame);
 ``item``
     what inside the file: ``'measure "us-fentanyl", step 2, field "rate"'``;
 ``context``
@@ -26,6 +27,8 @@ class ScenarioError(Exception):
     file: str | None = None
     line: int | None = None
     item: str | None = None
+    #: For a portfolio given as a DataFrame: the 0-based row at fault.
+    row: int | None = None
     context: tuple[str, ...] | list[str] = ()
 
     @property
