@@ -26,7 +26,10 @@ pub fn write(s: &Scenario) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(dir.path()).map_err(|e| io(dir.path(), e))? {
         let path = entry.map_err(|e| io(dir.path(), e))?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         out.insert(name, std::fs::read(&path).map_err(|e| io(&path, e))?);
     }
     Ok(out)
@@ -37,7 +40,9 @@ pub fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<Scenario> {
     let dir = temp_dir()?;
     for (name, bytes) in files {
         if name.contains('/') || name.contains('\\') || name.starts_with('.') {
-            return Err(Error::Invalid(format!("a bundle file is named {name:?}: names are plain file names")));
+            return Err(Error::Invalid(format!(
+                "a bundle file is named {name:?}: names are plain file names"
+            )));
         }
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;

@@ -28,7 +28,9 @@ fn type_error(py: Python<'_>, what: &str, example: &str, got: &Bound<'_, PyAny>)
     input_error(
         py,
         "InputTypeError",
-        format!("{what} must be a str or a decimal.Decimal, not {kind}{float_note}: write {example}"),
+        format!(
+            "{what} must be a str or a decimal.Decimal, not {kind}{float_note}: write {example}"
+        ),
         Some(what.to_string()),
     )
 }

@@ -40,7 +40,11 @@ fn value(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<toml::Value> {
                     Some(at.to_string()),
                 )
             })?;
-            let child = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+            let child = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
             t.insert(k, value(&v, &child)?);
         }
         return Ok(toml::Value::Table(t));

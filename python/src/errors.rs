@@ -151,7 +151,10 @@ mod tests {
             .at("data/scenarios/s.toml, include \"../record/x.toml\"");
         let p = place(&e);
         assert_eq!(p.file.as_deref(), Some("data/record/x.toml"));
-        assert_eq!(p.item.as_deref(), Some("measure \"list-3\", step 2, field \"rate\""));
+        assert_eq!(
+            p.item.as_deref(),
+            Some("measure \"list-3\", step 2, field \"rate\"")
+        );
         assert_eq!(p.context.len(), 4);
     }
 
@@ -159,7 +162,10 @@ mod tests {
     fn a_csv_line_is_read_and_text_has_no_file() {
         let e = Error::Invalid("bad".into()).at("b.csv, line 7");
         let p = place(&e);
-        assert_eq!((p.file.as_deref(), p.line, p.item), (Some("b.csv"), Some(7), None));
+        assert_eq!(
+            (p.file.as_deref(), p.line, p.item),
+            (Some("b.csv"), Some(7), None)
+        );
         let e = Error::Invalid("bad".into()).at("/tmp/<text>, measure \"m\"");
         let p = place(&e);
         assert_eq!((p.file, p.item.as_deref()), (None, Some("measure \"m\"")));

@@ -41,7 +41,10 @@ impl PyEvaluation {
         d.set_item("id", p.id())?;
         d.set_item("probability", p.probability())?;
         d.set_item("labels", p.labels().to_vec())?;
-        d.set_item("kinds", p.kinds().iter().map(|k| k.name()).collect::<Vec<_>>())?;
+        d.set_item(
+            "kinds",
+            p.kinds().iter().map(|k| k.name()).collect::<Vec<_>>(),
+        )?;
         let duty = PyDict::new(py);
         let refundable = PyDict::new(py);
         let change = PyDict::new(py);
@@ -85,14 +88,22 @@ impl PyEvaluation {
 
     /// The probability-weighted expected duty on a side.
     #[pyo3(signature = (side = None))]
-    fn expected(&self, py: Python<'_>, side: Option<&Bound<'_, PyAny>>) -> PyResult<rust_decimal::Decimal> {
+    fn expected(
+        &self,
+        py: Python<'_>,
+        side: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<rust_decimal::Decimal> {
         let (i, e) = self.side(py, side)?;
         Ok(self.inner.expected(&i, &e).py(py)?.amount())
     }
 
     /// The probability-weighted distribution of a side's duty over paths.
     #[pyo3(signature = (side = None))]
-    fn distribution<'py>(&self, py: Python<'py>, side: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyDict>> {
+    fn distribution<'py>(
+        &self,
+        py: Python<'py>,
+        side: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let (i, e) = self.side(py, side)?;
         let d = self.inner.distribution(&i, &e).py(py)?;
         let out = PyDict::new(py);
@@ -139,7 +150,11 @@ impl PyEvaluation {
 
     /// The long table (path × side × measure × month) as Arrow-ready columns.
     #[pyo3(signature = (include_reference = false))]
-    fn table_columns<'py>(&self, py: Python<'py>, include_reference: bool) -> PyResult<Bound<'py, PyList>> {
+    fn table_columns<'py>(
+        &self,
+        py: Python<'py>,
+        include_reference: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let e = self.inner.clone();
         let cols = py.detach(move || table::long(&e, include_reference));
         cols.into_py(py)

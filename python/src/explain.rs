@@ -40,7 +40,9 @@ pub fn explain<'py>(
         d.set_item("rate", rate.as_fraction())?;
         total = total
             .checked_add(rate.as_fraction())
-            .ok_or_else(|| tariffsim::Error::Overflow { what: "the all-in rate".into() })
+            .ok_or_else(|| tariffsim::Error::Overflow {
+                what: "the all-in rate".into(),
+            })
             .py(py)?;
         measures.append(d)?;
     }

@@ -8,7 +8,11 @@ use crate::columns::{Columns, MONEY_SCALE, PROBABILITY_SCALE};
 
 /// `by_path` (sku × path: duty, refundable), `items` (per SKU: imports,
 /// expected, expected refundable), `total`, `unknown` SKUs and `warning`.
-pub fn columns<'py>(py: Python<'py>, p: &Portfolio, e: &PortfolioExposure) -> PyResult<Bound<'py, PyDict>> {
+pub fn columns<'py>(
+    py: Python<'py>,
+    p: &Portfolio,
+    e: &PortfolioExposure,
+) -> PyResult<Bound<'py, PyDict>> {
     let mut by = Columns::default();
     let sku = by.text("sku");
     let hts10 = by.text("hts10");
@@ -30,7 +34,11 @@ pub fn columns<'py>(py: Python<'py>, p: &Portfolio, e: &PortfolioExposure) -> Py
         items.push_decimal(iimports, d.import_value().amount());
         items.push_decimal(iexp, d.expected().amount());
         items.push_decimal(iref, d.expected_refundable().amount());
-        let rows = e.paths().iter().zip(d.by_path()).zip(d.refundable_by_path());
+        let rows = e
+            .paths()
+            .iter()
+            .zip(d.by_path())
+            .zip(d.refundable_by_path());
         for ((pp, a), r) in rows {
             by.push_text(sku, item.sku().as_str());
             by.push_text(hts10, item.hts10().to_string());

@@ -34,7 +34,11 @@ impl PyScenario {
     /// The side named by `side` (`"US<-CN"` or `("US", "CN")`), checked
     /// against the scenario's baselines; `None` means the only side, or the
     /// first when `first` is set.
-    pub fn side(&self, py: Python<'_>, side: Option<&Bound<'_, PyAny>>) -> PyResult<(String, String)> {
+    pub fn side(
+        &self,
+        py: Python<'_>,
+        side: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(String, String)> {
         let known: Vec<(String, String)> = self
             .inner
             .baselines()
@@ -134,7 +138,10 @@ impl PyScenario {
             d.set_item("id", p.id())?;
             d.set_item("probability", p.probability())?;
             d.set_item("labels", p.labels().to_vec())?;
-            d.set_item("kinds", p.kinds().iter().map(|k| k.name()).collect::<Vec<_>>())?;
+            d.set_item(
+                "kinds",
+                p.kinds().iter().map(|k| k.name()).collect::<Vec<_>>(),
+            )?;
             out.append(d)?;
         }
         Ok(out)
@@ -196,7 +203,12 @@ impl PyScenario {
     }
 
     /// Checks a variation against this scenario without building it.
-    fn check_variation(&self, py: Python<'_>, variation: &Bound<'_, PyAny>, default_id: &str) -> PyResult<()> {
+    fn check_variation(
+        &self,
+        py: Python<'_>,
+        variation: &Bound<'_, PyAny>,
+        default_id: &str,
+    ) -> PyResult<()> {
         let v = Variation::from_py(variation, default_id)?;
         v.check(&self.inner).py(py)
     }
@@ -260,7 +272,12 @@ impl PyScenario {
     }
 
     /// The decision `node` dated `date` instead.
-    fn with_node_date(&self, py: Python<'_>, node: String, date: &Bound<'_, PyAny>) -> PyResult<PyScenario> {
+    fn with_node_date(
+        &self,
+        py: Python<'_>,
+        node: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<PyScenario> {
         let date = convert::date(date, "date")?;
         let mut v = Variation {
             id: "with_node_date".into(),
@@ -271,7 +288,12 @@ impl PyScenario {
     }
 
     /// The same scenario over another horizon `[start, end)`.
-    fn with_horizon(&self, py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>) -> PyResult<PyScenario> {
+    fn with_horizon(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+    ) -> PyResult<PyScenario> {
         let start = convert::date(start, "start")?;
         let end = convert::date(end, "end")?;
         let s = self.inner.clone();
@@ -289,7 +311,12 @@ impl PyScenario {
 
     /// The average-rate timeline of path `path` as Arrow-ready columns.
     #[pyo3(signature = (path, layers = true))]
-    fn timeline_columns<'py>(&self, py: Python<'py>, path: String, layers: bool) -> PyResult<Bound<'py, PyList>> {
+    fn timeline_columns<'py>(
+        &self,
+        py: Python<'py>,
+        path: String,
+        layers: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let s = self.inner.clone();
         let t = py.detach(move || s.timeline(&path)).py(py)?;
         timeline::columns(py, &t, layers)
@@ -335,7 +362,8 @@ impl PyScenario {
     /// files beside it.
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         let s = self.inner.clone();
-        py.detach(move || tariffsim::load::save_scenario(&s, &path)).py(py)
+        py.detach(move || tariffsim::load::save_scenario(&s, &path))
+            .py(py)
     }
 
     /// The scenario as files (name -> bytes): what `save` writes.
@@ -360,10 +388,15 @@ impl PyScenario {
                 None,
             ));
         }
-        py.detach(move || bundle::read(&files)).py(py).map(PyScenario::new)
+        py.detach(move || bundle::read(&files))
+            .py(py)
+            .map(PyScenario::new)
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
         let f = py.get_type::<PyScenario>().getattr("from_bundle")?;
         Ok((f, (self.to_bundle(py)?,)))
     }

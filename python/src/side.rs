@@ -10,7 +10,11 @@ fn label((i, e): &(String, String)) -> String {
 
 /// The side `side` names among `known`; an unknown side is an error that
 /// lists the known ones (never a silent zero).
-pub fn pick(py: Python<'_>, side: Option<&Bound<'_, PyAny>>, known: &[(String, String)]) -> PyResult<(String, String)> {
+pub fn pick(
+    py: Python<'_>,
+    side: Option<&Bound<'_, PyAny>>,
+    known: &[(String, String)],
+) -> PyResult<(String, String)> {
     let list = || known.iter().map(label).collect::<Vec<_>>().join(", ");
     let wanted: (String, String) = match side {
         None if known.len() == 1 => return Ok(known[0].clone()),
@@ -18,7 +22,11 @@ pub fn pick(py: Python<'_>, side: Option<&Bound<'_, PyAny>>, known: &[(String, S
             return Err(input_error(
                 py,
                 "UnknownIdError",
-                format!("this scenario has several sides ({}): name one, e.g. side=\"{}\"", list(), label(&known[0])),
+                format!(
+                    "this scenario has several sides ({}): name one, e.g. side=\"{}\"",
+                    list(),
+                    label(&known[0])
+                ),
                 None,
             ));
         }
@@ -33,7 +41,10 @@ pub fn pick(py: Python<'_>, side: Option<&Bound<'_, PyAny>>, known: &[(String, S
                         return Err(input_error(
                             py,
                             "ParseError",
-                            format!("invalid side {text:?}: write it as \"importer<-exporter\", e.g. \"{}\"", label(&known[0])),
+                            format!(
+                                "invalid side {text:?}: write it as \"importer<-exporter\", e.g. \"{}\"",
+                                label(&known[0])
+                            ),
                             Some(text),
                         ));
                     }

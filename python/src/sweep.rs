@@ -11,12 +11,24 @@ use crate::scenario::PyScenario;
 use crate::variation::Variation;
 
 /// The columns of a sweep's result, in order.
-pub const COLUMNS: [&str; 8] = ["variation", "side", "expected", "min", "p10", "median", "p90", "max"];
+pub const COLUMNS: [&str; 8] = [
+    "variation",
+    "side",
+    "expected",
+    "min",
+    "p10",
+    "median",
+    "p90",
+    "max",
+];
 
 fn run(s: &Scenario, variations: &[Variation]) -> tariffsim::Result<Columns> {
     let mut c = Columns::default();
     let ids: Vec<usize> = vec![c.text(COLUMNS[0]), c.text(COLUMNS[1])];
-    let money: Vec<usize> = COLUMNS[2..].iter().map(|n| c.decimal(n, MONEY_SCALE)).collect();
+    let money: Vec<usize> = COLUMNS[2..]
+        .iter()
+        .map(|n| c.decimal(n, MONEY_SCALE))
+        .collect();
     for v in variations {
         let varied = v.apply(s)?;
         let e = varied.evaluate(Detail::Totals)?;
@@ -26,7 +38,10 @@ fn run(s: &Scenario, variations: &[Variation]) -> tariffsim::Result<Columns> {
                 .map_err(|err| err.at(format!("variation {:?}", v.id)))?;
             c.push_text(ids[0], v.id.as_str());
             c.push_text(ids[1], format!("{i}<-{x}"));
-            for (k, a) in [d.expected, d.min, d.p10, d.median, d.p90, d.max].iter().enumerate() {
+            for (k, a) in [d.expected, d.min, d.p10, d.median, d.p90, d.max]
+                .iter()
+                .enumerate()
+            {
                 c.push_decimal(money[k], a.amount());
             }
         }
@@ -46,10 +61,16 @@ fn parse(variations: &Bound<'_, PyList>, offset: usize) -> PyResult<Vec<Variatio
 /// sums) without evaluating anything.
 #[pyfunction]
 #[pyo3(signature = (scenario, variations, offset = 0))]
-pub fn check_variations(py: Python<'_>, scenario: &PyScenario, variations: &Bound<'_, PyList>, offset: usize) -> PyResult<()> {
+pub fn check_variations(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    variations: &Bound<'_, PyList>,
+    offset: usize,
+) -> PyResult<()> {
     let vs = parse(variations, offset)?;
     let s = scenario.inner.clone();
-    py.detach(move || vs.iter().try_for_each(|v| v.check(&s))).py(py)
+    py.detach(move || vs.iter().try_for_each(|v| v.check(&s)))
+        .py(py)
 }
 
 /// Evaluates every variation of `scenario`, in order, with the GIL

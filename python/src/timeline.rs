@@ -12,7 +12,11 @@ pub const ALL: &str = "all";
 
 /// The timeline's columns: side, importer, exporter, start, end (first day
 /// not counted), layer, rate (a fraction).
-pub fn columns<'py>(py: Python<'py>, timelines: &[Timeline], layers: bool) -> PyResult<Bound<'py, PyList>> {
+pub fn columns<'py>(
+    py: Python<'py>,
+    timelines: &[Timeline],
+    layers: bool,
+) -> PyResult<Bound<'py, PyList>> {
     let mut c = Columns::default();
     let side = c.text("side");
     let importer = c.text("importer");
@@ -25,7 +29,12 @@ pub fn columns<'py>(py: Python<'py>, timelines: &[Timeline], layers: bool) -> Py
         for p in &t.pieces {
             let mut rows: Vec<(&str, rust_decimal::Decimal)> = Vec::new();
             if layers {
-                rows.extend(t.layers.iter().map(|l| l.as_str()).zip(p.by_layer.iter().copied()));
+                rows.extend(
+                    t.layers
+                        .iter()
+                        .map(|l| l.as_str())
+                        .zip(p.by_layer.iter().copied()),
+                );
             }
             rows.push((ALL, p.total));
             for (l, r) in rows {

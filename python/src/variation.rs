@@ -42,16 +42,14 @@ fn nested<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyD
 }
 
 fn key(k: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
-    k.cast::<PyString>()
-        .map(|s| s.to_string())
-        .map_err(|_| {
-            input_error(
-                k.py(),
-                "InputTypeError",
-                format!("the keys of {what} must be ids (str)"),
-                Some(what.to_string()),
-            )
-        })
+    k.cast::<PyString>().map(|s| s.to_string()).map_err(|_| {
+        input_error(
+            k.py(),
+            "InputTypeError",
+            format!("the keys of {what} must be ids (str)"),
+            Some(what.to_string()),
+        )
+    })
 }
 
 impl Variation {
@@ -137,7 +135,11 @@ impl Variation {
         let regime = s.regime();
         for m in self.rate.keys().chain(self.step_date.keys()) {
             if regime.index_of(m).is_none() {
-                return Err(unknown("measure", m, ids(regime.measures().iter().map(|m| m.id().as_str()))));
+                return Err(unknown(
+                    "measure",
+                    m,
+                    ids(regime.measures().iter().map(|m| m.id().as_str())),
+                ));
             }
         }
         let regime = if self.rate.is_empty() && self.step_date.is_empty() {
@@ -153,7 +155,10 @@ impl Variation {
                     continue;
                 }
                 let schedule = m.schedule();
-                let named = rates.into_iter().flat_map(|r| r.keys()).chain(dates.into_iter().flat_map(|d| d.keys()));
+                let named = rates
+                    .into_iter()
+                    .flat_map(|r| r.keys())
+                    .chain(dates.into_iter().flat_map(|d| d.keys()));
                 for date in named {
                     if !schedule.steps().iter().any(|s| s.effective() == *date) {
                         return Err(unknown(
@@ -168,8 +173,14 @@ impl Variation {
                     .steps()
                     .iter()
                     .map(|s| {
-                        let effective = dates.and_then(|d| d.get(&s.effective())).copied().unwrap_or(s.effective());
-                        let rate = rates.and_then(|r| r.get(&s.effective())).copied().unwrap_or(s.rate());
+                        let effective = dates
+                            .and_then(|d| d.get(&s.effective()))
+                            .copied()
+                            .unwrap_or(s.effective());
+                        let rate = rates
+                            .and_then(|r| r.get(&s.effective()))
+                            .copied()
+                            .unwrap_or(s.rate());
                         match s.status() {
                             StepStatus::Announced => Step::announced(effective, rate),
                             StepStatus::InForce => Step::in_force(effective, rate),
@@ -187,12 +198,20 @@ impl Variation {
         let nodes = tree.nodes();
         for n in self.probability.keys().chain(self.node_date.keys()) {
             let Some(node) = nodes.iter().find(|x| x.id().as_str() == n) else {
-                return Err(unknown("node", n, ids(nodes.iter().map(|x| x.id().as_str()))));
+                return Err(unknown(
+                    "node",
+                    n,
+                    ids(nodes.iter().map(|x| x.id().as_str())),
+                ));
             };
             for b in self.probability.get(n).into_iter().flat_map(|p| p.keys()) {
                 if !node.branches().iter().any(|x| x.id().as_str() == b) {
-                    return Err(unknown("branch", b, ids(node.branches().iter().map(|x| x.id().as_str())))
-                        .at(format!("node {n:?}")));
+                    return Err(unknown(
+                        "branch",
+                        b,
+                        ids(node.branches().iter().map(|x| x.id().as_str())),
+                    )
+                    .at(format!("node {n:?}")));
                 }
             }
         }
@@ -210,7 +229,10 @@ impl Variation {
             .branches()
             .iter()
             .map(|b| {
-                let p = probs.and_then(|p| p.get(b.id().as_str())).copied().unwrap_or(b.probability());
+                let p = probs
+                    .and_then(|p| p.get(b.id().as_str()))
+                    .copied()
+                    .unwrap_or(b.probability());
                 let mut out = Branch::new(b.id().clone(), b.label(), b.kind(), p);
                 for a in b.actions() {
                     out = out.with_action(a.clone());
@@ -224,7 +246,11 @@ impl Variation {
                 out
             })
             .collect();
-        let date = self.node_date.get(node.id().as_str()).copied().unwrap_or(node.date());
+        let date = self
+            .node_date
+            .get(node.id().as_str())
+            .copied()
+            .unwrap_or(node.date());
         Node::new(node.id().clone(), node.label(), date, branches)
     }
 
@@ -260,7 +286,10 @@ impl Variation {
 }
 
 fn ids<T: AsRef<str>>(items: impl Iterator<Item = T>) -> String {
-    items.map(|s| s.as_ref().to_string()).collect::<Vec<_>>().join(", ")
+    items
+        .map(|s| s.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn unknown(kind: &'static str, id: &str, known: String) -> Error {

@@ -39,7 +39,7 @@ import csv
 import io
 import os
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Mapping, Union, overload
 
 from . import _frames, _native
 from ._frames import Frame
@@ -97,12 +97,13 @@ class Scenario:
     new, re-validated scenario. Picklable (it travels as its files)."""
 
     __slots__ = ("_inner",)
+    _inner: _native.Scenario
 
     def __init__(self) -> None:
         raise TypeError("use tariffsim.load_scenario, Scenario.from_toml or Scenario.from_dict")
 
     @classmethod
-    def _wrap(cls, inner: Any) -> "Scenario":
+    def _wrap(cls, inner: _native.Scenario) -> "Scenario":
         s = object.__new__(cls)
         object.__setattr__(s, "_inner", inner)
         return s
@@ -275,7 +276,7 @@ class Evaluation:
 
     __slots__ = ("_inner", "scenario")
 
-    def __init__(self, inner: Any, scenario: Scenario) -> None:
+    def __init__(self, inner: _native.Evaluation, scenario: Scenario) -> None:
         self._inner = inner
         #: The scenario evaluated.
         self.scenario = scenario
@@ -288,12 +289,22 @@ class Evaluation:
         """The sides, ``"importer<-exporter"``."""
         return self._inner.sides()
 
+    @overload
+    def expected(self, side: None = None) -> dict[str, Decimal]: ...
+    @overload
+    def expected(self, side: str | tuple[str, str]) -> Decimal: ...
+
     def expected(self, side: Side = None) -> Any:
         """The probability-weighted expected duty: a Decimal for ``side``
         (``"US<-CN"`` or ``("US", "CN")``), or a dict of every side's."""
         if side is None:
             return {s: self._inner.expected(s) for s in self.sides()}
         return self._inner.expected(side)
+
+    @overload
+    def distribution(self, side: None = None) -> dict[str, dict[str, Decimal]]: ...
+    @overload
+    def distribution(self, side: str | tuple[str, str]) -> dict[str, Decimal]: ...
 
     def distribution(self, side: Side = None) -> Any:
         """``min``, ``p10``, ``median``, ``p90``, ``max`` and ``expected`` of a
@@ -392,9 +403,9 @@ def _portfolio_csv(portfolio: Any) -> tuple[str, str]:
             with open(path, encoding="utf-8") as f:
                 return f.read(), path
         except OSError as e:
-            err = ScenarioIOError(f"{path}: cannot read: {e.strerror or e}")
-            err.file = path
-            raise err from e
+            unreadable = ScenarioIOError(f"{path}: cannot read: {e.strerror or e}")
+            unreadable.file = path
+            raise unreadable from e
     import pyarrow as pa
 
     if isinstance(portfolio, pa.Table):
