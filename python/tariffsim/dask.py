@@ -74,7 +74,9 @@ def sweep_arrow(
         partitions = max(1, sum(client.nthreads().values()))
     partitions = max(1, min(partitions, len(vs)))
     size = -(-len(vs) // partitions)
-    shipped = client.scatter(scenario, broadcast=True)
+    # A fresh key each call: a hashed key could be the one an earlier sweep
+    # is releasing.
+    shipped = client.scatter(scenario, broadcast=True, hash=False)
     futures = [
         client.submit(_run, shipped, vs[start : start + size], start, pure=False)
         for start in range(0, len(vs), size)
