@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use tariffsim::{Evaluation, PathOutcome, Scenario};
+use tariffsim::{Evaluation, PathOutcome};
 
 use crate::errors::IntoPy;
 use crate::table;
@@ -14,16 +14,12 @@ use crate::table;
 /// The result of `Scenario.evaluate()`.
 #[pyclass(frozen, name = "Evaluation", module = "tariffsim._native")]
 pub struct PyEvaluation {
-    pub scenario: Arc<Scenario>,
     pub inner: Arc<Evaluation>,
 }
 
 impl PyEvaluation {
-    pub fn new(scenario: Arc<Scenario>, e: Evaluation) -> PyEvaluation {
-        PyEvaluation {
-            scenario,
-            inner: Arc::new(e),
-        }
+    pub fn new(e: Evaluation) -> PyEvaluation {
+        PyEvaluation { inner: Arc::new(e) }
     }
 
     fn side(&self, py: Python<'_>, side: Option<&Bound<'_, PyAny>>) -> PyResult<(String, String)> {
@@ -158,13 +154,5 @@ impl PyEvaluation {
         let e = self.inner.clone();
         let cols = py.detach(move || table::long(&e, include_reference));
         cols.into_py(py)
-    }
-
-    /// The scenario this evaluation came from.
-    #[getter]
-    fn scenario(&self) -> crate::scenario::PyScenario {
-        crate::scenario::PyScenario {
-            inner: self.scenario.clone(),
-        }
     }
 }

@@ -202,17 +202,6 @@ impl PyScenario {
         vary(py, &self.inner, v)
     }
 
-    /// Checks a variation against this scenario without building it.
-    fn check_variation(
-        &self,
-        py: Python<'_>,
-        variation: &Bound<'_, PyAny>,
-        default_id: &str,
-    ) -> PyResult<()> {
-        let v = Variation::from_py(variation, default_id)?;
-        v.check(&self.inner).py(py)
-    }
-
     /// New probabilities for some branches of one node (they must still sum to 1).
     fn with_probabilities(
         &self,
@@ -306,7 +295,7 @@ impl PyScenario {
     fn evaluate(&self, py: Python<'_>) -> PyResult<PyEvaluation> {
         let s = self.inner.clone();
         let e = py.detach(move || s.evaluate(Detail::Totals)).py(py)?;
-        Ok(PyEvaluation::new(self.inner.clone(), e))
+        Ok(PyEvaluation::new(e))
     }
 
     /// The average-rate timeline of path `path` as Arrow-ready columns.

@@ -72,6 +72,16 @@ probability = "0.4"
     assert s == g20
 
 
+def test_a_shipped_file_read_as_a_dict_is_the_same_scenario(busan):
+    import tomllib
+
+    from conftest import SCENARIOS
+
+    doc = tomllib.loads((SCENARIOS / "busan-2025.toml").read_text())
+    # Includes and CSV paths in the dict resolve against base_dir.
+    assert tariffsim.Scenario.from_dict(doc, base_dir=SCENARIOS) == busan
+
+
 def test_decimals_and_dates_are_accepted_in_a_dict(g20_doc):
     g20_doc["node"][0]["branch"][0]["probability"] = Decimal("0.6")
     g20_doc["node"][0]["date"] = datetime.date(2018, 12, 1)
