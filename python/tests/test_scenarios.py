@@ -160,3 +160,33 @@ def test_explain_lists_the_measures_on_a_line(lines):
     assert x["total"] == sum(rates.values(), Decimal(0))
     with pytest.raises(tariffsim.UnknownIdError):
         lines.explain("8471300100", "2025-06-01", "no-such-path")
+
+
+def test_the_gil_is_released_while_the_engine_runs(lines):
+    # A sweep of 16 variations of the line-level scenario takes a few
+    # hundred milliseconds in Rust. If the GIL were held, this thread could
+    # not run meanwhile; it must tick while the sweep is in progress.
+    import threading
+    import time
+
+    from tariffsim import _native
+
+    variations = [{"rate": {"ieepa-fentanyl": {"2025-03-04": f"{10 + i}%"}}} for i in range(16)]
+    window: list[float] = []
+
+    def run() -> None:
+        window.append(time.perf_counter())
+        _native.sweep_columns(lines._inner, variations)
+        window.append(time.perf_counter())
+
+    worker = threading.Thread(target=run)
+    ticks: list[float] = []
+    worker.start()
+    while worker.is_alive():
+        ticks.append(time.perf_counter())
+        time.sleep(0.001)
+    worker.join()
+    start, end = window
+    assert end - start > 0.1
+    inside = [t for t in ticks if start + 0.02 < t < end - 0.02]
+    assert len(inside) > 10
