@@ -39,10 +39,14 @@ print("horizon:", *busan.horizon, "(end not counted)")
 result = busan.evaluate()
 
 for p in result.paths():
-    us = p["duty"]["US<-CN"]
-    refundable = p["refundable"]["US<-CN"]
-    print(f"{p['id']:<20} p={p['probability']:<5} US collects ${cents(us):>18,}  of which refundable ${cents(refundable):>17,}")
-print(f"expected US duty: ${cents(result.expected('US<-CN')):,}")
+    us = p["sides"]["US<-CN"]
+    print(
+        f"{p['id']:<20} p={p['probability']:<5} US keeps ${cents(us['net']):>18,}"
+        f"  (collects ${cents(us['gross']):>18,}, refunds ${cents(us['refundable']):>17,})"
+    )
+print(f"expected US duty kept: ${cents(result.expected('US<-CN')):,}")
+for d in result.diagnostics():
+    print("not valued:", d["message"])
 
 # %% [markdown]
 # ## The average additional duty over time, per path
@@ -103,7 +107,7 @@ print(us[["variation", "expected", "p90", "max"]].head())
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.plot([float(v) for v in us.variation], us.expected_float / 1e9)
 ax.set_xlabel("probability of escalation at Busan")
-ax.set_ylabel("expected US duty, $B over the horizon")
+ax.set_ylabel("expected US duty kept, $B over the horizon")
 fig.tight_layout()
 fig.savefig(OUT / "busan-escalation-sweep.png", dpi=120)
 
@@ -116,5 +120,5 @@ fig.savefig(OUT / "busan-escalation-sweep.png", dpi=120)
 pq.write_table(result.to_arrow(), OUT / "busan-duty.parquet")
 pq.write_table(tdask.sweep_arrow(busan, variations), OUT / "busan-escalation-sweep.parquet")
 back = pq.read_table(OUT / "busan-duty.parquet")
-assert back.schema.field("duty").type == result.to_arrow().schema.field("duty").type
+assert back.schema.field("net").type == result.to_arrow().schema.field("net").type
 print("wrote", OUT / "busan-duty.parquet", f"({back.num_rows} rows)")

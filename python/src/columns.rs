@@ -1,10 +1,13 @@
 //! Arrow-ready columns: what the Python side turns into a `pyarrow.Table`
 //! without copying values one by one.
 //!
-//! Each column goes to Python as `(name, kind, payload, scale)`: `"str"` with
-//! a list of str, `"decimal"` with the little-endian 16-byte integers of an
-//! Arrow `decimal128(38, scale)`, `"date32"` with little-endian days since
-//! 1970-01-01.
+//! Each column goes to Python as `(name, kind, payload, scale, validity)`:
+//! `"str"` with a list of str (`None` for a missing value), `"decimal"` with
+//! the little-endian 16-byte integers of an Arrow `decimal128(38, scale)`,
+//! `"date32"` with little-endian days since 1970-01-01; `validity` is the
+//! Arrow validity bitmap (least significant bit first) when a value is
+//! missing, else `None`. A missing figure is one the engine could not value:
+//! it is null, never zero.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -24,9 +27,23 @@ pub const RATE_SCALE: u32 = 20;
 pub const PROBABILITY_SCALE: u32 = 28;
 
 enum Data {
-    Str(Vec<String>),
-    Decimal(u32, Vec<u8>),
-    Date(Vec<u8>),
+    Str(Vec<Option<String>>),
+    Decimal(u32, Vec<u8>, Vec<bool>),
+    Date(Vec<u8>, Vec<bool>),
+}
+
+/// The Arrow validity bitmap of `valid`, or `None` when nothing is missing.
+fn bitmap(valid: &[bool]) -> Option<Vec<u8>> {
+    if valid.iter().all(|v| *v) {
+        return None;
+    }
+    let mut out = vec![0u8; valid.len().div_ceil(8)];
+    for (i, v) in valid.iter().enumerate() {
+        if *v {
+            out[i / 8] |= 1 << (i % 8);
+        }
+    }
+    Some(out)
 }
 
 /// Columns under construction.
@@ -45,42 +62,62 @@ impl Columns {
 
     /// Declares a decimal column of `scale` places.
     pub fn decimal(&mut self, name: &'static str, scale: u32) -> usize {
-        self.cols.push((name, Data::Decimal(scale, Vec::new())));
+        self.cols
+            .push((name, Data::Decimal(scale, Vec::new(), Vec::new())));
         self.cols.len() - 1
     }
 
     /// Declares a date column.
     pub fn date(&mut self, name: &'static str) -> usize {
-        self.cols.push((name, Data::Date(Vec::new())));
+        self.cols.push((name, Data::Date(Vec::new(), Vec::new())));
         self.cols.len() - 1
     }
 
     /// Appends text to column `i`.
     pub fn push_text(&mut self, i: usize, v: impl Into<String>) {
+        self.push_text_or_null(i, Some(v.into()));
+    }
+
+    /// Appends text, or a null, to column `i`.
+    pub fn push_text_or_null(&mut self, i: usize, v: Option<String>) {
         if let (_, Data::Str(x)) = &mut self.cols[i] {
-            x.push(v.into());
+            x.push(v);
         }
     }
 
     /// Appends a decimal to column `i`, rounded to its scale.
     pub fn push_decimal(&mut self, i: usize, v: Decimal) {
+        self.push_decimal_or_null(i, Some(v));
+    }
+
+    /// Appends a decimal (rounded to the column's scale), or a null, to
+    /// column `i`.
+    pub fn push_decimal_or_null(&mut self, i: usize, v: Option<Decimal>) {
         let (name, data) = &mut self.cols[i];
-        if let Data::Decimal(scale, x) = data {
-            match scaled(v, *scale) {
-                Some(n) => x.extend_from_slice(&n.to_le_bytes()),
-                None => {
-                    x.extend_from_slice(&0i128.to_le_bytes());
+        if let Data::Decimal(scale, x, valid) = data {
+            valid.push(v.is_some());
+            let n = match v {
+                None => 0,
+                Some(v) => scaled(v, *scale).unwrap_or_else(|| {
                     self.overflow.get_or_insert((*name, v));
-                }
-            }
+                    0
+                }),
+            };
+            x.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+
+    /// Appends a date, or a null, to column `i`.
+    pub fn push_date_or_null(&mut self, i: usize, v: Option<Date>) {
+        if let (_, Data::Date(x, valid)) = &mut self.cols[i] {
+            valid.push(v.is_some());
+            x.extend_from_slice(&v.map_or(0, epoch_days).to_le_bytes());
         }
     }
 
     /// Appends a date to column `i`.
     pub fn push_date(&mut self, i: usize, v: Date) {
-        if let (_, Data::Date(x)) = &mut self.cols[i] {
-            x.extend_from_slice(&epoch_days(v).to_le_bytes());
-        }
+        self.push_date_or_null(i, Some(v));
     }
 
     /// The columns as Python tuples.
@@ -95,35 +132,35 @@ impl Columns {
         }
         let out = PyList::empty(py);
         for (name, data) in self.cols {
-            let t = match data {
-                Data::Str(v) => PyTuple::new(
-                    py,
-                    [
-                        name.into_pyobject(py)?.into_any(),
-                        "str".into_pyobject(py)?.into_any(),
-                        v.into_pyobject(py)?.into_any(),
-                        0u32.into_pyobject(py)?.into_any(),
-                    ],
-                )?,
-                Data::Decimal(scale, bytes) => PyTuple::new(
-                    py,
-                    [
-                        name.into_pyobject(py)?.into_any(),
-                        "decimal".into_pyobject(py)?.into_any(),
-                        PyBytes::new(py, &bytes).into_any(),
-                        scale.into_pyobject(py)?.into_any(),
-                    ],
-                )?,
-                Data::Date(bytes) => PyTuple::new(
-                    py,
-                    [
-                        name.into_pyobject(py)?.into_any(),
-                        "date32".into_pyobject(py)?.into_any(),
-                        PyBytes::new(py, &bytes).into_any(),
-                        0u32.into_pyobject(py)?.into_any(),
-                    ],
-                )?,
+            let (kind, payload, scale, valid) = match data {
+                Data::Str(v) => ("str", v.into_pyobject(py)?.into_any(), 0, None),
+                Data::Decimal(scale, bytes, valid) => (
+                    "decimal",
+                    PyBytes::new(py, &bytes).into_any(),
+                    scale,
+                    bitmap(&valid),
+                ),
+                Data::Date(bytes, valid) => (
+                    "date32",
+                    PyBytes::new(py, &bytes).into_any(),
+                    0,
+                    bitmap(&valid),
+                ),
             };
+            let valid = match valid {
+                Some(b) => PyBytes::new(py, &b).into_any(),
+                None => py.None().into_bound(py),
+            };
+            let t = PyTuple::new(
+                py,
+                [
+                    name.into_pyobject(py)?.into_any(),
+                    kind.into_pyobject(py)?.into_any(),
+                    payload,
+                    scale.into_pyobject(py)?.into_any(),
+                    valid,
+                ],
+            )?;
             out.append(t)?;
         }
         Ok(out)

@@ -8,14 +8,30 @@
 use pyo3::prelude::*;
 use tariffsim::Error;
 
+/// Whether the context right around the innermost error names a column:
+/// the loader reports TOML syntax errors as `Invalid` wrapped with
+/// `"<file>, line L, column C"`.
+fn at_column(error: &Error) -> bool {
+    let mut e = error;
+    let mut last = None;
+    while let Error::In { context, inner } = e {
+        last = Some(context.as_str());
+        e = inner;
+    }
+    last.is_some_and(|c| c.split(", ").any(|p| p.starts_with("column ")))
+}
+
 /// The `tariffsim.errors` class for an error's innermost variant.
 fn class_name(error: &Error) -> &'static str {
     match error.innermost() {
         Error::Parse { .. } => "ParseError",
-        Error::Invalid(m) if m.starts_with("TOML parse error") => "ParseError",
+        Error::Invalid(_) if at_column(error) => "ParseError",
         Error::Unknown { .. } => "UnknownIdError",
         Error::DuplicateId { .. } => "DuplicateIdError",
-        Error::Io { .. } => "ScenarioIOError",
+        Error::Io { .. } | Error::Output { .. } => "ScenarioIOError",
+        Error::Refused { .. } | Error::TooLarge { .. } | Error::IncludeLimit { .. } => {
+            "LoadPolicyError"
+        }
         Error::Overflow { .. } => "ArithmeticOverflowError",
         Error::ProbabilitySum { .. } | Error::OutOfUnitRange { .. } => "ProbabilityError",
         Error::StepsUnordered { .. }
@@ -25,7 +41,7 @@ fn class_name(error: &Error) -> &'static str {
         | Error::NoSuchSuspension { .. }
         | Error::WrongDirection { .. } => "ScheduleError",
         Error::ActionDate { .. } => "ActionDateError",
-        Error::RetaliationLoop { .. } => "RetaliationLoopError",
+        Error::RetaliationLoop { .. } | Error::RetaliationCycle { .. } => "RetaliationLoopError",
         Error::BaselineGap { .. } => "BaselineGapError",
         _ => "InvalidScenarioError",
     }
@@ -38,6 +54,8 @@ pub struct Place {
     pub file: Option<String>,
     /// The innermost line number named.
     pub line: Option<u64>,
+    /// The column named with that line (TOML syntax errors).
+    pub column: Option<u64>,
     /// What inside the file: the parts after it (`measure "x", step 2`).
     pub item: Option<String>,
     /// Every context, outermost first.
@@ -75,18 +93,24 @@ pub fn place(error: &Error) -> Place {
             let head = p.split(" (").next().unwrap_or(p);
             out.file = (!is_unnamed(head)).then(|| head.to_string());
             out.line = None;
+            out.column = None;
             after = i + 1;
         } else if let Some(n) = p.strip_prefix("line ").and_then(|n| n.parse().ok()) {
             out.line = Some(n);
+        } else if let Some(n) = p.strip_prefix("column ").and_then(|n| n.parse().ok()) {
+            out.column = Some(n);
         }
     }
-    if let Error::Io { path, .. } = e {
-        out.file = Some(path.clone());
+    match e {
+        Error::Io { path, .. } | Error::Refused { path, .. } | Error::TooLarge { path, .. } => {
+            out.file = Some(path.clone());
+        }
+        _ => {}
     }
     let item: Vec<&str> = parts[after.min(parts.len())..]
         .iter()
         .copied()
-        .filter(|p| !p.starts_with("line "))
+        .filter(|p| !p.starts_with("line ") && !p.starts_with("column "))
         .collect();
     out.item = (!item.is_empty()).then(|| item.join(", "));
     out.context = context;
@@ -108,6 +132,7 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     let p = place(error);
     exc.setattr("file", p.file)?;
     exc.setattr("line", p.line)?;
+    exc.setattr("column", p.column)?;
     exc.setattr("item", p.item)?;
     exc.setattr("context", p.context)?;
     Ok(PyErr::from_value(exc))

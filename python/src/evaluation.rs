@@ -6,15 +6,40 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use tariffsim::{Evaluation, PathOutcome};
+use tariffsim::engine::DutyFigures;
+use tariffsim::{Basis, Evaluation, PathOutcome};
 
-use crate::errors::IntoPy;
+use crate::errors::{IntoPy, input_error};
 use crate::table;
 
 /// The result of `Scenario.evaluate()`.
 #[pyclass(frozen, name = "Evaluation", module = "tariffsim._native")]
 pub struct PyEvaluation {
     pub inner: Arc<Evaluation>,
+}
+
+/// The duty figure named `basis`: `"net"` (duty kept, the headline),
+/// `"gross"` (refundable included) or `"refundable"`.
+pub fn basis(py: Python<'_>, basis: &str) -> PyResult<Basis> {
+    match basis {
+        "net" => Ok(Basis::Net),
+        "gross" => Ok(Basis::Gross),
+        "refundable" => Ok(Basis::Refundable),
+        other => Err(input_error(
+            py,
+            "ParseError",
+            format!("invalid basis {other:?}: write \"net\", \"gross\" or \"refundable\""),
+            Some(other.to_string()),
+        )),
+    }
+}
+
+fn figures<'py>(py: Python<'py>, f: &DutyFigures) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("net", f.net.amount())?;
+    d.set_item("gross", f.gross.amount())?;
+    d.set_item("refundable", f.refundable.amount())?;
+    Ok(d)
 }
 
 impl PyEvaluation {
@@ -41,21 +66,22 @@ impl PyEvaluation {
             "kinds",
             p.kinds().iter().map(|k| k.name()).collect::<Vec<_>>(),
         )?;
-        let duty = PyDict::new(py);
-        let refundable = PyDict::new(py);
-        let change = PyDict::new(py);
-        let imports = PyDict::new(py);
+        let sides = PyDict::new(py);
         for s in p.exposure().sides() {
             let (i, e) = (s.importer().as_str(), s.exporter().as_str());
-            duty.set_item(s.label(), s.total().amount())?;
-            refundable.set_item(s.label(), self.inner.refundable(p, i, e).py(py)?.amount())?;
-            change.set_item(s.label(), self.inner.difference(p, i, e).py(py)?.amount())?;
-            imports.set_item(s.label(), s.import_value().amount())?;
+            let sd = PyDict::new(py);
+            sd.set_item("net", s.net().amount())?;
+            sd.set_item("gross", s.gross().amount())?;
+            sd.set_item("refundable", s.refundable().amount())?;
+            sd.set_item("refundable_before", s.refundable_before().amount())?;
+            sd.set_item("refund_interest", s.refund_interest().map(|a| a.amount()))?;
+            sd.set_item("change", self.inner.difference(p, i, e).py(py)?.amount())?;
+            sd.set_item("imports", s.import_value().amount())?;
+            sd.set_item("effective_rate", s.effective_rate())?;
+            sd.set_item("complete", s.is_complete())?;
+            sides.set_item(s.label(), sd)?;
         }
-        d.set_item("duty", duty)?;
-        d.set_item("refundable", refundable)?;
-        d.set_item("change", change)?;
-        d.set_item("imports", imports)?;
+        d.set_item("sides", sides)?;
         let voided = PyList::empty(py);
         for (m, date) in p.voided() {
             voided.append((m.as_str(), *date))?;
@@ -76,32 +102,43 @@ impl PyEvaluation {
             .collect()
     }
 
-    /// `(start, end)` of the horizon evaluated.
+    /// `(start, end)` of the window every figure covers.
+    #[getter]
+    fn window(&self) -> (tariffsim::Date, tariffsim::Date) {
+        (self.inner.window().start(), self.inner.window().end())
+    }
+
+    /// `(start, end)` of the scenario's horizon.
     #[getter]
     fn horizon(&self) -> (tariffsim::Date, tariffsim::Date) {
         (self.inner.horizon().start(), self.inner.horizon().end())
     }
 
-    /// The probability-weighted expected duty on a side.
+    /// The probability-weighted expected duty on a side: net, gross and
+    /// refundable.
     #[pyo3(signature = (side = None))]
-    fn expected(
-        &self,
-        py: Python<'_>,
-        side: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<rust_decimal::Decimal> {
-        let (i, e) = self.side(py, side)?;
-        Ok(self.inner.expected(&i, &e).py(py)?.amount())
-    }
-
-    /// The probability-weighted distribution of a side's duty over paths.
-    #[pyo3(signature = (side = None))]
-    fn distribution<'py>(
+    fn expected<'py>(
         &self,
         py: Python<'py>,
         side: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let (i, e) = self.side(py, side)?;
-        let d = self.inner.distribution(&i, &e).py(py)?;
+        figures(py, &self.inner.expected(&i, &e).py(py)?)
+    }
+
+    /// The probability-weighted distribution of a side's duty over paths.
+    #[pyo3(signature = (side = None, basis = "net"))]
+    fn distribution<'py>(
+        &self,
+        py: Python<'py>,
+        side: Option<&Bound<'py, PyAny>>,
+        basis: &str,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (i, e) = self.side(py, side)?;
+        let d = self
+            .inner
+            .distribution(&i, &e, self::basis(py, basis)?)
+            .py(py)?;
         let out = PyDict::new(py);
         out.set_item("min", d.min.amount())?;
         out.set_item("p10", d.p10.amount())?;
@@ -112,7 +149,7 @@ impl PyEvaluation {
         Ok(out)
     }
 
-    /// Every path's totals per side.
+    /// Every path's figures per side.
     fn paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         for p in self.inner.paths() {
@@ -121,7 +158,7 @@ impl PyEvaluation {
         Ok(out)
     }
 
-    /// The reference's totals (a named path, or the status quo).
+    /// The reference's figures (a named path, or every measure as scheduled).
     fn reference<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.path_dict(py, self.inner.reference())
     }
@@ -131,28 +168,44 @@ impl PyEvaluation {
         self.inner.probability_sum()
     }
 
-    /// Measures no baseline can value, on any path: listed, never zero.
-    fn unvalued(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for p in self.inner.paths().iter().chain([self.inner.reference()]) {
-            for m in p.exposure().unvalued() {
-                if !out.iter().any(|x| x == m.as_str()) {
-                    out.push(m.as_str().to_string());
-                }
-            }
-        }
-        out
+    /// What could not be valued: `(side, measure, valuation, message)`.
+    fn diagnostics(&self) -> Vec<(String, String, &'static str, String)> {
+        self.inner
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                (
+                    d.side.clone(),
+                    d.measure.as_str().to_string(),
+                    table::valuation(d.valuation),
+                    d.to_string(),
+                )
+            })
+            .collect()
     }
 
-    /// The long table (path × side × measure × month) as Arrow-ready columns.
-    #[pyo3(signature = (include_reference = false))]
+    /// A long table as Arrow-ready columns: `"month"` (path × side × measure
+    /// × month) or `"measure"` (path × side × measure).
+    #[pyo3(signature = (level = "month", include_reference = false))]
     fn table_columns<'py>(
         &self,
         py: Python<'py>,
+        level: &str,
         include_reference: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let e = self.inner.clone();
-        let cols = py.detach(move || table::long(&e, include_reference));
+        let cols = match level {
+            "month" => py.detach(move || table::monthly(&e, include_reference)),
+            "measure" => py.detach(move || table::by_measure(&e, include_reference)),
+            other => {
+                return Err(input_error(
+                    py,
+                    "ParseError",
+                    format!("invalid level {other:?}: write \"month\" or \"measure\""),
+                    Some(other.to_string()),
+                ));
+            }
+        };
         cols.into_py(py)
     }
 }

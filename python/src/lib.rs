@@ -29,7 +29,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sweep::sweep_columns, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::check_variations, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::time_evaluations, m)?)?;
-    m.add("TABLE_COLUMNS", table::COLUMNS.to_vec())?;
+    m.add("MONTH_COLUMNS", table::MONTH_COLUMNS.to_vec())?;
+    m.add("MEASURE_COLUMNS", table::MEASURE_COLUMNS.to_vec())?;
     m.add("SWEEP_COLUMNS", sweep::COLUMNS.to_vec())?;
     m.add("MONEY_SCALE", columns::MONEY_SCALE)?;
     m.add("RATE_SCALE", columns::RATE_SCALE)?;

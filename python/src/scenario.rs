@@ -119,7 +119,19 @@ impl PyScenario {
         (self.inner.horizon().start(), self.inner.horizon().end())
     }
 
-    /// The reference path id, or `"status-quo"`.
+    /// `(start, end)` of the window reports cover (the horizon unless narrowed).
+    #[getter]
+    fn window(&self) -> (tariffsim::Date, tariffsim::Date) {
+        (self.inner.window().start(), self.inner.window().end())
+    }
+
+    /// `(start, end)` of the history answers and refunds are worked out over.
+    #[getter]
+    fn history(&self) -> (tariffsim::Date, tariffsim::Date) {
+        (self.inner.history().start(), self.inner.history().end())
+    }
+
+    /// The reference path id, or `"as-scheduled"`.
     #[getter]
     fn reference(&self) -> String {
         self.inner.reference_id().to_string()
@@ -276,8 +288,10 @@ impl PyScenario {
         vary(py, &self.inner, v)
     }
 
-    /// The same scenario over another horizon `[start, end)`.
-    fn with_horizon(
+    /// The same scenario reported over `[start, end)`, a sub-window of its
+    /// history: every action still applies, and answers and refunds still
+    /// count the whole history.
+    fn with_window(
         &self,
         py: Python<'_>,
         start: &Bound<'_, PyAny>,
@@ -286,7 +300,7 @@ impl PyScenario {
         let start = convert::date(start, "start")?;
         let end = convert::date(end, "end")?;
         let s = self.inner.clone();
-        py.detach(move || Window::new(start, end).and_then(|w| s.with_horizon(w)))
+        py.detach(move || Window::new(start, end).and_then(|w| s.with_window(w)))
             .py(py)
             .map(PyScenario::new)
     }

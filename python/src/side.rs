@@ -16,6 +16,7 @@ pub fn pick(
     known: &[(String, String)],
 ) -> PyResult<(String, String)> {
     let list = || known.iter().map(label).collect::<Vec<_>>().join(", ");
+    let example = known.first().map(label).unwrap_or_else(|| "US<-CN".into());
     let wanted: (String, String) = match side {
         None if known.len() == 1 => return Ok(known[0].clone()),
         None => {
@@ -25,7 +26,7 @@ pub fn pick(
                 format!(
                     "this scenario has several sides ({}): name one, e.g. side=\"{}\"",
                     list(),
-                    label(&known[0])
+                    example
                 ),
                 None,
             ));
@@ -43,7 +44,7 @@ pub fn pick(
                             "ParseError",
                             format!(
                                 "invalid side {text:?}: write it as \"importer<-exporter\", e.g. \"{}\"",
-                                label(&known[0])
+                                example
                             ),
                             Some(text),
                         ));

@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use tariffsim::{Detail, Scenario};
+use tariffsim::{Basis, Detail, Scenario};
 
 use crate::columns::{Columns, MONEY_SCALE};
 use crate::errors::IntoPy;
@@ -11,10 +11,14 @@ use crate::scenario::PyScenario;
 use crate::variation::Variation;
 
 /// The columns of a sweep's result, in order.
-pub const COLUMNS: [&str; 8] = [
+/// Figures are net duty (kept), with the expected gross and refundable
+/// duty beside the expected net.
+pub const COLUMNS: [&str; 10] = [
     "variation",
     "side",
     "expected",
+    "expected_gross",
+    "expected_refundable",
     "min",
     "p10",
     "median",
@@ -33,16 +37,25 @@ fn run(s: &Scenario, variations: &[Variation]) -> tariffsim::Result<Columns> {
         let varied = v.apply(s)?;
         let e = varied.evaluate(Detail::Totals)?;
         for (i, x) in e.sides() {
+            let at = |err: tariffsim::Error| err.at(format!("variation {:?}", v.id));
             let d = e
-                .distribution(i.as_str(), x.as_str())
-                .map_err(|err| err.at(format!("variation {:?}", v.id)))?;
+                .distribution(i.as_str(), x.as_str(), Basis::Net)
+                .map_err(at)?;
+            let f = e.expected(i.as_str(), x.as_str()).map_err(at)?;
             c.push_text(ids[0], v.id.as_str());
             c.push_text(ids[1], format!("{i}<-{x}"));
-            for (k, a) in [d.expected, d.min, d.p10, d.median, d.p90, d.max]
-                .iter()
-                .enumerate()
-            {
-                c.push_decimal(money[k], a.amount());
+            let figures = [
+                d.expected,
+                f.gross,
+                f.refundable,
+                d.min,
+                d.p10,
+                d.median,
+                d.p90,
+                d.max,
+            ];
+            for (k, a) in money.iter().zip(figures) {
+                c.push_decimal(*k, a.amount());
             }
         }
     }

@@ -268,16 +268,32 @@ impl Variation {
         if regime.is_none() && tree.is_none() {
             return Ok(s.clone());
         }
-        Scenario::new(
-            s.info().clone(),
-            s.baselines().to_vec(),
-            regime.unwrap_or_else(|| s.regime().clone()),
-            s.retaliation().to_vec(),
-            Some(tree.unwrap_or_else(|| s.tree().clone())),
-            s.horizon(),
-            s.reference().map(|p| p.id()),
-        )
-        .map_err(|e| e.at(self.context()))
+        let mut b = Scenario::builder(s.horizon())
+            .info(s.info().clone())
+            .baselines(s.baselines().iter().cloned())
+            .regime(regime.unwrap_or_else(|| s.regime().clone()))
+            .rules(s.retaliation().iter().cloned())
+            .tree(tree.unwrap_or_else(|| s.tree().clone()))
+            .exchange_rates(s.exchange_rates().clone())
+            .refunds(s.refund_terms().clone());
+        if let Some(p) = s.reference() {
+            b = b.reference(p.id());
+        }
+        if let Some(d) = s.history_from() {
+            b = b.history_from(d);
+        }
+        for (i, e) in s.not_valued() {
+            b = b.not_valued(i.clone(), e.clone());
+        }
+        b.build()
+            .and_then(|v| {
+                if s.window() == s.horizon() {
+                    Ok(v)
+                } else {
+                    v.with_window(s.window())
+                }
+            })
+            .map_err(|e| e.at(self.context()))
     }
 
     fn context(&self) -> String {

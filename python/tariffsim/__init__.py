@@ -7,8 +7,8 @@ small Python API::
     import tariffsim
     s = tariffsim.load_scenario("data/scenarios/busan-2025.toml")
     e = s.evaluate()
-    e.expected("US<-CN")            # decimal.Decimal, exact
-    e.to_pandas()                   # path × side × measure × month
+    e.expected("US<-CN")            # duty kept (net of refunds): decimal.Decimal, exact
+    e.to_pandas()                   # path × side × measure × month: gross, refundable, net
     s.with_probabilities("busan", {"deal": "0.5", "extension": "0.2", "escalation": "0.3"})
 
 Exactness
@@ -17,7 +17,14 @@ Exactness
     the way the engine's reports do (half away from zero). In tables, money
     is Arrow ``decimal128(38, 10)``: rounded once to 1e-10 of the currency
     unit, so a sum of a million rows is within 1e-4 of the exact total.
-    ``*_float`` columns are float64 copies for plotting.
+    ``*_float`` columns are float64 copies for plotting. A figure the engine
+    could not value (a measure the baseline's grain cannot show) is null,
+    never zero; :meth:`Evaluation.diagnostics` says why.
+
+Figures
+    ``net`` is duty kept (gross less refundable): the headline, as in the
+    engine's reports. ``gross`` includes duty collected under an authority a
+    ruling voids; ``refundable`` is that part.
 
 Inputs
     Probabilities and rates are never floats: write ``"0.6"`` and ``"25%"``
@@ -52,6 +59,7 @@ from .errors import (
     EvaluationError,
     InputTypeError,
     InvalidScenarioError,
+    LoadPolicyError,
     ParseError,
     ProbabilityError,
     RetaliationLoopError,
@@ -68,14 +76,18 @@ if TYPE_CHECKING:
     import polars
     import pyarrow
 
-#: The columns of :meth:`Evaluation.to_arrow` before the float copies.
-TABLE_COLUMNS: list[str] = list(_native.TABLE_COLUMNS)
+#: The columns of :meth:`Evaluation.table` (``level="month"``) before the float copies.
+MONTH_COLUMNS: list[str] = list(_native.MONTH_COLUMNS)
+#: The columns of :meth:`Evaluation.table` (``level="measure"``) before the float copies.
+MEASURE_COLUMNS: list[str] = list(_native.MEASURE_COLUMNS)
 #: The columns of a sweep's result before the float copies.
 SWEEP_COLUMNS: list[str] = list(_native.SWEEP_COLUMNS)
 #: The layer name of the all-layers total in a timeline.
 ALL_LAYERS: str = _native.ALL_LAYERS
 
 Side = Union[str, tuple[str, str], None]
+#: ``"net"`` (duty kept, the headline), ``"gross"`` or ``"refundable"``.
+Basis = str
 DateLike = Union["datetime.date", str]
 Exact = Union[str, Decimal]
 
@@ -158,8 +170,18 @@ class Scenario:
         return self._inner.horizon
 
     @property
+    def window(self) -> tuple["datetime.date", "datetime.date"]:
+        """The window reports cover: the horizon unless narrowed."""
+        return self._inner.window
+
+    @property
+    def history(self) -> tuple["datetime.date", "datetime.date"]:
+        """The history answers and refunds are worked out over."""
+        return self._inner.history
+
+    @property
     def reference(self) -> str:
-        """The reference path id, or ``"status-quo"``."""
+        """The reference path id, or ``"as-scheduled"``."""
         return self._inner.reference
 
     def sides(self) -> list[str]:
@@ -210,9 +232,11 @@ class Scenario:
         """The decision ``node`` taken on ``date`` instead."""
         return Scenario._wrap(self._inner.with_node_date(node, date))
 
-    def with_horizon(self, start: DateLike, end: DateLike) -> "Scenario":
-        """The scenario evaluated over ``[start, end)`` instead."""
-        return Scenario._wrap(self._inner.with_horizon(start, end))
+    def with_window(self, start: DateLike, end: DateLike) -> "Scenario":
+        """The scenario reported over ``[start, end)``, inside its history:
+        every action still applies, answers and refunds still count the
+        whole history."""
+        return Scenario._wrap(self._inner.with_window(start, end))
 
     # Evaluating it.
     def evaluate(self) -> "Evaluation":
@@ -282,6 +306,11 @@ class Evaluation:
         self.scenario = scenario
 
     @property
+    def window(self) -> tuple["datetime.date", "datetime.date"]:
+        """The window every figure covers."""
+        return self._inner.window
+
+    @property
     def horizon(self) -> tuple["datetime.date", "datetime.date"]:
         return self._inner.horizon
 
@@ -290,65 +319,84 @@ class Evaluation:
         return self._inner.sides()
 
     @overload
-    def expected(self, side: None = None) -> dict[str, Decimal]: ...
+    def expected(self, side: None = None, basis: Basis = "net") -> dict[str, Decimal]: ...
     @overload
-    def expected(self, side: str | tuple[str, str]) -> Decimal: ...
+    def expected(self, side: str | tuple[str, str], basis: Basis = "net") -> Decimal: ...
 
-    def expected(self, side: Side = None) -> Any:
-        """The probability-weighted expected duty: a Decimal for ``side``
-        (``"US<-CN"`` or ``("US", "CN")``), or a dict of every side's."""
+    def expected(self, side: Side = None, basis: Basis = "net") -> Any:
+        """The probability-weighted expected duty on ``side`` (``"US<-CN"``
+        or ``("US", "CN")``), or a dict of every side's: net (kept) by
+        default, ``basis="gross"`` or ``"refundable"`` for the others."""
+        if basis not in ("net", "gross", "refundable"):
+            raise ParseError(f'invalid basis {basis!r}: write "net", "gross" or "refundable"')
         if side is None:
-            return {s: self._inner.expected(s) for s in self.sides()}
-        return self._inner.expected(side)
+            return {s: self._inner.expected(s)[basis] for s in self.sides()}
+        return self._inner.expected(side)[basis]
 
     @overload
-    def distribution(self, side: None = None) -> dict[str, dict[str, Decimal]]: ...
+    def distribution(self, side: None = None, basis: Basis = "net") -> dict[str, dict[str, Decimal]]: ...
     @overload
-    def distribution(self, side: str | tuple[str, str]) -> dict[str, Decimal]: ...
+    def distribution(self, side: str | tuple[str, str], basis: Basis = "net") -> dict[str, Decimal]: ...
 
-    def distribution(self, side: Side = None) -> Any:
+    def distribution(self, side: Side = None, basis: Basis = "net") -> Any:
         """``min``, ``p10``, ``median``, ``p90``, ``max`` and ``expected`` of a
-        side's duty over paths (probability-weighted, never interpolated), or
-        a dict of every side's."""
+        side's duty over paths (probability-weighted, never interpolated) on
+        ``basis``, or a dict of every side's."""
         if side is None:
-            return {s: self._inner.distribution(s) for s in self.sides()}
-        return self._inner.distribution(side)
+            return {s: self._inner.distribution(s, basis) for s in self.sides()}
+        return self._inner.distribution(side, basis)
 
     def paths(self) -> list[dict[str, Any]]:
-        """Every path: ``id``, ``probability``, ``labels``, ``kinds``, and per
-        side ``duty`` (all duty accrued, including any refundable),
-        ``refundable``, ``change`` (against the reference) and ``imports``;
-        ``voided`` lists ``(measure, ruling date)``."""
+        """Every path: ``id``, ``probability``, ``labels``, ``kinds``,
+        ``voided`` (``(measure, ruling date)``) and ``sides``: per side
+        ``net``, ``gross``, ``refundable``, ``refundable_before`` (collected
+        before the window, owed back too), ``refund_interest``, ``change``
+        (net, against the reference), ``imports``, ``effective_rate`` and
+        ``complete`` (every measure valued)."""
         return self._inner.paths()
 
     def reference(self) -> dict[str, Any]:
-        """The reference (a named path, or the status quo), as in :meth:`paths`."""
+        """The reference (a named path, or every measure as scheduled), as
+        in :meth:`paths`."""
         return self._inner.reference()
 
     def probability_sum(self) -> Decimal:
         return self._inner.probability_sum()
 
-    def unvalued(self) -> list[str]:
-        """Measures no baseline can value: not in the tables, never zero."""
-        return self._inner.unvalued()
+    def diagnostics(self) -> list[dict[str, str]]:
+        """What could not be valued, per side and measure: ``side``,
+        ``measure``, ``valuation`` (``"not-valued"``, ``"partly-valued"``,
+        ``"covers-nothing"``) and the engine's ``message``."""
+        return [
+            {"side": side, "measure": m, "valuation": v, "message": msg}
+            for side, m, v, msg in self._inner.diagnostics()
+        ]
 
-    def table(self, include_reference: bool = False) -> Frame:
-        """The long table: ``path, probability, side, importer, exporter,
-        currency, measure, layer, authority, month`` (first day), ``duty``
-        (decimal128(38, 10): all duty accrued that month, including duty
-        refundable after a ruling), ``duty_float``, and ``side_imports``
+    def table(self, level: str = "month", include_reference: bool = False) -> Frame:
+        """A long table.
+
+        ``level="month"``: one row per path × side × measure × month, with
+        ``path, probability, side, importer, exporter, currency, measure,
+        layer, authority, valuation, month`` (its first day), ``gross``,
+        ``refundable``, ``net`` (decimal128(38, 10); null where the measure
+        is not valued), ``gross_float``, ``net_float``, and ``side_imports``
         (the side's imports that month: repeated on every measure row, so
-        sum it over distinct path, side and month only)."""
-        return Frame(_frames.table(self._inner.table_columns(include_reference), floats=("duty",)))
+        sum it over distinct path, side and month only).
 
-    def to_arrow(self, include_reference: bool = False) -> "pyarrow.Table":
-        return self.table(include_reference).to_arrow()
+        ``level="measure"``: one row per path × side × measure over the
+        window, with ``voided`` (the ruling date), ``gross``, ``refundable``,
+        ``net``, ``refundable_before`` and ``refund_interest``.
+        """
+        return Frame(_frames.table(self._inner.table_columns(level, include_reference), floats=("gross", "net")))
 
-    def to_pandas(self, include_reference: bool = False) -> "pandas.DataFrame":
-        return self.table(include_reference).to_pandas()
+    def to_arrow(self, level: str = "month", include_reference: bool = False) -> "pyarrow.Table":
+        return self.table(level, include_reference).to_arrow()
 
-    def to_polars(self, include_reference: bool = False) -> "polars.DataFrame":
-        return self.table(include_reference).to_polars()
+    def to_pandas(self, level: str = "month", include_reference: bool = False) -> "pandas.DataFrame":
+        return self.table(level, include_reference).to_pandas()
+
+    def to_polars(self, level: str = "month", include_reference: bool = False) -> "polars.DataFrame":
+        return self.table(level, include_reference).to_polars()
 
     def timeline(self, path: str, layers: bool = True) -> Frame:
         """As :meth:`Scenario.timeline`."""
@@ -369,17 +417,17 @@ class Evaluation:
 class Portfolio:
     """An importer's SKUs across the outcomes.
 
-    ``by_path``: one row per SKU × path (``duty``, ``refundable``);
-    ``items``: one row per SKU (``imports``, ``expected``,
-    ``expected_refundable``); ``total``: the same for the whole portfolio,
-    with ``by_path``; ``unknown``: ``(sku, hts10, line)`` of SKUs whose code
+    ``by_path``: one row per SKU × path (``gross``, ``refundable``,
+    ``net``); ``items``: one row per SKU (``imports``, ``expected_net``,
+    ``expected_gross``, ``expected_refundable``); ``total``: the same for
+    the whole portfolio, with ``net_by_path``; ``unknown``: ``(sku, hts10, line)`` of SKUs whose code
     is no line of the baseline (left out, never valued at zero);
     ``warning``: the engine's sentence about them.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
-        self.by_path = Frame(_frames.table(raw["by_path"], floats=("duty",)))
-        self.items = Frame(_frames.table(raw["items"], floats=("expected",)))
+        self.by_path = Frame(_frames.table(raw["by_path"], floats=("net",)))
+        self.items = Frame(_frames.table(raw["items"], floats=("expected_net",)))
         self.total: dict[str, Any] = raw["total"]
         self.unknown: list[tuple[str, str, int]] = raw["unknown"]
         self.warning: str | None = raw["warning"]
@@ -468,6 +516,9 @@ __all__ = [
     "Frame",
     "InputTypeError",
     "InvalidScenarioError",
+    "LoadPolicyError",
+    "MEASURE_COLUMNS",
+    "MONTH_COLUMNS",
     "ParseError",
     "Portfolio",
     "ProbabilityError",
@@ -477,7 +528,6 @@ __all__ = [
     "ScenarioError",
     "ScenarioIOError",
     "ScheduleError",
-    "TABLE_COLUMNS",
     "UnknownIdError",
     "cents",
     "load_scenario",

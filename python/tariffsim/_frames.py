@@ -16,21 +16,22 @@ if TYPE_CHECKING:
 PRECISION = 38
 
 
-def table(columns: Iterable[tuple[str, str, Any, int]], floats: Sequence[str] = ()) -> pa.Table:
-    """An Arrow table from ``(name, kind, payload, scale)`` columns; each
+def table(columns: Iterable[tuple[str, str, Any, int, bytes | None]], floats: Sequence[str] = ()) -> pa.Table:
+    """An Arrow table from ``(name, kind, payload, scale, validity)`` columns; each
     column named in ``floats`` gets a ``<name>_float`` float64 copy beside it
     (a convenience for plotting: not exact)."""
     names: list[str] = []
     arrays: list[pa.Array] = []
-    for name, kind, payload, scale in columns:
+    for name, kind, payload, scale, validity in columns:
+        valid = None if validity is None else pa.py_buffer(validity)
         if kind == "str":
             array = pa.array(payload, type=pa.string())
         elif kind == "decimal":
             n = len(payload) // 16
-            array = pa.Array.from_buffers(pa.decimal128(PRECISION, scale), n, [None, pa.py_buffer(payload)])
+            array = pa.Array.from_buffers(pa.decimal128(PRECISION, scale), n, [valid, pa.py_buffer(payload)])
         elif kind == "date32":
             n = len(payload) // 4
-            array = pa.Array.from_buffers(pa.date32(), n, [None, pa.py_buffer(payload)])
+            array = pa.Array.from_buffers(pa.date32(), n, [valid, pa.py_buffer(payload)])
         else:  # pragma: no cover - the native module sends only these kinds
             raise ValueError(f"unknown column kind {kind!r}")
         names.append(name)

@@ -49,8 +49,10 @@ def sweep(
     """Evaluates ``scenario`` under each variation (see
     :meth:`tariffsim.Scenario.vary` for their form) and returns one row per
     variation × side: ``variation`` (its ``id``, or its position), ``side``,
-    ``expected``, ``min``, ``p10``, ``median``, ``p90``, ``max`` (Decimal
-    amounts) and ``expected_float``, in the order of ``variations``.
+    ``expected`` (net: duty kept), ``expected_gross``,
+    ``expected_refundable``, and the net ``min``, ``p10``, ``median``,
+    ``p90``, ``max`` (Decimal amounts), and ``expected_float``, in the
+    order of ``variations``.
 
     With ``client``, the variations are cut into ``partitions`` contiguous
     parts (default: one per worker thread) and run on the cluster.

@@ -7,9 +7,9 @@ classes, chosen by what went wrong, with the engine's message unchanged as
 ``file``
     the scenario or CSV file (``None`` for text given to
     ``Scenario.from_toml``/``from_dict``);
-``line``
-    the line of a CSV file, when named (``row``: the 0-based row of a
-    portfolio DataFrame);
+``line``, ``column``
+    the line of a CSV or TOML file and, for TOML syntax, the column, when
+    named (``row``: the 0-based row of a portfolio DataFrame);
 ``item``
     what inside the file: ``'measure "us-fentanyl", step 2, field "rate"'``;
 ``context``
@@ -26,6 +26,7 @@ class ScenarioError(Exception):
 
     file: str | None = None
     line: int | None = None
+    column: int | None = None
     item: str | None = None
     #: For a portfolio given as a DataFrame: the 0-based row at fault.
     row: int | None = None
@@ -90,6 +91,12 @@ class ScenarioIOError(ScenarioError, OSError):
     """A file that cannot be read or written."""
 
 
+class LoadPolicyError(ScenarioIOError):
+    """A file the loading policy does not read: outside the scenario's tree,
+    not a regular file, larger than the limit, or includes nested too
+    deep."""
+
+
 class ArithmeticOverflowError(ScenarioError, ArithmeticError):
     """Values too large to hold exactly."""
 
@@ -107,6 +114,7 @@ __all__ = [
     "EvaluationError",
     "InputTypeError",
     "InvalidScenarioError",
+    "LoadPolicyError",
     "ParseError",
     "ProbabilityError",
     "RetaliationLoopError",

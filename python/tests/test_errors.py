@@ -28,8 +28,8 @@ def test_toml_that_does_not_parse_names_the_file(tmp_path):
     path.write_text('[scenario]\nid = "x"\nhorizon = \n')
     with pytest.raises(tariffsim.ParseError) as e:
         tariffsim.load_scenario(path)
-    assert str(e.value).startswith(f"{path}: TOML parse error at line 3")
-    assert e.value.file == str(path)
+    assert str(e.value) == f"{path}, line 3, column 11: invalid string expected `\"`, `'`"
+    assert (e.value.file, e.value.line, e.value.column) == (str(path), 3, 11)
 
 
 def test_a_bad_field_names_file_and_item(tmp_path, g20_doc):

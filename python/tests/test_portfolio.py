@@ -24,8 +24,11 @@ def test_a_dataframe_and_the_csv_give_the_same_figures(lines):
 def test_per_sku_rows_add_up_to_the_totals(lines):
     p = lines.portfolio(SAMPLE)
     items = p.items.to_pandas()
-    assert cents(sum(items.expected, Decimal(0))) == cents(p.total["expected"])
+    assert cents(sum(items.expected_net, Decimal(0))) == cents(p.total["expected_net"])
+    assert cents(sum(items.expected_gross, Decimal(0))) == cents(p.total["expected_gross"])
     by_path = p.by_path.to_pandas()
-    for path, total in p.total["by_path"].items():
+    for path, total in p.total["net_by_path"].items():
         rows = by_path[by_path.path == path]
-        assert cents(sum(rows.duty, Decimal(0))) == cents(total), path
+        assert cents(sum(rows.net, Decimal(0))) == cents(total), path
+        gross, refundable = sum(rows.gross, Decimal(0)), sum(rows.refundable, Decimal(0))
+        assert cents(sum(rows.net, Decimal(0))) == cents(gross - refundable), path

@@ -23,8 +23,8 @@ EXPECTED = Decimal("47041095890.41")
 def test_a_dict_scenario_gives_the_worked_numbers(g20):
     e = g20.evaluate()
     paths = {p["id"]: p for p in e.paths()}
-    assert cents(paths["truce"]["duty"]["US<-CN"]) == TRUCE
-    assert paths["no-deal"]["duty"]["US<-CN"] == NO_DEAL
+    assert cents(paths["truce"]["sides"]["US<-CN"]["net"]) == TRUCE
+    assert paths["no-deal"]["sides"]["US<-CN"]["net"] == NO_DEAL
     assert cents(e.expected()["US<-CN"]) == EXPECTED
     assert e.probability_sum() == 1
 
@@ -100,7 +100,7 @@ def test_changing_a_rate_and_a_date(g20):
     # No deal at 20% instead of 25% from 2019-01-01: 200B × 0.20 = 40B.
     s = g20.with_rate("list-3", "2019-01-01", "20%")
     no_deal = {p["id"]: p for p in s.evaluate().paths()}["no-deal"]
-    assert no_deal["duty"]["US<-CN"] == Decimal("40000000000")
+    assert no_deal["sides"]["US<-CN"]["net"] == Decimal("40000000000")
     # A Decimal rate is a fraction: Decimal("0.2") is 20%.
     assert g20.with_rate("list-3", datetime.date(2019, 1, 1), Decimal("0.2")) == s
     # Moving the 2019-01-01 step breaks the truce branch, which postpones
@@ -142,12 +142,16 @@ def test_scenarios_pickle_as_their_files(busan, lines, g20):
         assert back.evaluate().expected() == s.evaluate().expected()
 
 
-def test_with_horizon_narrows_the_window(g20):
-    s = g20.with_horizon("2019-01-01", "2019-07-01")
-    assert s.horizon == (datetime.date(2019, 1, 1), datetime.date(2019, 7, 1))
+def test_with_window_narrows_what_is_reported(g20):
+    s = g20.with_window("2019-01-01", "2019-07-01")
+    assert s.window == (datetime.date(2019, 1, 1), datetime.date(2019, 7, 1))
+    assert s.horizon == g20.horizon
     no_deal = {p["id"]: p for p in s.evaluate().paths()}["no-deal"]
     # 181 days at 25% of 200B/365 = 24,794,520,547.95
-    assert cents(no_deal["duty"]["US<-CN"]) == Decimal("24794520547.95")
+    assert cents(no_deal["sides"]["US<-CN"]["net"]) == Decimal("24794520547.95")
+    with pytest.raises(tariffsim.InvalidScenarioError) as e:
+        g20.with_window("2030-01-01", "2030-02-01")
+    assert "is outside the scenario's history" in str(e.value)
 
 
 def test_explain_lists_the_measures_on_a_line(lines):
