@@ -45,8 +45,9 @@ for p in result.paths():
         f"  (collects ${cents(us['gross']):>18,}, refunds ${cents(us['refundable']):>17,})"
     )
 print(f"expected US duty kept: ${cents(result.expected('US<-CN')):,}")
-for d in result.diagnostics():
-    print("not valued:", d["message"])
+# Measures the list-level baseline cannot value are listed, never zero.
+unvalued = [d["measure"] for d in result.diagnostics() if d["side"] == "US<-CN"]
+print(f"not valued on US<-CN ({len(unvalued)}):", ", ".join(unvalued))
 
 # %% [markdown]
 # ## The average additional duty over time, per path
