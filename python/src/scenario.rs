@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
+use tariffsim::load::LoadOptions;
 use tariffsim::{Detail, Scenario, Window};
 
 use crate::convert;
@@ -49,6 +50,14 @@ impl PyScenario {
     }
 }
 
+/// The default loading policy, with `roots` as further folders includes
+/// and data files may come from.
+fn options(roots: Vec<PathBuf>) -> LoadOptions {
+    roots
+        .into_iter()
+        .fold(LoadOptions::new(), |o, r| o.allow_root(r))
+}
+
 fn vary(py: Python<'_>, s: &Arc<Scenario>, v: Variation) -> PyResult<PyScenario> {
     let s = s.clone();
     py.detach(move || v.apply(&s)).py(py).map(PyScenario::new)
@@ -58,34 +67,43 @@ fn vary(py: Python<'_>, s: &Arc<Scenario>, v: Variation) -> PyResult<PyScenario>
 impl PyScenario {
     /// Loads a scenario file with its includes and CSV files.
     #[staticmethod]
-    fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyScenario> {
-        py.detach(|| tariffsim::load::load_scenario(&path))
+    #[pyo3(signature = (path, allow_roots = Vec::new()))]
+    fn load(py: Python<'_>, path: PathBuf, allow_roots: Vec<PathBuf>) -> PyResult<PyScenario> {
+        let options = options(allow_roots);
+        py.detach(move || tariffsim::load::load_scenario_with(&path, &options))
             .py(py)
-            .map(PyScenario::new)
+            .map(|l| PyScenario::new(l.into_parts().0))
     }
 
     /// Reads a scenario from TOML text; relative paths resolve against
     /// `base_dir` (default: the current directory).
     #[staticmethod]
-    #[pyo3(signature = (text, base_dir = None))]
-    fn from_toml(py: Python<'_>, text: &str, base_dir: Option<PathBuf>) -> PyResult<PyScenario> {
+    #[pyo3(signature = (text, base_dir = None, allow_roots = Vec::new()))]
+    fn from_toml(
+        py: Python<'_>,
+        text: &str,
+        base_dir: Option<PathBuf>,
+        allow_roots: Vec<PathBuf>,
+    ) -> PyResult<PyScenario> {
         let dir = base_dir.unwrap_or_else(|| PathBuf::from("."));
         let text = text.to_string();
-        py.detach(move || tariffsim::load::parse_scenario(&text, &dir))
+        let options = options(allow_roots);
+        py.detach(move || tariffsim::load::parse_scenario_with(&text, &dir, &options))
             .py(py)
-            .map(PyScenario::new)
+            .map(|l| PyScenario::new(l.into_parts().0))
     }
 
     /// Reads a scenario from a dict in the scenario file's schema.
     #[staticmethod]
-    #[pyo3(signature = (document, base_dir = None))]
+    #[pyo3(signature = (document, base_dir = None, allow_roots = Vec::new()))]
     fn from_dict(
         py: Python<'_>,
         document: &Bound<'_, PyDict>,
         base_dir: Option<PathBuf>,
+        allow_roots: Vec<PathBuf>,
     ) -> PyResult<PyScenario> {
         let text = document::toml_text(document)?;
-        PyScenario::from_toml(py, &text, base_dir)
+        PyScenario::from_toml(py, &text, base_dir, allow_roots)
     }
 
     #[getter]

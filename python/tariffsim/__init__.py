@@ -46,7 +46,7 @@ import csv
 import io
 import os
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Mapping, Union, overload
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union, overload
 
 from . import _frames, _native
 from ._frames import Frame
@@ -98,10 +98,19 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> "Scenario":
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def load_scenario(path: PathLike, allow_roots: Sequence[PathLike] = ()) -> "Scenario":
     """Loads a scenario file with its includes and CSV files (paths in the
-    file resolve against the file's folder)."""
-    return Scenario._wrap(_native.Scenario.load(os.fspath(path)))
+    file resolve against the file's folder).
+
+    The engine's loading policy applies: includes and data files must lie
+    inside the scenario's own tree (its folder, or the folder above it
+    marked by a ``.tariffsim-root`` file); ``allow_roots`` names further
+    folders they may come from. A file outside raises
+    :class:`LoadPolicyError`."""
+    return Scenario._wrap(_native.Scenario.load(os.fspath(path), [os.fspath(r) for r in allow_roots]))
 
 
 class Scenario:
@@ -124,24 +133,35 @@ class Scenario:
         return (Scenario._wrap, (self._inner,))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "Scenario":
+    def load(cls, path: PathLike, allow_roots: Sequence[PathLike] = ()) -> "Scenario":
         """As :func:`load_scenario`."""
-        return load_scenario(path)
+        return load_scenario(path, allow_roots)
 
     @classmethod
-    def from_toml(cls, text: str, base_dir: str | os.PathLike[str] | None = None) -> "Scenario":
+    def from_toml(cls, text: str, base_dir: PathLike | None = None, allow_roots: Sequence[PathLike] = ()) -> "Scenario":
         """A scenario from TOML text in the file format; relative paths
         (includes, CSV files) resolve against ``base_dir`` (default: the
-        current directory)."""
-        return cls._wrap(_native.Scenario.from_toml(text, None if base_dir is None else os.fspath(base_dir)))
+        current directory), under the loading policy of
+        :func:`load_scenario`."""
+        return cls._wrap(
+            _native.Scenario.from_toml(
+                text, None if base_dir is None else os.fspath(base_dir), [os.fspath(r) for r in allow_roots]
+            )
+        )
 
     @classmethod
-    def from_dict(cls, document: Mapping[str, Any], base_dir: str | os.PathLike[str] | None = None) -> "Scenario":
+    def from_dict(
+        cls, document: Mapping[str, Any], base_dir: PathLike | None = None, allow_roots: Sequence[PathLike] = ()
+    ) -> "Scenario":
         """A scenario from a dict in the same schema as the TOML file
         (``{"scenario": {...}, "baseline": [...], "measure": [...],
         "node": [...]}``). Values are str, int, bool, ``Decimal`` or
         ``datetime.date``; a float is refused."""
-        return cls._wrap(_native.Scenario.from_dict(dict(document), None if base_dir is None else os.fspath(base_dir)))
+        return cls._wrap(
+            _native.Scenario.from_dict(
+                dict(document), None if base_dir is None else os.fspath(base_dir), [os.fspath(r) for r in allow_roots]
+            )
+        )
 
     # What the scenario says.
     @property

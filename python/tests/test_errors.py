@@ -32,6 +32,22 @@ def test_toml_that_does_not_parse_names_the_file(tmp_path):
     assert (e.value.file, e.value.line, e.value.column) == (str(path), 3, 11)
 
 
+def test_an_include_outside_the_scenario_tree_is_refused(tmp_path):
+    # The engine's loading policy: includes resolve inside the scenario's
+    # own folder unless another root is allowed.
+    inner = tmp_path / "scenarios"
+    inner.mkdir()
+    (tmp_path / "measures.toml").write_text("")
+    main = inner / "s.toml"
+    main.write_text('include = ["../measures.toml"]\n[scenario]\nid = "s"\nhorizon = "2019-01-01..2020-01-01"\n')
+    with pytest.raises(tariffsim.LoadPolicyError) as e:
+        tariffsim.load_scenario(main)
+    assert isinstance(e.value, tariffsim.ScenarioIOError)
+    assert "measures.toml" in str(e.value)
+    # Allowed explicitly, the include is read.
+    assert tariffsim.load_scenario(main, allow_roots=[tmp_path]).id == "s"
+
+
 def test_a_bad_field_names_file_and_item(tmp_path, g20_doc):
     g20_doc["measure"][0]["steps"][1]["rate"] = "0.25"
     with pytest.raises(tariffsim.ParseError) as e:
