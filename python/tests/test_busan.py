@@ -3,6 +3,7 @@ engine's report, to the cent, in every form they come out in."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pyarrow as pa
@@ -93,8 +94,10 @@ def test_the_monthly_table_adds_up_to_every_path_figure(busan):
             # rows × 0.5e-10 of the exact figure, far inside a cent.
             for f in ("gross", "refundable", "net"):
                 assert cents(row[f + "_sum"]) == cents(figures[f]), (p["id"], side, f)
-    # 6 paths, 14 months (2025-10 .. 2026-11).
-    assert len(pc.unique(t.column("month"))) == 14
+    # 6 paths, 14 months (2025-10 .. 2026-11), each as its first day.
+    months = sorted(pc.unique(t.column("month")).to_pylist())
+    assert len(months) == 14
+    assert (months[0], months[-1]) == (datetime.date(2025, 10, 1), datetime.date(2026, 11, 1))
 
 
 def test_a_measure_the_baseline_cannot_value_is_null_not_zero(busan):
