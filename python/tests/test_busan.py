@@ -120,8 +120,6 @@ def test_the_measure_table_carries_refunds_before_the_window(busan):
     dv = m[(m.path == "deal/void") & (m.side == "US<-CN")]
     assert cents(sum(dv.refundable_before.dropna(), Decimal(0))) == RUST_DEAL_VOID_US_BEFORE
     assert cents(sum(dv.net.dropna(), Decimal(0))) == RUST_DEAL_VOID_US
-    import datetime
-
     voided = dv[dv.voided.notna()]
     assert set(voided.voided) == {datetime.date(2026, 2, 20)}
     assert (voided.net == 0).all()
@@ -133,8 +131,6 @@ def test_pandas_and_polars_give_the_same_totals(busan):
     us = df[(df.path == "deal/void") & (df.side == "US<-CN")]
     assert cents(sum(us.net.dropna(), Decimal(0))) == RUST_DEAL_VOID_US
     assert abs(us.net_float.sum() - float(RUST_DEAL_VOID_US)) < 1.0
-    import datetime
-
     assert isinstance(df.month.iloc[0], datetime.date)
 
     import polars as pl
