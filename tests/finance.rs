@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 use tariffsim::load::{load_scenario, parse_scenario};
-use tariffsim::report::{EvaluationReport, money_text, text_table};
+use tariffsim::report::{EvaluationReport, exposure_csv, money_text, text_table};
 use tariffsim::*;
 
 use crate::common::*;
@@ -150,6 +150,25 @@ fn a_refund_counts_every_collection_since_the_first_day() {
             "  Refundable on US<-CN: $37.75B collected in the window, $46.00B before it\n"
         )
     );
+    // The headline carries the $46B in a column of its own, and the CSV's
+    // refundable_before column sums to it (it stands on January's row).
+    let table = text_table(&report);
+    let header = table.lines().find(|l| l.starts_with("Outcome")).unwrap();
+    assert!(header.contains("Owed from before"), "{header}");
+    let void = table.lines().find(|l| l.starts_with("void ")).unwrap();
+    assert!(void.trim_end().ends_with("$46.00B"), "{void}");
+    let csv = exposure_csv(&report).unwrap();
+    let mut rows = csv.lines();
+    let columns: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let at = |name: &str| columns.iter().position(|c| *c == name).unwrap();
+    let (before, interest) = (at("refundable_before"), at("refund_interest"));
+    let mut sum = Decimal::ZERO;
+    for row in rows {
+        let fields: Vec<&str> = row.split(',').collect();
+        sum += fields[before].parse::<Decimal>().unwrap();
+        assert_eq!(fields[interest], "", "no interest rate is stated");
+    }
+    assert_eq!(sum, billions("46"));
 }
 
 #[test]
@@ -330,6 +349,24 @@ fn a_measure_the_grain_cannot_value_says_so_never_zero() {
             .lines()
             .any(|l| l.trim_start().starts_with("m ") && l.contains("$0.00"))
     );
+    // In JSON its amounts are null, in the CSV empty: never 0.
+    let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
+    let m = &json["paths"][0]["sides"][0]["measures"][0];
+    assert_eq!(m["valuation"], "not-valued");
+    for field in [
+        "net",
+        "gross",
+        "refundable",
+        "refundable_before",
+        "by_month",
+    ] {
+        assert!(m[field].is_null(), "{field}: {}", m[field]);
+    }
+    assert!(json["sides"][0]["expected_by_measure"][0]["net"].is_null());
+    let csv = exposure_csv(&report).unwrap();
+    for row in csv.lines().skip(1) {
+        assert!(row.ends_with(",,,,,,not-valued"), "{row}");
+    }
     assert_eq!(
         e.diagnostics()[0].to_string(),
         "US<-CN: measure \"m\" is not valued: the baseline's grain cannot show what it covers in 1 basket(s) (named or coarser than its HS codes); give the side an HS-level baseline"

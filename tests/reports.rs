@@ -321,14 +321,16 @@ fn a_voided_authority_shows_its_refundable_duty() {
     assert_eq!(struck.refundable, dec("36200000000"));
     // The CSV's refundable column holds each month's duty: 31 days of
     // January × $1B × 20% = $6.2B gross, all refundable, 0 kept; after the
-    // ruling nothing.
+    // ruling nothing. Nothing was collected before the window (the measure
+    // starts on its first day), so refundable_before is 0 on January's row;
+    // no interest rate is stated, so refund_interest is empty.
     let csv = exposure_csv(&report).unwrap();
-    assert!(csv.contains("\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,6200000000,0,valued\n"));
+    assert!(csv.contains("\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,6200000000,0,0,,valued\n"));
     assert!(csv.contains(
-        "\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-07,31,31000000000,0,0,0,valued\n"
+        "\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-07,31,31000000000,0,0,0,0,,valued\n"
     ));
     assert!(csv.contains(
-        "\nupheld,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,0,6200000000,valued\n"
+        "\nupheld,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,0,6200000000,0,,valued\n"
     ));
 }
 

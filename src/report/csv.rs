@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::units::{Date, LayerId, days_between};
 
 /// The columns of [`exposure_csv`], in order.
-pub const EXPOSURE_COLUMNS: [&str; 16] = [
+pub const EXPOSURE_COLUMNS: [&str; 18] = [
     "path",
     "probability",
     "importer",
@@ -25,6 +25,8 @@ pub const EXPOSURE_COLUMNS: [&str; 16] = [
     "gross",
     "refundable",
     "net",
+    "refundable_before",
+    "refund_interest",
     "valuation",
 ];
 
@@ -41,8 +43,19 @@ fn finish(w: ::csv::Writer<Vec<u8>>, what: &str) -> Result<String> {
 /// order, sides in baseline order, measures in regime order, months
 /// ascending; a header row of [`EXPOSURE_COLUMNS`]. Amounts are exact
 /// decimals (not rounded to cents, no separators), each to 28 significant
-/// digits, so a measure's rows add up to its total to far below a cent. The reference (as scheduled, or a named path) is not a row: it is in the table and
-/// the JSON.
+/// digits, so a measure's rows add up to its total to far below a cent. The
+/// reference (as scheduled, or a named path) is not a row: it is in the table
+/// and the JSON.
+///
+/// `gross`, `refundable` and `net` are the month's duty; `refundable` is the
+/// part collected under a voided authority, owed back, and `net` = `gross` −
+/// `refundable`. What a measure collected before the window and owes back
+/// (`refundable_before`) and the interest on all its refunds
+/// (`refund_interest`, empty when the scenario states no rate) are not
+/// monthly: each stands on the measure's first row and is `0` on the others,
+/// so every column sums to its total. A measure the engine could not value
+/// has every amount empty, never `0`, and `valuation` = `not-valued` (the
+/// diagnostics say why); `partly-valued` amounts are lower bounds.
 ///
 /// # Errors
 /// [`Error::Invalid`] if the CSV writer fails.
@@ -87,10 +100,23 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
                     .origin
                     .as_ref()
                     .map_or(String::new(), |o| o.rule.to_string());
-                let refundable = !m.refundable.is_zero();
+                let voided = m.refundable.is_some_and(|r| !r.is_zero());
+                let text = |a: Option<Decimal>| a.map_or(String::new(), |a| a.to_string());
                 for (k, month) in report.months.iter().enumerate() {
-                    let duty = m.by_month.get(k).copied().unwrap_or(Decimal::ZERO);
-                    let owed = if refundable { duty } else { Decimal::ZERO };
+                    let duty = m
+                        .by_month
+                        .as_ref()
+                        .map(|b| b.get(k).copied().unwrap_or(Decimal::ZERO));
+                    let owed = duty.map(|d| if voided { d } else { Decimal::ZERO });
+                    let kept = duty.zip(owed).map(|(d, o)| d - o);
+                    let (before, interest) = if k == 0 {
+                        (m.refundable_before, m.refund_interest)
+                    } else {
+                        (
+                            m.refundable_before.map(|_| Decimal::ZERO),
+                            m.refund_interest.map(|_| Decimal::ZERO),
+                        )
+                    };
                     let import = s.import_by_month.get(k).copied().unwrap_or(Decimal::ZERO);
                     w.write_record([
                         p.id.as_str(),
@@ -105,9 +131,11 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
                         &month.to_string(),
                         &days.get(k).copied().unwrap_or(0).to_string(),
                         &import.to_string(),
-                        &duty.to_string(),
-                        &owed.to_string(),
-                        &(duty - owed).to_string(),
+                        &text(duty),
+                        &text(owed),
+                        &text(kept),
+                        &text(before),
+                        &text(interest),
                         &m.valuation,
                     ])
                     .map_err(|e| csv_error(what, e))?;

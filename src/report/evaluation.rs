@@ -217,24 +217,26 @@ pub struct MeasureReport {
     /// are a lower bound), `not-valued` (the figures are unknown, not zero)
     /// or `covers-nothing` (truly zero).
     pub valuation: String,
-    /// Duty kept over the window (exact).
-    #[serde(with = "text")]
-    pub net: Decimal,
-    /// Duty accrued over the window (exact).
-    #[serde(with = "text")]
-    pub gross: Decimal,
-    /// The part of `gross` owed back (its authority was voided).
-    #[serde(with = "text")]
-    pub refundable: Decimal,
-    /// Collected before the window and owed back.
-    #[serde(with = "text")]
-    pub refundable_before: Decimal,
+    /// Duty kept over the window (exact); `null` when the measure is not
+    /// valued (its duty is unknown, not zero).
+    #[serde(with = "text::optional")]
+    pub net: Option<Decimal>,
+    /// Duty accrued over the window (exact); `null` when not valued.
+    #[serde(with = "text::optional")]
+    pub gross: Option<Decimal>,
+    /// The part of `gross` owed back (its authority was voided); `null` when
+    /// not valued.
+    #[serde(with = "text::optional")]
+    pub refundable: Option<Decimal>,
+    /// Collected before the window and owed back; `null` when not valued.
+    #[serde(with = "text::optional")]
+    pub refundable_before: Option<Decimal>,
     /// Interest on its refunds, when the scenario states a rate.
     #[serde(with = "text::optional")]
     pub refund_interest: Option<Decimal>,
-    /// Gross duty in each month of the window.
-    #[serde(with = "text::list")]
-    pub by_month: Vec<Decimal>,
+    /// Gross duty in each month of the window; `null` when not valued.
+    #[serde(with = "text::optional_list")]
+    pub by_month: Option<Vec<Decimal>>,
 }
 
 impl MeasureReport {
@@ -430,12 +432,12 @@ pub struct MeasureAmount {
     /// The measure.
     #[serde(with = "text")]
     pub measure: MeasureId,
-    /// Expected duty kept (exact).
-    #[serde(with = "text")]
-    pub net: Decimal,
-    /// Expected gross duty (exact).
-    #[serde(with = "text")]
-    pub gross: Decimal,
+    /// Expected duty kept (exact); `null` when the measure is not valued.
+    #[serde(with = "text::optional")]
+    pub net: Option<Decimal>,
+    /// Expected gross duty (exact); `null` when not valued.
+    #[serde(with = "text::optional")]
+    pub gross: Option<Decimal>,
     /// `valued`, `partly-valued`, `not-valued` or `covers-nothing`, as on
     /// the paths.
     pub valuation: String,
@@ -486,8 +488,8 @@ impl EvaluationReport {
                             .map_or(Valuation::Valued, |m| m.valuation());
                         MeasureAmount {
                             measure,
-                            net: exact(a.net),
-                            gross: exact(a.gross),
+                            net: valued(valuation, || exact(a.net)),
+                            gross: valued(valuation, || exact(a.gross)),
                             valuation: valuation_name(valuation).to_string(),
                         }
                     })
@@ -664,15 +666,23 @@ fn side_report(side: &SideExposure, reference: &PathOutcome, days: i64) -> Resul
                     triggers: o.triggers.clone(),
                 }),
                 valuation: valuation_name(m.valuation()).to_string(),
-                net: exact(m.net()),
-                gross: exact(m.gross()),
-                refundable: exact(m.refundable()),
-                refundable_before: exact(m.refundable_before()),
+                net: valued(m.valuation(), || exact(m.net())),
+                gross: valued(m.valuation(), || exact(m.gross())),
+                refundable: valued(m.valuation(), || exact(m.refundable())),
+                refundable_before: valued(m.valuation(), || exact(m.refundable_before())),
                 refund_interest: m.refund_interest().map(exact),
-                by_month: m.by_month().iter().map(|a| exact(*a)).collect(),
+                by_month: valued(m.valuation(), || {
+                    m.by_month().iter().map(|a| exact(*a)).collect()
+                }),
             })
             .collect(),
     })
+}
+
+/// A measure's figure, or `None` when the measure is not valued: its duty is
+/// unknown, and a zero would read as a fact.
+fn valued<T>(valuation: Valuation, figure: impl FnOnce() -> T) -> Option<T> {
+    (!matches!(valuation, Valuation::NotValued { .. })).then(figure)
 }
 
 /// An answer with the currency of the side its measure lands on.

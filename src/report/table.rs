@@ -118,12 +118,13 @@ fn reference_name(report: &EvaluationReport) -> String {
     }
 }
 
-/// A measure's amount, or why there is none.
-fn measure_money(m: &super::evaluation::MeasureReport, amount: Decimal, c: Currency) -> String {
-    match m.valuation.as_str() {
-        "not-valued" => "not valued".to_string(),
-        "partly-valued" => format!("{} (part)", money_text(amount, c)),
-        _ => money_text(amount, c),
+/// A measure's amount, "not valued" when there is none, or marked as a part
+/// when it is a lower bound.
+fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> String {
+    match amount {
+        None => "not valued".to_string(),
+        Some(a) if valuation == "partly-valued" => format!("{} (part)", money_text(a, c)),
+        Some(a) => money_text(a, c),
     }
 }
 
@@ -296,11 +297,7 @@ fn table_text(report: &EvaluationReport) -> String {
             &[Align::Left, Align::Right, Align::Right],
         );
         for m in &side.expected_by_measure {
-            let amount = |a: Decimal| match m.valuation.as_str() {
-                "not-valued" => "not valued".to_string(),
-                "partly-valued" => format!("{} (part)", money_text(a, side.currency)),
-                _ => money_text(a, side.currency),
-            };
+            let amount = |a: Option<Decimal>| measure_money(&m.valuation, a, side.currency);
             by_measure.row(vec![m.measure.to_string(), amount(m.net), amount(m.gross)]);
         }
         by_measure.write(&mut out, "    ");
@@ -316,7 +313,9 @@ fn table_text(report: &EvaluationReport) -> String {
     out.push_str(
         "\nAmounts are rounded for display only, half away from zero, to two decimals of the unit \
          shown (B = billion, M = million); the CSV and JSON reports carry the exact figures. \
-         Net = gross duty less what is refundable; \"per year\" = net x 365 / days.\n",
+         Net = gross duty less what is refundable; \"per year\" = net x 365 / days; \
+         \"owed from before\" = duty collected before the window under an authority voided \
+         since, owed back too and not part of the window's gross.\n",
     );
     out
 }
@@ -329,6 +328,16 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
     if refunds {
         per_side.push("Refundable");
         per_side.push("Gross");
+    }
+    // Collections before the window owed back: not part of the window's
+    // gross, so a column of their own when any path has them.
+    let before = report
+        .paths
+        .iter()
+        .flat_map(|p| &p.sides)
+        .any(|s| !s.refundable_before.is_zero());
+    if before {
+        per_side.push("Owed from before");
     }
     let sides: Vec<&SideReport> = report.reference.sides.iter().collect();
     let mut header = vec!["Outcome", "Probability"];
@@ -364,6 +373,9 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
                         row.push(money_text(s.refundable, s.currency));
                         row.push(money_text(s.gross, s.currency));
                     }
+                    if before {
+                        row.push(money_text(s.refundable_before, s.currency));
+                    }
                 }
                 None => row.extend(per_side.iter().map(|_| "n/a".to_string())),
             }
@@ -393,7 +405,7 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
     };
     let kinds: Vec<&str> = p.kinds.iter().map(|k| k.name()).collect();
     let _ = writeln!(out, "\n{} ({probability}; {})", p.id, kinds.join(", "));
-    for l in &p.labels {
+    for l in p.labels.iter().filter(|l| !l.is_empty()) {
         let _ = writeln!(out, "  > {l}");
     }
     for s in &p.sides {
@@ -410,7 +422,10 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
             continue;
         }
         let refunds = !p.voided.is_empty();
-        let before = s.measures.iter().any(|m| !m.refundable_before.is_zero());
+        let before = s
+            .measures
+            .iter()
+            .any(|m| m.refundable_before.is_some_and(|b| !b.is_zero()));
         let interest = s.measures.iter().any(|m| m.refund_interest.is_some());
         let mut header = vec!["Measure", "Authority", "Layer", "Net"];
         if refunds {
@@ -430,14 +445,14 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
                 m.id.to_string(),
                 m.authority.name().to_string(),
                 m.layer.to_string(),
-                measure_money(m, m.net, s.currency),
+                measure_money(&m.valuation, m.net, s.currency),
             ];
             if refunds {
-                row.push(measure_money(m, m.gross, s.currency));
-                row.push(measure_money(m, m.refundable, s.currency));
+                row.push(measure_money(&m.valuation, m.gross, s.currency));
+                row.push(measure_money(&m.valuation, m.refundable, s.currency));
             }
             if before {
-                row.push(money_text(m.refundable_before, s.currency));
+                row.push(measure_money(&m.valuation, m.refundable_before, s.currency));
             }
             if interest {
                 row.push(

@@ -85,3 +85,39 @@ pub(crate) mod list {
             .collect()
     }
 }
+
+/// An optional list of values: a list of strings, or `null`.
+pub(crate) mod optional_list {
+    use super::*;
+
+    /// `Some` as a list of strings, `None` as `null`.
+    pub(crate) fn serialize<T: Display, S: Serializer>(
+        values: &Option<Vec<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match values {
+            Some(v) => s.collect_seq(v.iter().map(ToString::to_string)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// A list of strings, or `null`.
+    pub(crate) fn deserialize<'de, T, D>(d: D) -> Result<Option<Vec<T>>, D::Error>
+    where
+        T: FromStr,
+        T::Err: Display,
+        D: Deserializer<'de>,
+    {
+        Option::<Vec<String>>::deserialize(d)?
+            .map(|texts| {
+                texts
+                    .into_iter()
+                    .map(|text| {
+                        text.parse()
+                            .map_err(|e| D::Error::custom(format!("{text:?}: {e}")))
+                    })
+                    .collect()
+            })
+            .transpose()
+    }
+}
