@@ -262,39 +262,58 @@ fn the_busan_deal_and_ruling_keeps_gross_less_refundable() {
 
 #[test]
 fn every_shipped_scenario_reports_a_sub_window_of_its_history() {
-    // 2026-01-01..2026-07-01 lies in the history of every scenario that
-    // reaches 2026, and each month's duty is the same as in the full
-    // evaluation (window additivity); the G20 scenario (2018-2020) refuses
-    // it by name.
+    // Every file in data/scenarios: where 2026-01-01..2026-07-01 lies in its
+    // history, each month's duty is the same as in the full evaluation
+    // (window additivity); where it does not (G20, 2018-2020; the 2024
+    // reconciliation year), the window is refused by name.
     let w = window("2026-01-01", "2026-07-01");
-    for name in [
-        "busan-2025.toml",
-        "busan-expiry-2026.toml",
-        "record-2018-2026.toml",
-        "us-china-lines-2025.toml",
-    ] {
+    let mut names: Vec<String> = std::fs::read_dir("data/scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    let (mut narrowed, mut refused) = (0, 0);
+    for name in &names {
         let s = shipped(name);
-        let full = s.evaluate(Detail::Totals).unwrap();
+        if !(s.history().start() <= w.start() && w.end() <= s.history().end()) {
+            let e = s.with_window(w).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "window 2026-01-01..2026-07-01 is outside the scenario's history {}: report a non-empty window inside it",
+                    s.history()
+                ),
+                "{name}"
+            );
+            refused += 1;
+            continue;
+        }
+        // The whole history as the window: it holds every month of `w`, also
+        // where the horizon starts after `w` (the Busan expiry).
+        let full = s
+            .with_window(s.history())
+            .unwrap()
+            .evaluate(Detail::Totals)
+            .unwrap();
         let part = s.with_window(w).unwrap().evaluate(Detail::Totals).unwrap();
         assert_eq!(part.window(), w, "{name}");
         assert_eq!(part.months().len(), 6, "{name}");
+        let k = full
+            .months()
+            .iter()
+            .position(|m| m.to_string() == "2026-01")
+            .expect("the history holds the window's months");
         for (p, q) in full.paths().iter().zip(part.paths()) {
             for (a, b) in p.exposure().sides().iter().zip(q.exposure().sides()) {
-                let at = full
-                    .months()
-                    .iter()
-                    .position(|m| m.to_string() == "2026-01");
-                if let Some(k) = at {
-                    assert_eq!(&a.by_month()[k..k + 6], b.by_month(), "{name} {}", p.id());
-                }
+                assert_eq!(&a.by_month()[k..k + 6], b.by_month(), "{name} {}", p.id());
             }
         }
+        narrowed += 1;
     }
-    let e = shipped("g20-2018.toml").with_window(w).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "window 2026-01-01..2026-07-01 is outside the scenario's history 2018-07-06..2020-01-01: report a non-empty window inside it"
-    );
+    // busan-2025, busan-expiry-2026, record-2018-2026, us-china-lines-2025
+    // and -2026 reach 2026; g20-2018 and us-china-lines-2024 do not.
+    assert_eq!((narrowed, refused), (5, 2), "{names:?}");
 }
 
 /// A US baseline, a measure and, in `extra`, what a test changes.
@@ -348,6 +367,16 @@ fn a_measure_the_grain_cannot_value_says_so_never_zero() {
         !table
             .lines()
             .any(|l| l.trim_start().starts_with("m ") && l.contains("$0.00"))
+    );
+    // The side has no other measure, so its totals are unknown too: the
+    // headline says "not valued" rather than a $0.00 lower bound.
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("as-scheduled "))
+        .unwrap();
+    assert!(
+        row.contains("not valued") && !row.contains("$0.00"),
+        "{row}"
     );
     // In JSON its amounts are null, in the CSV empty: never 0.
     let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();

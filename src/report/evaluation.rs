@@ -190,6 +190,12 @@ impl SideReport {
     pub fn title(&self) -> String {
         side_title(&self.importer, &self.exporter)
     }
+
+    /// Whether the side has measures and none of them could be valued: its
+    /// totals are then unknown, not a lower bound worth printing.
+    pub fn nothing_valued(&self) -> bool {
+        !self.measures.is_empty() && self.measures.iter().all(|m| m.net.is_none())
+    }
 }
 
 pub(crate) fn side_title(importer: &Party, exporter: &Party) -> String {

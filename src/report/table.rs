@@ -359,6 +359,9 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
                 .iter()
                 .find(|s| s.importer == rs.importer && s.exporter == rs.exporter)
             {
+                Some(s) if s.nothing_valued() => {
+                    row.extend(per_side.iter().map(|_| "not valued".to_string()));
+                }
                 Some(s) => {
                     let mark = if s.complete { "" } else { "*" };
                     row.push(format!("{}{mark}", money_text(s.net, s.currency)));
@@ -409,6 +412,15 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
         let _ = writeln!(out, "  > {l}");
     }
     for s in &p.sides {
+        if s.nothing_valued() {
+            let _ = writeln!(
+                out,
+                "  {}: not valued on {} of imports (no measure could be valued)",
+                s.title(),
+                money_text(s.import_value, s.currency),
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "  {}: {} kept on {} of imports ({}){}",
