@@ -48,7 +48,9 @@
 //! | `gross` | the measure's duty accrued in the month, exact |
 //! | `refundable` | the month's duty when the path voids the measure's authority (all of it is owed back), else `0` |
 //! | `net` | `gross` less `refundable`: the duty kept |
-//! | `valuation` | `valued`, `partly-valued` (a lower bound), `not-valued` (amounts unknown, shown as 0 only here: filter on this column) or `covers-nothing` |
+//! | `refundable_before` | on the measure's first row, what it collected before the window and owes back (not part of any `gross`); `0` on its other rows |
+//! | `refund_interest` | on the measure's first row, the interest on all its refunds when the scenario states a rate; `0` on its other rows; empty when no rate is stated |
+//! | `valuation` | `valued`, `partly-valued` (the amounts are a lower bound), `not-valued` (every amount empty: unknown, never `0`) or `covers-nothing` |
 //!
 //! Numbers are plain decimals: no thousands separators, no currency
 //! symbols, `.` as the decimal point. Each amount is exact to 28
@@ -68,8 +70,9 @@
 //! (`scenario`, `horizon`, `months`, `decisions`, `reference`, `paths`,
 //! `sides`); every decimal, date, id and kind a string
 //! (`"probability": "0.42"`, `"total": "57568493150.684931506849315068"`);
-//! rates and probabilities are fractions. [`EvaluationReport::from_json`]
-//! reads it back into an equal report.
+//! rates and probabilities are fractions. A measure that could not be valued
+//! has `null` amounts (never `"0"`), and `diagnostics` says why.
+//! [`EvaluationReport::from_json`] reads it back into an equal report.
 //!
 //! # Charts ([`timeline_svg`], [`exposure_svg`])
 //!
