@@ -658,6 +658,24 @@ fn draw_rules(
             },
             _ => TriggerEvent::InForce,
         };
+        if matches!(event, TriggerEvent::CoveredValueAbove { .. }) {
+            // A threshold is compared with a value every baseline grain can
+            // show: watch only measures named by basket or on every good
+            // (an HS-coded measure over a coarser basket has no known
+            // covered value, and such a rule is refused).
+            let by_basket = |m: &&Measure| {
+                let c = m.coverage();
+                std::iter::once(c.goods())
+                    .chain(c.exclusions().iter().map(|e| e.goods()))
+                    .all(|g| g.hs_prefixes().is_empty() && g.hs_lists().is_empty())
+                    && m.authority() != Authority::Retaliation
+            };
+            let safe: Vec<&Measure> = watched.iter().copied().filter(by_basket).collect();
+            let Some(m) = t.pick(&safe) else {
+                continue;
+            };
+            selectors = vec![Selector::Measure(m.id().clone())];
+        }
         let rate = if t.flip() {
             ResponseRate::Match
         } else {

@@ -398,7 +398,7 @@ fn a_measure_the_grain_cannot_value_says_so_never_zero() {
     }
     assert_eq!(
         e.diagnostics()[0].to_string(),
-        "US<-CN: measure \"m\" is not valued: the baseline's grain cannot show what it covers in 1 basket(s) (named or coarser than its HS codes); give the side an HS-level baseline"
+        "US<-CN: measure \"m\" is not valued: the baseline's grain cannot show what it covers in 1 basket(s) (named or coarser than its HS codes; for an answer sized on value, what its triggers cover); give the side an HS-level baseline"
     );
 }
 

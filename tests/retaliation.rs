@@ -7,6 +7,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use tariffsim::load::parse_scenario;
 use tariffsim::portfolio::Portfolio;
+use tariffsim::report::EvaluationReport;
 use tariffsim::*;
 
 use crate::common::*;
@@ -837,5 +838,88 @@ probability = "1"
     assert!(
         err.contains("history_from 2019-06-01 is after measure \"m\"'s step on 2019-01-01"),
         "{err}"
+    );
+}
+
+/// A value-matched answer to a US measure on HS 8471, over a baseline whose
+/// goods are a $200B list basket and $10B of steel: `goods` is the US
+/// measure's coverage, `on` the Chinese rule's trigger.
+fn matched_on_hs(goods: &str, on: &str) -> String {
+    format!(
+        r#"
+[scenario]
+id = "t"
+horizon = "2019-01-01..2020-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{{ key = "list-3-goods", value = "200000000000" }}, {{ key = "steel", value = "10000000000" }}]
+[[baseline]]
+importer = "CN"
+exporter = "US"
+basket = [{{ key = "soy", value = "36500000000" }}]
+[[measure]]
+id = "m"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = {goods}
+steps = [{{ from = "2019-03-01", rate = "25%" }}]
+[[retaliation]]
+id = "cnv"
+party = "CN"
+against = "US"
+watch = ["m"]
+{on}
+rate = "match"
+covers = "value"
+"#
+    )
+}
+
+#[test]
+fn an_answer_sized_on_a_value_the_grain_cannot_show_is_not_valued() {
+    // How much of either named basket is HS 8471 is unknown, so the value
+    // China matches is unknown: its answer is "not valued" (2 baskets),
+    // never $0.00, and China's side is not complete.
+    let s = scenario(&matched_on_hs(r#"{ hs = ["8471"] }"#, r#"on = "in-force""#)).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let cn = e.paths()[0].side("CN", "US").unwrap();
+    let answer = &cn.measures()[0];
+    assert_eq!(
+        answer.valuation(),
+        engine::Valuation::NotValued { baskets: 2 }
+    );
+    assert!(!cn.is_complete());
+    let report = EvaluationReport::new(&s, &e).unwrap();
+    assert!(report.paths[0].sides[1].measures[0].net.is_none());
+    // With $10B of steel under the measure too, what China matches is at
+    // least the steel: 306 days (Mar-Dec) × 10B / 365 × 25% = $2.10B, a
+    // lower bound, marked partly valued.
+    let s = scenario(&matched_on_hs(
+        r#"{ baskets = ["steel"], hs = ["8471"] }"#,
+        r#"on = "in-force""#,
+    ))
+    .unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let cn = e.paths()[0].side("CN", "US").unwrap();
+    assert_eq!(
+        cn.measures()[0].valuation(),
+        engine::Valuation::Partly { baskets: 1 }
+    );
+    assert_eq!(
+        cn.net().to_cents(Currency::USD).amount(),
+        Decimal::new(209_589_041_096, 2)
+    );
+    // A threshold compared with that unknown value cannot be decided.
+    let e = scenario(&matched_on_hs(
+        r#"{ hs = ["8471"] }"#,
+        r#"on = "covered-value-above"
+threshold = "1000""#,
+    ))
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "<text>: retaliation rule \"cnv\": it compares the value measure \"m\" covers with a threshold, but the baseline's grain cannot value what it covers in 2 basket(s): give that side an HS-level baseline, or watch measures on its baskets"
     );
 }

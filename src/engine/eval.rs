@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::exposure::{
     BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, Valuation, sum,
 };
+use super::grain::TriggerGrain;
 use super::plan::{GroupPlan, GroupRule, Plan, SidePlan};
 use crate::error::{Error, Result};
 use crate::tariff::{Measure, Schedule};
@@ -348,6 +349,9 @@ pub(crate) struct MeasureFacts {
     pub refundable_before: Accrued,
     /// Interest on its refunds, when the scenario states a rate.
     pub refund_interest: Option<Accrued>,
+    /// For a value-matched answer, what is known of the value its triggers
+    /// cover.
+    pub trigger_grain: TriggerGrain,
 }
 
 impl MeasureFacts {
@@ -357,6 +361,10 @@ impl MeasureFacts {
         voided: None,
         refundable_before: Accrued::ZERO,
         refund_interest: None,
+        trigger_grain: TriggerGrain {
+            gaps: 0,
+            known: true,
+        },
     };
 }
 
@@ -390,7 +398,19 @@ pub(crate) fn side_exposure(
         let (g, pos) = side.group_of[li];
         let gaps = side.grain_gaps[li].len();
         let covers = side.covers_anything(li);
+        let inherited = f.trigger_grain;
         let valuation = match (gaps, covers) {
+            _ if m.coverage().is_matched_value() && inherited.gaps > 0 => {
+                if inherited.known {
+                    Valuation::Partly {
+                        baskets: inherited.gaps,
+                    }
+                } else {
+                    Valuation::NotValued {
+                        baskets: inherited.gaps,
+                    }
+                }
+            }
             (0, true) => Valuation::Valued,
             (0, false) if m.coverage().is_matched_value() => Valuation::Valued,
             (0, false) => Valuation::CoversNothing,

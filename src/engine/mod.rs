@@ -16,6 +16,7 @@ mod answers;
 mod cache;
 mod eval;
 mod exposure;
+mod grain;
 mod paths;
 mod plan;
 mod refunds;

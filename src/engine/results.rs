@@ -188,12 +188,12 @@ impl std::fmt::Display for Diagnostic {
         match self.valuation {
             Valuation::NotValued { baskets } => write!(
                 f,
-                "{}: measure {m:?} is not valued: the baseline's grain cannot show what it covers in {baskets} basket(s) (named or coarser than its HS codes); give the side an HS-level baseline",
+                "{}: measure {m:?} is not valued: the baseline's grain cannot show what it covers in {baskets} basket(s) (named or coarser than its HS codes; for an answer sized on value, what its triggers cover); give the side an HS-level baseline",
                 self.side
             ),
             Valuation::Partly { baskets } => write!(
                 f,
-                "{}: measure {m:?} is partly valued: {baskets} basket(s) are coarser than its HS codes, so its duty there is not counted",
+                "{}: measure {m:?} is partly valued: {baskets} basket(s) are coarser than its HS codes (for an answer sized on value, than its triggers'), so its duty there is not counted",
                 self.side
             ),
             Valuation::CoversNothing => write!(

@@ -290,6 +290,10 @@ impl Scenario {
                         voided: state.voided.get(mi).copied().flatten(),
                         refundable_before: r.map_or(crate::units::Accrued::ZERO, |r| r.before),
                         refund_interest: r.and_then(|r| r.interest),
+                        trigger_grain: mi
+                            .checked_sub(base)
+                            .and_then(|ai| self.core.trigger_grains.get(ai).copied())
+                            .unwrap_or(MeasureFacts::PLAIN.trigger_grain),
                     }
                 };
                 side_exposure(

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::answers::{Pool, Retaliation};
+use super::grain::{TriggerGrain, trigger_grains};
 use super::plan::SidePlan;
 use super::refunds::RefundTerms;
 use crate::error::{Error, Result};
@@ -87,6 +88,8 @@ pub(crate) struct Core {
     /// unless a portfolio took its place).
     pub own_national: Vec<Option<usize>>,
     pub retaliation: Option<Retaliation>,
+    /// Per answer, what it knows of the value its triggers cover.
+    pub trigger_grains: Vec<TriggerGrain>,
     pub history: Window,
 }
 
@@ -314,6 +317,12 @@ impl ScenarioBuilder {
                 })
             })
             .collect();
+        let sides: Vec<(&Baseline, &SidePlan)> = self
+            .baselines
+            .iter()
+            .zip(plans.iter().map(Arc::as_ref))
+            .collect();
+        let trigger_grains = trigger_grains(&self.rules, &answers, &refs, &sides)?;
         let retaliation = if answers.is_empty() {
             None
         } else {
@@ -349,6 +358,7 @@ impl ScenarioBuilder {
                 plans,
                 value_sides,
                 retaliation,
+                trigger_grains,
                 history,
             }),
         };
