@@ -392,6 +392,16 @@ fn a_measure_the_grain_cannot_value_says_so_never_zero() {
         assert!(m[field].is_null(), "{field}: {}", m[field]);
     }
     assert!(json["sides"][0]["expected_by_measure"][0]["net"].is_null());
+    // Across outcomes, the side's expected value and percentiles are
+    // unknown too, and the JSON says so.
+    let across = table
+        .lines()
+        .skip_while(|l| !l.starts_with("Across outcomes"))
+        .find(|l| l.starts_with("US duties on goods from CN"))
+        .unwrap();
+    assert_eq!(across.matches("not valued").count(), 8, "{across}");
+    assert_eq!(json["sides"][0]["complete"], false);
+    assert_eq!(json["sides"][0]["nothing_valued"], true);
     let csv = exposure_csv(&report).unwrap();
     for row in csv.lines().skip(1) {
         assert!(row.ends_with(",,,,,,not-valued"), "{row}");
@@ -569,4 +579,41 @@ fn path_ids_cannot_collide_or_take_the_reference_s_name() {
         message(scenario(&tree("as-scheduled")).unwrap_err()),
         "<text>: path id \"as-scheduled\" is the reference's (every measure as scheduled, no outcome applied): rename the branch"
     );
+}
+
+#[test]
+fn duty_per_year_counts_a_leap_year_as_one_year() {
+    // $366B a year at 10% over 2024 (366 days): $36.6B kept, and per year
+    // the same $36.6B (a day is 1/366 of 2024), not 36.6 × 365 / 366.
+    let s = scenario(
+        r#"
+[scenario]
+id = "leap"
+horizon = "2024-01-01..2025-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "goods", value = "366000000000" }]
+[[measure]]
+id = "m"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = { all = true }
+steps = [{ from = "2024-01-01", rate = "10%" }]
+"#,
+    )
+    .unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let report = EvaluationReport::new(&s, &e).unwrap();
+    let side = &report.reference.sides[0];
+    assert_eq!(side.net, billions("36.6"));
+    assert_eq!(side.net_per_year, billions("36.6"));
+    let s = s.with_window(window("2024-01-01", "2024-07-01")).unwrap();
+    let e = s.evaluate(Detail::Totals).unwrap();
+    let report = EvaluationReport::new(&s, &e).unwrap();
+    let side = &report.reference.sides[0];
+    // 182 days of 2024 = 182/366 of a year: $18.2B kept, $36.6B per year.
+    assert_eq!(side.net, billions("18.2"));
+    assert_eq!(side.net_per_year, billions("36.6"));
 }

@@ -13,7 +13,7 @@ use crate::outcome::OutcomeKind;
 use crate::retaliation::AnswerNote;
 use crate::tariff::Authority;
 use crate::units::{
-    Accrued, Currency, Date, LayerId, MeasureId, Month, NodeId, Party, RuleId, Window,
+    Accrued, Currency, Date, LayerId, MeasureId, Month, NodeId, Party, RuleId, Window, days_between,
 };
 
 /// An exact amount as a plain decimal, trailing zeros dropped.
@@ -157,7 +157,9 @@ pub struct SideReport {
     /// Interest owed on every refund, when the scenario states a rate.
     #[serde(with = "text::optional")]
     pub refund_interest: Option<Decimal>,
-    /// `net` over 365 days: net ÷ days × 365.
+    /// `net` per year: net ÷ the years the window covers, actual/actual
+    /// (each day is 1/365 or 1/366 of its year, so a whole leap year is one
+    /// year).
     #[serde(with = "text")]
     pub net_per_year: Decimal,
     /// Net duty over import value, a fraction; `null` when nothing is
@@ -389,6 +391,12 @@ pub struct SideSummary {
     pub gross: DistributionReport,
     /// The expected duty of each measure, in order of first appearance.
     pub expected_by_measure: Vec<MeasureAmount>,
+    /// Whether the side is complete on every path; when not, the expected
+    /// value and the distribution are lower bounds.
+    pub complete: bool,
+    /// Whether no measure of the side could be valued on any path: its
+    /// expected value and distribution are then unknown, not zero.
+    pub nothing_valued: bool,
 }
 
 /// Percentiles of path figures, probability-weighted, never interpolated.
@@ -458,10 +466,11 @@ impl EvaluationReport {
         let info = scenario.info();
         let reference = evaluation.reference();
         let days = evaluation.window().days();
+        let years = year_parts(evaluation.window())?;
         let paths = evaluation
             .paths()
             .iter()
-            .map(|p| path_report(p, reference, days))
+            .map(|p| path_report(p, reference, years))
             .collect::<Result<Vec<_>>>()?;
         let mut sides = Vec::new();
         for (importer, exporter) in evaluation.sides() {
@@ -470,7 +479,16 @@ impl EvaluationReport {
             let gross = evaluation.distribution(i, e, Basis::Gross)?;
             let expected = evaluation.expected(i, e)?;
             let ref_side = reference.side(i, e)?;
+            let path_sides = paths
+                .iter()
+                .flat_map(|p: &PathReport| &p.sides)
+                .filter(|s| s.importer == importer && s.exporter == exporter);
+            let complete = path_sides.clone().all(|s| s.complete);
+            let nothing_valued = path_sides.clone().count() > 0
+                && path_sides.clone().all(SideReport::nothing_valued);
             sides.push(SideSummary {
+                complete,
+                nothing_valued,
                 currency: ref_side.currency(),
                 reference_net: exact(ref_side.net()),
                 expected: exact(expected.net),
@@ -536,7 +554,7 @@ impl EvaluationReport {
                     date: n.date(),
                 })
                 .collect(),
-            reference: path_report(reference, reference, days)?,
+            reference: path_report(reference, reference, years)?,
             paths,
             sides,
         })
@@ -592,12 +610,34 @@ fn valuation_name(v: Valuation) -> &'static str {
     }
 }
 
-fn path_report(path: &PathOutcome, reference: &PathOutcome, days: i64) -> Result<PathReport> {
+/// The days of a 365- and a 366-day year both divide: a day of any year is
+/// a whole number of these parts of a year.
+const YEAR_PARTS: i64 = 365 * 366;
+
+/// The years a window covers, actual/actual (each day is 1/365 or 1/366 of
+/// its calendar year, so a whole leap year is exactly one year), in
+/// [`YEAR_PARTS`] of a year.
+fn year_parts(window: Window) -> Result<i64> {
+    let mut parts = 0i64;
+    for y in window.start().year()..=window.end().year() {
+        let year = Window::year(y)?;
+        let (start, end) = (
+            window.start().max(year.start()),
+            window.end().min(year.end()),
+        );
+        if start < end {
+            parts += days_between(start, end) * (YEAR_PARTS / year.days());
+        }
+    }
+    Ok(parts.max(1))
+}
+
+fn path_report(path: &PathOutcome, reference: &PathOutcome, years: i64) -> Result<PathReport> {
     let sides = path
         .exposure()
         .sides()
         .iter()
-        .map(|s| side_report(s, reference, days))
+        .map(|s| side_report(s, reference, years))
         .collect::<Result<Vec<_>>>()?;
     let answers = path
         .answers()
@@ -633,14 +673,16 @@ fn path_report(path: &PathOutcome, reference: &PathOutcome, days: i64) -> Result
     })
 }
 
-fn side_report(side: &SideExposure, reference: &PathOutcome, days: i64) -> Result<SideReport> {
+fn side_report(side: &SideExposure, reference: &PathOutcome, years: i64) -> Result<SideReport> {
     let reference_net = reference
         .side(side.importer().as_str(), side.exporter().as_str())?
         .net();
     let net = exact(side.net());
+    // net × parts per year ÷ parts covered: multiplied first, so the
+    // quotient is exact whenever it can be.
     let per_year = net
-        .checked_mul(Decimal::from(365))
-        .and_then(|x| x.checked_div(Decimal::from(days.max(1))))
+        .checked_mul(Decimal::from(YEAR_PARTS))
+        .and_then(|x| x.checked_div(Decimal::from(years)))
         .ok_or_else(|| Error::overflow("a duty per year"))?
         .normalize();
     Ok(SideReport {

@@ -262,16 +262,25 @@ fn table_text(report: &EvaluationReport) -> String {
     );
     for side in &report.sides {
         let c = side.currency;
+        if side.nothing_valued {
+            let mut row = vec![side.title()];
+            row.extend((0..8).map(|_| "not valued".to_string()));
+            across.row(row);
+            continue;
+        }
+        // A lower bound on some path makes every figure here one too.
+        let mark = if side.complete { "" } else { "*" };
+        let money = |a: Decimal| format!("{}{mark}", money_text(a, c));
         across.row(vec![
             side.title(),
-            money_text(side.expected, c),
+            money(side.expected),
             rate_text(side.expected_effective_rate),
             change_text(side.expected_change, c),
-            money_text(side.net.min, c),
-            money_text(side.net.p10, c),
-            money_text(side.net.median, c),
-            money_text(side.net.p90, c),
-            money_text(side.net.max, c),
+            money(side.net.min),
+            money(side.net.p10),
+            money(side.net.median),
+            money(side.net.p90),
+            money(side.net.max),
         ]);
     }
     across.write(&mut out, "");
@@ -313,7 +322,7 @@ fn table_text(report: &EvaluationReport) -> String {
     out.push_str(
         "\nAmounts are rounded for display only, half away from zero, to two decimals of the unit \
          shown (B = billion, M = million); the CSV and JSON reports carry the exact figures. \
-         Net = gross duty less what is refundable; \"per year\" = net x 365 / days; \
+         Net = gross duty less what is refundable; \"per year\" = net / years covered, actual/actual (a day is 1/365 or 1/366 of its year); \
          \"owed from before\" = duty collected before the window under an authority voided \
          since, owed back too and not part of the window's gross.\n",
     );
