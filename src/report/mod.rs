@@ -92,4 +92,4 @@ pub use evaluation::{
 };
 pub use figures::{change_text, money_text, percent_text};
 pub use svg::{exposure_svg, timeline_svg};
-pub use table::text_table;
+pub use table::{text_summary, text_table};
