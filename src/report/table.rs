@@ -302,8 +302,8 @@ fn summary_text(report: &EvaluationReport) -> String {
     }
     out.push_str(
         "\nAdditional duty only: MFN duty is not included. Amounts are rounded for display only, \
-         half away from zero, to two decimals of the unit shown (B = billion, M = million); the CSV \
-         and JSON reports carry the exact figures. Net = gross duty less what is refundable; \
+         half away from zero, to two decimals of the unit shown (B = billion, M = million); the JSON \
+         report carries the exact figures. Net = gross duty less what is refundable; \
          \"per year\" = net x 365 / days.\n",
     );
     out
