@@ -318,3 +318,41 @@ fn bad_windows_paths_and_lines() {
     );
     assert!(e.contains("not a basket of any baseline"), "{e}");
 }
+
+#[test]
+fn shipped_names_work_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tariffsim"))
+        .args(["run", "g20-2018"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).lines().any(|l| l.starts_with("no-deal")));
+    let o = Command::new(env!("CARGO_BIN_EXE_tariffsim"))
+        .args(["run", "g20-2018"])
+        .env("TARIFFSIM_DATA", dir.path())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no shipped scenarios found in"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_broken_scenario_fails_naming_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(
+        &file,
+        "[scenario]\nid = \"x\"\nhorizon = \"2019-01-01..2018-01-01\"\n",
+    )
+    .unwrap();
+    let e = fails(&["validate", file.to_str().unwrap()], 1);
+    assert!(e.contains("broken.toml"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
