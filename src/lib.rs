@@ -121,6 +121,9 @@
 //!   property test (`cargo test --all-features`).
 //! - `parallel`: evaluate outcome paths on several threads (rayon); results
 //!   are identical to the serial run.
+//! - `cli` (default): the `tariffsim` command-line tool (clap); it adds
+//!   nothing to the library, so library users can turn it off with
+//!   `default-features = false`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

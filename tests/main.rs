@@ -1,5 +1,7 @@
 //! One integration-test binary, a module per layer.
 
+#[cfg(feature = "cli")]
+mod cli;
 mod common;
 mod core;
 mod fidelity;

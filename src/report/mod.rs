@@ -17,10 +17,11 @@
 //! # Rounding
 //!
 //! The engine's amounts are exact. Reports round **once, at display**: the
-//! table ([`text_table`]) and chart labels show money in billions (`B`) or
-//! millions (`M`) with two decimals, or in full with thousands separators
-//! under a million, and rates with two decimals, all rounded half away from
-//! zero from the exact value ([`money_text`], [`percent_text`]). The CSV and
+//! tables ([`text_table`], [`text_summary`]) and chart labels show money in
+//! billions (`B`) or millions (`M`) with two decimals, or in full with
+//! thousands separators under a million, and rates with two decimals, all
+//! rounded half away from zero from the exact value ([`money_text`],
+//! [`percent_text`]). The CSV and
 //! the JSON carry **exact** decimals, not rounded to cents: currency units to
 //! Decimal's 28 significant digits, trailing zeros dropped. Round them to
 //! cents with [`crate::Accrued::to_cents`]'s rule (half away from zero) if
@@ -95,4 +96,4 @@ pub use evaluation::{
 };
 pub use figures::{change_text, money_text, percent_text};
 pub use svg::{exposure_svg, timeline_svg};
-pub use table::text_table;
+pub use table::{text_summary, text_table};

@@ -184,8 +184,35 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn table_text(report: &EvaluationReport) -> String {
-    let mut out = String::new();
+/// The headline of an evaluation, for people: what [`text_table`] shows
+/// without the per-measure breakdown.
+///
+/// In order: the scenario's title, id and window (with its days); one row
+/// per path with its probability and, per side, the duty kept (net of
+/// refunds), the same per 365 days, the effective rate and the change
+/// against the reference (and refundable and gross duty when a path voids
+/// an authority); per side, the expected duty and the distribution over
+/// paths; then a key of the path ids (each branch's label), the stated
+/// assumptions, the sources, and how many measures could not be valued.
+/// Amounts are rounded for display as in [`text_table`]; MFN duty is not
+/// included in any figure.
+///
+/// ```
+/// use tariffsim::{Detail, report::{EvaluationReport, text_summary}};
+/// let scenario = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
+/// let report = EvaluationReport::new(&scenario, &scenario.evaluate(Detail::Totals)?)?;
+/// let summary = text_summary(&report);
+/// assert!(summary.lines().any(|l| l.starts_with("no-deal") && l.contains("$126.40B")));
+/// // No per-measure breakdown.
+/// assert!(!summary.contains("Expected duty by measure"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn text_summary(report: &EvaluationReport) -> String {
+    printable(&summary_text(report)).into_owned()
+}
+
+/// The title, the window and what the window covers.
+fn heading(out: &mut String, report: &EvaluationReport) {
     let s = &report.scenario;
     let _ = writeln!(out, "{}", s.title);
     let _ = writeln!(
@@ -200,16 +227,21 @@ fn table_text(report: &EvaluationReport) -> String {
             format!("; the scenario's horizon is {}", report.horizon)
         }
     );
-    if !s.description.is_empty() {
-        let _ = writeln!(out, "{}", s.description);
-    }
-    if !s.assumptions.is_empty() {
-        out.push_str("\nAssumptions\n");
-        for a in &s.assumptions {
-            let _ = writeln!(out, "  - {a}");
-        }
-    }
+}
 
+/// Whether some side of some path (or the reference) is not complete.
+fn any_incomplete(report: &EvaluationReport) -> bool {
+    report
+        .paths
+        .iter()
+        .chain([&report.reference])
+        .flat_map(|p| &p.sides)
+        .any(|s| !s.complete)
+}
+
+fn summary_text(report: &EvaluationReport) -> String {
+    let mut out = String::new();
+    heading(&mut out, report);
     let reference = reference_name(report);
     let _ = writeln!(
         out,
@@ -217,24 +249,69 @@ fn table_text(report: &EvaluationReport) -> String {
         report.days
     );
     outcome_columns(report, &reference).write(&mut out, "");
-    if report
+    if any_incomplete(report) {
+        out.push_str(
+            "  * not complete: some measures could not be valued (see \"Not valued\" below)\n",
+        );
+    }
+    across_outcomes(&mut out, report, &reference);
+
+    out.push_str("\nKey\n");
+    let width = report
         .paths
         .iter()
-        .chain([&report.reference])
-        .flat_map(|p| &p.sides)
-        .any(|s| !s.complete)
-    {
-        out.push_str("  * not complete: some measures could not be valued (listed under \"Not valued\" below)\n");
-    }
-
-    out.push_str("\nOutcomes\n");
+        .map(|p| p.id.chars().count())
+        .max()
+        .unwrap_or(0);
     for p in &report.paths {
-        path_detail(&mut out, p, report);
+        let _ = writeln!(out, "  {:<width$}  {}", p.id, p.labels.join("; then "));
     }
     if !report.reference_is_path() {
-        path_detail(&mut out, &report.reference, report);
+        let _ = writeln!(
+            out,
+            "  {:<width$}  the reference: every measure as scheduled, no outcome applied",
+            report.reference.id
+        );
     }
+    let s = &report.scenario;
+    if !s.assumptions.is_empty() {
+        out.push_str("\nAssumptions\n");
+        for a in &s.assumptions {
+            let _ = writeln!(out, "  - {a}");
+        }
+    }
+    if !s.sources.is_empty() {
+        out.push_str("\nSources\n");
+        for source in &s.sources {
+            let _ = writeln!(out, "  - {source}");
+        }
+    }
+    if !report.diagnostics.is_empty() {
+        let mut measures: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.measure.as_str())
+            .collect();
+        measures.sort_unstable();
+        measures.dedup();
+        let _ = writeln!(
+            out,
+            "\nNot valued: {} measure(s) the baseline cannot value are left out of the figures, never counted as zero: {}",
+            measures.len(),
+            measures.join(", ")
+        );
+    }
+    out.push_str(
+        "\nAdditional duty only: MFN duty is not included. Amounts are rounded for display only, \
+         half away from zero, to two decimals of the unit shown (B = billion, M = million); the JSON \
+         report carries the exact figures. Net = gross duty less what is refundable; \
+         \"per year\" = net x 365 / days.\n",
+    );
+    out
+}
 
+/// Expected duty and the distribution over paths, per side.
+fn across_outcomes(out: &mut String, report: &EvaluationReport, reference: &str) {
     out.push_str("\nAcross outcomes (probability-weighted net duty; percentiles are path figures, never interpolated)\n");
     let mut across = Columns::new(
         &[
@@ -283,7 +360,7 @@ fn table_text(report: &EvaluationReport) -> String {
             money(side.net.max),
         ]);
     }
-    across.write(&mut out, "");
+    across.write(out, "");
     for side in report
         .sides
         .iter()
@@ -297,6 +374,42 @@ fn table_text(report: &EvaluationReport) -> String {
             money_text(side.expected_refundable, side.currency)
         );
     }
+}
+
+fn table_text(report: &EvaluationReport) -> String {
+    let mut out = String::new();
+    heading(&mut out, report);
+    let s = &report.scenario;
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "{}", s.description);
+    }
+    if !s.assumptions.is_empty() {
+        out.push_str("\nAssumptions\n");
+        for a in &s.assumptions {
+            let _ = writeln!(out, "  - {a}");
+        }
+    }
+
+    let reference = reference_name(report);
+    let _ = writeln!(
+        out,
+        "\nDuty kept by outcome over the {} days (net of refunds; change against {reference})",
+        report.days
+    );
+    outcome_columns(report, &reference).write(&mut out, "");
+    if any_incomplete(report) {
+        out.push_str("  * not complete: some measures could not be valued (listed under \"Not valued\" below)\n");
+    }
+
+    out.push_str("\nOutcomes\n");
+    for p in &report.paths {
+        path_detail(&mut out, p, report);
+    }
+    if !report.reference_is_path() {
+        path_detail(&mut out, &report.reference, report);
+    }
+
+    across_outcomes(&mut out, report, &reference);
 
     out.push_str("\nExpected duty by measure\n");
     for side in &report.sides {

@@ -1,0 +1,340 @@
+//! `tariffsim explain`: every measure on one HS line on one day, its rate
+//! and why.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use rust_decimal::Decimal;
+use tariffsim::report::percent_text;
+use tariffsim::units::{HsCode, MeasureId, Rate};
+use tariffsim::{BasketKey, Date, Goods, Measure, Scenario, Stacking, Window};
+
+use crate::files::{self, SCENARIO_HELP, excerpt};
+use crate::run::check_path;
+use crate::{Done, Failure};
+
+const EXAMPLES: &str = "\
+Examples:
+  tariffsim explain us-china-lines-2025 --line 8471300100 --date 2025-12-01
+  tariffsim explain us-china-lines-2025 --line 7208.10.15.00 --date 2025-06-01 --path truce
+  tariffsim explain busan-2025 --line 8471300100 --date 2025-12-01
+
+For each measure of the side whose baseline holds the line: the rate it
+adds on that day on the path (after stacking), and why: what covers the
+line (every good, an HS prefix, a list), a product exclusion, a stacking
+rule (exclusive, highest, exempt), or no rate in force that day; then the
+total additional rate (MFN not included). The line must be a basket of a
+baseline: a line-level scenario knows HTS-10 lines, a list-level one only
+its named lists. Without --path, the scenario's first path.";
+
+/// Arguments of `tariffsim explain`.
+#[derive(Args)]
+#[command(after_help = EXAMPLES)]
+pub struct ExplainArgs {
+    #[arg(help = SCENARIO_HELP)]
+    scenario: String,
+    /// The HS line, 2 to 10 digits (dots allowed: 8471.30.01.00)
+    #[arg(long, value_name = "HTS10")]
+    line: String,
+    /// The day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    date: String,
+    /// The outcome path (default: the first path)
+    #[arg(long, value_name = "PATH")]
+    path: Option<String>,
+}
+
+/// The line argument as an HS code.
+///
+/// # Errors
+/// A usage error with a bounded, escaped excerpt.
+fn line_arg(s: &str) -> Result<HsCode, Failure> {
+    let digits: String = s.chars().filter(|c| *c != '.').collect();
+    let ok = (2..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    let code = if ok { s.parse::<HsCode>().ok() } else { None };
+    code.ok_or_else(|| {
+        Failure::usage(format!(
+            "--line: {} is not an HS code: write 2, 4, 6, 8 or 10 digits, dots allowed (8471.30.01.00)",
+            excerpt(s)
+        ))
+    })
+}
+
+/// Runs `tariffsim explain`.
+///
+/// # Errors
+/// Usage errors for a bad line, date or path; a failure when no baseline
+/// holds the line.
+pub fn run(a: &ExplainArgs) -> Result<Done, Failure> {
+    let code = line_arg(&a.line)?;
+    let date = files::date("--date", &a.date)?;
+    let source = files::load(&a.scenario)?;
+    let s = &source.scenario;
+    let path = match &a.path {
+        Some(p) => {
+            check_path(s, "--path", p)?;
+            p.clone()
+        }
+        None => s
+            .tree()
+            .paths()
+            .first()
+            .map(|p| p.id().to_string())
+            .ok_or_else(|| Failure::run("the scenario has no path"))?,
+    };
+    let key = BasketKey::Hs(code);
+    let sides: Vec<_> = s
+        .baselines()
+        .iter()
+        .filter(|b| b.find(&key).is_some())
+        .collect();
+    if sides.is_empty() {
+        let labels: Vec<String> = s.baselines().iter().map(|b| b.label()).collect();
+        return Err(Failure::run(format!(
+            "line {code} is not a basket of any baseline of scenario {} ({}); a line-level scenario such as us-china-lines-2025 holds HTS-10 lines",
+            s.info().id,
+            labels.join(", ")
+        )));
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Line {code} on {date}, path {path} of scenario {}{}",
+        s.info().id,
+        if s.horizon().contains(date) {
+            String::new()
+        } else {
+            format!(" (outside its horizon {})", s.horizon())
+        }
+    );
+    for b in sides {
+        let side = (b.importer().as_str(), b.exporter().as_str());
+        let applied = s.rates_on(&path, side, &key, date).map_err(Failure::run)?;
+        let _ = writeln!(out, "\n{} duties on goods from {}", side.0, side.1);
+        explain_side(&mut out, s, side, &key, code, date, &applied)?;
+    }
+    Ok(Done::text(out))
+}
+
+/// One side's measures on the line: rate and reason, then the total.
+fn explain_side(
+    out: &mut String,
+    s: &Scenario,
+    side: (&str, &str),
+    key: &BasketKey,
+    code: HsCode,
+    date: Date,
+    applied: &[(MeasureId, Rate)],
+) -> Result<(), Failure> {
+    let rate_of = |id: &MeasureId| applied.iter().find(|(m, _)| m == id).map(|(_, r)| *r);
+    let day = Window::new(
+        date,
+        date.tomorrow()
+            .map_err(|e| Failure::usage(format!("--date: {e}")))?,
+    )
+    .map_err(Failure::run)?;
+    let measures: Vec<&Measure> = s
+        .regime()
+        .measures()
+        .iter()
+        .filter(|m| m.imposer().as_str() == side.0 && m.target().as_str() == side.1)
+        .collect();
+    let applied_measures: Vec<&Measure> = measures
+        .iter()
+        .copied()
+        .filter(|m| rate_of(m.id()).is_some())
+        .collect();
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    let mut not_covering = 0usize;
+    for m in &measures {
+        let goods = m.coverage().goods();
+        if !goods.matches(key) {
+            not_covering += 1;
+            continue;
+        }
+        let covered = format!("covered: {}", coverage(goods, code));
+        let (rate, why) = match rate_of(m.id()) {
+            Some(r) => {
+                let mut why = covered;
+                if let Some(note) = highest_note(s, m, date) {
+                    why.push_str("; ");
+                    why.push_str(&note);
+                }
+                (percent_text(r.as_fraction(), 2), why)
+            }
+            None => (
+                percent_text(Decimal::ZERO, 2),
+                why_not(s, m, key, date, day, &applied_measures, covered),
+            ),
+        };
+        rows.push([
+            m.id().to_string(),
+            m.authority().name().to_string(),
+            m.layer().to_string(),
+            rate,
+            why,
+        ]);
+    }
+    for (id, r) in applied {
+        if !measures.iter().any(|m| m.id() == id) {
+            rows.push([
+                id.to_string(),
+                "retaliation".into(),
+                "answer".into(),
+                percent_text(r.as_fraction(), 2),
+                "a retaliation answer this path makes, on goods that include the line".into(),
+            ]);
+        }
+    }
+    let header = ["Measure", "Authority", "Layer", "Rate", "Why"].map(String::from);
+    let widths: Vec<usize> = (0..5)
+        .map(|k| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[k].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in [&header].into_iter().chain(rows.iter()) {
+        let _ = writeln!(
+            out,
+            "  {:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        );
+    }
+    if rows.is_empty() {
+        out.push_str("  No measure covers the line.\n");
+    }
+    let total: Decimal = applied.iter().map(|(_, r)| r.as_fraction()).sum();
+    let _ = writeln!(
+        out,
+        "  Total additional rate: {} (MFN not included){}",
+        percent_text(total, 2),
+        if not_covering > 0 {
+            format!("; {not_covering} other measure(s) of this side do not cover the line")
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// What in `goods` takes in `code`.
+fn coverage(goods: &Goods, code: HsCode) -> String {
+    if goods.is_all() {
+        return "every good".into();
+    }
+    if let Some(p) = goods.hs_prefixes().iter().find(|p| p.is_prefix_of(&code)) {
+        return format!("HS {p}");
+    }
+    if let Some(l) = goods.hs_lists().iter().find(|l| l.covers(&code)) {
+        return format!("list {}", l.name());
+    }
+    "the line's basket".into()
+}
+
+/// A note when `m` applies as the highest of a `Highest` rule in force.
+fn highest_note(s: &Scenario, m: &Measure, date: Date) -> Option<String> {
+    s.regime()
+        .stacking()
+        .iter()
+        .filter(|r| r.window().contains(date))
+        .find_map(|r| match r.stacking() {
+            Stacking::Highest { among } if among.iter().any(|x| x.matches(m)) => Some(format!(
+                "the highest rate of stacking rule {} (only the highest applies)",
+                r.id()
+            )),
+            _ => None,
+        })
+}
+
+/// Why a measure that covers the line adds nothing on `date`.
+fn why_not(
+    s: &Scenario,
+    m: &Measure,
+    key: &BasketKey,
+    date: Date,
+    day: Window,
+    applied: &[&Measure],
+    covered: String,
+) -> String {
+    if m.coverage().covered_windows(key, day).is_empty() {
+        let windows: Vec<String> = m
+            .coverage()
+            .exclusions()
+            .iter()
+            .filter(|x| x.goods().matches(key) && x.window().contains(date))
+            .map(|x| window_text(x.window()))
+            .collect();
+        return format!(
+            "{covered}, but excluded on this day ({})",
+            windows.join(", ")
+        );
+    }
+    for r in s
+        .regime()
+        .stacking()
+        .iter()
+        .filter(|r| r.window().contains(date))
+    {
+        match r.stacking() {
+            Stacking::Exempt { measures, goods }
+                if measures.iter().any(|x| x.matches(m)) && goods.matches(key) =>
+            {
+                return format!("{covered}, but exempt under stacking rule {}", r.id());
+            }
+            Stacking::Exclusive { over, excluded } if excluded.iter().any(|x| x.matches(m)) => {
+                if let Some(w) = applied.iter().find(|a| over.iter().any(|x| x.matches(a))) {
+                    return format!(
+                        "{covered}, but yields to {} under stacking rule {} (exclusive)",
+                        w.id(),
+                        r.id()
+                    );
+                }
+            }
+            Stacking::Highest { among } if among.iter().any(|x| x.matches(m)) => {
+                if let Some(w) = applied
+                    .iter()
+                    .find(|a| a.id() != m.id() && among.iter().any(|x| x.matches(a)))
+                {
+                    return format!(
+                        "{covered}, but {} is higher and only the highest applies (stacking rule {})",
+                        w.id(),
+                        r.id()
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let scheduled = m.schedule().rate_on(date);
+    if scheduled.is_zero() {
+        format!("{covered}, but no rate is in force on this day")
+    } else {
+        format!(
+            "{covered}, but this path sets no rate on this day (as scheduled: {})",
+            percent_text(scheduled.as_fraction(), 2)
+        )
+    }
+}
+
+/// An exclusion's window in words: `always`, `from 2025-04-11`, or the
+/// window itself.
+fn window_text(w: Window) -> String {
+    let (open_start, open_end) = (w.start().year() <= 1, w.end().year() >= 9999);
+    match (open_start, open_end) {
+        (true, true) => "always".into(),
+        (false, true) => format!("from {}", w.start()),
+        (true, false) => format!("until {}", w.end()),
+        (false, false) => format!("{w}, end not counted"),
+    }
+}

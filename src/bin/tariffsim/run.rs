@@ -1,0 +1,295 @@
+//! `tariffsim run`: a scenario's report as a table, CSV or JSON, with charts.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use rust_decimal::Decimal;
+use tariffsim::report::{
+    EvaluationReport, exposure_svg, path_timelines, text_summary, text_table, timeline_csv,
+    timeline_svg,
+};
+use tariffsim::{Date, Detail, Window};
+
+use crate::files::{self, Outputs, SCENARIO_HELP};
+use crate::progress::Progress;
+use crate::{Done, Failure, tidy};
+
+const EXAMPLES: &str = "\
+Examples:
+  tariffsim run busan-2025
+  tariffsim run busan-2025 --detail
+  tariffsim run data/scenarios/g20-2018.toml --from 2019-01-01 --to 2019-07-01
+  tariffsim run busan-2025 --format csv --out busan.csv
+  tariffsim run busan-2025 --format json > busan.json
+  tariffsim run busan-2025 --chart timeline.svg --exposure-chart exposure.svg
+
+The table leads with the duty kept by outcome (net of refunds), the days
+covered and the same per year, then the expected value and distribution,
+a key of the path ids, the assumptions and the sources; --detail adds the
+per-measure breakdown of every path. CSV has one row per path x side x
+measure x month, amounts to the cent (--exact: full precision), where each
+measure's months add up to its total; side_import_value is filled on the
+first measure row of each path, side and month only, so it can be summed.
+JSON carries every figure exact, as strings. Files are written all or
+none, never over a file the scenario reads.";
+
+/// The formats of a report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns, for people.
+    Table,
+    /// One row per path x side x measure x month.
+    Csv,
+    /// Every figure, exact.
+    Json,
+}
+
+/// Arguments of `tariffsim run`.
+#[derive(Args)]
+#[command(after_help = EXAMPLES)]
+pub struct RunArgs {
+    #[arg(help = SCENARIO_HELP)]
+    scenario: String,
+    /// First day of the window (default: the scenario's horizon)
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Day after the last day of the window (not counted)
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// What to print
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Add each path's duty by measure, answers and refunds to the table
+    #[arg(long)]
+    detail: bool,
+    /// CSV amounts in full precision instead of cents
+    #[arg(long)]
+    exact: bool,
+    /// Write the average-rate chart of every path (SVG)
+    #[arg(long, value_name = "FILE.svg")]
+    chart: Option<PathBuf>,
+    /// Write the duty-by-outcome chart (SVG)
+    #[arg(long, value_name = "FILE.svg")]
+    exposure_chart: Option<PathBuf>,
+    /// Write one path's day-by-day average rates (CSV, exact fractions)
+    #[arg(long, value_name = "FILE.csv")]
+    timeline_csv: Option<PathBuf>,
+    /// The path of --timeline-csv (default: the first path)
+    #[arg(long, value_name = "PATH", requires = "timeline_csv")]
+    path: Option<String>,
+}
+
+/// The window `[from, to)` asked for, within the scenario's horizon.
+///
+/// # Errors
+/// A usage error when `from` is not before `to`.
+pub fn window(from: Option<Date>, to: Option<Date>, horizon: Window) -> Result<Window, Failure> {
+    let (start, end) = (from.unwrap_or(horizon.start()), to.unwrap_or(horizon.end()));
+    if start >= end {
+        return Err(Failure::usage(format!(
+            "--from {start} is not before --to {end} (the window is [from, to))"
+        )));
+    }
+    Window::new(start, end).map_err(|e| Failure::usage(format!("--from/--to: {e}")))
+}
+
+/// Runs `tariffsim run`.
+///
+/// # Errors
+/// Usage errors for bad windows, outputs or paths; failures from loading,
+/// evaluating or writing.
+pub fn run(a: &RunArgs) -> Result<Done, Failure> {
+    let from = a
+        .from
+        .as_deref()
+        .map(|d| files::date("--from", d))
+        .transpose()?;
+    let to =
+        a.to.as_deref()
+            .map(|d| files::date("--to", d))
+            .transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t {
+            return Err(Failure::usage(format!(
+                "--from {f} is not before --to {t} (the window is [from, to))"
+            )));
+        }
+    }
+    let outputs = Outputs::new(&[
+        ("--out", &a.out),
+        ("--chart", &a.chart),
+        ("--exposure-chart", &a.exposure_chart),
+        ("--timeline-csv", &a.timeline_csv),
+    ]);
+    let source = files::load_for(&a.scenario, &outputs)?;
+    let mut scenario = source.scenario;
+    if from.is_some() || to.is_some() {
+        let w = window(from, to, scenario.horizon())?;
+        scenario = scenario.with_window(w).map_err(Failure::run)?;
+    }
+    if let Some(p) = &a.path {
+        check_path(&scenario, "--path", p)?;
+    }
+    let paths = scenario.tree().paths().len();
+    let progress = Progress::start(format!(
+        "evaluating {paths} paths of {}",
+        scenario.info().id
+    ));
+    let evaluation = scenario.evaluate(Detail::Totals).map_err(Failure::run)?;
+    let report = EvaluationReport::new(&scenario, &evaluation).map_err(Failure::run)?;
+
+    // Everything is computed before the first file is written.
+    let mut contents: Vec<(&'static str, String)> = Vec::new();
+    if outputs.has("--timeline-csv") {
+        let path = match &a.path {
+            Some(p) => p.clone(),
+            None => report
+                .paths
+                .first()
+                .map(|p| p.id.clone())
+                .unwrap_or_default(),
+        };
+        let timelines = scenario.timeline(&path).map_err(Failure::run)?;
+        contents.push((
+            "--timeline-csv",
+            timeline_csv(&timelines).map_err(Failure::run)?,
+        ));
+    }
+    if outputs.has("--chart") {
+        let timelines = path_timelines(&scenario).map_err(Failure::run)?;
+        contents.push(("--chart", timeline_svg(&report, &timelines)));
+    }
+    if outputs.has("--exposure-chart") {
+        contents.push(("--exposure-chart", exposure_svg(&report)));
+    }
+    drop(progress);
+    let text = match a.format {
+        ReportFormat::Table if a.detail => text_table(&report),
+        ReportFormat::Table => text_summary(&report),
+        ReportFormat::Csv => exposure_csv(&report, a.exact)?,
+        ReportFormat::Json => report.to_json().map_err(Failure::run)?,
+    };
+    if outputs.has("--out") {
+        contents.push(("--out", text));
+        outputs.write(&contents, &source.inputs)?;
+        Ok(Done::text(String::new()))
+    } else {
+        outputs.write(&contents, &source.inputs)?;
+        Ok(Done::text(text))
+    }
+}
+
+/// Refuses a path id the scenario's tree does not have, listing those it has.
+///
+/// # Errors
+/// A usage error naming `flag`.
+pub fn check_path(scenario: &tariffsim::Scenario, flag: &str, id: &str) -> Result<(), Failure> {
+    if scenario.tree().path(id).is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = scenario.tree().paths().iter().map(|p| p.id()).collect();
+    Err(Failure::usage(format!(
+        "{flag}: no path {} in scenario {}; its paths: {}",
+        files::excerpt(id),
+        scenario.info().id,
+        ids.join(", ")
+    )))
+}
+
+/// The columns of the tool's exposure CSV.
+const COLUMNS: [&str; 16] = [
+    "path",
+    "probability",
+    "importer",
+    "exporter",
+    "currency",
+    "measure",
+    "authority",
+    "layer",
+    "origin_rule",
+    "month",
+    "days",
+    "side_import_value",
+    "gross",
+    "refundable",
+    "net",
+    "valuation",
+];
+
+/// Exposure as CSV: one row per path x side x measure x month. Amounts to
+/// the cent (each measure's months add up to its rounded total, and the
+/// side's monthly imports to theirs) or exact; a measure that cannot be
+/// valued has empty amounts, never zeros.
+fn exposure_csv(report: &EvaluationReport, exact: bool) -> Result<String, Failure> {
+    let h = report.window;
+    let days: Vec<i64> = report
+        .months
+        .iter()
+        .map(|m| {
+            let start = m.first_day().max(h.start());
+            let end = m.next_first_day().map_or(h.end(), |d| d.min(h.end()));
+            Window::new(start, end).map_or(0, |w| w.days())
+        })
+        .collect();
+    let monthly = |values: &[Decimal]| -> Vec<Decimal> {
+        let by_month: Vec<Decimal> = (0..report.months.len())
+            .map(|k| values.get(k).copied().unwrap_or(Decimal::ZERO))
+            .collect();
+        if exact {
+            by_month
+        } else {
+            let total = tidy::cents(by_month.iter().sum());
+            tidy::cents_summing_to(&by_month, total)
+        }
+    };
+    let mut rows = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+    for p in &report.paths {
+        for s in &p.sides {
+            let imports = monthly(&s.import_by_month);
+            for (mi, m) in s.measures.iter().enumerate() {
+                let duty = monthly(&m.by_month);
+                let refundable = !m.refundable.is_zero();
+                let valued = m.valuation != "not-valued";
+                for (k, month) in report.months.iter().enumerate() {
+                    let gross = duty[k];
+                    let owed = if refundable { gross } else { Decimal::ZERO };
+                    let money = |v: Decimal| {
+                        if valued {
+                            tidy::amount(v, exact)
+                        } else {
+                            String::new()
+                        }
+                    };
+                    rows.push(vec![
+                        tidy::text(&p.id),
+                        p.probability.normalize().to_string(),
+                        tidy::text(s.importer.as_str()),
+                        tidy::text(s.exporter.as_str()),
+                        s.currency.to_string(),
+                        tidy::text(m.id.as_str()),
+                        tidy::text(m.authority.name()),
+                        tidy::text(m.layer.as_str()),
+                        m.origin
+                            .as_ref()
+                            .map_or(String::new(), |o| tidy::text(o.rule.as_str())),
+                        month.to_string(),
+                        days.get(k).copied().unwrap_or(0).to_string(),
+                        if mi == 0 {
+                            tidy::amount(imports[k], exact)
+                        } else {
+                            String::new()
+                        },
+                        money(gross),
+                        money(owed),
+                        money(gross - owed),
+                        tidy::text(&m.valuation),
+                    ]);
+                }
+            }
+        }
+    }
+    tidy::csv(&rows)
+}

@@ -1,0 +1,358 @@
+//! The `tariffsim` binary: every subcommand, its help, and bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tariffsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tariffsim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Runs and expects success, returning standard output.
+fn ok(args: &[&str]) -> String {
+    let o = tariffsim(args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Runs and expects `code`, returning standard error (one line).
+fn fails(args: &[&str], code: i32) -> String {
+    let o = tariffsim(args);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stdout(&o));
+    stderr(&o)
+}
+
+#[test]
+fn run_leads_with_the_headline() {
+    let out = ok(&["run", "busan-2025"]);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("deal/void"))
+        .expect("a deal/void row");
+    assert!(row.contains("36.00%") && row.contains("$45.91B"), "{row}");
+    assert!(out.contains("Across outcomes"));
+    assert!(out.contains("\nKey\n") && out.contains("\nAssumptions\n"));
+    assert!(out.contains("MFN duty is not included"));
+    // The per-measure breakdown is behind --detail.
+    assert!(!out.contains("Expected duty by measure"));
+    let detail = ok(&["run", "busan-2025", "--detail"]);
+    assert!(detail.contains("Expected duty by measure"));
+}
+
+#[test]
+fn run_csv_is_tidy_and_json_parses() {
+    let csv = ok(&["run", "data/scenarios/g20-2018.toml", "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("path,probability,importer,exporter,currency,measure,"));
+    assert!(header.contains("side_import_value"));
+    // Amounts to the cent by default.
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let gross = row[12];
+    assert!(
+        gross.split('.').nth(1).is_some_and(|c| c.len() == 2),
+        "{gross}"
+    );
+    let exact = ok(&["run", "g20-2018", "--format", "csv", "--exact"]);
+    assert!(exact.lines().any(|l| l.split(',').any(|c| c.len() > 20)));
+
+    let json = ok(&["run", "g20-2018", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["scenario"]["id"], "g20-2018");
+}
+
+#[test]
+fn run_window_and_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.csv");
+    let chart = dir.path().join("chart.svg");
+    let text = ok(&[
+        "run",
+        "g20-2018",
+        "--from",
+        "2019-01-01",
+        "--to",
+        "2019-07-01",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(text.is_empty());
+    assert!(std::fs::read_to_string(&out).unwrap().contains("2019-06"));
+    assert!(std::fs::read_to_string(&chart).unwrap().starts_with("<svg"));
+}
+
+#[test]
+fn portfolio_csv_sums_to_the_table() {
+    let table = ok(&["portfolio", "examples/sample-portfolio.csv"]);
+    let total = table.lines().find(|l| l.starts_with("TOTAL")).unwrap();
+    let csv = ok(&[
+        "portfolio",
+        "examples/sample-portfolio.csv",
+        "--format",
+        "csv",
+    ]);
+    let mut sum = rust_decimal::Decimal::ZERO;
+    for line in csv.lines().skip(1) {
+        // The sample has no quoted commas before the net column.
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells[4] == "expected" {
+            sum += cells[6].parse::<rust_decimal::Decimal>().unwrap();
+        }
+    }
+    let grouped = {
+        let text = format!("{sum:.2}");
+        let (whole, cents) = text.split_once('.').unwrap();
+        let mut out = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{out}.{cents}")
+    };
+    assert!(total.contains(&grouped), "{total} lacks {grouped}");
+    let json = ok(&[
+        "portfolio",
+        "examples/sample-portfolio.csv",
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["unknown"][0]["sku"], "CORN-FEED");
+    assert!(ok(&["portfolio", "examples/sample-portfolio.csv", "--totals"]).contains("kept"));
+}
+
+#[test]
+fn timeline_explain_validate_diff() {
+    let csv = ok(&["timeline", "g20-2018", "--path", "no-deal", "--layers"]);
+    assert!(csv.starts_with("path,probability,side,from,to,section-301_percent,"));
+    assert!(csv.contains("no-deal,0.3,US<-CN,2019-01-01,2020-01-01,25.0000,"));
+    let json = ok(&["timeline", "g20-2018", "--format", "json"]);
+    serde_json::from_str::<serde_json::Value>(&json).unwrap();
+
+    let explain = ok(&[
+        "explain",
+        "us-china-lines-2025",
+        "--line",
+        "8471300100",
+        "--date",
+        "2025-12-01",
+    ]);
+    assert!(explain.contains("ieepa-fentanyl"));
+    assert!(explain.contains("Total additional rate: 10.00%"));
+
+    let v = ok(&["validate", "g20-2018"]);
+    assert!(v.contains("loaded and evaluated"));
+    let strict = tariffsim(&["validate", "busan-2025", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stdout(&strict).contains("not valued"));
+
+    let diff = ok(&[
+        "diff",
+        "busan-2025",
+        "--path",
+        "deal/void",
+        "--against",
+        "deal/upheld",
+    ]);
+    assert!(diff.contains("us-fentanyl") && diff.contains("2026-03"));
+}
+
+#[test]
+fn every_help_has_examples() {
+    for sub in [
+        "run",
+        "portfolio",
+        "timeline",
+        "explain",
+        "validate",
+        "diff",
+    ] {
+        let help = ok(&[sub, "--help"]);
+        assert!(help.contains("Examples:"), "{sub}");
+        assert!(help.contains(&format!("tariffsim {sub} ")), "{sub}");
+    }
+    assert!(ok(&["--help"]).contains("Examples:"));
+}
+
+#[test]
+fn typos_get_the_closest_match() {
+    let e = fails(&["porfolio", "x.csv"], 2);
+    assert!(e.contains("'portfolio'"), "{e}");
+    let e = fails(&["run", "busan-2025", "--fromm", "2025-01-01"], 2);
+    assert!(e.contains("'--from'"), "{e}");
+}
+
+#[test]
+fn unknown_scenarios_list_the_shipped_ones() {
+    let e = fails(&["run", "busan-2052"], 2);
+    assert!(
+        e.contains("\"busan-2052\"") && e.contains("busan-2025, "),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1);
+}
+
+#[test]
+fn outputs_that_are_folders_or_inputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("g20.toml");
+    std::fs::copy("data/scenarios/g20-2018.toml", &scenario).unwrap();
+    let before = std::fs::read(&scenario).unwrap();
+    let s = scenario.to_str().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    assert_ne!(
+        tariffsim(&["run", s, "--out", folder]).status.code(),
+        Some(0)
+    );
+    let e = fails(&["run", "g20-2018", "--out", folder], 2);
+    assert!(e.contains("--out"), "{e}");
+    let e = fails(
+        &[
+            "run",
+            "data/scenarios/g20-2018.toml",
+            "--chart",
+            "data/scenarios/g20-2018.toml",
+        ],
+        2,
+    );
+    assert!(e.contains("--chart"), "{e}");
+    let twice = dir.path().join("a.svg");
+    let t = twice.to_str().unwrap();
+    fails(&["run", "g20-2018", "--chart", t, "--exposure-chart", t], 2);
+    assert!(!Path::new(t).exists());
+    assert_eq!(std::fs::read(&scenario).unwrap(), before);
+    let e = fails(
+        &[
+            "portfolio",
+            "examples/sample-portfolio.csv",
+            "--out",
+            "examples/sample-portfolio.csv",
+        ],
+        2,
+    );
+    assert!(e.contains("--out"), "{e}");
+}
+
+#[test]
+fn bad_windows_paths_and_lines() {
+    let e = fails(
+        &[
+            "run",
+            "g20-2018",
+            "--from",
+            "2019-06-01",
+            "--to",
+            "2019-01-01",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("--from 2019-06-01 is not before --to 2019-01-01"),
+        "{e}"
+    );
+    let e = fails(&["timeline", "g20-2018", "--path", "no-such"], 2);
+    assert!(e.contains("\"no-such\"") && e.contains("no-deal"), "{e}");
+    let e = fails(
+        &[
+            "diff",
+            "busan-2025",
+            "--path",
+            "deal/void",
+            "--against",
+            "deal/nope",
+        ],
+        2,
+    );
+    assert!(e.contains("--against") && e.contains("deal/upheld"), "{e}");
+    let long = "1".repeat(10_000);
+    let e = fails(
+        &[
+            "explain",
+            "us-china-lines-2025",
+            "--line",
+            &long,
+            "--date",
+            "2025-12-01",
+        ],
+        2,
+    );
+    assert!(e.len() < 300, "{e}");
+    let e = fails(
+        &[
+            "explain",
+            "us-china-lines-2025",
+            "--line",
+            "84\u{1b}[2J",
+            "--date",
+            "2025-12-01",
+        ],
+        2,
+    );
+    assert!(!e.contains('\u{1b}') && e.contains("\\u{1b}"), "{e}");
+    let e = fails(
+        &[
+            "explain",
+            "busan-2025",
+            "--line",
+            "8471300100",
+            "--date",
+            "2025-12-01",
+        ],
+        1,
+    );
+    assert!(e.contains("not a basket of any baseline"), "{e}");
+}
+
+#[test]
+fn shipped_names_work_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tariffsim"))
+        .args(["run", "g20-2018"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).lines().any(|l| l.starts_with("no-deal")));
+    let o = Command::new(env!("CARGO_BIN_EXE_tariffsim"))
+        .args(["run", "g20-2018"])
+        .env("TARIFFSIM_DATA", dir.path())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no shipped scenarios found in"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_broken_scenario_fails_naming_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(
+        &file,
+        "[scenario]\nid = \"x\"\nhorizon = \"2019-01-01..2018-01-01\"\n",
+    )
+    .unwrap();
+    let e = fails(&["validate", file.to_str().unwrap()], 1);
+    assert!(e.contains("broken.toml"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
