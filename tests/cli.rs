@@ -356,3 +356,27 @@ fn a_broken_scenario_fails_naming_its_file() {
     assert!(e.contains("broken.toml"), "{e}");
     assert_eq!(e.lines().count(), 1, "{e}");
 }
+
+#[test]
+fn machine_formats_warn_on_standard_error_about_what_is_not_valued() {
+    // Busan's list-level baselines cannot value its HS-coded measures: the
+    // CSV leaves their amounts empty, and standard error says why, at most
+    // ten lines and a count (the table prints them itself).
+    let o = tariffsim(&["run", "busan-2025", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("tariffsim: warning: US<-CN: measure \"s232-steel\" is not valued"),
+        "{err}"
+    );
+    assert!(err.lines().count() <= 11, "{err}");
+    let csv = stdout(&o);
+    let steel = csv
+        .lines()
+        .find(|l| l.contains(",s232-steel,"))
+        .expect("a steel row");
+    assert!(steel.ends_with(",,,,,,not-valued"), "{steel}");
+    // A scenario with every measure valued warns about nothing.
+    let o = tariffsim(&["run", "g20-2018", "--format", "json"]);
+    assert_eq!(stderr(&o), "");
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 use tariffsim::load::{load_scenario, parse_scenario};
-use tariffsim::report::{EvaluationReport, exposure_csv, money_text, text_table};
+use tariffsim::report::{Amounts, EvaluationReport, exposure_csv, money_text, text_table};
 use tariffsim::*;
 
 use crate::common::*;
@@ -157,7 +157,7 @@ fn a_refund_counts_every_collection_since_the_first_day() {
     assert!(header.contains("Owed from before"), "{header}");
     let void = table.lines().find(|l| l.starts_with("void ")).unwrap();
     assert!(void.trim_end().ends_with("$46.00B"), "{void}");
-    let csv = exposure_csv(&report).unwrap();
+    let csv = exposure_csv(&report, Amounts::Exact).unwrap();
     let mut rows = csv.lines();
     let columns: Vec<&str> = rows.next().unwrap().split(',').collect();
     let at = |name: &str| columns.iter().position(|c| *c == name).unwrap();
@@ -402,7 +402,7 @@ fn a_measure_the_grain_cannot_value_says_so_never_zero() {
     assert_eq!(across.matches("not valued").count(), 8, "{across}");
     assert_eq!(json["sides"][0]["complete"], false);
     assert_eq!(json["sides"][0]["nothing_valued"], true);
-    let csv = exposure_csv(&report).unwrap();
+    let csv = exposure_csv(&report, Amounts::Exact).unwrap();
     for row in csv.lines().skip(1) {
         assert!(row.ends_with(",,,,,,not-valued"), "{row}");
     }

@@ -324,7 +324,7 @@ fn a_voided_authority_shows_its_refundable_duty() {
     // ruling nothing. Nothing was collected before the window (the measure
     // starts on its first day), so refundable_before is 0 on January's row;
     // no interest rate is stated, so refund_interest is empty.
-    let csv = exposure_csv(&report).unwrap();
+    let csv = exposure_csv(&report, Amounts::Exact).unwrap();
     assert!(csv.contains("\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-01,31,31000000000,6200000000,6200000000,0,0,,valued\n"));
     assert!(csv.contains(
         "\nstruck,0.5,US,CN,USD,fentanyl,ieepa,fentanyl,,2025-07,31,31000000000,0,0,0,0,,valued\n"
@@ -337,7 +337,7 @@ fn a_voided_authority_shows_its_refundable_duty() {
 #[test]
 fn exposure_csv_reads_back_into_the_documented_columns() {
     let report = report_of(&g20());
-    let text = exposure_csv(&report).unwrap();
+    let text = exposure_csv(&report, Amounts::Exact).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -535,7 +535,10 @@ fn the_same_input_gives_the_same_bytes() {
     let (a, b) = (g20(), g20());
     let (ra, rb) = (report_of(&a), report_of(&b));
     assert_eq!(text_table(&ra), text_table(&rb));
-    assert_eq!(exposure_csv(&ra).unwrap(), exposure_csv(&rb).unwrap());
+    assert_eq!(
+        exposure_csv(&ra, Amounts::Exact).unwrap(),
+        exposure_csv(&rb, Amounts::Exact).unwrap()
+    );
     assert_eq!(ra.to_json().unwrap(), rb.to_json().unwrap());
     assert_eq!(exposure_svg(&ra), exposure_svg(&rb));
     assert_eq!(
@@ -567,4 +570,50 @@ fn a_narrower_horizon_reevaluates() {
     assert!(text_table(&report).contains(
         "window 2019-01-01..2019-07-01 (181 days; the scenario's horizon is 2019-01-01..2020-01-01)"
     ));
+}
+
+#[test]
+fn exposure_csv_in_cents_adds_up_and_counts_imports_once() {
+    // Cents: list 3 on the lapsed truce, 45,068,493,150.684931… exact
+    // (worked number 2), rounds to 45,068,493,150.68, and its twelve months
+    // in cents add up to exactly that. The side's imports stand once per
+    // month, so the column sums to the side's imports over the year (to the
+    // cent), not to that times its number of measures.
+    let report = report_of(&g20());
+    let text = exposure_csv(&report, Amounts::Cents).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |name: &str| EXPOSURE_COLUMNS.iter().position(|c| *c == name).unwrap();
+    let of = |path: &str, importer: &str| -> Vec<&csv::StringRecord> {
+        rows.iter()
+            .filter(|r| &r[col("path")] == path && &r[col("importer")] == importer)
+            .collect()
+    };
+    let list3: Decimal = of("truce/lapses", "US")
+        .iter()
+        .filter(|r| &r[col("measure")] == "list-3")
+        .map(|r| dec(&r[col("net")]))
+        .sum();
+    assert_eq!(list3, dec("45068493150.68"));
+    for r in &rows {
+        for c in ["gross", "refundable", "net"] {
+            let cell = &r[col(c)];
+            assert!(
+                cell.split('.').nth(1).is_none_or(|d| d.len() == 2),
+                "{cell}"
+            );
+        }
+    }
+    let imports: Decimal = of("truce/lapses", "US")
+        .iter()
+        .map(|r| &r[col("side_import_value")])
+        .filter(|cell| !cell.is_empty())
+        .map(dec)
+        .sum();
+    let side = report
+        .paths
+        .iter()
+        .find(|p| p.id == "truce/lapses")
+        .unwrap();
+    assert_eq!(imports, side.sides[0].import_value.round_dp(2));
 }

@@ -16,7 +16,7 @@ use libfuzzer_sys::fuzz_target;
 use tariffsim::Detail;
 use tariffsim::load::{LoadOptions, load_scenario_with};
 use tariffsim::report::{
-    EvaluationReport, exposure_csv, exposure_svg, path_timelines, text_table, timeline_csv,
+    Amounts, EvaluationReport, exposure_csv, exposure_svg, path_timelines, text_table, timeline_csv,
     timeline_svg,
 };
 
@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let table = text_table(&report);
     assert!(!table.contains('\u{1b}') && !table.contains('\r'), "raw ESC or CR in:\n{table}");
-    if let Ok(csv) = exposure_csv(&report) {
+    if let Ok(csv) = exposure_csv(&report, Amounts::Exact) {
         parses_as_csv(&csv);
     }
     if let Ok(json) = report.to_json() {

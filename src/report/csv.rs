@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use super::cells;
 use super::evaluation::EvaluationReport;
 use crate::engine::Timeline;
 use crate::error::{Error, Result};
@@ -21,7 +22,7 @@ pub const EXPOSURE_COLUMNS: [&str; 18] = [
     "origin_rule",
     "month",
     "days",
-    "import_value",
+    "side_import_value",
     "gross",
     "refundable",
     "net",
@@ -29,6 +30,17 @@ pub const EXPOSURE_COLUMNS: [&str; 18] = [
     "refund_interest",
     "valuation",
 ];
+
+/// How [`exposure_csv`] writes amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amounts {
+    /// To the cent, half away from zero, each measure's months adjusted by
+    /// largest remainder so they add up to its rounded total (and a side's
+    /// monthly imports to theirs): what a spreadsheet sums.
+    Cents,
+    /// Exact decimals, to 28 significant digits, trailing zeros dropped.
+    Exact,
+}
 
 fn csv_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("cannot write the {what} csv: {e}"))
@@ -41,37 +53,40 @@ fn finish(w: ::csv::Writer<Vec<u8>>, what: &str) -> Result<String> {
 
 /// Exposure as CSV: one row per path × side × measure × month, paths in tree
 /// order, sides in baseline order, measures in regime order, months
-/// ascending; a header row of [`EXPOSURE_COLUMNS`]. Amounts are exact
-/// decimals (not rounded to cents, no separators), each to 28 significant
-/// digits, so a measure's rows add up to its total to far below a cent. The
-/// reference (as scheduled, or a named path) is not a row: it is in the table
-/// and the JSON.
+/// ascending; a header row of [`EXPOSURE_COLUMNS`] (plain RFC 4180, no
+/// comment rows). The reference (as scheduled, or a named path) is not a
+/// row: it is in the table and the JSON.
 ///
 /// `gross`, `refundable` and `net` are the month's duty; `refundable` is the
 /// part collected under a voided authority, owed back, and `net` = `gross` −
 /// `refundable`. What a measure collected before the window and owes back
 /// (`refundable_before`) and the interest on all its refunds
 /// (`refund_interest`, empty when the scenario states no rate) are not
-/// monthly: each stands on the measure's first row and is `0` on the others,
-/// so every column sums to its total. A measure the engine could not value
-/// has every amount empty, never `0`, and `valuation` = `not-valued` (the
-/// diagnostics say why); `partly-valued` amounts are lower bounds.
+/// monthly: each stands on the measure's first row and is `0` on the others.
+/// The side's imports in the month (`side_import_value`) stand on the
+/// side's first measure row of each month and are empty on the others. So
+/// every column sums to its total. A measure the engine could not value has
+/// every amount empty, never `0`, and `valuation` = `not-valued` (the
+/// diagnostics say why); `partly-valued` amounts are lower bounds. Text
+/// cells that a spreadsheet would read as a formula are escaped
+/// ([`cells::text`]).
 ///
 /// # Errors
 /// [`Error::Invalid`] if the CSV writer fails.
 ///
 /// ```
-/// use tariffsim::{Detail, report::{EvaluationReport, exposure_csv}};
+/// use tariffsim::{Detail, report::{Amounts, EvaluationReport, exposure_csv}};
 /// let scenario = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
 /// let report = EvaluationReport::new(&scenario, &scenario.evaluate(Detail::Totals)?)?;
-/// let csv = exposure_csv(&report)?;
+/// let csv = exposure_csv(&report, Amounts::Cents)?;
 /// assert!(csv.starts_with("path,probability,importer,exporter,currency,measure,"));
 /// // 4 paths × (4 US measures + 3 or 4 Chinese ones) × 12 months, plus the header.
 /// assert_eq!(csv.lines().count(), 1 + 12 * (4 * 7 + 1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
+pub fn exposure_csv(report: &EvaluationReport, amounts: Amounts) -> Result<String> {
     let what = "exposure";
+    let exact = amounts == Amounts::Exact;
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(EXPOSURE_COLUMNS)
         .map_err(|e| csv_error(what, e))?;
@@ -85,30 +100,44 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
             days_between(start, end).max(0)
         })
         .collect();
+    let months = report.months.len();
+    let monthly = |values: &[Decimal]| -> Vec<Decimal> {
+        let by_month: Vec<Decimal> = (0..months)
+            .map(|k| values.get(k).copied().unwrap_or(Decimal::ZERO))
+            .collect();
+        if exact {
+            by_month
+        } else {
+            let total = cells::cents(by_month.iter().sum());
+            cells::cents_summing_to(&by_month, total)
+        }
+    };
+    let money = |a: Option<Decimal>| a.map_or(String::new(), |a| cells::amount(a, exact));
     for p in &report.paths {
-        let probability = p.probability.to_string();
+        let (path, probability) = (cells::text(&p.id), p.probability.normalize().to_string());
         for s in &p.sides {
             let (importer, exporter, currency) = (
-                s.importer.to_string(),
-                s.exporter.to_string(),
+                cells::text(s.importer.as_str()),
+                cells::text(s.exporter.as_str()),
                 s.currency.to_string(),
             );
-            for m in &s.measures {
-                let (id, authority, layer) =
-                    (m.id.to_string(), m.authority.name(), m.layer.to_string());
+            let imports = monthly(&s.import_by_month);
+            for (mi, m) in s.measures.iter().enumerate() {
+                let (id, authority, layer) = (
+                    cells::text(m.id.as_str()),
+                    cells::text(m.authority.name()),
+                    cells::text(m.layer.as_str()),
+                );
                 let origin = m
                     .origin
                     .as_ref()
-                    .map_or(String::new(), |o| o.rule.to_string());
+                    .map_or(String::new(), |o| cells::text(o.rule.as_str()));
                 let voided = m.refundable.is_some_and(|r| !r.is_zero());
-                let text = |a: Option<Decimal>| a.map_or(String::new(), |a| a.to_string());
+                let duty = m.by_month.as_deref().map(monthly);
                 for (k, month) in report.months.iter().enumerate() {
-                    let duty = m
-                        .by_month
-                        .as_ref()
-                        .map(|b| b.get(k).copied().unwrap_or(Decimal::ZERO));
-                    let owed = duty.map(|d| if voided { d } else { Decimal::ZERO });
-                    let kept = duty.zip(owed).map(|(d, o)| d - o);
+                    let gross = duty.as_ref().map(|d| d[k]);
+                    let owed = gross.map(|g| if voided { g } else { Decimal::ZERO });
+                    let kept = gross.zip(owed).map(|(g, o)| g - o);
                     let (before, interest) = if k == 0 {
                         (m.refundable_before, m.refund_interest)
                     } else {
@@ -117,25 +146,25 @@ pub fn exposure_csv(report: &EvaluationReport) -> Result<String> {
                             m.refund_interest.map(|_| Decimal::ZERO),
                         )
                     };
-                    let import = s.import_by_month.get(k).copied().unwrap_or(Decimal::ZERO);
+                    let import = (mi == 0).then(|| imports[k]);
                     w.write_record([
-                        p.id.as_str(),
+                        path.as_str(),
                         &probability,
                         &importer,
                         &exporter,
                         &currency,
                         &id,
-                        authority,
+                        &authority,
                         &layer,
                         &origin,
                         &month.to_string(),
                         &days.get(k).copied().unwrap_or(0).to_string(),
-                        &import.to_string(),
-                        &text(duty),
-                        &text(owed),
-                        &text(kept),
-                        &text(before),
-                        &text(interest),
+                        &money(import),
+                        &money(gross),
+                        &money(owed),
+                        &money(kept),
+                        &money(before),
+                        &money(interest),
                         &m.valuation,
                     ])
                     .map_err(|e| csv_error(what, e))?;

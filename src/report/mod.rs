@@ -21,11 +21,11 @@
 //! billions (`B`) or millions (`M`) with two decimals, or in full with
 //! thousands separators under a million, and rates with two decimals, all
 //! rounded half away from zero from the exact value ([`money_text`],
-//! [`percent_text`]). The CSV and
-//! the JSON carry **exact** decimals, not rounded to cents: currency units to
-//! Decimal's 28 significant digits, trailing zeros dropped. Round them to
-//! cents with [`crate::Accrued::to_cents`]'s rule (half away from zero) if
-//! you need cents.
+//! [`percent_text`]). The JSON carries **exact** decimals, not rounded to
+//! cents: currency units to Decimal's 28 significant digits, trailing zeros
+//! dropped. The exposure CSV carries cents ([`Amounts::Cents`]: half away
+//! from zero, each measure's months adjusted by largest remainder so they
+//! add up to its rounded total) or exact decimals ([`Amounts::Exact`]).
 //!
 //! # Exposure CSV ([`exposure_csv`])
 //!
@@ -38,15 +38,15 @@
 //! | `probability` | the path's probability, a fraction (`0.42`) |
 //! | `importer` | the party that imports and collects the duty (`US`) |
 //! | `exporter` | the party whose goods pay it (`CN`) |
-//! | `currency` | the currency of `import_value`, `gross`, `refundable` and `net` |
+//! | `currency` | the currency of every amount on the row |
 //! | `measure` | the measure id |
 //! | `authority` | its authority (`section-301`, `retaliation`, ...) |
 //! | `layer` | its layer |
 //! | `origin_rule` | the retaliation rule that made an answer measure; empty otherwise |
 //! | `month` | the calendar month, `YYYY-MM` |
 //! | `days` | the days of the month inside the window |
-//! | `import_value` | the side's imports accrued in the month (the same on every measure's row) |
-//! | `gross` | the measure's duty accrued in the month, exact |
+//! | `side_import_value` | the side's imports accrued in the month, on the side's first measure row of the month only (empty on the others, so the column sums to the side's imports) |
+//! | `gross` | the measure's duty accrued in the month |
 //! | `refundable` | the month's duty when the path voids the measure's authority (all of it is owed back), else `0` |
 //! | `net` | `gross` less `refundable`: the duty kept |
 //! | `refundable_before` | on the measure's first row, what it collected before the window and owes back (not part of any `gross`); `0` on its other rows |
@@ -54,9 +54,10 @@
 //! | `valuation` | `valued`, `partly-valued` (the amounts are a lower bound), `not-valued` (every amount empty: unknown, never `0`) or `covers-nothing` |
 //!
 //! Numbers are plain decimals: no thousands separators, no currency
-//! symbols, `.` as the decimal point. Each amount is exact to 28
-//! significant digits, so a measure's `duty` rows add up to its total over
-//! the horizon to far below a cent (within the last digit of each row).
+//! symbols, `.` as the decimal point. Text cells that begin with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return get a `'` in front, so no
+//! spreadsheet reads them as formulas ([`cells::text`]); numbers are never
+//! escaped.
 //!
 //! # Timeline CSV ([`timeline_csv`])
 //!
@@ -81,6 +82,7 @@
 //! over time under each path, per side, with the tree's decision dates; and
 //! duty by outcome per side, labelled with probabilities.
 
+pub mod cells;
 mod csv;
 mod evaluation;
 mod figures;
@@ -88,7 +90,7 @@ mod svg;
 mod table;
 mod text;
 
-pub use self::csv::{EXPOSURE_COLUMNS, exposure_csv, timeline_csv};
+pub use self::csv::{Amounts, EXPOSURE_COLUMNS, exposure_csv, timeline_csv};
 pub use evaluation::{
     AnswerReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount, MeasureReport,
     OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport, SideSummary, VoidedReport,

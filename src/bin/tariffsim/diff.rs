@@ -60,10 +60,15 @@ impl Figures {
 
 fn month_figures(m: Option<&MeasureReport>, k: usize) -> Figures {
     m.map_or_else(Figures::default, |m| {
-        let gross = m.by_month.get(k).copied().unwrap_or_default();
+        let gross = m
+            .by_month
+            .as_ref()
+            .and_then(|b| b.get(k))
+            .copied()
+            .unwrap_or_default();
         Figures {
             gross,
-            refundable: if m.refundable.is_zero() {
+            refundable: if m.refundable.is_none_or(|r| r.is_zero()) {
                 Decimal::ZERO
             } else {
                 gross

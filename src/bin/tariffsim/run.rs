@@ -3,16 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use rust_decimal::Decimal;
 use tariffsim::report::{
-    EvaluationReport, exposure_svg, path_timelines, text_summary, text_table, timeline_csv,
-    timeline_svg,
+    Amounts, EvaluationReport, exposure_csv, exposure_svg, path_timelines, text_summary,
+    text_table, timeline_csv, timeline_svg,
 };
 use tariffsim::{Date, Detail, Window};
 
 use crate::files::{self, Outputs, SCENARIO_HELP};
 use crate::progress::Progress;
-use crate::{Done, Failure, tidy};
+use crate::{Done, Failure};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -166,10 +165,21 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
         contents.push(("--exposure-chart", exposure_svg(&report)));
     }
     drop(progress);
+    if !matches!(a.format, ReportFormat::Table) || outputs.has("--out") {
+        warn_not_valued(&report);
+    }
     let text = match a.format {
         ReportFormat::Table if a.detail => text_table(&report),
         ReportFormat::Table => text_summary(&report),
-        ReportFormat::Csv => exposure_csv(&report, a.exact)?,
+        ReportFormat::Csv => exposure_csv(
+            &report,
+            if a.exact {
+                Amounts::Exact
+            } else {
+                Amounts::Cents
+            },
+        )
+        .map_err(Failure::run)?,
         ReportFormat::Json => report.to_json().map_err(Failure::run)?,
     };
     if outputs.has("--out") {
@@ -179,6 +189,23 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
     } else {
         outputs.write(&contents, &source.inputs)?;
         Ok(Done::text(text))
+    }
+}
+
+/// What could not be valued, on standard error: the table prints it, but a
+/// CSV or JSON written for a machine should not leave a person unaware that
+/// some figures are unknown (null or empty there) and some totals lower
+/// bounds. At most ten lines, then a count.
+fn warn_not_valued(report: &EvaluationReport) {
+    const SHOWN: usize = 10;
+    for d in report.diagnostics.iter().take(SHOWN) {
+        eprintln!("tariffsim: warning: {}", d.message);
+    }
+    if report.diagnostics.len() > SHOWN {
+        eprintln!(
+            "tariffsim: warning: and {} more measures not (fully) valued; `tariffsim validate` lists them all",
+            report.diagnostics.len() - SHOWN
+        );
     }
 }
 
@@ -197,99 +224,4 @@ pub fn check_path(scenario: &tariffsim::Scenario, flag: &str, id: &str) -> Resul
         scenario.info().id,
         ids.join(", ")
     )))
-}
-
-/// The columns of the tool's exposure CSV.
-const COLUMNS: [&str; 16] = [
-    "path",
-    "probability",
-    "importer",
-    "exporter",
-    "currency",
-    "measure",
-    "authority",
-    "layer",
-    "origin_rule",
-    "month",
-    "days",
-    "side_import_value",
-    "gross",
-    "refundable",
-    "net",
-    "valuation",
-];
-
-/// Exposure as CSV: one row per path x side x measure x month. Amounts to
-/// the cent (each measure's months add up to its rounded total, and the
-/// side's monthly imports to theirs) or exact; a measure that cannot be
-/// valued has empty amounts, never zeros.
-fn exposure_csv(report: &EvaluationReport, exact: bool) -> Result<String, Failure> {
-    let h = report.window;
-    let days: Vec<i64> = report
-        .months
-        .iter()
-        .map(|m| {
-            let start = m.first_day().max(h.start());
-            let end = m.next_first_day().map_or(h.end(), |d| d.min(h.end()));
-            Window::new(start, end).map_or(0, |w| w.days())
-        })
-        .collect();
-    let monthly = |values: &[Decimal]| -> Vec<Decimal> {
-        let by_month: Vec<Decimal> = (0..report.months.len())
-            .map(|k| values.get(k).copied().unwrap_or(Decimal::ZERO))
-            .collect();
-        if exact {
-            by_month
-        } else {
-            let total = tidy::cents(by_month.iter().sum());
-            tidy::cents_summing_to(&by_month, total)
-        }
-    };
-    let mut rows = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
-    for p in &report.paths {
-        for s in &p.sides {
-            let imports = monthly(&s.import_by_month);
-            for (mi, m) in s.measures.iter().enumerate() {
-                let duty = monthly(&m.by_month);
-                let refundable = !m.refundable.is_zero();
-                let valued = m.valuation != "not-valued";
-                for (k, month) in report.months.iter().enumerate() {
-                    let gross = duty[k];
-                    let owed = if refundable { gross } else { Decimal::ZERO };
-                    let money = |v: Decimal| {
-                        if valued {
-                            tidy::amount(v, exact)
-                        } else {
-                            String::new()
-                        }
-                    };
-                    rows.push(vec![
-                        tidy::text(&p.id),
-                        p.probability.normalize().to_string(),
-                        tidy::text(s.importer.as_str()),
-                        tidy::text(s.exporter.as_str()),
-                        s.currency.to_string(),
-                        tidy::text(m.id.as_str()),
-                        tidy::text(m.authority.name()),
-                        tidy::text(m.layer.as_str()),
-                        m.origin
-                            .as_ref()
-                            .map_or(String::new(), |o| tidy::text(o.rule.as_str())),
-                        month.to_string(),
-                        days.get(k).copied().unwrap_or(0).to_string(),
-                        if mi == 0 {
-                            tidy::amount(imports[k], exact)
-                        } else {
-                            String::new()
-                        },
-                        money(gross),
-                        money(owed),
-                        money(gross - owed),
-                        tidy::text(&m.valuation),
-                    ]);
-                }
-            }
-        }
-    }
-    tidy::csv(&rows)
 }
