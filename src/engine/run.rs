@@ -301,6 +301,7 @@ impl Scenario {
                     detail,
                     &refs,
                     &cache.imports[si],
+                    cache.bases[si].clone(),
                     &facts,
                 )
             };

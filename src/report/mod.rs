@@ -80,16 +80,18 @@
 mod csv;
 mod evaluation;
 mod figures;
+mod reconcile;
 mod svg;
 mod table;
 mod text;
 
 pub use self::csv::{EXPOSURE_COLUMNS, exposure_csv, timeline_csv};
 pub use evaluation::{
-    AnswerReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount, MeasureReport,
-    OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport, SideSummary, VoidedReport,
-    path_timelines,
+    AnswerReport, BaseReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount,
+    MeasureReport, OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport,
+    SideSummary, VoidedReport, path_timelines,
 };
 pub use figures::{change_text, money_text, percent_text};
+pub use reconcile::{ReconLine, ReconRow, Reconciliation};
 pub use svg::{exposure_svg, timeline_svg};
 pub use table::text_table;

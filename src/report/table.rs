@@ -226,6 +226,18 @@ fn table_text(report: &EvaluationReport) -> String {
     {
         out.push_str("  * not complete: some measures could not be valued (listed under \"Not valued\" below)\n");
     }
+    if has_mfn(report) {
+        out.push_str(
+            "  Additional net = the measures' duty kept (net of refunds); MFN = the base rate's duty, \
+             the same on every path; All-in = additional net + MFN.\n",
+        );
+        for s in &report.reference.sides {
+            let Some(b) = &s.mfn else { continue };
+            for c in b.caveats(s.currency) {
+                let _ = writeln!(out, "  + {}: {c}", s.title());
+            }
+        }
+    }
 
     out.push_str("\nOutcomes\n");
     for p in &report.paths {
@@ -275,6 +287,18 @@ fn table_text(report: &EvaluationReport) -> String {
         ]);
     }
     across.write(&mut out, "");
+    for side in &report.sides {
+        if let (Some(mfn), Some(all_in)) = (side.mfn, side.expected_all_in) {
+            let _ = writeln!(
+                out,
+                "  {}: expected all-in {} = expected additional net {} + MFN {}",
+                side.title(),
+                money_text(all_in, side.currency),
+                money_text(side.expected, side.currency),
+                money_text(mfn, side.currency)
+            );
+        }
+    }
     for side in report
         .sides
         .iter()
@@ -320,11 +344,23 @@ fn table_text(report: &EvaluationReport) -> String {
     out
 }
 
+/// Whether any side has base (MFN) rates.
+fn has_mfn(report: &EvaluationReport) -> bool {
+    report.reference.sides.iter().any(|s| s.mfn.is_some())
+}
+
 /// One row per path (and the reference), a group of columns per side.
 fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
     let refunds = report.voids_any();
     let change = format!("vs {reference}");
-    let mut per_side = vec!["Net duty", "Per year", "Eff. rate", change.as_str()];
+    // With base rates the additional duty is labelled as such, and MFN and
+    // the all-in figure follow; without them the table is as it always was.
+    let mfn = has_mfn(report);
+    let first = if mfn { "Additional net" } else { "Net duty" };
+    let mut per_side = vec![first, "Per year", "Eff. rate", change.as_str()];
+    if mfn {
+        per_side.extend(["MFN", "All-in", "All-in rate"]);
+    }
     if refunds {
         per_side.push("Refundable");
         per_side.push("Gross");
@@ -372,6 +408,21 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
                     } else {
                         change_text(s.change, s.currency)
                     });
+                    if mfn {
+                        match (&s.mfn, s.all_in) {
+                            (Some(b), Some(all_in)) => {
+                                let mark = if b.partly_valued_lines + b.missing_lines > 0 {
+                                    "+"
+                                } else {
+                                    ""
+                                };
+                                row.push(format!("{}{mark}", money_text(b.duty, s.currency)));
+                                row.push(format!("{}{mark}", money_text(all_in, s.currency)));
+                                row.push(rate_text(s.all_in_rate));
+                            }
+                            _ => row.extend(["n/a", "n/a", "n/a"].map(String::from)),
+                        }
+                    }
                     if refunds {
                         row.push(money_text(s.refundable, s.currency));
                         row.push(money_text(s.gross, s.currency));
