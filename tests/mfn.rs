@@ -74,6 +74,14 @@ fn mfn_on_the_2024_china_lines_is_2_544_percent_on_ad_valorem_and_free_lines() {
         .try_fold(Accrued::ZERO, |a, b| a.checked_add(*b))
         .unwrap();
     assert_eq!(months, base.duty());
+    // And so do the lines.
+    let lines = base
+        .by_basket()
+        .iter()
+        .flatten()
+        .try_fold(Accrued::ZERO, |a, b| a.checked_add(*b))
+        .unwrap();
+    assert_eq!(lines, base.duty());
 }
 
 #[test]
@@ -154,6 +162,13 @@ fn the_reconciliation_matches_check_py_per_chapter_and_line() {
     let md = r.to_markdown(3, 2);
     assert!(md.contains("| total | $429,425,828,419 | $46,661,215,871 | 10.87% | $47,049,767,100 | 10.96% | $10,872,904,739 | +$388,551,229 | +0.83% |"), "{md}");
     assert!(md.contains("| other 95 chapters |"), "{md}");
+    // The README's table is this report's (15 chapters, 6 lines): every row
+    // of it is in the README, so the two cannot drift apart.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let full = r.to_markdown(15, 6);
+    for row in full.lines().filter(|l| l.starts_with("| ")) {
+        assert!(readme.contains(row), "README.md lacks: {row}");
+    }
 }
 
 #[test]

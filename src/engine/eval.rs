@@ -352,7 +352,15 @@ pub(crate) fn side_base(
         return Ok(None);
     };
     let months = grid.months.len();
-    let mut by_month = vec![Decimal::ZERO; months];
+    // A month's accrual weight is `factor × days`; months reading the same
+    // period column add their weights, so each basket costs one product per
+    // column, and each month one product of the column's rated value.
+    let columns = baseline.periods().len().max(1);
+    let mut weight = vec![Decimal::ZERO; columns];
+    for (k, &(col, f)) in factors.iter().enumerate() {
+        weight[col] = add(weight[col], mul(f, Decimal::from(grid.days[k]))?)?;
+    }
+    let mut rated = vec![Decimal::ZERO; columns];
     let mut by_basket = Vec::with_capacity(baseline.baskets().len());
     let (mut fully, mut partly, mut missing) = (
         LineCount::default(),
@@ -362,18 +370,20 @@ pub(crate) fn side_base(
     let mut missing_keys = Vec::new();
     let mut fully_valued_duty = Accrued::ZERO;
     for b in baseline.baskets() {
-        let mut value = Decimal::ZERO;
-        let mut duty = Decimal::ZERO;
         let rate = rates.rate_of_basket(b.key());
         let av = rate.and_then(|r| r.ad_valorem()).unwrap_or(Rate::ZERO);
-        for k in 0..months {
-            let (col, f) = factors[k];
-            let v = mul(mul(b.values()[col], f)?, Decimal::from(grid.days[k]))?;
-            value = add(value, v)?;
-            if !av.is_zero() && !v.is_zero() {
-                let d = mul(v, av.as_fraction())?;
-                by_month[k] = add(by_month[k], d)?;
-                duty = add(duty, d)?;
+        let mut value = Decimal::ZERO;
+        let mut duty = Decimal::ZERO;
+        for (c, w) in weight.iter().enumerate() {
+            let Some(v) = b.values().get(c) else { continue };
+            if w.is_zero() || v.is_zero() {
+                continue;
+            }
+            value = add(value, mul(*v, *w)?)?;
+            if !av.is_zero() {
+                let r = mul(*v, av.as_fraction())?;
+                rated[c] = add(rated[c], r)?;
+                duty = add(duty, mul(r, *w)?)?;
             }
         }
         let count = match rate {
@@ -390,6 +400,10 @@ pub(crate) fn side_base(
         count.lines += 1;
         count.import_value = count.import_value.checked_add(Accrued::from_units(value))?;
         by_basket.push(rate.map(|_| Accrued::from_units(duty)));
+    }
+    let mut by_month = vec![Decimal::ZERO; months];
+    for (k, &(col, f)) in factors.iter().enumerate() {
+        by_month[k] = mul(mul(rated[col], f)?, Decimal::from(grid.days[k]))?;
     }
     let total = by_month.iter().try_fold(Decimal::ZERO, |a, d| add(a, *d))?;
     Ok(Some(Arc::new(BaseExposure {

@@ -69,7 +69,16 @@
 //! `sides`); every decimal, date, id and kind a string
 //! (`"probability": "0.42"`, `"total": "57568493150.684931506849315068"`);
 //! rates and probabilities are fractions. [`EvaluationReport::from_json`]
-//! reads it back into an equal report.
+//! reads it back into an equal report. With base rates each side also
+//! carries `mfn` ([`BaseReport`]), `all_in` and `all_in_rate`, and each
+//! summary `mfn` and `expected_all_in`; without them these fields are absent.
+//!
+//! # Reconciliation ([`Reconciliation`])
+//!
+//! Modelled all-in duty (MFN + additional net) beside the duty customs
+//! observed ([`crate::trade::ObservedDuty`]), in total, per HS chapter and
+//! per line with a likely cause, as Markdown; `examples/reconcile.rs`
+//! prints calendar 2024 against the Census calculated duty.
 //!
 //! # Charts ([`timeline_svg`], [`exposure_svg`])
 //!

@@ -143,6 +143,12 @@ fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> Strin
 /// expected duty by measure; last, what could not be valued and why. A
 /// measure that could not be valued reads "not valued", never $0.00.
 ///
+/// When the scenario has base rates (MFN), the duty kept reads "Additional
+/// net" and three columns follow it per side: MFN, All-in (additional net
+/// plus MFN) and the all-in rate, marked `+` when some lines' MFN is valued
+/// only on its ad valorem part or not at all (the lines and their value are
+/// listed under the table). Without base rates the table is unchanged.
+///
 /// Amounts are rounded once, for display, half away from zero, to two
 /// decimals of the unit shown (`$57.57B` is $57,568,493,150.68 in billions);
 /// percentages to two decimals. The exact figures are in the CSV and JSON.
