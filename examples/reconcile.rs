@@ -3,14 +3,17 @@
 //! total, per HS chapter and for the lines with the largest gaps.
 //!
 //! Run: `cargo run --release --example reconcile [CHAPTERS] [LINES]`
-//! (default 15 chapters and 12 lines).
+//! (default 15 chapters and 12 lines) for Markdown, or
+//! `cargo run --release --example reconcile -- --csv` for every chapter and
+//! line as CSV with exact amounts.
 
 use tariffsim::load::{CsvColumns, load_scenario, read_observed_duty_csv};
 use tariffsim::report::Reconciliation;
 use tariffsim::{Currency, Detail};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
+    let csv = std::env::args().any(|a| a == "--csv");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--csv");
     let chapters: usize = args.next().map_or(Ok(15), |a| a.parse())?;
     let lines: usize = args.next().map_or(Ok(12), |a| a.parse())?;
     let scenario = load_scenario("data/scenarios/us-china-lines-2024.toml".as_ref())?;
@@ -34,6 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first()
         .ok_or("the scenario has no path")?;
     let r = Reconciliation::new(&scenario, path, &census)?;
-    print!("{}", r.to_markdown(chapters, lines));
+    if csv {
+        print!("{}", r.to_csv()?);
+    } else {
+        print!("{}", r.to_markdown(chapters, lines));
+    }
     Ok(())
 }

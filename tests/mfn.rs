@@ -162,6 +162,25 @@ fn the_reconciliation_matches_check_py_per_chapter_and_line() {
     let md = r.to_markdown(3, 2);
     assert!(md.contains("| total | $429,425,828,419 | $46,661,215,871 | 10.87% | $47,049,767,100 | 10.96% | $10,872,904,739 | +$388,551,229 | +0.83% |"), "{md}");
     assert!(md.contains("| other 95 chapters |"), "{md}");
+    // The CSV: a total row, 98 chapters (ch 77 has no line), 14,422 lines;
+    // exact amounts that add up.
+    let csv = r.to_csv().unwrap();
+    let mut rdr = ::csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        tariffsim::report::RECONCILIATION_COLUMNS
+    );
+    let rows: Vec<::csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
+    assert_eq!(r.chapters().len(), 98); // check.py section 5a: 98 chapters
+    assert_eq!(rows.len(), 1 + 98 + 14_422);
+    assert_eq!(&rows[0][4], "46661215871");
+    let line_gaps: Decimal = rows
+        .iter()
+        .filter(|x| &x[0] == "line")
+        .map(|x| x[8].parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(line_gaps.round_dp(2), t.gap().round_dp(2));
+    assert_eq!(&rows[1 + r.chapters().len()][1], "8507600020");
     // The README's table is this report's (15 chapters, 6 lines): every row
     // of it is in the README, so the two cannot drift apart.
     let readme = std::fs::read_to_string("README.md").unwrap();
@@ -347,8 +366,11 @@ fn reports_label_additional_mfn_and_all_in_only_with_base_rates() {
         "{table}"
     );
     assert!(
-        table
-            .contains("MFN not valued on 1 lines with no MFN rate ($5.14B of imports): 9999950000"),
+        table.contains("MFN not valued on 1 line with no MFN rate ($5.14B of imports): 9999950000"),
+        "{table}"
+    );
+    assert!(
+        table.contains("    additional $36.18B + MFN $10.87B = all-in $47.05B (10.96%)"),
         "{table}"
     );
     // $36.18B + $10.87B = $47.05B all-in, 10.96% of $429.4B.

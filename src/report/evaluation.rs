@@ -238,6 +238,15 @@ pub struct BaseReport {
     pub missing: Vec<String>,
 }
 
+/// `1 line`, `947 lines`.
+fn lines_text(n: usize) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
 impl BaseReport {
     fn of(b: &BaseExposure) -> BaseReport {
         BaseReport {
@@ -262,8 +271,8 @@ impl BaseReport {
         let mut out = Vec::new();
         if self.partly_valued_lines > 0 {
             out.push(format!(
-                "MFN not valued beyond its ad valorem part on {} lines ({} of imports): specific, compound or other rates",
-                self.partly_valued_lines,
+                "MFN not valued beyond its ad valorem part on {} ({} of imports): specific, compound or other rates",
+                lines_text(self.partly_valued_lines),
                 super::money_text(self.partly_valued_import_value, currency)
             ));
         }
@@ -280,8 +289,8 @@ impl BaseReport {
                 codes.push_str(&format!(" and {} more", self.missing.len() - SHOWN));
             }
             out.push(format!(
-                "MFN not valued on {} lines with no MFN rate ({} of imports): {codes}",
-                self.missing_lines,
+                "MFN not valued on {} with no MFN rate ({} of imports): {codes}",
+                lines_text(self.missing_lines),
                 super::money_text(self.missing_import_value, currency)
             ));
         }

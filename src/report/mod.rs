@@ -77,7 +77,8 @@
 //!
 //! Modelled all-in duty (MFN + additional net) beside the duty customs
 //! observed ([`crate::trade::ObservedDuty`]), in total, per HS chapter and
-//! per line with a likely cause, as Markdown; `examples/reconcile.rs`
+//! per line with a likely cause, as Markdown or CSV
+//! ([`RECONCILIATION_COLUMNS`]); `examples/reconcile.rs`
 //! prints calendar 2024 against the Census calculated duty.
 //!
 //! # Charts ([`timeline_svg`], [`exposure_svg`])
@@ -101,6 +102,6 @@ pub use evaluation::{
     SideSummary, VoidedReport, path_timelines,
 };
 pub use figures::{change_text, money_text, percent_text};
-pub use reconcile::{ReconLine, ReconRow, Reconciliation};
+pub use reconcile::{RECONCILIATION_COLUMNS, ReconLine, ReconRow, Reconciliation};
 pub use svg::{exposure_svg, timeline_svg};
 pub use table::text_table;

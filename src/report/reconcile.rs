@@ -12,6 +12,25 @@ use crate::error::{Error, Result};
 use crate::trade::ObservedDuty;
 use crate::units::{Accrued, Currency, Window};
 
+/// The columns of [`Reconciliation::to_csv`]: `level` (`total`, `chapter`
+/// or `line`), `key` (the chapter or line), `description`, `import_value`,
+/// `observed`, `mfn`, `additional` (net), `modelled` (mfn + additional),
+/// `gap` (modelled − observed), `mfn_rate` (as the schedule writes it) and
+/// `cause` (likely cause of a line's gap).
+pub const RECONCILIATION_COLUMNS: [&str; 11] = [
+    "level",
+    "key",
+    "description",
+    "import_value",
+    "observed",
+    "mfn",
+    "additional",
+    "modelled",
+    "gap",
+    "mfn_rate",
+    "cause",
+];
+
 /// Modelled and observed duty on a set of lines (a chapter, or all).
 ///
 /// Amounts are exact; `modelled` = `mfn` + `additional`.
@@ -264,6 +283,56 @@ impl Reconciliation {
     /// (not in the total, which covers the baseline's lines).
     pub fn unmatched(&self) -> (usize, Decimal) {
         self.unmatched
+    }
+
+    /// The reconciliation as CSV, for programs: a header, then one row for
+    /// the total, one per chapter (ascending) and one per line (largest gap
+    /// first), with the columns [`RECONCILIATION_COLUMNS`]. Amounts are exact
+    /// plain decimals (never rounded); `mfn_rate` is the schedule's text,
+    /// empty for a line with no rate (and on the total and chapter rows).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if the CSV writer fails (it does not, writing to
+    /// memory).
+    pub fn to_csv(&self) -> Result<String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let err = |e: csv::Error| Error::Invalid(format!("cannot write the reconciliation: {e}"));
+        w.write_record(RECONCILIATION_COLUMNS).map_err(err)?;
+        let row = |level: &str, r: &ReconRow, description: &str, rate: &str, cause: &str| {
+            vec![
+                level.to_string(),
+                r.key.clone(),
+                description.to_string(),
+                r.import_value.normalize().to_string(),
+                r.observed.normalize().to_string(),
+                r.mfn.normalize().to_string(),
+                r.additional.normalize().to_string(),
+                r.modelled.normalize().to_string(),
+                r.gap().normalize().to_string(),
+                rate.to_string(),
+                cause.to_string(),
+            ]
+        };
+        w.write_record(row("total", &self.total, "", "", ""))
+            .map_err(err)?;
+        for c in &self.chapters {
+            w.write_record(row("chapter", c, "", "", "")).map_err(err)?;
+        }
+        for l in &self.lines {
+            w.write_record(row(
+                "line",
+                &l.row,
+                &l.description,
+                l.mfn_text.as_deref().unwrap_or(""),
+                &l.cause,
+            ))
+            .map_err(err)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| Error::Invalid(format!("cannot write the reconciliation: {e}")))?;
+        String::from_utf8(bytes)
+            .map_err(|e| Error::Invalid(format!("cannot write the reconciliation: {e}")))
     }
 
     /// The reconciliation as Markdown: the total; the `chapters` chapters

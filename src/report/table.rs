@@ -487,6 +487,16 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
             rate_text(s.effective_rate),
             if s.complete { "" } else { "; not complete" }
         );
+        if let (Some(b), Some(all_in)) = (&s.mfn, s.all_in) {
+            let _ = writeln!(
+                out,
+                "    additional {} + MFN {} = all-in {} ({})",
+                money_text(s.net, s.currency),
+                money_text(b.duty, s.currency),
+                money_text(all_in, s.currency),
+                rate_text(s.all_in_rate)
+            );
+        }
         if s.measures.is_empty() {
             continue;
         }
