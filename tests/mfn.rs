@@ -299,6 +299,35 @@ fn mfn_accrues_like_a_measure_and_is_the_same_on_every_path() {
     // 59 days of 365: 29.2M × 59 / 365 = $4,720,000.
     assert_eq!(part("2019-01-01", "2019-03-01").amount(), dec!(4_720_000));
 
+    // A baseline by year: each year's value accrues over its own days.
+    // 2019-07-01..2020-07-01 at 10%: $365M × 184 / 365 + $732M × 182 / 366
+    // = $184M + $364M = $548M of value, $54.8M of MFN.
+    let yearly = Baseline::new(
+        "US".parse().unwrap(),
+        "CN".parse().unwrap(),
+        Currency::USD,
+        Periods::Years(vec![2019, 2020]),
+        vec![Basket::new(
+            "0101300000".parse().unwrap(),
+            "asses",
+            vec![dec!(365_000_000), dec!(732_000_000)],
+        )],
+    )
+    .unwrap();
+    let ten = rates(&[("0101", BaseRateKind::AdValorem, Some("10%"), "10%")]);
+    let e = Prepared::new(vec![yearly], Regime::default())
+        .unwrap()
+        .with_base_rates(vec![ten])
+        .unwrap()
+        .exposure(window("2019-07-01", "2020-07-01"), Detail::Totals)
+        .unwrap();
+    let base = e.side("US", "CN").unwrap().base().unwrap();
+    assert_eq!(base.duty().amount(), dec!(54_800_000));
+    assert_eq!(base.fully_valued().import_value.amount(), dec!(548_000_000));
+    assert_eq!(base.by_month().len(), 12);
+    // July 2019: $365M × 31 / 365 × 10% = $3.1M.
+    assert_eq!(base.by_month()[0].amount(), dec!(3_100_000));
+
     // A tree: the measure is revoked on one path; MFN is the same on both.
     let half = Probability::new(dec!(0.5)).unwrap();
     let tree = OutcomeTree::new(Node::new(
