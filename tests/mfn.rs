@@ -499,3 +499,53 @@ fn bad_base_rates_name_the_file_line_and_field() {
     assert_eq!(r.text(), "See additional U.S. note 1");
     let _ = Path::new(".");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// MFN follows the accrual rule exactly: a window split at any day
+    /// gives parts that add up to the whole to the accrual unit, a full year
+    /// gives value × rate exactly, and the lines add up to the side.
+    #[test]
+    fn mfn_splits_add_up_and_a_year_is_value_times_rate(
+        lines in proptest::collection::vec((0u64..1_000_000_000_000, 0u32..30_000), 1..=5),
+        year in 2019i16..=2024,
+        cut in 1i64..365,
+    ) {
+        let codes = ["0101300000", "0201100000", "0301110000", "0401100000", "0501000000"];
+        let baskets: Vec<Basket> = lines
+            .iter()
+            .zip(codes)
+            .map(|((v, _), c)| Basket::annual(c.parse().unwrap(), c, Decimal::from(*v)))
+            .collect();
+        let b = Baseline::new("US".parse().unwrap(), "CN".parse().unwrap(), Currency::USD, Periods::Annual, baskets).unwrap();
+        // Rates in hundredths of a percent, 0% to 299.99%.
+        let rows: Vec<(String, BaseRate)> = lines
+            .iter()
+            .zip(codes)
+            .map(|((_, bp), c)| {
+                let rate = Rate::from_percent(Decimal::new(i64::from(*bp), 2)).unwrap();
+                (c[..8].to_string(), BaseRate::new(BaseRateKind::AdValorem, Some(rate), rate.to_string()).unwrap())
+            })
+            .collect();
+        let mfn = BaseRates::new("US".parse().unwrap(), "gen", rows.iter().map(|(c, r)| (c.parse().unwrap(), r.clone()))).unwrap();
+        let p = Prepared::new(vec![b], Regime::default()).unwrap().with_base_rates(vec![mfn]).unwrap();
+        let start = Date::new(year, 1, 1).unwrap();
+        let end = Date::new(year + 1, 1, 1).unwrap();
+        let mid = start.checked_add(jiff::Span::new().days(cut)).unwrap();
+        let base = |a: Date, z: Date| {
+            let e = p.exposure(Window::new(a, z).unwrap(), Detail::Totals).unwrap();
+            e.side("US", "CN").unwrap().base().unwrap().clone()
+        };
+        let whole = base(start, end);
+        let parts = base(start, mid).duty().checked_add(base(mid, end).duty()).unwrap();
+        proptest::prop_assert_eq!(parts, whole.duty());
+        let expected: Decimal = lines
+            .iter()
+            .map(|(v, bp)| Decimal::from(*v) * Decimal::new(i64::from(*bp), 4))
+            .sum();
+        proptest::prop_assert_eq!(whole.duty().amount(), expected);
+        let by_line = whole.by_basket().iter().flatten().try_fold(Accrued::ZERO, |a, b| a.checked_add(*b)).unwrap();
+        proptest::prop_assert_eq!(by_line, whole.duty());
+    }
+}
