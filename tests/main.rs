@@ -8,6 +8,7 @@ mod fidelity;
 mod files;
 mod finance;
 mod lines;
+mod mfn;
 mod properties;
 mod reports;
 mod retaliation;

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::answers::AnswerSet;
-use super::eval::{Grid, GroupResult, month_factors, side_imports};
+use super::eval::{Grid, GroupResult, month_factors, side_base, side_imports};
+use super::exposure::BaseExposure;
 use super::plan::{SidePlan, Slice};
 use super::refunds::Refund;
 use super::scenario::Scenario;
@@ -79,6 +80,9 @@ pub(crate) struct Cache {
     /// Import values per month and in total, per baseline: the same on
     /// every path.
     pub imports: Vec<(Arc<[Accrued]>, Accrued)>,
+    /// The base (MFN) duty per baseline, when the scenario has base rates
+    /// for its importer: the same on every path.
+    pub bases: Vec<Option<Arc<BaseExposure>>>,
     /// The window's months, shared by every path's exposure.
     pub months: Arc<[crate::units::Month]>,
     pub versions: Versions,
@@ -106,11 +110,18 @@ impl Cache {
         for (i, side) in s.core.plans.iter().enumerate() {
             imports.push(side_imports(side, &grid, &factors[i])?);
         }
+        let bases = s
+            .baselines
+            .iter()
+            .zip(&factors)
+            .map(|(b, f)| side_base(b, s.base_rates_of(b.importer()), &grid, f))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Cache {
             months: grid.months.clone().into(),
             grid,
             factors,
             imports,
+            bases,
             versions: Versions::default(),
             groups: HashMap::default(),
             answers: HashMap::default(),

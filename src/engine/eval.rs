@@ -10,12 +10,13 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 use super::exposure::{
-    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, Valuation, sum,
+    BaseExposure, BasketExposure, Detail, Exposure, LayerExposure, LineCount, MeasureExposure,
+    SideExposure, Valuation, sum,
 };
 use super::grain::TriggerGrain;
 use super::plan::{GroupPlan, GroupRule, Plan, SidePlan};
 use crate::error::{Error, Result};
-use crate::tariff::{Measure, Schedule};
+use crate::tariff::{BaseRates, Measure, Schedule};
 use crate::trade::Baseline;
 use crate::units::{ACCRUAL_DENOMINATOR, Accrued, Date, Month, Rate, Window, days_between};
 
@@ -338,6 +339,87 @@ pub(crate) fn side_imports(
     Ok((import_by_month.into(), import_value))
 }
 
+/// The base (MFN) duty of one side over the grid, when `rates` are given:
+/// each basket's daily value times the ad valorem part of its rate, times
+/// the days of each month — the accrual rule of every measure, exact. The
+/// same on every path, so computed once per evaluation.
+pub(crate) fn side_base(
+    baseline: &Baseline,
+    rates: Option<&BaseRates>,
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+) -> Result<Option<Arc<BaseExposure>>> {
+    let Some(rates) = rates else {
+        return Ok(None);
+    };
+    let months = grid.months.len();
+    // A month's accrual weight is `factor × days`; months reading the same
+    // period column add their weights, so each basket costs one product per
+    // column, and each month one product of the column's rated value.
+    let columns = baseline.periods().len().max(1);
+    let mut weight = vec![Decimal::ZERO; columns];
+    for (k, &(col, f)) in factors.iter().enumerate() {
+        weight[col] = add(weight[col], mul(f, Decimal::from(grid.days[k]))?)?;
+    }
+    let mut rated = vec![Decimal::ZERO; columns];
+    let mut by_basket = Vec::with_capacity(baseline.baskets().len());
+    let (mut fully, mut partly, mut missing) = (
+        LineCount::default(),
+        LineCount::default(),
+        LineCount::default(),
+    );
+    let mut missing_keys = Vec::new();
+    let mut fully_valued_duty = Accrued::ZERO;
+    for b in baseline.baskets() {
+        let rate = rates.rate_of_basket(b.key());
+        let av = rate.and_then(|r| r.ad_valorem()).unwrap_or(Rate::ZERO);
+        let mut value = Decimal::ZERO;
+        let mut duty = Decimal::ZERO;
+        for (c, w) in weight.iter().enumerate() {
+            let Some(v) = b.values().get(c) else { continue };
+            if w.is_zero() || v.is_zero() {
+                continue;
+            }
+            value = add(value, mul(*v, *w)?)?;
+            if !av.is_zero() {
+                let r = mul(*v, av.as_fraction())?;
+                rated[c] = add(rated[c], r)?;
+                duty = add(duty, mul(r, *w)?)?;
+            }
+        }
+        let count = match rate {
+            None => {
+                missing_keys.push(b.key().clone());
+                &mut missing
+            }
+            Some(r) if r.is_fully_valued() => {
+                fully_valued_duty = fully_valued_duty.checked_add(Accrued::from_units(duty))?;
+                &mut fully
+            }
+            Some(_) => &mut partly,
+        };
+        count.lines += 1;
+        count.import_value = count.import_value.checked_add(Accrued::from_units(value))?;
+        by_basket.push(rate.map(|_| Accrued::from_units(duty)));
+    }
+    let mut by_month = vec![Decimal::ZERO; months];
+    for (k, &(col, f)) in factors.iter().enumerate() {
+        by_month[k] = mul(mul(rated[col], f)?, Decimal::from(grid.days[k]))?;
+    }
+    let total = by_month.iter().try_fold(Decimal::ZERO, |a, d| add(a, *d))?;
+    Ok(Some(Arc::new(BaseExposure {
+        source: Arc::from(rates.source()),
+        by_month: by_month.into_iter().map(Accrued::from_units).collect(),
+        duty: Accrued::from_units(total),
+        fully_valued_duty,
+        fully_valued: fully,
+        partly_valued: partly,
+        missing,
+        missing_keys,
+        by_basket: by_basket.into(),
+    })))
+}
+
 /// What a path says of one measure of a side, beyond its schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MeasureFacts {
@@ -381,6 +463,7 @@ pub(crate) fn side_exposure(
     detail: Detail,
     results: &[&GroupResult],
     imports: &(Arc<[Accrued]>, Accrued),
+    base: Option<Arc<BaseExposure>>,
     facts: &dyn Fn(usize) -> MeasureFacts,
 ) -> Result<SideExposure> {
     let months = grid.months.len();
@@ -513,6 +596,7 @@ pub(crate) fn side_exposure(
         refundable_before,
         refund_interest,
         baskets,
+        base,
     })
 }
 
@@ -599,6 +683,7 @@ pub(crate) fn on_side(e: Error, baseline: &Baseline) -> Error {
 /// with its own schedule (announced steps do not count).
 pub(crate) fn static_exposure(
     baselines: &[Baseline],
+    base_rates: &[BaseRates],
     measures: &[&Measure],
     plan: &Plan,
     window: Window,
@@ -627,6 +712,10 @@ pub(crate) fn static_exposure(
             }
             let refs: Vec<&GroupResult> = results.iter().collect();
             let imports = side_imports(side, &grid, &factors)?;
+            let rates = base_rates
+                .iter()
+                .find(|r| r.importer() == baseline.importer());
+            let base = side_base(baseline, rates, &grid, &factors)?;
             side_exposure(
                 side,
                 baseline,
@@ -636,6 +725,7 @@ pub(crate) fn static_exposure(
                 detail,
                 &refs,
                 &imports,
+                base,
                 &|_| MeasureFacts::PLAIN,
             )
         };

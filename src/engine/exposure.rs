@@ -137,6 +137,7 @@ pub struct SideExposure {
     pub(crate) refundable_before: Accrued,
     pub(crate) refund_interest: Option<Accrued>,
     pub(crate) baskets: Vec<BasketExposure>,
+    pub(crate) base: Option<std::sync::Arc<BaseExposure>>,
 }
 
 impl SideExposure {
@@ -245,6 +246,110 @@ impl SideExposure {
     /// Per-basket duty, when [`Detail::Baskets`] was asked for.
     pub fn baskets(&self) -> &[BasketExposure] {
         &self.baskets
+    }
+
+    /// The base (MFN) duty on this side over the window, valued apart from
+    /// the measures; `None` when the scenario has no base rates for the
+    /// importer. The same on every path.
+    pub fn base(&self) -> Option<&BaseExposure> {
+        self.base.as_deref()
+    }
+
+    /// The all-in duty: the additional duty kept ([`SideExposure::net`])
+    /// plus the base duty; `None` without base rates.
+    ///
+    /// # Errors
+    /// [`crate::Error::Overflow`] when the sum does not fit.
+    pub fn all_in(&self) -> Result<Option<Accrued>> {
+        self.base
+            .as_ref()
+            .map(|b| self.net().checked_add(b.duty))
+            .transpose()
+    }
+}
+
+/// Lines and the import value they carry over the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineCount {
+    /// How many baskets (lines).
+    pub lines: usize,
+    /// Their import value accrued over the window.
+    pub import_value: Accrued,
+}
+
+/// The base (MFN) duty on one side over a window: every basket's value
+/// times the ad valorem part of its base rate, accrued like any measure's
+/// duty (exact, per month). What is not valued is counted, never taken as
+/// zero: lines whose rate is not wholly ad valorem count their ad valorem
+/// part only ([`BaseExposure::partly_valued`]), and lines with no rate
+/// count nothing ([`BaseExposure::missing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseExposure {
+    pub(crate) source: std::sync::Arc<str>,
+    pub(crate) by_month: std::sync::Arc<[Accrued]>,
+    pub(crate) duty: Accrued,
+    pub(crate) fully_valued_duty: Accrued,
+    pub(crate) fully_valued: LineCount,
+    pub(crate) partly_valued: LineCount,
+    pub(crate) missing: LineCount,
+    pub(crate) missing_keys: Vec<BasketKey>,
+    pub(crate) by_basket: std::sync::Arc<[Option<Accrued>]>,
+}
+
+impl BaseExposure {
+    /// Where the base rates come from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The base duty counted over the window (ad valorem parts only).
+    pub fn duty(&self) -> Accrued {
+        self.duty
+    }
+
+    /// The base duty in each month of the window.
+    pub fn by_month(&self) -> &[Accrued] {
+        &self.by_month
+    }
+
+    /// Lines whose rate is free or wholly ad valorem: valued in full.
+    pub fn fully_valued(&self) -> LineCount {
+        self.fully_valued
+    }
+
+    /// The base duty of the lines valued in full: over their import value
+    /// it is the value-weighted base rate of those lines.
+    pub fn fully_valued_duty(&self) -> Accrued {
+        self.fully_valued_duty
+    }
+
+    /// Lines whose rate is specific, compound or otherwise not wholly ad
+    /// valorem: only its ad valorem part is counted, so their base duty is
+    /// a lower bound.
+    pub fn partly_valued(&self) -> LineCount {
+        self.partly_valued
+    }
+
+    /// Lines with no base rate (no code of the rates is a prefix of theirs,
+    /// or a named basket): nothing is counted.
+    pub fn missing(&self) -> LineCount {
+        self.missing
+    }
+
+    /// The baskets with no base rate, in baseline order.
+    pub fn missing_keys(&self) -> &[BasketKey] {
+        &self.missing_keys
+    }
+
+    /// Each basket's base duty over the window, aligned with the baseline's
+    /// baskets; `None` for a basket with no base rate.
+    pub fn by_basket(&self) -> &[Option<Accrued>] {
+        &self.by_basket
+    }
+
+    /// Whether every line's rate was valued in full.
+    pub fn is_complete(&self) -> bool {
+        self.partly_valued.lines == 0 && self.missing.lines == 0
     }
 }
 

@@ -27,7 +27,8 @@ mod timeline;
 
 pub use answers::MAX_ROUNDS;
 pub use exposure::{
-    BasketExposure, Detail, Exposure, LayerExposure, MeasureExposure, SideExposure, Valuation,
+    BaseExposure, BasketExposure, Detail, Exposure, LayerExposure, LineCount, MeasureExposure,
+    SideExposure, Valuation,
 };
 pub use refunds::{RefundInterest, RefundTerms};
 pub(crate) use results::weighted_sum;
@@ -38,7 +39,7 @@ pub use scenario::{AS_SCHEDULED, Scenario, ScenarioBuilder, ScenarioInfo};
 pub use timeline::{Timeline, TimelinePiece};
 
 use crate::error::Result;
-use crate::tariff::{Measure, Regime};
+use crate::tariff::{BaseRates, Measure, Regime};
 use crate::trade::Baseline;
 use crate::units::Window;
 
@@ -66,6 +67,7 @@ pub(crate) use plan::Plan;
 pub struct Prepared {
     baselines: Vec<Baseline>,
     regime: Regime,
+    base_rates: Vec<BaseRates>,
     plan: Plan,
 }
 
@@ -93,8 +95,29 @@ impl Prepared {
         Ok(Prepared {
             baselines,
             regime,
+            base_rates: Vec::new(),
             plan,
         })
+    }
+
+    /// The same, with the base rates (MFN) of importers: each side whose
+    /// importer has them reports its base duty
+    /// ([`SideExposure::base`]) beside the measures'.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] when two sets of rates share an
+    /// importer.
+    pub fn with_base_rates(mut self, rates: Vec<BaseRates>) -> Result<Prepared> {
+        for (i, a) in rates.iter().enumerate() {
+            if rates[..i].iter().any(|b| b.importer() == a.importer()) {
+                return Err(crate::Error::Invalid(format!(
+                    "two sets of base rates for importer {}: give one [[base_rates]] per importer",
+                    a.importer()
+                )));
+            }
+        }
+        self.base_rates = rates;
+        Ok(self)
     }
 
     /// The baselines.
@@ -119,7 +142,14 @@ impl Prepared {
     /// not fit.
     pub fn exposure(&self, window: Window, detail: Detail) -> Result<Exposure> {
         let measures: Vec<&Measure> = self.regime.measures().iter().collect();
-        eval::static_exposure(&self.baselines, &measures, &self.plan, window, detail)
+        eval::static_exposure(
+            &self.baselines,
+            &self.base_rates,
+            &measures,
+            &self.plan,
+            window,
+            detail,
+        )
     }
 }
 

@@ -305,6 +305,7 @@ impl Scenario {
                     detail,
                     &refs,
                     &cache.imports[si],
+                    cache.bases[si].clone(),
                     &facts,
                 )
             };

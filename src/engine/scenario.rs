@@ -11,7 +11,7 @@ use super::refunds::RefundTerms;
 use crate::error::{Error, Result};
 use crate::outcome::{OutcomeTree, Path};
 use crate::retaliation::{AnswerKind, Answers, RetaliationRule, TriggerEvent, derive_answers};
-use crate::tariff::{Authority, Measure, Regime};
+use crate::tariff::{Authority, BaseRates, Measure, Regime};
 use crate::trade::{Baseline, ExchangeRates};
 use crate::units::{Date, Party, Window};
 
@@ -69,6 +69,7 @@ pub struct Scenario {
     pub(crate) fx: ExchangeRates,
     pub(crate) refunds: RefundTerms,
     pub(crate) not_valued: Vec<(Party, Party)>,
+    pub(crate) base_rates: Vec<BaseRates>,
     pub(crate) core: Arc<Core>,
 }
 
@@ -124,6 +125,7 @@ impl PartialEq for Scenario {
             && self.fx == other.fx
             && self.refunds == other.refunds
             && self.not_valued == other.not_valued
+            && self.base_rates == other.base_rates
     }
 }
 
@@ -143,6 +145,7 @@ pub struct ScenarioBuilder {
     fx: ExchangeRates,
     refunds: RefundTerms,
     not_valued: Vec<(Party, Party)>,
+    base_rates: Vec<BaseRates>,
 }
 
 impl ScenarioBuilder {
@@ -221,6 +224,15 @@ impl ScenarioBuilder {
         self
     }
 
+    /// Adds the base rates (MFN) one importer applies: valued apart from
+    /// the measures on every side that importer imports on
+    /// ([`SideExposure::base`](super::SideExposure::base)), the same on every
+    /// path.
+    pub fn base_rates(mut self, rates: BaseRates) -> ScenarioBuilder {
+        self.base_rates.push(rates);
+        self
+    }
+
     /// The validated scenario.
     ///
     /// # Errors
@@ -232,7 +244,7 @@ impl ScenarioBuilder {
     /// baseline they lack; a path id that is [`AS_SCHEDULED`]; an unknown
     /// reference path; an action before its decision, outside the horizon,
     /// that does not apply, or that revives a voided measure; refund terms
-    /// paid before a ruling.
+    /// paid before a ruling; two sets of base rates for one importer.
     pub fn build(self) -> Result<Scenario> {
         let horizon = self.horizon;
         if horizon.days() == 0 {
@@ -250,6 +262,17 @@ impl ScenarioBuilder {
                     kind: "baseline",
                     id: a.label(),
                 });
+            }
+        }
+        for (i, a) in self.base_rates.iter().enumerate() {
+            if self.base_rates[..i]
+                .iter()
+                .any(|b| b.importer() == a.importer())
+            {
+                return Err(Error::Invalid(format!(
+                    "two sets of base rates for importer {}: give one [[base_rates]] per importer",
+                    a.importer()
+                )));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -351,6 +374,7 @@ impl ScenarioBuilder {
             fx: self.fx,
             refunds: self.refunds,
             not_valued: self.not_valued,
+            base_rates: self.base_rates,
             core: Arc::new(Core {
                 value_tied: value_tied(&plans, &measures),
                 own_national: (0..n_baselines).map(Some).collect(),
@@ -648,7 +672,18 @@ impl Scenario {
             fx: ExchangeRates::NONE,
             refunds: RefundTerms::default(),
             not_valued: Vec::new(),
+            base_rates: Vec::new(),
         }
+    }
+
+    /// The base rates (MFN) of each importer that has them.
+    pub fn base_rates(&self) -> &[BaseRates] {
+        &self.base_rates
+    }
+
+    /// The base rates `importer` applies, if the scenario has them.
+    pub fn base_rates_of(&self, importer: &Party) -> Option<&BaseRates> {
+        self.base_rates.iter().find(|b| b.importer() == importer)
     }
 
     /// The scenario's id, title and assumptions.

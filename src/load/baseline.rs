@@ -127,6 +127,62 @@ pub fn read_baseline_csv(
     read_baseline_file(&mut opener, path, importer, exporter, currency, columns)
 }
 
+/// Reads the duty customs observed per basket over `window` (US: the
+/// Census `calculated_duty_usd` column of a lines file) from CSV: the
+/// baseline reader with `columns.value` naming the duty column, so the same
+/// rules hold (plain decimals, zero or more; errors name the file, the line
+/// and the field).
+///
+/// # Errors
+/// As [`read_baseline_csv`]; [`Error::Invalid`] when `columns.value` is not
+/// given.
+///
+/// ```
+/// use tariffsim::load::{CsvColumns, read_observed_duty_csv};
+/// let columns = CsvColumns { key: "hts10".into(), value: Some("calculated_duty_usd".into()), ..CsvColumns::default() };
+/// let census = read_observed_duty_csv("data/lines/us-imports-from-china-2024-hts10.csv".as_ref(),
+///     "US".parse()?, "CN".parse()?, tariffsim::Currency::USD, tariffsim::Window::year(2024)?, &columns, "Census")?;
+/// // data/lines/README.md: $46,661,215,871 of calculated duty in 2024.
+/// assert_eq!(census.total()?, rust_decimal::Decimal::from(46_661_215_871u64));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_observed_duty_csv(
+    path: &Path,
+    importer: crate::units::Party,
+    exporter: crate::units::Party,
+    currency: Currency,
+    window: crate::units::Window,
+    columns: &CsvColumns,
+    source: &str,
+) -> Result<crate::trade::ObservedDuty> {
+    if columns.value.is_none() {
+        return Err(Error::Invalid(
+            "name the column of observed duty: CsvColumns::value".into(),
+        ));
+    }
+    let options = LoadOptions::default();
+    let mut opener = Opener::anywhere(&options);
+    let b = read_baseline_file(&mut opener, path, importer, exporter, currency, columns)?;
+    let lines = b
+        .baskets()
+        .iter()
+        .map(|k| {
+            (
+                k.key().clone(),
+                k.values().first().copied().unwrap_or_default(),
+            )
+        })
+        .collect();
+    crate::trade::ObservedDuty::new(
+        b.importer().clone(),
+        b.exporter().clone(),
+        currency,
+        window,
+        source,
+        lines,
+    )
+}
+
 fn read_baseline_file(
     opener: &mut Opener<'_>,
     path: &Path,

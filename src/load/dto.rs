@@ -22,6 +22,8 @@ pub(crate) struct FileDto {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub baseline: Vec<BaselineDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub base_rates: Vec<BaseRatesDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hs_list: Vec<HsListDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measure: Vec<MeasureDto>,
@@ -109,6 +111,17 @@ pub(crate) struct BaselineDto {
     pub nested: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub basket: Vec<BasketDto>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BaseRatesDto {
+    pub importer: String,
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_column: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -28,7 +28,14 @@
 //! optional `description`, and a `value` column (annual) or one column per
 //! year (`2017`) or month (`2025-01`). HS list CSVs have the code in the
 //! first column and, for files holding several lists, a `list` column.
+//!
+//! # Base rates (CSV)
+//!
+//! `[[base_rates]]` (`importer`, `file`, `source`, optional `key_column`,
+//! default `hts8`) names a CSV of one MFN rate per HS code:
+//! [`read_base_rates_csv`] gives its columns and rules.
 
+mod base_rates;
 mod baseline;
 mod dto;
 mod fields;
@@ -41,7 +48,8 @@ mod scenario;
 mod tree;
 mod write;
 
-pub use baseline::{CsvColumns, read_baseline_csv};
+pub use base_rates::{BASE_RATE_COLUMNS, read_base_rates_csv};
+pub use baseline::{CsvColumns, read_baseline_csv, read_observed_duty_csv};
 pub use input::{
     DEFAULT_MAX_CSV_BYTES, DEFAULT_MAX_INCLUDE_DEPTH, DEFAULT_MAX_INCLUDES, DEFAULT_MAX_TOML_BYTES,
     InputFile, Inputs, LoadOptions, ROOT_MARKER,

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::base_rates::read_base_rates_dto;
 use super::baseline::read_baseline_dto;
 use super::dto::*;
 use super::fields::{check_text, date_field, one_line};
@@ -284,6 +285,15 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
         }
     }
 
+    let mut base_rates = Vec::new();
+    for (p, f) in &files {
+        let dir = p.parent().unwrap_or(Path::new("."));
+        for b in &f.base_rates {
+            let ctx = || format!("{}, base_rates {}", show(p), excerpt(&b.importer));
+            base_rates.push(read_base_rates_dto(opener, dir, b).at(ctx)?);
+        }
+    }
+
     let mut measures = Vec::new();
     let mut origin: HashMap<String, PathBuf> = HashMap::new();
     for (p, f) in &files {
@@ -375,6 +385,9 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
         .regime(regime)
         .rules(retaliation)
         .exchange_rates(fx);
+    for r in base_rates {
+        b = b.base_rates(r);
+    }
     if let Some(t) = tree {
         b = b.tree(t);
     }

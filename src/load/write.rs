@@ -125,6 +125,39 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         });
     }
 
+    for r in scenario.base_rates() {
+        let name = format!("{stem}.{}-base-rates.csv", r.importer());
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| Error::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        };
+        let mut header = vec!["code"];
+        header.extend(super::BASE_RATE_COLUMNS);
+        w.write_record(&header).map_err(csv_err)?;
+        for (code, rate) in r.iter() {
+            w.write_record([
+                code.to_string(),
+                rate.kind().to_string(),
+                rate.ad_valorem().map(|a| a.to_string()).unwrap_or_default(),
+                if rate.is_fully_valued() { "yes" } else { "no" }.to_string(),
+                rate.text().to_string(),
+            ])
+            .map_err(csv_err)?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+        files.push((dir.join(&name), bytes));
+        file.base_rates.push(BaseRatesDto {
+            importer: r.importer().to_string(),
+            file: name,
+            key_column: Some("code".into()),
+            source: r.source().to_string(),
+        });
+    }
+
     for m in scenario.regime().measures() {
         let s = m.schedule();
         file.measure.push(MeasureDto {

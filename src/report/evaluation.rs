@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::text;
 use crate::engine::{
-    Basis, Distribution, Evaluation, PathOutcome, Scenario, SideExposure, Timeline, Valuation,
+    BaseExposure, Basis, Distribution, Evaluation, PathOutcome, Scenario, SideExposure, Timeline,
+    Valuation,
 };
 use crate::error::{Error, Result};
 use crate::outcome::OutcomeKind;
@@ -180,6 +181,123 @@ pub struct SideReport {
     pub by_month: Vec<Decimal>,
     /// Duty per measure, in regime order (retaliation answers last).
     pub measures: Vec<MeasureReport>,
+    /// The base (MFN) duty, when the scenario has base rates for the
+    /// importer; absent otherwise. Not part of `net` or `gross`, which are
+    /// the additional duty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfn: Option<BaseReport>,
+    /// All-in duty: `net` (additional duty kept) plus `mfn.duty`; absent
+    /// without base rates.
+    #[serde(
+        default,
+        with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub all_in: Option<Decimal>,
+    /// `all_in` over import value, a fraction; absent without base rates
+    /// or imports.
+    #[serde(
+        default,
+        with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub all_in_rate: Option<Decimal>,
+}
+
+/// The base (MFN) duty on one side: the same on every path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseReport {
+    /// Where the base rates come from.
+    pub source: String,
+    /// The base duty counted over the window (exact): the ad valorem part of
+    /// every line's rate.
+    #[serde(with = "text")]
+    pub duty: Decimal,
+    /// The base duty in each month of the window.
+    #[serde(with = "text::list")]
+    pub by_month: Vec<Decimal>,
+    /// Lines whose rate is free or wholly ad valorem (valued in full).
+    pub fully_valued_lines: usize,
+    /// Their import value over the window (exact).
+    #[serde(with = "text")]
+    pub fully_valued_import_value: Decimal,
+    /// Their base duty (exact).
+    #[serde(with = "text")]
+    pub fully_valued_duty: Decimal,
+    /// Lines whose rate is specific, compound or other: only the ad valorem
+    /// part is counted, so their base duty is a lower bound.
+    pub partly_valued_lines: usize,
+    /// Their import value over the window (exact).
+    #[serde(with = "text")]
+    pub partly_valued_import_value: Decimal,
+    /// Lines with no base rate: nothing counted.
+    pub missing_lines: usize,
+    /// Their import value over the window (exact).
+    #[serde(with = "text")]
+    pub missing_import_value: Decimal,
+    /// The baskets with no base rate, in baseline order.
+    pub missing: Vec<String>,
+}
+
+/// `1 line`, `947 lines`.
+fn lines_text(n: usize) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
+impl BaseReport {
+    fn of(b: &BaseExposure) -> BaseReport {
+        BaseReport {
+            source: b.source().to_string(),
+            duty: exact(b.duty()),
+            by_month: b.by_month().iter().map(|a| exact(*a)).collect(),
+            fully_valued_lines: b.fully_valued().lines,
+            fully_valued_import_value: exact(b.fully_valued().import_value),
+            fully_valued_duty: exact(b.fully_valued_duty()),
+            partly_valued_lines: b.partly_valued().lines,
+            partly_valued_import_value: exact(b.partly_valued().import_value),
+            missing_lines: b.missing().lines,
+            missing_import_value: exact(b.missing().import_value),
+            missing: b.missing_keys().iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    /// What the base duty leaves out, as sentences for people ("MFN not
+    /// valued beyond its ad valorem part on 947 lines ($4.39B of
+    /// imports)"); empty when every line was valued in full.
+    pub fn caveats(&self, currency: Currency) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.partly_valued_lines > 0 {
+            out.push(format!(
+                "MFN not valued beyond its ad valorem part on {} ({} of imports): specific, compound or other rates",
+                lines_text(self.partly_valued_lines),
+                super::money_text(self.partly_valued_import_value, currency)
+            ));
+        }
+        if self.missing_lines > 0 {
+            const SHOWN: usize = 5;
+            let mut codes = self
+                .missing
+                .iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if self.missing.len() > SHOWN {
+                codes.push_str(&format!(" and {} more", self.missing.len() - SHOWN));
+            }
+            out.push(format!(
+                "MFN not valued on {} with no MFN rate ({} of imports): {codes}",
+                lines_text(self.missing_lines),
+                super::money_text(self.missing_import_value, currency)
+            ));
+        }
+        out
+    }
 }
 
 impl SideReport {
@@ -397,6 +515,22 @@ pub struct SideSummary {
     /// Whether no measure of the side could be valued on any path: its
     /// expected value and distribution are then unknown, not zero.
     pub nothing_valued: bool,
+    /// The base (MFN) duty (the same on every path); absent without base
+    /// rates.
+    #[serde(
+        default,
+        with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mfn: Option<Decimal>,
+    /// The expected all-in duty: `expected` plus `mfn`; absent without base
+    /// rates.
+    #[serde(
+        default,
+        with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_all_in: Option<Decimal>,
 }
 
 /// Percentiles of path figures, probability-weighted, never interpolated.
@@ -486,9 +620,16 @@ impl EvaluationReport {
             let complete = path_sides.clone().all(|s| s.complete);
             let nothing_valued = path_sides.clone().count() > 0
                 && path_sides.clone().all(SideReport::nothing_valued);
+            let mfn = ref_side.base().map(|b| b.duty());
+            let expected_all_in = mfn
+                .map(|m| expected.net.checked_add(m))
+                .transpose()?
+                .map(exact);
             sides.push(SideSummary {
                 complete,
                 nothing_valued,
+                mfn: mfn.map(exact),
+                expected_all_in,
                 currency: ref_side.currency(),
                 reference_net: exact(ref_side.net()),
                 expected: exact(expected.net),
@@ -678,6 +819,7 @@ fn side_report(side: &SideExposure, reference: &PathOutcome, years: i64) -> Resu
         .side(side.importer().as_str(), side.exporter().as_str())?
         .net();
     let net = exact(side.net());
+    let all_in = side.all_in()?;
     // net × parts per year ÷ parts covered: multiplied first, so the
     // quotient is exact whenever it can be.
     let per_year = net
@@ -724,6 +866,11 @@ fn side_report(side: &SideExposure, reference: &PathOutcome, years: i64) -> Resu
                 }),
             })
             .collect(),
+        mfn: side.base().map(BaseReport::of),
+        all_in: all_in.map(exact),
+        all_in_rate: all_in
+            .and_then(|a| a.ratio(side.import_value()))
+            .map(|r| r.normalize()),
     })
 }
 

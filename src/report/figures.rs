@@ -16,7 +16,7 @@ const HUNDRED: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
 
 /// `value` rounded half away from zero to `dp` decimals, written with exactly
 /// `dp` decimals and never as `-0`.
-fn fixed(value: Decimal, dp: u32) -> Decimal {
+pub(crate) fn fixed(value: Decimal, dp: u32) -> Decimal {
     let mut v = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     v.rescale(dp);
     if v.is_zero() {
@@ -26,7 +26,7 @@ fn fixed(value: Decimal, dp: u32) -> Decimal {
 }
 
 /// Inserts `,` every three digits into the whole part of a plain decimal.
-fn separated(text: &str) -> String {
+pub(crate) fn separated(text: &str) -> String {
     let (sign, rest) = match text.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", text),

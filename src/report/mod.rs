@@ -74,7 +74,18 @@
 //! (`"probability": "0.42"`, `"total": "57568493150.684931506849315068"`);
 //! rates and probabilities are fractions. A measure that could not be valued
 //! has `null` amounts (never `"0"`), and `diagnostics` says why.
-//! [`EvaluationReport::from_json`] reads it back into an equal report.
+//! [`EvaluationReport::from_json`] reads it back into an equal report. With
+//! base rates each side also
+//! carries `mfn` ([`BaseReport`]), `all_in` and `all_in_rate`, and each
+//! summary `mfn` and `expected_all_in`; without them these fields are absent.
+//!
+//! # Reconciliation ([`Reconciliation`])
+//!
+//! Modelled all-in duty (MFN + additional net) beside the duty customs
+//! observed ([`crate::trade::ObservedDuty`]), in total, per HS chapter and
+//! per line with a likely cause, as Markdown or CSV
+//! ([`RECONCILIATION_COLUMNS`]); `examples/reconcile.rs`
+//! prints calendar 2024 against the Census calculated duty.
 //!
 //! # Charts ([`timeline_svg`], [`exposure_svg`])
 //!
@@ -86,16 +97,18 @@ pub mod cells;
 mod csv;
 mod evaluation;
 mod figures;
+mod reconcile;
 mod svg;
 mod table;
 mod text;
 
 pub use self::csv::{Amounts, EXPOSURE_COLUMNS, exposure_csv, timeline_csv};
 pub use evaluation::{
-    AnswerReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount, MeasureReport,
-    OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport, SideSummary, VoidedReport,
-    path_timelines,
+    AnswerReport, BaseReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount,
+    MeasureReport, OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport,
+    SideSummary, VoidedReport, path_timelines,
 };
 pub use figures::{change_text, money_text, percent_text};
+pub use reconcile::{RECONCILIATION_COLUMNS, ReconLine, ReconRow, Reconciliation};
 pub use svg::{exposure_svg, timeline_svg};
 pub use table::{text_summary, text_table};

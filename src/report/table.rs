@@ -143,6 +143,12 @@ fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> Strin
 /// expected duty by measure; last, what could not be valued and why. A
 /// measure that could not be valued reads "not valued", never $0.00.
 ///
+/// When the scenario has base rates (MFN), the duty kept reads "Additional
+/// net" and three columns follow it per side: MFN, All-in (additional net
+/// plus MFN) and the all-in rate, marked `+` when some lines' MFN is valued
+/// only on its ad valorem part or not at all (the lines and their value are
+/// listed under the table). Without base rates the table is unchanged.
+///
 /// Amounts are rounded once, for display, half away from zero, to two
 /// decimals of the unit shown (`$57.57B` is $57,568,493,150.68 in billions);
 /// percentages to two decimals. The exact figures are in the CSV and JSON.
@@ -189,13 +195,13 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 ///
 /// In order: the scenario's title, id and window (with its days); one row
 /// per path with its probability and, per side, the duty kept (net of
-/// refunds), the same per 365 days, the effective rate and the change
+/// refunds), the same per year (actual/actual), the effective rate and the change
 /// against the reference (and refundable and gross duty when a path voids
 /// an authority); per side, the expected duty and the distribution over
 /// paths; then a key of the path ids (each branch's label), the stated
 /// assumptions, the sources, and how many measures could not be valued.
-/// Amounts are rounded for display as in [`text_table`]; MFN duty is not
-/// included in any figure.
+/// Amounts are rounded for display as in [`text_table`]; MFN duty is in no
+/// figure unless the scenario has base rates, and then it is labelled.
 ///
 /// ```
 /// use tariffsim::{Detail, report::{EvaluationReport, text_summary}};
@@ -229,6 +235,24 @@ fn heading(out: &mut String, report: &EvaluationReport) {
     );
 }
 
+/// With base rates, what additional, MFN and all-in mean, and what MFN
+/// could not value.
+fn mfn_notes(out: &mut String, report: &EvaluationReport) {
+    if !has_mfn(report) {
+        return;
+    }
+    out.push_str(
+        "  Additional net = the measures' duty kept (net of refunds); MFN = the base rate's duty, \
+         the same on every path; All-in = additional net + MFN.\n",
+    );
+    for s in &report.reference.sides {
+        let Some(b) = &s.mfn else { continue };
+        for c in b.caveats(s.currency) {
+            let _ = writeln!(out, "  + {}: {c}", s.title());
+        }
+    }
+}
+
 /// Whether some side of some path (or the reference) is not complete.
 fn any_incomplete(report: &EvaluationReport) -> bool {
     report
@@ -254,6 +278,7 @@ fn summary_text(report: &EvaluationReport) -> String {
             "  * not complete: some measures could not be valued (see \"Not valued\" below)\n",
         );
     }
+    mfn_notes(&mut out, report);
     across_outcomes(&mut out, report, &reference);
 
     out.push_str("\nKey\n");
@@ -301,11 +326,17 @@ fn summary_text(report: &EvaluationReport) -> String {
             measures.join(", ")
         );
     }
+    out.push_str(if has_mfn(report) {
+        "\nAdditional duty, MFN and all-in as labelled above."
+    } else {
+        "\nAdditional duty only: MFN duty is not included."
+    });
     out.push_str(
-        "\nAdditional duty only: MFN duty is not included. Amounts are rounded for display only, \
-         half away from zero, to two decimals of the unit shown (B = billion, M = million); the JSON \
-         report carries the exact figures. Net = gross duty less what is refundable; \
-         \"per year\" = net x 365 / days.\n",
+        " Amounts are rounded for display only, half away from zero, to two decimals of the unit \
+         shown (B = billion, M = million); the JSON report carries the exact figures. Net = gross \
+         duty less what is refundable; \"per year\" = net / years covered, actual/actual (a day \
+         is 1/365 or 1/366 of its year); \"owed from before\" = duty collected before the window \
+         under an authority voided since, owed back too.\n",
     );
     out
 }
@@ -361,6 +392,18 @@ fn across_outcomes(out: &mut String, report: &EvaluationReport, reference: &str)
         ]);
     }
     across.write(out, "");
+    for side in &report.sides {
+        if let (Some(mfn), Some(all_in)) = (side.mfn, side.expected_all_in) {
+            let _ = writeln!(
+                out,
+                "  {}: expected all-in {} = expected additional net {} + MFN {}",
+                side.title(),
+                money_text(all_in, side.currency),
+                money_text(side.expected, side.currency),
+                money_text(mfn, side.currency)
+            );
+        }
+    }
     for side in report
         .sides
         .iter()
@@ -400,6 +443,7 @@ fn table_text(report: &EvaluationReport) -> String {
     if any_incomplete(report) {
         out.push_str("  * not complete: some measures could not be valued (listed under \"Not valued\" below)\n");
     }
+    mfn_notes(&mut out, report);
 
     out.push_str("\nOutcomes\n");
     for p in &report.paths {
@@ -442,11 +486,23 @@ fn table_text(report: &EvaluationReport) -> String {
     out
 }
 
+/// Whether any side has base (MFN) rates.
+fn has_mfn(report: &EvaluationReport) -> bool {
+    report.reference.sides.iter().any(|s| s.mfn.is_some())
+}
+
 /// One row per path (and the reference), a group of columns per side.
 fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
     let refunds = report.voids_any();
     let change = format!("vs {reference}");
-    let mut per_side = vec!["Net duty", "Per year", "Eff. rate", change.as_str()];
+    // With base rates the additional duty is labelled as such, and MFN and
+    // the all-in figure follow; without them the table is as it always was.
+    let mfn = has_mfn(report);
+    let first = if mfn { "Additional net" } else { "Net duty" };
+    let mut per_side = vec![first, "Per year", "Eff. rate", change.as_str()];
+    if mfn {
+        per_side.extend(["MFN", "All-in", "All-in rate"]);
+    }
     if refunds {
         per_side.push("Refundable");
         per_side.push("Gross");
@@ -494,6 +550,21 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
                     } else {
                         change_text(s.change, s.currency)
                     });
+                    if mfn {
+                        match (&s.mfn, s.all_in) {
+                            (Some(b), Some(all_in)) => {
+                                let mark = if b.partly_valued_lines + b.missing_lines > 0 {
+                                    "+"
+                                } else {
+                                    ""
+                                };
+                                row.push(format!("{}{mark}", money_text(b.duty, s.currency)));
+                                row.push(format!("{}{mark}", money_text(all_in, s.currency)));
+                                row.push(rate_text(s.all_in_rate));
+                            }
+                            _ => row.extend(["n/a", "n/a", "n/a"].map(String::from)),
+                        }
+                    }
                     if refunds {
                         row.push(money_text(s.refundable, s.currency));
                         row.push(money_text(s.gross, s.currency));
@@ -552,6 +623,16 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
             rate_text(s.effective_rate),
             if s.complete { "" } else { "; not complete" }
         );
+        if let (Some(b), Some(all_in)) = (&s.mfn, s.all_in) {
+            let _ = writeln!(
+                out,
+                "    additional {} + MFN {} = all-in {} ({})",
+                money_text(s.net, s.currency),
+                money_text(b.duty, s.currency),
+                money_text(all_in, s.currency),
+                rate_text(s.all_in_rate)
+            );
+        }
         if s.measures.is_empty() {
             continue;
         }

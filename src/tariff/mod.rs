@@ -7,6 +7,7 @@
 //! make one layer exclusive of another, keep only the highest, or exempt goods.
 //! A [`Regime`] is a validated set of measures and stacking rules.
 
+mod base;
 mod schedule;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -14,6 +15,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub use base::{BaseRate, BaseRateKind, BaseRates};
 pub use schedule::{AfterEdit, Schedule, Step, StepStatus, Suspension};
 
 use crate::error::{Error, Result};

@@ -15,8 +15,10 @@ use crate::error::{Error, Result};
 use crate::units::{BasketId, Currency, Date, HsCode, Month, Party};
 
 mod fx;
+mod observed;
 
 pub use fx::{ExchangeRates, FxGap, FxSeries};
+pub use observed::ObservedDuty;
 
 /// Which goods a baseline row stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
