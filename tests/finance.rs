@@ -207,6 +207,12 @@ action = [{ do = "void", target = "emergency", from = "2019-01-11" }]
 "#;
     let s = scenario(text).unwrap();
     let e = s.evaluate(Detail::Totals).unwrap();
+    // With a rate stated, the reference (nothing voided) owes no interest:
+    // zero, not "no rate stated".
+    assert_eq!(
+        e.reference().side("US", "CN").unwrap().refund_interest(),
+        Some(Accrued::ZERO)
+    );
     let side = e.paths()[0].side("US", "CN").unwrap();
     assert_eq!(side.refundable().amount(), billions("1"));
     assert_eq!(

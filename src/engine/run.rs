@@ -289,7 +289,11 @@ impl Scenario {
                         shown: mi < base || answers.as_ref().is_some_and(|a| a.made[mi - base]),
                         voided: state.voided.get(mi).copied().flatten(),
                         refundable_before: r.map_or(crate::units::Accrued::ZERO, |r| r.before),
-                        refund_interest: r.and_then(|r| r.interest),
+                        // With a stated rate, a measure owing nothing owes no
+                        // interest: zero, not "none stated".
+                        refund_interest: r.and_then(|r| r.interest).or_else(|| {
+                            self.refunds.interest().map(|_| crate::units::Accrued::ZERO)
+                        }),
                         trigger_grain: mi
                             .checked_sub(base)
                             .and_then(|ai| self.core.trigger_grains.get(ai).copied())
