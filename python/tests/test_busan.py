@@ -12,8 +12,8 @@ import pyarrow.compute as pc
 import tariffsim
 from tariffsim import cents
 
-# From the Rust engine at commit 6941049:
-#   cargo run --release --example simulate -- data/scenarios/busan-2025.toml --format json
+# From the Rust engine (the same figures since commit 6941049):
+#   cargo run --release -- run data/scenarios/busan-2025.toml --format json
 # sides[0] (US<-CN): "expected": "133122906575.34246575342465753" (net, kept),
 # "expected_gross": "173725558849.31506849315068493",
 # "expected_refundable": "40602652273.972602739726027397"
