@@ -380,3 +380,47 @@ fn machine_formats_warn_on_standard_error_about_what_is_not_valued() {
     let o = tariffsim(&["run", "g20-2018", "--format", "json"]);
     assert_eq!(stderr(&o), "");
 }
+
+#[test]
+fn explain_adds_mfn_and_the_all_in_rate_only_where_it_can() {
+    // data/lines/2026/mfn-hts8.csv: 8471.30.01 is Free, so laptops' all-in
+    // rate is their additional rate; fresh mushrooms (0709.51.01) pay
+    // 8.8¢/kg + 20%, a compound rate whose specific part needs quantities,
+    // so their all-in rate is not valued rather than understated.
+    let laptops = ok(&[
+        "explain",
+        "us-china-lines-2026",
+        "--line",
+        "8471300100",
+        "--date",
+        "2026-03-01",
+    ]);
+    assert!(laptops.contains("  MFN: Free (0.00%)\n"), "{laptops}");
+    assert!(laptops.contains("  All-in rate: "), "{laptops}");
+    let mushrooms = ok(&[
+        "explain",
+        "us-china-lines-2026",
+        "--line",
+        "0709510100",
+        "--date",
+        "2026-03-01",
+    ]);
+    assert!(
+        mushrooms.contains("MFN: 8.8¢/kg + 20% (compound): not valued beyond its ad valorem part (20.00%), so the all-in rate is not valued"),
+        "{mushrooms}"
+    );
+    assert!(!mushrooms.contains("All-in rate:"), "{mushrooms}");
+    // A scenario without base rates says MFN is not included.
+    let busan = ok(&[
+        "explain",
+        "us-china-lines-2025",
+        "--line",
+        "8471300100",
+        "--date",
+        "2025-12-01",
+    ]);
+    assert!(
+        busan.contains("(MFN not included: the scenario has no base rates)"),
+        "{busan}"
+    );
+}

@@ -215,16 +215,53 @@ fn explain_side(
         out.push_str("  No measure covers the line.\n");
     }
     let total: Decimal = applied.iter().map(|(_, r)| r.as_fraction()).sum();
+    let base = s
+        .base_rates()
+        .iter()
+        .find(|b| b.importer().as_str() == side.0);
     let _ = writeln!(
         out,
-        "  Total additional rate: {} (MFN not included){}",
+        "  Total additional rate: {}{}{}",
         percent_text(total, 2),
+        if base.is_some() {
+            ""
+        } else {
+            " (MFN not included: the scenario has no base rates)"
+        },
         if not_covering > 0 {
             format!("; {not_covering} other measure(s) of this side do not cover the line")
         } else {
             String::new()
         }
     );
+    if let Some(base) = base {
+        let _ = match base.rate_of(&code) {
+            None => writeln!(
+                out,
+                "  MFN: no base rate for this line, so the all-in rate is not valued"
+            ),
+            Some(b) if b.is_fully_valued() => {
+                let mfn = b.ad_valorem().map_or(Decimal::ZERO, |r| r.as_fraction());
+                writeln!(
+                    out,
+                    "  MFN: {} ({})\n  All-in rate: {} (additional + MFN)",
+                    b.text(),
+                    percent_text(mfn, 2),
+                    percent_text(total + mfn, 2)
+                )
+            }
+            Some(b) => writeln!(
+                out,
+                "  MFN: {} ({}): not valued beyond its ad valorem part{}, so the all-in rate is not valued",
+                b.text(),
+                b.kind().name(),
+                b.ad_valorem().map_or(String::new(), |r| format!(
+                    " ({})",
+                    percent_text(r.as_fraction(), 2)
+                ))
+            ),
+        };
+    }
     Ok(())
 }
 
