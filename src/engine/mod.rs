@@ -7,13 +7,16 @@
 //!
 //! The engine's parts, in the order a scenario flows through them:
 //! `scenario` (definition, validation, builder), `paths` (the tree walked
-//! and its actions applied), `answers` (retaliation on a path), `plan` and
+//! and its actions applied), `answers` (retaliation on a path, with `covered`, the value a watched
+//! measure covers, and `claims`, value-matched answers' share of imports), `plan` and
 //! `eval` (coverage classes and their exact accrual), `refunds`, `cache`
 //! (work shared across paths), `run` (every path), `results` (expectation
 //! and distribution), `timeline` (average rates over time).
 
 mod answers;
 mod cache;
+mod claims;
+mod covered;
 mod eval;
 mod exposure;
 mod paths;

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::answers::{Pool, Retaliation};
+use super::answers::Retaliation;
+use super::claims::Pool;
 use super::plan::SidePlan;
 use super::refunds::RefundTerms;
 use crate::error::{Error, Result};

@@ -1,0 +1,369 @@
+//! Value-matched answers' claims on the answering side's imports: the pool
+//! of untaxed imports, grouped into cells taxed alike, and the day-by-day
+//! division of it among the answers, first in force first served.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::answers::{Request, Retaliation};
+use super::plan::Slice;
+use crate::error::{Error, Result};
+use crate::tariff::{Measure, Schedule};
+use crate::trade::Baseline;
+use crate::units::{Date, Rate, Window};
+
+/// The answering side's baskets grouped by the retaliation measures (other
+/// than value-matched answers) that cover them: baskets in one cell are
+/// taxed alike on every day, so claims are worked out per cell.
+#[derive(Debug, Clone)]
+pub(crate) struct Pool {
+    pub cells: Vec<Cell>,
+}
+
+/// Baskets the same retaliation measures cover over the same windows.
+#[derive(Debug, Clone)]
+pub(crate) struct Cell {
+    /// The baskets, by index in the baseline.
+    pub baskets: Vec<usize>,
+    /// The covering measures (indices into the measures) and when.
+    pub taxing: Vec<(usize, Vec<Window>)>,
+    /// The cell's value per period column.
+    pub values: Vec<Decimal>,
+}
+
+impl Pool {
+    pub(crate) fn new(b: &Baseline, taxing: &[(usize, &Measure)]) -> Result<Pool> {
+        let mut index: HashMap<Vec<(usize, Vec<Window>)>, usize> = HashMap::new();
+        let mut cells: Vec<Cell> = Vec::new();
+        for (bi, basket) in b.baskets().iter().enumerate() {
+            let key: Vec<(usize, Vec<Window>)> = taxing
+                .iter()
+                .filter_map(|(mi, m)| {
+                    let w = m.coverage().covered_windows(basket.key(), Window::ALL);
+                    (!w.is_empty()).then_some((*mi, w))
+                })
+                .collect();
+            let ci = *index.entry(key.clone()).or_insert_with(|| {
+                cells.push(Cell {
+                    baskets: Vec::new(),
+                    taxing: key,
+                    values: vec![Decimal::ZERO; b.periods().len()],
+                });
+                cells.len() - 1
+            });
+            let cell = &mut cells[ci];
+            cell.baskets.push(bi);
+            for (v, x) in cell.values.iter_mut().zip(basket.values()) {
+                *v = v
+                    .checked_add(*x)
+                    .ok_or_else(|| Error::overflow("a pool's value"))?;
+            }
+        }
+        Ok(Pool { cells })
+    }
+}
+
+/// A share of every basket of a pool cell that a claim covers over `cover`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct CellSlice {
+    pub cell: usize,
+    pub share: Decimal,
+    pub cover: Vec<Window>,
+}
+
+/// A value-matched answer's claim on the answering side's imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Claim {
+    /// The answering side (index of its baseline among the national ones).
+    pub side: usize,
+    /// The shares of its pool cells the answer covers, and when.
+    pub slices: Vec<CellSlice>,
+    /// The annual value asked for on the event's day, in the answering
+    /// side's currency.
+    pub requested: Decimal,
+    /// The annual value claimed on the answer's first day in force (at most
+    /// the untaxed imports).
+    pub covered: Decimal,
+    /// The annual value claimed over time (answer time).
+    pub value: Vec<(Date, Decimal)>,
+}
+
+impl Claim {
+    /// The claim's slices, basket by basket.
+    pub fn basket_slices(&self, pool: &Pool) -> Vec<Slice> {
+        let mut out = Vec::new();
+        for s in &self.slices {
+            for b in &pool.cells[s.cell].baskets {
+                out.push(Slice {
+                    basket: *b,
+                    share: s.share,
+                    cover: s.cover.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
+impl Retaliation {
+    /// Claims of every value-matched answer on the pools of the answering
+    /// sides, day by day: on each day the live answers, first in force
+    /// first, take what they ask for out of the imports no other answer
+    /// taxes that day and no earlier answer has taken, spread over them in
+    /// proportion. An answer that ends frees its imports for the others; one
+    /// that asks for more takes more, if any is left.
+    pub(super) fn claim(
+        &self,
+        schedules: &[Arc<Schedule>],
+        requests: &[Option<Request>],
+    ) -> Result<Vec<Option<Claim>>> {
+        let list = self.answers.list();
+        let mut out: Vec<Option<Claim>> = vec![None; list.len()];
+        let mut order: Vec<(Date, usize, usize)> = Vec::new();
+        for (ai, r) in requests.iter().enumerate() {
+            let Some(r) = r else { continue };
+            let Some(first) = schedules[self.base() + ai]
+                .steps()
+                .iter()
+                .find(|s| !s.rate().is_zero())
+                .map(|s| s.effective().max(r.first_day()))
+            else {
+                continue;
+            };
+            // An answer first in force after the history claims nothing
+            // any window can show.
+            if first >= self.history.end() {
+                continue;
+            }
+            let rule = &self.rules[list[ai].rule()];
+            let Some(si) = self.side_of(list[ai].measure()) else {
+                return Err(Error::Invalid(format!(
+                    "{} has no baseline of imports from {}, so its answers cannot be valued; add a baseline {}<-{}",
+                    rule.party(),
+                    rule.against(),
+                    rule.party(),
+                    rule.against()
+                ))
+                .at(format!("retaliation rule {:?}", rule.id().as_str())));
+            };
+            order.push((first, ai, si));
+        }
+        order.sort();
+        let mut sides: Vec<usize> = order.iter().map(|(_, _, si)| *si).collect();
+        sides.sort_unstable();
+        sides.dedup();
+        for si in sides {
+            let answering: Vec<(Date, usize)> = order
+                .iter()
+                .filter(|(_, _, s)| *s == si)
+                .map(|(first, ai, _)| (*first, *ai))
+                .collect();
+            for (ai, claim) in self.claim_side(si, &answering, schedules, requests)? {
+                out[ai] = Some(claim);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Retaliation::claim`] on one answering side, for `answering` (first
+    /// day in force, answer), in priority order.
+    fn claim_side(
+        &self,
+        si: usize,
+        answering: &[(Date, usize)],
+        schedules: &[Arc<Schedule>],
+        requests: &[Option<Request>],
+    ) -> Result<Vec<(usize, Claim)>> {
+        let cells = &self.pools[si].cells;
+        let baseline = &self.national[si];
+        let history = self.history;
+        let mut dates = vec![history.start()];
+        for (first, ai) in answering {
+            dates.push(*first);
+            dates.extend(schedules[self.base() + ai].change_dates());
+            if let Some(r) = &requests[*ai] {
+                dates.extend(r.wanted.iter().map(|(d, _)| *d));
+            }
+        }
+        for cell in cells {
+            for (mi, cover) in &cell.taxing {
+                dates.extend(schedules[*mi].change_dates());
+                for w in cover {
+                    dates.extend([w.start(), w.end()]);
+                }
+            }
+        }
+        for y in history.start().year()..=history.end().year() {
+            if let Ok(d) = Date::new(y, 1, 1) {
+                dates.push(d);
+            }
+        }
+        dates.retain(|d| history.contains(*d));
+        dates.sort_unstable();
+        dates.dedup();
+
+        let n = answering.len();
+        let base = self.base();
+        // Per answer: its rates over the history and what it asks for, each
+        // read with a cursor as the dates ascend.
+        let timelines: Vec<Vec<(Date, Rate)>> = answering
+            .iter()
+            .map(|(_, ai)| schedules[base + ai].timeline(history))
+            .collect();
+        let empty: Vec<(Date, Decimal)> = Vec::new();
+        let wanted: Vec<&Vec<(Date, Decimal)>> = answering
+            .iter()
+            .map(|(_, ai)| requests[*ai].as_ref().map_or(&empty, |r| &r.wanted))
+            .collect();
+        let mut at_rate = vec![0usize; n];
+        let mut at_want = vec![0usize; n];
+        let mut slices: Vec<Vec<CellSlice>> = vec![Vec::new(); n];
+        // The run each answer holds in each cell: its share and since when.
+        let mut runs: Vec<Vec<Option<(Decimal, Date)>>> = vec![vec![None; cells.len()]; n];
+        let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
+        let mut opening: Vec<Option<Decimal>> = vec![None; n];
+        let mut year: Option<(i16, Vec<usize>)> = None;
+        let mut untaxed = vec![false; cells.len()];
+        // Per answer: the last (value taken, untaxed value) and the share it
+        // gave, so a share is divided out only when one of them changes.
+        let mut last: Vec<Option<(Decimal, Decimal, Decimal)>> = vec![None; n];
+        for &d in &dates {
+            if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
+                year = Some((d.year(), baseline.annual_columns(d.year())?));
+            }
+            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+            // The imports no other answer taxes today: every answer claims
+            // the same share of each of them (in proportion to value).
+            let mut pool = Decimal::ZERO;
+            for (ci, cell) in cells.iter().enumerate() {
+                let taxed = cell.taxing.iter().any(|(mi, cover)| {
+                    !schedules[*mi].rate_on(d).is_zero() && cover.iter().any(|w| w.contains(d))
+                });
+                untaxed[ci] = !taxed;
+                if taxed {
+                    continue;
+                }
+                for c in cols {
+                    pool = pool
+                        .checked_add(cell.values[*c])
+                        .ok_or_else(|| Error::overflow("an import value"))?;
+                }
+            }
+            let mut left = pool;
+            let mut shared = Decimal::ZERO;
+            for (j, (first, _)) in answering.iter().enumerate() {
+                let rate = step_at(&timelines[j], &mut at_rate[j], d).unwrap_or(Rate::ZERO);
+                let asked = step_at(wanted[j], &mut at_want[j], d).unwrap_or(Decimal::ZERO);
+                let live = d >= *first && !rate.is_zero();
+                let take = if live {
+                    asked.min(left).max(Decimal::ZERO)
+                } else {
+                    Decimal::ZERO
+                };
+                // A share of the pool; the answer that takes the last of it
+                // gets exactly what is left of the share, so shares never add
+                // past one (a quotient can round up in the 28th digit).
+                let share = if take.is_zero() {
+                    Decimal::ZERO
+                } else if take == left {
+                    Decimal::ONE - shared
+                } else {
+                    match last[j] {
+                        Some((t, p, s)) if t == take && p == pool => s,
+                        _ => take
+                            .checked_div(pool)
+                            .ok_or_else(|| Error::overflow("a retaliation share"))?
+                            .min(Decimal::ONE - shared),
+                    }
+                };
+                last[j] = Some((take, pool, share));
+                left -= take;
+                shared += share;
+                for (ci, free) in untaxed.iter().enumerate() {
+                    let share = if *free { share } else { Decimal::ZERO };
+                    let run = &mut runs[j][ci];
+                    if run.is_some_and(|(s, _)| s == share) {
+                        continue;
+                    }
+                    if let Some((s, from)) = run.take() {
+                        slices[j].push(CellSlice {
+                            cell: ci,
+                            share: s,
+                            cover: vec![Window::ordered(from, d)],
+                        });
+                    }
+                    if !share.is_zero() {
+                        *run = Some((share, d));
+                    }
+                }
+                if live && opening[j].is_none() {
+                    opening[j] = Some(take);
+                }
+                if value[j].last().is_none_or(|(_, v)| *v != take) {
+                    value[j].push((d, take));
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(n);
+        for (j, (_, ai)) in answering.iter().enumerate() {
+            let Some(r) = &requests[*ai] else { continue };
+            for (ci, run) in runs[j].iter().enumerate() {
+                if let Some((share, from)) = run {
+                    slices[j].push(CellSlice {
+                        cell: ci,
+                        share: *share,
+                        cover: vec![Window::ordered(*from, history.end())],
+                    });
+                }
+            }
+            out.push((
+                *ai,
+                Claim {
+                    side: si,
+                    slices: merge_slices(std::mem::take(&mut slices[j])),
+                    requested: r.requested,
+                    covered: opening[j].unwrap_or(Decimal::ZERO),
+                    value: std::mem::take(&mut value[j]),
+                },
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// The value of a step function on `d`, reading forward from `*at` (dates
+/// asked in ascending order); `None` before its first step.
+fn step_at<T: Copy>(steps: &[(Date, T)], at: &mut usize, d: Date) -> Option<T> {
+    while *at < steps.len() && steps[*at].0 <= d {
+        *at += 1;
+    }
+    (*at > 0).then(|| steps[*at - 1].1)
+}
+
+/// A claim's slices, one per cell and share, each over every window it
+/// holds that share (adjacent windows joined).
+fn merge_slices(mut slices: Vec<CellSlice>) -> Vec<CellSlice> {
+    slices.sort_by(|a, b| {
+        (a.cell, a.share)
+            .cmp(&(b.cell, b.share))
+            .then(a.cover[0].start().cmp(&b.cover[0].start()))
+    });
+    let mut out: Vec<CellSlice> = Vec::with_capacity(slices.len());
+    for s in slices {
+        match out.last_mut() {
+            Some(last) if last.cell == s.cell && last.share == s.share => {
+                let w = s.cover[0];
+                match last.cover.last_mut() {
+                    Some(prev) if prev.end() == w.start() => {
+                        *prev = Window::ordered(prev.start(), w.end());
+                    }
+                    _ => last.cover.push(w),
+                }
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
