@@ -238,9 +238,10 @@ impl Retaliation {
         // and the covered fraction over time (answer time).
         let mut requests: Vec<Option<Request>> = vec![None; list.len()];
         let rounds = if self.iterate { MAX_ROUNDS } else { 1 };
-        let mut last_changed: Vec<String> = Vec::new();
+        let mut last_changed: Vec<usize> = Vec::new();
         for round in 0..rounds {
-            let mut changed: Vec<String> = Vec::new();
+            // The rules whose answers changed in this pass, by index.
+            let mut changed: Vec<usize> = Vec::new();
             for (ai, answer) in list.iter().enumerate() {
                 let rule = &self.rules[answer.rule()];
                 // An answer depends only on its triggers' schedules (and,
@@ -259,13 +260,14 @@ impl Retaliation {
                     }
                     (ai, v)
                 });
-                if let Some(found) = key.as_ref().and_then(|k| memo.answers.get(k)) {
-                    let (s, request) = found.clone();
+                if let Some((s, request)) = key.as_ref().and_then(|k| memo.answers.get(k)) {
                     let i = self.base() + ai;
-                    if *s != *schedules[i] || request != requests[ai] {
-                        changed.push(rule.id().to_string());
-                        schedules[i] = s;
-                        requests[ai] = request;
+                    if (!Arc::ptr_eq(s, &schedules[i]) && **s != *schedules[i])
+                        || *request != requests[ai]
+                    {
+                        changed.push(answer.rule());
+                        schedules[i] = Arc::clone(s);
+                        requests[ai].clone_from(request);
                     }
                     continue;
                 }
@@ -296,31 +298,38 @@ impl Retaliation {
                 }
                 let i = self.base() + ai;
                 if *s != *schedules[i] || request != requests[ai] {
-                    changed.push(rule.id().to_string());
+                    changed.push(answer.rule());
                     schedules[i] = s;
                     requests[ai] = request;
                 }
             }
             let new_claims = self.claim(&schedules, &requests)?;
+            if !self.iterate {
+                return self.finish(measures, schedules, new_claims);
+            }
             if new_claims != claims {
                 for (ai, (a, b)) in new_claims.iter().zip(&claims).enumerate() {
                     if a != b {
-                        changed.push(self.rules[list[ai].rule()].id().to_string());
+                        changed.push(list[ai].rule());
                     }
                 }
                 claims = new_claims;
             }
-            if changed.is_empty() || !self.iterate {
+            if changed.is_empty() {
                 return self.finish(measures, schedules, claims);
             }
             if round + 1 == rounds {
-                changed.sort();
-                changed.dedup();
                 last_changed = changed;
             }
         }
+        let mut rules: Vec<String> = last_changed
+            .into_iter()
+            .map(|r| self.rules[r].id().to_string())
+            .collect();
+        rules.sort();
+        rules.dedup();
         Err(Error::RetaliationLoop {
-            rules: last_changed,
+            rules,
             bound: MAX_ROUNDS,
         })
     }

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::answers::{Request, Retaliation};
 use super::plan::Slice;
+use super::scaled::{Amount, Scaled, Scaling};
 use crate::error::{Error, Result};
 use crate::tariff::{Measure, Schedule};
 use crate::trade::Baseline;
@@ -206,8 +207,7 @@ impl Retaliation {
 
         let n = answering.len();
         let base = self.base();
-        // Per answer: its rates over the history and what it asks for, each
-        // read with a cursor as the dates ascend.
+        // Per answer: its rates over the history and what it asks for.
         let timelines: Vec<Vec<(Date, Rate)>> = answering
             .iter()
             .map(|(_, ai)| schedules[base + ai].timeline(history))
@@ -217,105 +217,62 @@ impl Retaliation {
             .iter()
             .map(|(_, ai)| requests[*ai].as_ref().map_or(&empty, |r| &r.wanted))
             .collect();
-        let mut at_rate = vec![0usize; n];
-        let mut at_want = vec![0usize; n];
-        let mut slices: Vec<Vec<CellSlice>> = vec![Vec::new(); n];
-        // The run each answer holds in each cell: its share and since when.
-        let mut runs: Vec<Vec<Option<(Decimal, Date)>>> = vec![vec![None; cells.len()]; n];
-        let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
-        let mut opening: Vec<Option<Decimal>> = vec![None; n];
-        let mut year: Option<(i16, Vec<usize>)> = None;
-        let mut untaxed = vec![false; cells.len()];
-        // Per answer: the last (value taken, untaxed value) and the share it
-        // gave, so a share is divided out only when one of them changes.
-        let mut last: Vec<Option<(Decimal, Decimal, Decimal)>> = vec![None; n];
+        // Whether each cell is taxed by another answer, on each date.
+        let mut taxed = Vec::with_capacity(dates.len() * cells.len());
         for &d in &dates {
-            if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
-                year = Some((d.year(), baseline.annual_columns(d.year())?));
-            }
-            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
-            // The imports no other answer taxes today: every answer claims
-            // the same share of each of them (in proportion to value).
-            let mut pool = Decimal::ZERO;
-            for (ci, cell) in cells.iter().enumerate() {
-                let taxed = cell.taxing.iter().any(|(mi, cover)| {
+            for cell in cells {
+                taxed.push(cell.taxing.iter().any(|(mi, cover)| {
                     !schedules[*mi].rate_on(d).is_zero() && cover.iter().any(|w| w.contains(d))
-                });
-                untaxed[ci] = !taxed;
-                if taxed {
-                    continue;
-                }
-                for c in cols {
-                    pool = pool
-                        .checked_add(cell.values[*c])
-                        .ok_or_else(|| Error::overflow("an import value"))?;
-                }
-            }
-            let mut left = pool;
-            let mut shared = Decimal::ZERO;
-            for (j, (first, _)) in answering.iter().enumerate() {
-                let rate = step_at(&timelines[j], &mut at_rate[j], d).unwrap_or(Rate::ZERO);
-                let asked = step_at(wanted[j], &mut at_want[j], d).unwrap_or(Decimal::ZERO);
-                let live = d >= *first && !rate.is_zero();
-                let take = if live {
-                    asked.min(left).max(Decimal::ZERO)
-                } else {
-                    Decimal::ZERO
-                };
-                // A share of the pool; the answer that takes the last of it
-                // gets exactly what is left of the share, so shares never add
-                // past one (a quotient can round up in the 28th digit).
-                let share = if take.is_zero() {
-                    Decimal::ZERO
-                } else if take == left {
-                    Decimal::ONE - shared
-                } else {
-                    match last[j] {
-                        Some((t, p, s)) if t == take && p == pool => s,
-                        _ => take
-                            .checked_div(pool)
-                            .ok_or_else(|| Error::overflow("a retaliation share"))?
-                            .min(Decimal::ONE - shared),
-                    }
-                };
-                last[j] = Some((take, pool, share));
-                left -= take;
-                shared += share;
-                for (ci, free) in untaxed.iter().enumerate() {
-                    let share = if *free { share } else { Decimal::ZERO };
-                    let run = &mut runs[j][ci];
-                    if run.is_some_and(|(s, _)| s == share) {
-                        continue;
-                    }
-                    if let Some((s, from)) = run.take() {
-                        slices[j].push(CellSlice {
-                            cell: ci,
-                            share: s,
-                            cover: vec![Window::ordered(from, d)],
-                        });
-                    }
-                    if !share.is_zero() {
-                        *run = Some((share, d));
-                    }
-                }
-                if live && opening[j].is_none() {
-                    opening[j] = Some(take);
-                }
-                if value[j].last().is_none_or(|(_, v)| *v != take) {
-                    value[j].push((d, take));
-                }
+                }));
             }
         }
+        let days = Days {
+            dates: &dates,
+            first: answering.iter().map(|(f, _)| *f).collect(),
+            timelines: &timelines,
+            taxed: &taxed,
+            baseline,
+        };
+        // Amounts are only added, subtracted and compared: as integers at
+        // one scale when they fit, as `Decimal`s otherwise (the same result).
+        let scaling = Scaling::of(
+            cells
+                .iter()
+                .flat_map(|c| c.values.iter())
+                .chain(wanted.iter().flat_map(|w| w.iter().map(|(_, v)| v))),
+        );
+        let values: Option<Vec<Vec<Scaled>>> = cells
+            .iter()
+            .map(|c| c.values.iter().map(|v| scaling.scaled(*v)).collect())
+            .collect();
+        let asks: Option<Vec<Vec<(Date, Scaled)>>> = wanted
+            .iter()
+            .map(|w| {
+                w.iter()
+                    .map(|(d, v)| Some((*d, scaling.scaled(*v)?)))
+                    .collect()
+            })
+            .collect();
+        let divided = match (values, asks) {
+            (Some(values), Some(asks)) => days.divide(&values, &asks)?,
+            _ => None,
+        };
+        let mut divided = match divided {
+            Some(d) => d,
+            None => {
+                let values: Vec<Vec<Decimal>> = cells.iter().map(|c| c.values.clone()).collect();
+                let asks: Vec<Vec<(Date, Decimal)>> = wanted.iter().map(|w| w.to_vec()).collect();
+                days.divide(&values, &asks)?
+                    .ok_or_else(|| Error::overflow("an import value"))?
+            }
+        };
         let mut out = Vec::with_capacity(n);
         for (j, (_, ai)) in answering.iter().enumerate() {
             let Some(r) = &requests[*ai] else { continue };
-            for (ci, run) in runs[j].iter().enumerate() {
+            let slices = &mut divided.slices;
+            for (ci, run) in divided.runs[j].iter().enumerate() {
                 if let Some((share, from)) = run {
-                    slices[j].push(CellSlice {
-                        cell: ci,
-                        share: *share,
-                        cover: vec![Window::ordered(*from, history.end())],
-                    });
+                    slices[j].push((ci, *share, Window::ordered(*from, history.end())));
                 }
             }
             out.push((
@@ -324,12 +281,154 @@ impl Retaliation {
                     side: si,
                     slices: merge_slices(std::mem::take(&mut slices[j])),
                     requested: r.requested,
-                    covered: opening[j].unwrap_or(Decimal::ZERO),
-                    value: std::mem::take(&mut value[j]),
+                    covered: divided.opening[j].unwrap_or(Decimal::ZERO),
+                    value: std::mem::take(&mut divided.value[j]),
                 },
             ));
         }
         Ok(out)
+    }
+}
+
+/// The dates a side's claims are worked out on, and what does not depend
+/// on the amounts: each answer's first day and rates, and which cells
+/// another answer taxes on each date (`dates.len()` rows of cells).
+struct Days<'a> {
+    dates: &'a [Date],
+    first: Vec<Date>,
+    timelines: &'a [Vec<(Date, Rate)>],
+    taxed: &'a [bool],
+    baseline: &'a Baseline,
+}
+
+/// The day-by-day division of a pool among its answers: per answer, the
+/// slices it has held, the run it holds at the end in each cell (share,
+/// since when), the value it takes over time and on its first day.
+struct Divided {
+    slices: Vec<Vec<(usize, Decimal, Window)>>,
+    runs: Vec<Vec<Option<(Decimal, Date)>>>,
+    value: Vec<Vec<(Date, Decimal)>>,
+    opening: Vec<Option<Decimal>>,
+}
+
+impl Days<'_> {
+    /// On each date the live answers, in order, take what they ask for
+    /// (`asks`) out of what is left of the untaxed cells' `values` (per
+    /// period column). `None` when an amount leaves the range of `A` (for
+    /// `Decimal`, when a sum overflows).
+    fn divide<A: Amount>(
+        &self,
+        values: &[Vec<A>],
+        asks: &[Vec<(Date, A)>],
+    ) -> Result<Option<Divided>> {
+        let n = asks.len();
+        let cells = values.len();
+        let mut at_rate = vec![0usize; n];
+        let mut at_want = vec![0usize; n];
+        // The runs each answer has ended: cell, share and window.
+        let mut slices: Vec<Vec<(usize, Decimal, Window)>> = vec![Vec::new(); n];
+        // The run each answer holds in each cell: its share and since when.
+        let mut runs: Vec<Vec<Option<(Decimal, Date)>>> = vec![vec![None; cells]; n];
+        let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
+        let mut last_value: Vec<Option<A>> = vec![None; n];
+        let mut opening: Vec<Option<Decimal>> = vec![None; n];
+        let mut year: Option<(i16, Vec<usize>)> = None;
+        // Per answer: the last (value taken, untaxed value) and the share it
+        // gave, so a share is divided out only when one of them changes.
+        let mut last: Vec<Option<(A, A, Decimal)>> = vec![None; n];
+        // Today's shares, added up (in answer order) only when needed.
+        let mut shares = vec![Decimal::ZERO; n];
+        for (di, &d) in self.dates.iter().enumerate() {
+            if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
+                year = Some((d.year(), self.baseline.annual_columns(d.year())?));
+            }
+            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+            let untaxed = |ci: usize| !self.taxed[di * cells + ci];
+            // The imports no other answer taxes today: every answer claims
+            // the same share of each of them (in proportion to value).
+            let mut pool = A::ZERO;
+            for (ci, cell) in values.iter().enumerate() {
+                if !untaxed(ci) {
+                    continue;
+                }
+                for c in cols {
+                    let Some(p) = pool.plus(cell[*c]) else {
+                        return Ok(None);
+                    };
+                    pool = p;
+                }
+            }
+            let mut left = pool;
+            let mut shared = Decimal::ZERO;
+            let mut shared_upto = 0;
+            for j in 0..n {
+                let rate = step_at(&self.timelines[j], &mut at_rate[j], d).unwrap_or(Rate::ZERO);
+                let asked = step_at(&asks[j], &mut at_want[j], d).unwrap_or(A::ZERO);
+                let live = d >= self.first[j] && !rate.is_zero();
+                let take = if live {
+                    asked.least(left).most(A::ZERO)
+                } else {
+                    A::ZERO
+                };
+                // A share of the pool; the answer that takes the last of it
+                // gets exactly what is left of the share, so shares never add
+                // past one (a quotient can round up in the 28th digit).
+                let share = if take.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    match last[j] {
+                        Some((t, p, s)) if take != left && t == take && p == pool => s,
+                        _ => {
+                            for s in &shares[shared_upto..j] {
+                                if !s.is_zero() {
+                                    shared += *s;
+                                }
+                            }
+                            shared_upto = j;
+                            if take == left {
+                                Decimal::ONE - shared
+                            } else {
+                                take.decimal()
+                                    .checked_div(pool.decimal())
+                                    .ok_or_else(|| Error::overflow("a retaliation share"))?
+                                    .min(Decimal::ONE - shared)
+                            }
+                        }
+                    }
+                };
+                last[j] = Some((take, pool, share));
+                shares[j] = share;
+                let Some(l) = left.minus(take) else {
+                    return Ok(None);
+                };
+                left = l;
+                for (ci, run) in runs[j].iter_mut().enumerate() {
+                    let share = if untaxed(ci) { share } else { Decimal::ZERO };
+                    if run.is_some_and(|(s, _)| s == share) {
+                        continue;
+                    }
+                    if let Some((s, from)) = run.take() {
+                        slices[j].push((ci, s, Window::ordered(from, d)));
+                    }
+                    if !share.is_zero() {
+                        *run = Some((share, d));
+                    }
+                }
+                if live && opening[j].is_none() {
+                    opening[j] = Some(take.decimal());
+                }
+                if last_value[j].is_none_or(|v| v != take) {
+                    last_value[j] = Some(take);
+                    value[j].push((d, take.decimal()));
+                }
+            }
+        }
+        Ok(Some(Divided {
+            slices,
+            runs,
+            value,
+            opening,
+        }))
     }
 }
 
@@ -344,25 +443,26 @@ fn step_at<T: Copy>(steps: &[(Date, T)], at: &mut usize, d: Date) -> Option<T> {
 
 /// A claim's slices, one per cell and share, each over every window it
 /// holds that share (adjacent windows joined).
-fn merge_slices(mut slices: Vec<CellSlice>) -> Vec<CellSlice> {
-    slices.sort_by(|a, b| {
-        (a.cell, a.share)
-            .cmp(&(b.cell, b.share))
-            .then(a.cover[0].start().cmp(&b.cover[0].start()))
+fn merge_slices(mut runs: Vec<(usize, Decimal, Window)>) -> Vec<CellSlice> {
+    runs.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then(a.2.start().cmp(&b.2.start()))
     });
-    let mut out: Vec<CellSlice> = Vec::with_capacity(slices.len());
-    for s in slices {
+    let mut out: Vec<CellSlice> = Vec::new();
+    for (cell, share, w) in runs {
         match out.last_mut() {
-            Some(last) if last.cell == s.cell && last.share == s.share => {
-                let w = s.cover[0];
-                match last.cover.last_mut() {
-                    Some(prev) if prev.end() == w.start() => {
-                        *prev = Window::ordered(prev.start(), w.end());
-                    }
-                    _ => last.cover.push(w),
+            Some(last) if last.cell == cell && last.share == share => match last.cover.last_mut() {
+                Some(prev) if prev.end() == w.start() => {
+                    *prev = Window::ordered(prev.start(), w.end());
                 }
-            }
-            _ => out.push(s),
+                _ => last.cover.push(w),
+            },
+            _ => out.push(CellSlice {
+                cell,
+                share,
+                cover: vec![w],
+            }),
         }
     }
     out

@@ -402,7 +402,7 @@ pub(crate) fn side_exposure(
             name: m.name_arc(),
             authority: m.authority(),
             layer: m.layer().clone(),
-            origin: m.origin().cloned(),
+            origin: m.origin_arc().cloned(),
             by_month: Arc::clone(&results[g].by_measure[pos]),
             gross: results[g].totals[pos],
             voided: f.voided,

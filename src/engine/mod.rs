@@ -24,6 +24,7 @@ mod plan;
 mod refunds;
 mod results;
 mod run;
+mod scaled;
 mod scenario;
 mod timeline;
 

@@ -448,7 +448,7 @@ pub struct Measure {
     coverage: Coverage,
     schedule: Schedule,
     source: String,
-    origin: Option<Origin>,
+    origin: Option<Arc<Origin>>,
 }
 
 impl Measure {
@@ -511,7 +511,7 @@ impl Measure {
     }
 
     pub(crate) fn with_origin(mut self, origin: Origin) -> Measure {
-        self.origin = Some(origin);
+        self.origin = Some(Arc::new(origin));
         self
     }
 
@@ -574,6 +574,11 @@ impl Measure {
 
     /// The retaliation rule that made it, if one did.
     pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_deref()
+    }
+
+    /// [`Measure::origin`], shared.
+    pub(crate) fn origin_arc(&self) -> Option<&Arc<Origin>> {
         self.origin.as_ref()
     }
 
