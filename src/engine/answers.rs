@@ -82,12 +82,23 @@ pub(crate) struct Memo<'a> {
     pub versions: &'a mut Versions,
     pub covered: &'a mut Covered,
     pub answers: &'a mut AnswerMemo,
+    pub triggers: &'a mut TriggerMemo,
 }
 
 /// An answer's schedule and request, by the answer and the versions of what
 /// it depends on.
 pub(crate) type AnswerMemo =
     rustc_hash::FxHashMap<(usize, Vec<u32>), (Arc<Schedule>, Option<Request>)>;
+
+/// An answer's response to one of its triggers (its steps, after the lag,
+/// and its request), by the answer, the trigger and the versions of what
+/// the response depends on: an answer to many measures is worked out again
+/// on a path only for the triggers that path changes.
+pub(crate) type TriggerMemo = rustc_hash::FxHashMap<(usize, usize, Vec<u32>), Arc<Response>>;
+
+/// An answer's steps in response to one trigger (after the lag), and what
+/// it asks for when it matches the trigger's value.
+pub(crate) type Response = (Vec<(Date, Rate)>, Option<Request>);
 
 fn value_at(steps: &[(Date, Decimal)], d: Date) -> Decimal {
     steps
@@ -248,18 +259,29 @@ impl Retaliation {
                 // when it reads covered values, their stacking groups'):
                 // paths that share those share it. Not while passes repeat,
                 // where claims feed back.
-                let key = (!self.iterate).then(|| {
-                    let needs_value = rule.matches_value()
-                        || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
-                    let mut v: Vec<u32> = Vec::new();
-                    for &t in answer.triggers() {
-                        v.push(memo.versions.of(&schedules[t]));
-                        if needs_value {
-                            v.extend(self.group_versions(t, measures, &schedules, memo.versions));
-                        }
-                    }
-                    (ai, v)
+                let needs_value = rule.matches_value()
+                    || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
+                // What the response to each trigger depends on: its schedule
+                // (and, when it reads covered values, its stacking group's).
+                let trigger_keys: Option<Vec<Vec<u32>>> = (!self.iterate).then(|| {
+                    answer
+                        .triggers()
+                        .iter()
+                        .map(|&t| {
+                            let mut v = vec![memo.versions.of(&schedules[t])];
+                            if needs_value {
+                                v.extend(self.group_versions(
+                                    t,
+                                    measures,
+                                    &schedules,
+                                    memo.versions,
+                                ));
+                            }
+                            v
+                        })
+                        .collect()
                 });
+                let key = trigger_keys.as_ref().map(|k| (ai, k.concat()));
                 if let Some((s, request)) = key.as_ref().and_then(|k| memo.answers.get(k)) {
                     let i = self.base() + ai;
                     if (!Arc::ptr_eq(s, &schedules[i]) && **s != *schedules[i])
@@ -271,9 +293,13 @@ impl Retaliation {
                     }
                     continue;
                 }
-                let mut each: Vec<Vec<(Date, Rate)>> = Vec::with_capacity(answer.triggers().len());
-                let mut request = None;
-                for &t in answer.triggers() {
+                let mut each: Vec<Arc<Response>> = Vec::with_capacity(answer.triggers().len());
+                for (k, &t) in answer.triggers().iter().enumerate() {
+                    let tkey = trigger_keys.as_ref().map(|v| (ai, t, v[k].clone()));
+                    if let Some(found) = tkey.as_ref().and_then(|k| memo.triggers.get(k)) {
+                        each.push(Arc::clone(found));
+                        continue;
+                    }
                     let w = self.watched(rule, t, measures, &schedules, &claims, memo)?;
                     let resp = respond(rule, &w.points);
                     let shifted = shift(&resp.steps, rule.lag_days()).ok_or_else(|| {
@@ -285,14 +311,21 @@ impl Retaliation {
                         ))
                         .at(format!("retaliation rule {:?}", rule.id().as_str()))
                     })?;
-                    each.push(shifted);
-                    if let (AnswerKind::Value { .. }, Some(&e)) =
-                        (answer.kind(), resp.events.first())
-                    {
-                        request = Some(self.request(rule, t, e, &w, measures)?);
+                    let request = match (answer.kind(), resp.events.first()) {
+                        (AnswerKind::Value { .. }, Some(&e)) => {
+                            Some(self.request(rule, t, e, &w, measures)?)
+                        }
+                        _ => None,
+                    };
+                    let response = Arc::new((shifted, request));
+                    if let Some(k) = tkey {
+                        memo.triggers.insert(k, Arc::clone(&response));
                     }
+                    each.push(response);
                 }
-                let s = Arc::new(schedule_of(&max_steps(each))?);
+                // The request of the last trigger that made one.
+                let request = each.iter().rev().find_map(|r| r.1.clone());
+                let s = Arc::new(schedule_of(&max_steps(&each))?);
                 if let Some(k) = key {
                     memo.answers.insert(k, (Arc::clone(&s), request.clone()));
                 }
@@ -485,14 +518,14 @@ impl Request {
 /// The pointwise maximum of step functions (each zero before its first
 /// step), in one sweep over their dates: O(n log n) in the number of steps,
 /// however many functions.
-fn max_steps(each: Vec<Vec<(Date, Rate)>>) -> Vec<(Date, Rate)> {
+fn max_steps(each: &[Arc<Response>]) -> Vec<(Date, Rate)> {
     if each.len() == 1 {
-        return each.into_iter().next().unwrap_or_default();
+        return each[0].0.clone();
     }
     let mut events: Vec<(Date, usize, Rate)> = each
         .iter()
         .enumerate()
-        .flat_map(|(i, steps)| steps.iter().map(move |(d, r)| (*d, i, *r)))
+        .flat_map(|(i, r)| r.0.iter().map(move |(d, r)| (*d, i, *r)))
         .collect();
     events.sort_unstable_by_key(|(d, i, _)| (*d, *i));
     let mut current = vec![Rate::ZERO; each.len()];

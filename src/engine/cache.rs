@@ -86,6 +86,7 @@ pub(crate) struct Cache {
     pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
     pub covered: Covered,
     pub answer_memo: super::answers::AnswerMemo,
+    pub trigger_memo: super::answers::TriggerMemo,
     pub value_groups: HashMap<ValueKey, Arc<GroupResult>>,
     /// Side plans: the scenario's own first (ids `0..sides`), then those
     /// built for the slices of a path.
@@ -116,6 +117,7 @@ impl Cache {
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),
+            trigger_memo: HashMap::default(),
             value_groups: HashMap::default(),
             plans: s.core.plans.clone(),
             plan_index: HashMap::default(),

@@ -431,9 +431,9 @@ pub(crate) fn side_exposure(
                     .filter(|x| x.layer == li)
                 {
                     for (cell, a) in row.iter_mut().zip(part.by_month.iter()) {
-                        *cell = cell.checked_add(*a)?;
+                        *cell = plus(*cell, *a)?;
                     }
-                    total = total.checked_add(part.total)?;
+                    total = plus(total, part.total)?;
                 }
                 (row.into(), total)
             }
@@ -494,6 +494,18 @@ pub(crate) fn side_exposure(
         refund_interest,
         baskets,
     })
+}
+
+/// `a + b` as `Decimal` makes it, without the call where either is zero: a
+/// zero plus `b` is `b` as it is, and `a` plus a zero is `a` as it is.
+fn plus(a: Accrued, b: Accrued) -> Result<Accrued> {
+    if a.is_zero() {
+        Ok(b)
+    } else if b.is_zero() {
+        Ok(a)
+    } else {
+        a.checked_add(b)
+    }
 }
 
 /// Distributes group results to baskets: each basket's duty is its own daily

@@ -154,6 +154,7 @@ impl Scenario {
             versions: &mut cache.versions,
             covered: &mut cache.covered,
             answers: &mut cache.answer_memo,
+            triggers: &mut cache.trigger_memo,
         };
         let a = Arc::new(r.settle(&measures, &state.schedules, &mut memo)?);
         cache.answers.insert(key, Arc::clone(&a));
