@@ -208,9 +208,12 @@ impl Retaliation {
         let n = answering.len();
         let base = self.base();
         // Per answer: its rates over the history and what it asks for.
-        let timelines: Vec<Vec<(Date, Rate)>> = answering
+        let timelines: Vec<Vec<(u32, Rate)>> = answering
             .iter()
-            .map(|(_, ai)| schedules[base + ai].timeline(history))
+            .map(|(_, ai)| {
+                let tl = schedules[base + ai].timeline(history);
+                tl.into_iter().map(|(d, r)| (day_number(d), r)).collect()
+            })
             .collect();
         let empty: Vec<(Date, Decimal)> = Vec::new();
         let wanted: Vec<&Vec<(Date, Decimal)>> = answering
@@ -228,7 +231,7 @@ impl Retaliation {
         }
         let days = Days {
             dates: &dates,
-            first: answering.iter().map(|(f, _)| *f).collect(),
+            first: answering.iter().map(|(f, _)| day_number(*f)).collect(),
             timelines: &timelines,
             taxed: &taxed,
             baseline,
@@ -245,11 +248,11 @@ impl Retaliation {
             .iter()
             .map(|c| c.values.iter().map(|v| scaling.scaled(*v)).collect())
             .collect();
-        let asks: Option<Vec<Vec<(Date, Scaled)>>> = wanted
+        let asks: Option<Vec<Vec<(u32, Scaled)>>> = wanted
             .iter()
             .map(|w| {
                 w.iter()
-                    .map(|(d, v)| Some((*d, scaling.scaled(*v)?)))
+                    .map(|(d, v)| Some((day_number(*d), scaling.scaled(*v)?)))
                     .collect()
             })
             .collect();
@@ -257,14 +260,24 @@ impl Retaliation {
             (Some(values), Some(asks)) => days.divide(&values, &asks)?,
             _ => None,
         };
+        let in_decimals = || -> Result<Divided> {
+            let values: Vec<Vec<Decimal>> = cells.iter().map(|c| c.values.clone()).collect();
+            let asks: Vec<Vec<(u32, Decimal)>> = wanted
+                .iter()
+                .map(|w| w.iter().map(|(d, v)| (day_number(*d), *v)).collect())
+                .collect();
+            days.divide(&values, &asks)?
+                .ok_or_else(|| Error::overflow("an import value"))
+        };
         let mut divided = match divided {
-            Some(d) => d,
-            None => {
-                let values: Vec<Vec<Decimal>> = cells.iter().map(|c| c.values.clone()).collect();
-                let asks: Vec<Vec<(Date, Decimal)>> = wanted.iter().map(|w| w.to_vec()).collect();
-                days.divide(&values, &asks)?
-                    .ok_or_else(|| Error::overflow("an import value"))?
+            Some(d) => {
+                // Checked in debug builds: integers give the very Decimals
+                // (down to their trailing zeros) that Decimals give.
+                #[cfg(debug_assertions)]
+                assert_eq!(format!("{d:?}"), format!("{:?}", in_decimals()?));
+                d
             }
+            None => in_decimals()?,
         };
         let mut out = Vec::with_capacity(n);
         for (j, (_, ai)) in answering.iter().enumerate() {
@@ -295,8 +308,8 @@ impl Retaliation {
 /// another answer taxes on each date (`dates.len()` rows of cells).
 struct Days<'a> {
     dates: &'a [Date],
-    first: Vec<Date>,
-    timelines: &'a [Vec<(Date, Rate)>],
+    first: Vec<u32>,
+    timelines: &'a [Vec<(u32, Rate)>],
     taxed: &'a [bool],
     baseline: &'a Baseline,
 }
@@ -304,6 +317,7 @@ struct Days<'a> {
 /// The day-by-day division of a pool among its answers: per answer, the
 /// slices it has held, the run it holds at the end in each cell (share,
 /// since when), the value it takes over time and on its first day.
+#[derive(Debug)]
 struct Divided {
     slices: Vec<Vec<(usize, Decimal, Window)>>,
     runs: Vec<Vec<Option<(Decimal, Date)>>>,
@@ -319,7 +333,7 @@ impl Days<'_> {
     fn divide<A: Amount>(
         &self,
         values: &[Vec<A>],
-        asks: &[Vec<(Date, A)>],
+        asks: &[Vec<(u32, A)>],
     ) -> Result<Option<Divided>> {
         let n = asks.len();
         let cells = values.len();
@@ -338,7 +352,11 @@ impl Days<'_> {
         let mut last: Vec<Option<(A, A, Decimal)>> = vec![None; n];
         // Today's shares, added up (in answer order) only when needed.
         let mut shares = vec![Decimal::ZERO; n];
+        // Whether each answer was out of force on the date it was last
+        // looked at (and so has nothing left to close).
+        let mut idle = vec![false; n];
         for (di, &d) in self.dates.iter().enumerate() {
+            let day = day_number(d);
             if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
                 year = Some((d.year(), self.baseline.annual_columns(d.year())?));
             }
@@ -362,9 +380,20 @@ impl Days<'_> {
             let mut shared = Decimal::ZERO;
             let mut shared_upto = 0;
             for j in 0..n {
-                let rate = step_at(&self.timelines[j], &mut at_rate[j], d).unwrap_or(Rate::ZERO);
-                let asked = step_at(&asks[j], &mut at_want[j], d).unwrap_or(A::ZERO);
-                let live = d >= self.first[j] && !rate.is_zero();
+                let rate = step_at(&self.timelines[j], &mut at_rate[j], day).unwrap_or(Rate::ZERO);
+                let live = day >= self.first[j] && !rate.is_zero();
+                if !live && idle[j] {
+                    // Out of force again: it takes nothing, holds no run and
+                    // already shows a zero value; only what is left becomes
+                    // what `left - 0` gives.
+                    shares[j] = Decimal::ZERO;
+                    if left.is_zero() {
+                        left = A::ZERO;
+                    }
+                    continue;
+                }
+                idle[j] = !live;
+                let asked = step_at(&asks[j], &mut at_want[j], day).unwrap_or(A::ZERO);
                 let take = if live {
                     asked.least(left).most(A::ZERO)
                 } else {
@@ -432,13 +461,21 @@ impl Days<'_> {
     }
 }
 
-/// The value of a step function on `d`, reading forward from `*at` (dates
-/// asked in ascending order); `None` before its first step.
-fn step_at<T: Copy>(steps: &[(Date, T)], at: &mut usize, d: Date) -> Option<T> {
+/// The value of a step function on day `d`, reading forward from `*at`
+/// (days asked in ascending order); `None` before its first step.
+fn step_at<T: Copy>(steps: &[(u32, T)], at: &mut usize, d: u32) -> Option<T> {
     while *at < steps.len() && steps[*at].0 <= d {
         *at += 1;
     }
     (*at > 0).then(|| steps[*at - 1].1)
+}
+
+/// A number for each date, in the dates' order (one compare instead of
+/// three).
+fn day_number(d: Date) -> u32 {
+    // Years are -9999..=9999 in `jiff`: shifted to be non-negative.
+    let year = u32::try_from(i32::from(d.year()) + 10_000).unwrap_or(0);
+    (year << 9) | (u32::from(d.month().unsigned_abs()) << 5) | u32::from(d.day().unsigned_abs())
 }
 
 /// A claim's slices, one per cell and share, each over every window it
