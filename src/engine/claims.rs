@@ -202,7 +202,7 @@ impl Retaliation {
             }
         }
         dates.retain(|d| history.contains(*d));
-        dates.sort_unstable();
+        dates.sort_unstable_by_key(|d| day_number(*d));
         dates.dedup();
 
         let n = answering.len();
