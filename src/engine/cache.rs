@@ -9,10 +9,11 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::answers::AnswerSet;
-use super::eval::{Grid, GroupResult, month_factors, side_imports};
+use super::eval::{Grid, GroupResult, month_factors};
 use super::plan::{SidePlan, Slice};
 use super::refunds::Refund;
 use super::scenario::Scenario;
+use super::side::side_imports;
 use crate::error::Result;
 use crate::tariff::Schedule;
 use crate::units::{Accrued, Date};
