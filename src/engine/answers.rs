@@ -1,6 +1,7 @@
 //! Retaliation on one path: each answer's schedule, worked out from the
 //! schedules of what it watches, and each value-matched answer's claim on
-//! the answering side's imports.
+//! the answering side's imports (worked out in `claims`, from the values
+//! watched measures cover, worked out in `covered`).
 //!
 //! Answers are measures known before any path is evaluated
 //! ([`crate::retaliation::derive_answers`]); a path only decides their
@@ -14,14 +15,14 @@
 //! earliest dated step to the end of the horizon, whatever window a report
 //! shows: a trigger dated before the horizon still fires.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::cache::{Covered, Versions};
-use super::eval::stack;
-use super::plan::{SidePlan, Slice};
+use super::plan::SidePlan;
+
+use super::claims::{Claim, Pool};
 use crate::error::{Error, Result};
 use crate::retaliation::{
     AnswerKind, AnswerNote, Answers, Policy, ResponseGoods, RetaliationRule, TriggerEvent,
@@ -33,99 +34,6 @@ use crate::units::{Currency, Date, Rate, Window};
 
 /// The most passes over the rules before answers are said not to settle.
 pub const MAX_ROUNDS: usize = 32;
-
-/// The answering side's baskets grouped by the retaliation measures (other
-/// than value-matched answers) that cover them: baskets in one cell are
-/// taxed alike on every day, so claims are worked out per cell.
-#[derive(Debug, Clone)]
-pub(crate) struct Pool {
-    pub cells: Vec<Cell>,
-}
-
-/// Baskets the same retaliation measures cover over the same windows.
-#[derive(Debug, Clone)]
-pub(crate) struct Cell {
-    /// The baskets, by index in the baseline.
-    pub baskets: Vec<usize>,
-    /// The covering measures (indices into the measures) and when.
-    pub taxing: Vec<(usize, Vec<Window>)>,
-    /// The cell's value per period column.
-    pub values: Vec<Decimal>,
-}
-
-impl Pool {
-    pub(crate) fn new(b: &Baseline, taxing: &[(usize, &Measure)]) -> Result<Pool> {
-        let mut index: HashMap<Vec<(usize, Vec<Window>)>, usize> = HashMap::new();
-        let mut cells: Vec<Cell> = Vec::new();
-        for (bi, basket) in b.baskets().iter().enumerate() {
-            let key: Vec<(usize, Vec<Window>)> = taxing
-                .iter()
-                .filter_map(|(mi, m)| {
-                    let w = m.coverage().covered_windows(basket.key(), Window::ALL);
-                    (!w.is_empty()).then_some((*mi, w))
-                })
-                .collect();
-            let ci = *index.entry(key.clone()).or_insert_with(|| {
-                cells.push(Cell {
-                    baskets: Vec::new(),
-                    taxing: key,
-                    values: vec![Decimal::ZERO; b.periods().len()],
-                });
-                cells.len() - 1
-            });
-            let cell = &mut cells[ci];
-            cell.baskets.push(bi);
-            for (v, x) in cell.values.iter_mut().zip(basket.values()) {
-                *v = v
-                    .checked_add(*x)
-                    .ok_or_else(|| Error::overflow("a pool's value"))?;
-            }
-        }
-        Ok(Pool { cells })
-    }
-}
-
-/// A share of every basket of a pool cell that a claim covers over `cover`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct CellSlice {
-    pub cell: usize,
-    pub share: Decimal,
-    pub cover: Vec<Window>,
-}
-
-/// A value-matched answer's claim on the answering side's imports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Claim {
-    /// The answering side (index of its baseline among the national ones).
-    pub side: usize,
-    /// The shares of its pool cells the answer covers, and when.
-    pub slices: Vec<CellSlice>,
-    /// The annual value asked for on the event's day, in the answering
-    /// side's currency.
-    pub requested: Decimal,
-    /// The annual value claimed on the answer's first day in force (at most
-    /// the untaxed imports).
-    pub covered: Decimal,
-    /// The annual value claimed over time (answer time).
-    pub value: Vec<(Date, Decimal)>,
-}
-
-impl Claim {
-    /// The claim's slices, basket by basket.
-    pub fn basket_slices(&self, pool: &Pool) -> Vec<Slice> {
-        let mut out = Vec::new();
-        for s in &self.slices {
-            for b in &pool.cells[s.cell].baskets {
-                out.push(Slice {
-                    basket: *b,
-                    share: s.share,
-                    cover: s.cover.clone(),
-                });
-            }
-        }
-        out
-    }
-}
 
 /// The answers on one path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +71,7 @@ pub(crate) struct Retaliation {
 }
 
 /// The per-trigger inputs of one rule, read off the path.
-struct Watched {
+pub(super) struct Watched {
     points: Vec<TriggerPoint>,
     covered: Arc<Vec<(Date, Decimal)>>,
 }
@@ -174,12 +82,23 @@ pub(crate) struct Memo<'a> {
     pub versions: &'a mut Versions,
     pub covered: &'a mut Covered,
     pub answers: &'a mut AnswerMemo,
+    pub triggers: &'a mut TriggerMemo,
 }
 
 /// An answer's schedule and request, by the answer and the versions of what
 /// it depends on.
 pub(crate) type AnswerMemo =
     rustc_hash::FxHashMap<(usize, Vec<u32>), (Arc<Schedule>, Option<Request>)>;
+
+/// An answer's response to one of its triggers (its steps, after the lag,
+/// and its request), by the answer, the trigger and the versions of what
+/// the response depends on: an answer to many measures is worked out again
+/// on a path only for the triggers that path changes.
+pub(crate) type TriggerMemo = rustc_hash::FxHashMap<(usize, usize, Vec<u32>), Arc<Response>>;
+
+/// An answer's steps in response to one trigger (after the lag), and what
+/// it asks for when it matches the trigger's value.
+pub(crate) type Response = (Vec<(Date, Rate)>, Option<Request>);
 
 fn value_at(steps: &[(Date, Decimal)], d: Date) -> Decimal {
     steps
@@ -219,185 +138,22 @@ fn fx_error(rule: &RetaliationRule, what: &str, from: Currency, to: Currency, ga
 
 impl Retaliation {
     /// The national side where `m` is imposed, if a baseline has it.
-    fn side_of(&self, m: &Measure) -> Option<usize> {
+    pub(super) fn side_of(&self, m: &Measure) -> Option<usize> {
         self.national
             .iter()
             .position(|b| b.importer() == m.imposer() && b.exporter() == m.target())
     }
 
-    fn base(&self) -> usize {
+    pub(super) fn base(&self) -> usize {
         self.answers.base()
     }
 
-    fn is_value_answer(&self, i: usize) -> bool {
+    pub(super) fn is_value_answer(&self, i: usize) -> bool {
         i >= self.base()
             && matches!(
                 self.answers.list()[i - self.base()].kind(),
                 AnswerKind::Value { .. }
             )
-    }
-
-    /// The annual value of the goods that pay measure `t` on each day of the
-    /// history, after stacking with the other measures of its side (answers
-    /// other than `t` count as zero), in its side's currency.
-    fn covered_timeline(
-        &self,
-        t: usize,
-        measures: &[&Measure],
-        schedules: &[Arc<Schedule>],
-        claims: &[Option<Claim>],
-        memo: &mut Memo<'_>,
-    ) -> Result<Arc<Vec<(Date, Decimal)>>> {
-        if self.is_value_answer(t) {
-            return Ok(Arc::new(
-                claims[t - self.base()]
-                    .as_ref()
-                    .map(|c| c.value.clone())
-                    .unwrap_or_else(|| vec![(self.history.start(), Decimal::ZERO)]),
-            ));
-        }
-        let key = Some((
-            t,
-            self.group_versions(t, measures, schedules, memo.versions),
-        ));
-        if let Some(found) = key.as_ref().and_then(|k| memo.covered.get(k)) {
-            return Ok(Arc::clone(found));
-        }
-        let out = Arc::new(self.covered_timeline_of(t, measures, schedules)?);
-        if let Some(k) = key {
-            memo.covered.insert(k, Arc::clone(&out));
-        }
-        Ok(out)
-    }
-
-    /// What measure `t`'s covered value depends on: the versions of the
-    /// schedules of its stacking group (answers other than itself count as
-    /// zero, so they are left out).
-    fn group_versions(
-        &self,
-        t: usize,
-        measures: &[&Measure],
-        schedules: &[Arc<Schedule>],
-        versions: &mut Versions,
-    ) -> Vec<u32> {
-        let Some((plan, li)) = self
-            .side_of(measures[t])
-            .and_then(|si| Some((&self.plans[si], self.plans[si].local(t)?)))
-        else {
-            return Vec::new();
-        };
-        let (g, _) = plan.group_of[li];
-        plan.groups[g]
-            .measures
-            .iter()
-            .map(|gl| plan.measures[*gl])
-            .filter(|mi| *mi < self.base() || *mi == t)
-            .map(|mi| versions.of(&schedules[mi]))
-            .collect()
-    }
-
-    /// [`Retaliation::covered_timeline`] of a measure that is not a
-    /// value-matched answer, worked out.
-    fn covered_timeline_of(
-        &self,
-        t: usize,
-        measures: &[&Measure],
-        schedules: &[Arc<Schedule>],
-    ) -> Result<Vec<(Date, Decimal)>> {
-        let m = measures[t];
-        let Some(si) = self.side_of(m) else {
-            return Err(Error::Invalid(format!(
-                "the value measure {:?} covers cannot be found: no baseline has {} importing from {}; add that baseline",
-                m.id().as_str(),
-                m.imposer(),
-                m.target()
-            )));
-        };
-        let plan = &self.plans[si];
-        let baseline = &self.national[si];
-        let Some(li) = plan.local(t) else {
-            return Ok(vec![(self.history.start(), Decimal::ZERO)]);
-        };
-        let (g, pos) = plan.group_of[li];
-        let group = &plan.groups[g];
-        let sched: Vec<Option<&Schedule>> = group
-            .measures
-            .iter()
-            .map(|gl| {
-                let mi = plan.measures[*gl];
-                (mi < self.base() || mi == t).then(|| schedules[mi].as_ref())
-            })
-            .collect();
-        let w = self.history;
-        let mut dates = vec![w.start()];
-        for s in sched.iter().flatten() {
-            dates.extend(s.change_dates());
-        }
-        for r in &group.rules {
-            dates.extend([r.window().start(), r.window().end()]);
-        }
-        for c in &group.classes {
-            for win in c.cover.iter().flatten() {
-                dates.extend([win.start(), win.end()]);
-            }
-        }
-        for y in w.start().year()..=w.end().year() {
-            if let Ok(d) = Date::new(y, 1, 1) {
-                dates.push(d);
-            }
-        }
-        dates.retain(|d| w.contains(*d));
-        dates.sort_unstable();
-        dates.dedup();
-        let mut annual: HashMap<i16, Vec<usize>> = HashMap::new();
-        let mut out: Vec<(Date, Decimal)> = Vec::with_capacity(dates.len());
-        let n = group.measures.len();
-        let mut base_rates = vec![Rate::ZERO; n];
-        let mut rates = vec![Rate::ZERO; n];
-        for d in dates {
-            for (i, s) in sched.iter().enumerate() {
-                base_rates[i] = s.map_or(Rate::ZERO, |s| s.rate_on(d));
-            }
-            if base_rates[pos].is_zero() {
-                if out.last().is_none_or(|(_, v)| !v.is_zero()) {
-                    out.push((d, Decimal::ZERO));
-                }
-                continue;
-            }
-            let cols = match annual.get(&d.year()) {
-                Some(c) => c,
-                None => {
-                    let c = baseline.annual_columns(d.year())?;
-                    annual.entry(d.year()).or_insert(c)
-                }
-            };
-            let mut total = Decimal::ZERO;
-            for c in &group.classes {
-                if !c.cover[pos].iter().any(|x| x.contains(d)) {
-                    continue;
-                }
-                for i in 0..n {
-                    rates[i] = if c.cover[i].iter().any(|x| x.contains(d)) {
-                        base_rates[i]
-                    } else {
-                        Rate::ZERO
-                    };
-                }
-                stack(&group.rules, d, &mut rates);
-                if rates[pos].is_zero() {
-                    continue;
-                }
-                for col in cols {
-                    total = total
-                        .checked_add(c.values[*col])
-                        .ok_or_else(|| Error::overflow("a covered value"))?;
-                }
-            }
-            if out.last().is_none_or(|(_, v)| *v != total) {
-                out.push((d, total));
-            }
-        }
-        Ok(out)
     }
 
     /// The states of watched measure `t` as rule `rule` sees them.
@@ -493,40 +249,57 @@ impl Retaliation {
         // and the covered fraction over time (answer time).
         let mut requests: Vec<Option<Request>> = vec![None; list.len()];
         let rounds = if self.iterate { MAX_ROUNDS } else { 1 };
-        let mut last_changed: Vec<String> = Vec::new();
+        let mut last_changed: Vec<usize> = Vec::new();
         for round in 0..rounds {
-            let mut changed: Vec<String> = Vec::new();
+            // The rules whose answers changed in this pass, by index.
+            let mut changed: Vec<usize> = Vec::new();
             for (ai, answer) in list.iter().enumerate() {
                 let rule = &self.rules[answer.rule()];
                 // An answer depends only on its triggers' schedules (and,
                 // when it reads covered values, their stacking groups'):
                 // paths that share those share it. Not while passes repeat,
                 // where claims feed back.
-                let key = (!self.iterate).then(|| {
-                    let needs_value = rule.matches_value()
-                        || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
-                    let mut v: Vec<u32> = Vec::new();
-                    for &t in answer.triggers() {
-                        v.push(memo.versions.of(&schedules[t]));
-                        if needs_value {
-                            v.extend(self.group_versions(t, measures, &schedules, memo.versions));
-                        }
-                    }
-                    (ai, v)
+                let needs_value = rule.matches_value()
+                    || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
+                // What the response to each trigger depends on: its schedule
+                // (and, when it reads covered values, its stacking group's).
+                let trigger_keys: Option<Vec<Vec<u32>>> = (!self.iterate).then(|| {
+                    answer
+                        .triggers()
+                        .iter()
+                        .map(|&t| {
+                            let mut v = vec![memo.versions.of(&schedules[t])];
+                            if needs_value {
+                                v.extend(self.group_versions(
+                                    t,
+                                    measures,
+                                    &schedules,
+                                    memo.versions,
+                                ));
+                            }
+                            v
+                        })
+                        .collect()
                 });
-                if let Some(found) = key.as_ref().and_then(|k| memo.answers.get(k)) {
-                    let (s, request) = found.clone();
+                let key = trigger_keys.as_ref().map(|k| (ai, k.concat()));
+                if let Some((s, request)) = key.as_ref().and_then(|k| memo.answers.get(k)) {
                     let i = self.base() + ai;
-                    if *s != *schedules[i] || request != requests[ai] {
-                        changed.push(rule.id().to_string());
-                        schedules[i] = s;
-                        requests[ai] = request;
+                    if (!Arc::ptr_eq(s, &schedules[i]) && **s != *schedules[i])
+                        || *request != requests[ai]
+                    {
+                        changed.push(answer.rule());
+                        schedules[i] = Arc::clone(s);
+                        requests[ai].clone_from(request);
                     }
                     continue;
                 }
-                let mut each: Vec<Vec<(Date, Rate)>> = Vec::with_capacity(answer.triggers().len());
-                let mut request = None;
-                for &t in answer.triggers() {
+                let mut each: Vec<Arc<Response>> = Vec::with_capacity(answer.triggers().len());
+                for (k, &t) in answer.triggers().iter().enumerate() {
+                    let tkey = trigger_keys.as_ref().map(|v| (ai, t, v[k].clone()));
+                    if let Some(found) = tkey.as_ref().and_then(|k| memo.triggers.get(k)) {
+                        each.push(Arc::clone(found));
+                        continue;
+                    }
                     let w = self.watched(rule, t, measures, &schedules, &claims, memo)?;
                     let resp = respond(rule, &w.points);
                     let shifted = shift(&resp.steps, rule.lag_days()).ok_or_else(|| {
@@ -538,51 +311,65 @@ impl Retaliation {
                         ))
                         .at(format!("retaliation rule {:?}", rule.id().as_str()))
                     })?;
-                    each.push(shifted);
-                    if let (AnswerKind::Value { .. }, Some(&e)) =
-                        (answer.kind(), resp.events.first())
-                    {
-                        request = Some(self.request(rule, t, e, &w, measures)?);
+                    let request = match (answer.kind(), resp.events.first()) {
+                        (AnswerKind::Value { .. }, Some(&e)) => {
+                            Some(self.request(rule, t, e, &w, measures)?)
+                        }
+                        _ => None,
+                    };
+                    let response = Arc::new((shifted, request));
+                    if let Some(k) = tkey {
+                        memo.triggers.insert(k, Arc::clone(&response));
                     }
+                    each.push(response);
                 }
-                let s = Arc::new(schedule_of(&max_steps(each))?);
+                // The request of the last trigger that made one.
+                let request = each.iter().rev().find_map(|r| r.1.clone());
+                let s = Arc::new(schedule_of(&max_steps(&each))?);
                 if let Some(k) = key {
                     memo.answers.insert(k, (Arc::clone(&s), request.clone()));
                 }
                 let i = self.base() + ai;
                 if *s != *schedules[i] || request != requests[ai] {
-                    changed.push(rule.id().to_string());
+                    changed.push(answer.rule());
                     schedules[i] = s;
                     requests[ai] = request;
                 }
             }
             let new_claims = self.claim(&schedules, &requests)?;
+            if !self.iterate {
+                return self.finish(measures, schedules, new_claims);
+            }
             if new_claims != claims {
                 for (ai, (a, b)) in new_claims.iter().zip(&claims).enumerate() {
                     if a != b {
-                        changed.push(self.rules[list[ai].rule()].id().to_string());
+                        changed.push(list[ai].rule());
                     }
                 }
                 claims = new_claims;
             }
-            if changed.is_empty() || !self.iterate {
+            if changed.is_empty() {
                 return self.finish(measures, schedules, claims);
             }
             if round + 1 == rounds {
-                changed.sort();
-                changed.dedup();
                 last_changed = changed;
             }
         }
+        let mut rules: Vec<String> = last_changed
+            .into_iter()
+            .map(|r| self.rules[r].id().to_string())
+            .collect();
+        rules.sort();
+        rules.dedup();
         Err(Error::RetaliationLoop {
-            rules: last_changed,
+            rules,
             bound: MAX_ROUNDS,
         })
     }
 
     /// What a value-matched answer to `t` asks for, answering the event of
     /// `e` (trigger time).
-    fn request(
+    pub(super) fn request(
         &self,
         rule: &RetaliationRule,
         t: usize,
@@ -656,230 +443,6 @@ impl Retaliation {
         })
     }
 
-    /// Claims of every value-matched answer on the pools of the answering
-    /// sides, day by day: on each day the live answers, first in force
-    /// first, take what they ask for out of the imports no other answer
-    /// taxes that day and no earlier answer has taken, spread over them in
-    /// proportion. An answer that ends frees its imports for the others; one
-    /// that asks for more takes more, if any is left.
-    fn claim(
-        &self,
-        schedules: &[Arc<Schedule>],
-        requests: &[Option<Request>],
-    ) -> Result<Vec<Option<Claim>>> {
-        let list = self.answers.list();
-        let mut out: Vec<Option<Claim>> = vec![None; list.len()];
-        let mut order: Vec<(Date, usize, usize)> = Vec::new();
-        for (ai, r) in requests.iter().enumerate() {
-            let Some(r) = r else { continue };
-            let Some(first) = schedules[self.base() + ai]
-                .steps()
-                .iter()
-                .find(|s| !s.rate().is_zero())
-                .map(|s| s.effective().max(r.first_day()))
-            else {
-                continue;
-            };
-            // An answer first in force after the history claims nothing
-            // any window can show.
-            if first >= self.history.end() {
-                continue;
-            }
-            let rule = &self.rules[list[ai].rule()];
-            let Some(si) = self.side_of(list[ai].measure()) else {
-                return Err(Error::Invalid(format!(
-                    "{} has no baseline of imports from {}, so its answers cannot be valued; add a baseline {}<-{}",
-                    rule.party(),
-                    rule.against(),
-                    rule.party(),
-                    rule.against()
-                ))
-                .at(format!("retaliation rule {:?}", rule.id().as_str())));
-            };
-            order.push((first, ai, si));
-        }
-        order.sort();
-        let mut sides: Vec<usize> = order.iter().map(|(_, _, si)| *si).collect();
-        sides.sort_unstable();
-        sides.dedup();
-        for si in sides {
-            let answering: Vec<(Date, usize)> = order
-                .iter()
-                .filter(|(_, _, s)| *s == si)
-                .map(|(first, ai, _)| (*first, *ai))
-                .collect();
-            for (ai, claim) in self.claim_side(si, &answering, schedules, requests)? {
-                out[ai] = Some(claim);
-            }
-        }
-        Ok(out)
-    }
-
-    /// [`Retaliation::claim`] on one answering side, for `answering` (first
-    /// day in force, answer), in priority order.
-    fn claim_side(
-        &self,
-        si: usize,
-        answering: &[(Date, usize)],
-        schedules: &[Arc<Schedule>],
-        requests: &[Option<Request>],
-    ) -> Result<Vec<(usize, Claim)>> {
-        let cells = &self.pools[si].cells;
-        let baseline = &self.national[si];
-        let history = self.history;
-        let mut dates = vec![history.start()];
-        for (first, ai) in answering {
-            dates.push(*first);
-            dates.extend(schedules[self.base() + ai].change_dates());
-            if let Some(r) = &requests[*ai] {
-                dates.extend(r.wanted.iter().map(|(d, _)| *d));
-            }
-        }
-        for cell in cells {
-            for (mi, cover) in &cell.taxing {
-                dates.extend(schedules[*mi].change_dates());
-                for w in cover {
-                    dates.extend([w.start(), w.end()]);
-                }
-            }
-        }
-        for y in history.start().year()..=history.end().year() {
-            if let Ok(d) = Date::new(y, 1, 1) {
-                dates.push(d);
-            }
-        }
-        dates.retain(|d| history.contains(*d));
-        dates.sort_unstable();
-        dates.dedup();
-
-        let n = answering.len();
-        let base = self.base();
-        // Per answer: its rates over the history and what it asks for, each
-        // read with a cursor as the dates ascend.
-        let timelines: Vec<Vec<(Date, Rate)>> = answering
-            .iter()
-            .map(|(_, ai)| schedules[base + ai].timeline(history))
-            .collect();
-        let empty: Vec<(Date, Decimal)> = Vec::new();
-        let wanted: Vec<&Vec<(Date, Decimal)>> = answering
-            .iter()
-            .map(|(_, ai)| requests[*ai].as_ref().map_or(&empty, |r| &r.wanted))
-            .collect();
-        let mut at_rate = vec![0usize; n];
-        let mut at_want = vec![0usize; n];
-        let mut slices: Vec<Vec<CellSlice>> = vec![Vec::new(); n];
-        // The run each answer holds in each cell: its share and since when.
-        let mut runs: Vec<Vec<Option<(Decimal, Date)>>> = vec![vec![None; cells.len()]; n];
-        let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
-        let mut opening: Vec<Option<Decimal>> = vec![None; n];
-        let mut year: Option<(i16, Vec<usize>)> = None;
-        let mut untaxed = vec![false; cells.len()];
-        // Per answer: the last (value taken, untaxed value) and the share it
-        // gave, so a share is divided out only when one of them changes.
-        let mut last: Vec<Option<(Decimal, Decimal, Decimal)>> = vec![None; n];
-        for &d in &dates {
-            if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
-                year = Some((d.year(), baseline.annual_columns(d.year())?));
-            }
-            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
-            // The imports no other answer taxes today: every answer claims
-            // the same share of each of them (in proportion to value).
-            let mut pool = Decimal::ZERO;
-            for (ci, cell) in cells.iter().enumerate() {
-                let taxed = cell.taxing.iter().any(|(mi, cover)| {
-                    !schedules[*mi].rate_on(d).is_zero() && cover.iter().any(|w| w.contains(d))
-                });
-                untaxed[ci] = !taxed;
-                if taxed {
-                    continue;
-                }
-                for c in cols {
-                    pool = pool
-                        .checked_add(cell.values[*c])
-                        .ok_or_else(|| Error::overflow("an import value"))?;
-                }
-            }
-            let mut left = pool;
-            let mut shared = Decimal::ZERO;
-            for (j, (first, _)) in answering.iter().enumerate() {
-                let rate = step_at(&timelines[j], &mut at_rate[j], d).unwrap_or(Rate::ZERO);
-                let asked = step_at(wanted[j], &mut at_want[j], d).unwrap_or(Decimal::ZERO);
-                let live = d >= *first && !rate.is_zero();
-                let take = if live {
-                    asked.min(left).max(Decimal::ZERO)
-                } else {
-                    Decimal::ZERO
-                };
-                // A share of the pool; the answer that takes the last of it
-                // gets exactly what is left of the share, so shares never add
-                // past one (a quotient can round up in the 28th digit).
-                let share = if take.is_zero() {
-                    Decimal::ZERO
-                } else if take == left {
-                    Decimal::ONE - shared
-                } else {
-                    match last[j] {
-                        Some((t, p, s)) if t == take && p == pool => s,
-                        _ => take
-                            .checked_div(pool)
-                            .ok_or_else(|| Error::overflow("a retaliation share"))?
-                            .min(Decimal::ONE - shared),
-                    }
-                };
-                last[j] = Some((take, pool, share));
-                left -= take;
-                shared += share;
-                for (ci, free) in untaxed.iter().enumerate() {
-                    let share = if *free { share } else { Decimal::ZERO };
-                    let run = &mut runs[j][ci];
-                    if run.is_some_and(|(s, _)| s == share) {
-                        continue;
-                    }
-                    if let Some((s, from)) = run.take() {
-                        slices[j].push(CellSlice {
-                            cell: ci,
-                            share: s,
-                            cover: vec![Window::ordered(from, d)],
-                        });
-                    }
-                    if !share.is_zero() {
-                        *run = Some((share, d));
-                    }
-                }
-                if live && opening[j].is_none() {
-                    opening[j] = Some(take);
-                }
-                if value[j].last().is_none_or(|(_, v)| *v != take) {
-                    value[j].push((d, take));
-                }
-            }
-        }
-        let mut out = Vec::with_capacity(n);
-        for (j, (_, ai)) in answering.iter().enumerate() {
-            let Some(r) = &requests[*ai] else { continue };
-            for (ci, run) in runs[j].iter().enumerate() {
-                if let Some((share, from)) = run {
-                    slices[j].push(CellSlice {
-                        cell: ci,
-                        share: *share,
-                        cover: vec![Window::ordered(*from, history.end())],
-                    });
-                }
-            }
-            out.push((
-                *ai,
-                Claim {
-                    side: si,
-                    slices: merge_slices(std::mem::take(&mut slices[j])),
-                    requested: r.requested,
-                    covered: opening[j].unwrap_or(Decimal::ZERO),
-                    value: std::mem::take(&mut value[j]),
-                },
-            ));
-        }
-        Ok(out)
-    }
-
     fn finish(
         &self,
         measures: &[&Measure],
@@ -927,15 +490,6 @@ impl Retaliation {
     }
 }
 
-/// The value of a step function on `d`, reading forward from `*at` (dates
-/// asked in ascending order); `None` before its first step.
-fn step_at<T: Copy>(steps: &[(Date, T)], at: &mut usize, d: Date) -> Option<T> {
-    while *at < steps.len() && steps[*at].0 <= d {
-        *at += 1;
-    }
-    (*at > 0).then(|| steps[*at - 1].1)
-}
-
 /// What a value-matched answer asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Request {
@@ -944,15 +498,15 @@ pub(crate) struct Request {
     lag: i64,
     /// The annual value asked for on the event's day, in the answering
     /// side's currency.
-    requested: Decimal,
+    pub(super) requested: Decimal,
     /// The annual value asked for over time (answer time), by the rule's
     /// policy.
-    wanted: Vec<(Date, Decimal)>,
+    pub(super) wanted: Vec<(Date, Decimal)>,
 }
 
 impl Request {
     /// The answer's first possible day.
-    fn first_day(&self) -> Date {
+    pub(super) fn first_day(&self) -> Date {
         jiff::Span::new()
             .try_days(self.lag)
             .ok()
@@ -961,43 +515,17 @@ impl Request {
     }
 }
 
-/// A claim's slices, one per cell and share, each over every window it
-/// holds that share (adjacent windows joined).
-fn merge_slices(mut slices: Vec<CellSlice>) -> Vec<CellSlice> {
-    slices.sort_by(|a, b| {
-        (a.cell, a.share)
-            .cmp(&(b.cell, b.share))
-            .then(a.cover[0].start().cmp(&b.cover[0].start()))
-    });
-    let mut out: Vec<CellSlice> = Vec::with_capacity(slices.len());
-    for s in slices {
-        match out.last_mut() {
-            Some(last) if last.cell == s.cell && last.share == s.share => {
-                let w = s.cover[0];
-                match last.cover.last_mut() {
-                    Some(prev) if prev.end() == w.start() => {
-                        *prev = Window::ordered(prev.start(), w.end());
-                    }
-                    _ => last.cover.push(w),
-                }
-            }
-            _ => out.push(s),
-        }
-    }
-    out
-}
-
 /// The pointwise maximum of step functions (each zero before its first
 /// step), in one sweep over their dates: O(n log n) in the number of steps,
 /// however many functions.
-fn max_steps(each: Vec<Vec<(Date, Rate)>>) -> Vec<(Date, Rate)> {
+fn max_steps(each: &[Arc<Response>]) -> Vec<(Date, Rate)> {
     if each.len() == 1 {
-        return each.into_iter().next().unwrap_or_default();
+        return each[0].0.clone();
     }
     let mut events: Vec<(Date, usize, Rate)> = each
         .iter()
         .enumerate()
-        .flat_map(|(i, steps)| steps.iter().map(move |(d, r)| (*d, i, *r)))
+        .flat_map(|(i, r)| r.0.iter().map(move |(d, r)| (*d, i, *r)))
         .collect();
     events.sort_unstable_by_key(|(d, i, _)| (*d, *i));
     let mut current = vec![Rate::ZERO; each.len()];

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::answers::AnswerSet;
-use super::eval::{Grid, GroupResult, month_factors, side_base, side_imports};
+use super::eval::{Grid, GroupResult, month_factors};
 use super::exposure::BaseExposure;
 use super::plan::{SidePlan, Slice};
 use super::refunds::Refund;
 use super::scenario::Scenario;
+use super::side::{side_base, side_imports};
 use crate::error::Result;
 use crate::tariff::Schedule;
 use crate::units::{Accrued, Date};
@@ -90,6 +91,7 @@ pub(crate) struct Cache {
     pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
     pub covered: Covered,
     pub answer_memo: super::answers::AnswerMemo,
+    pub trigger_memo: super::answers::TriggerMemo,
     pub value_groups: HashMap<ValueKey, Arc<GroupResult>>,
     /// Side plans: the scenario's own first (ids `0..sides`), then those
     /// built for the slices of a path.
@@ -127,6 +129,7 @@ impl Cache {
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),
+            trigger_memo: HashMap::default(),
             value_groups: HashMap::default(),
             plans: s.core.plans.clone(),
             plan_index: HashMap::default(),

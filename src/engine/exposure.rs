@@ -360,7 +360,7 @@ pub struct MeasureExposure {
     pub(crate) name: std::sync::Arc<str>,
     pub(crate) authority: Authority,
     pub(crate) layer: LayerId,
-    pub(crate) origin: Option<Origin>,
+    pub(crate) origin: Option<std::sync::Arc<Origin>>,
     pub(crate) by_month: std::sync::Arc<[Accrued]>,
     pub(crate) gross: Accrued,
     pub(crate) voided: Option<Date>,
@@ -392,7 +392,7 @@ impl MeasureExposure {
 
     /// The retaliation rule that made this measure, if one did.
     pub fn origin(&self) -> Option<&Origin> {
-        self.origin.as_ref()
+        self.origin.as_deref()
     }
 
     /// Gross duty in each month of the window.

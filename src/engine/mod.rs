@@ -7,13 +7,18 @@
 //!
 //! The engine's parts, in the order a scenario flows through them:
 //! `scenario` (definition, validation, builder), `paths` (the tree walked
-//! and its actions applied), `answers` (retaliation on a path), `plan` and
-//! `eval` (coverage classes and their exact accrual), `refunds`, `cache`
-//! (work shared across paths), `run` (every path), `results` (expectation
-//! and distribution), `timeline` (average rates over time).
+//! and its actions applied), `answers` (retaliation on a path, with
+//! `covered`, the value a watched measure covers, and `claims`,
+//! value-matched answers' share of imports, divided in `scaled` integers),
+//! `plan` and `eval` (coverage classes and their exact accrual), `side` (a
+//! side's exposure from its groups' results), `refunds`, `cache` (work
+//! shared across paths), `run` (every path), `results` (expectation and
+//! distribution), `timeline` (average rates over time).
 
 mod answers;
 mod cache;
+mod claims;
+mod covered;
 mod eval;
 mod exposure;
 mod grain;
@@ -22,7 +27,9 @@ mod plan;
 mod refunds;
 mod results;
 mod run;
+mod scaled;
 mod scenario;
+mod side;
 mod timeline;
 
 pub use answers::MAX_ROUNDS;

@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use super::answers::AnswerSet;
 use super::cache::Cache;
-use super::eval::{GroupResult, MeasureFacts, eval_group, on_side, side_exposure};
+use super::eval::{GroupResult, eval_group};
 use super::exposure::{Detail, Exposure};
 use super::paths::PathState;
 use super::plan::{GroupClass, GroupPlan, SidePlan, Slice};
 use super::refunds::{Refund, refund};
 use super::results::{CommitmentOutcome, Evaluation, PathOutcome};
 use super::scenario::{AS_SCHEDULED, Scenario};
+use super::side::{MeasureFacts, on_side, side_exposure};
 use crate::error::Result;
 use crate::outcome::{OutcomeKind, Path};
 use crate::tariff::Schedule;
@@ -154,6 +155,7 @@ impl Scenario {
             versions: &mut cache.versions,
             covered: &mut cache.covered,
             answers: &mut cache.answer_memo,
+            triggers: &mut cache.trigger_memo,
         };
         let a = Arc::new(r.settle(&measures, &state.schedules, &mut memo)?);
         cache.answers.insert(key, Arc::clone(&a));

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::answers::{Pool, Retaliation};
+use super::answers::Retaliation;
+use super::claims::Pool;
 use super::grain::{TriggerGrain, trigger_grains};
 use super::plan::SidePlan;
 use super::refunds::RefundTerms;

@@ -450,7 +450,7 @@ pub struct Measure {
     coverage: Coverage,
     schedule: Schedule,
     source: String,
-    origin: Option<Origin>,
+    origin: Option<Arc<Origin>>,
 }
 
 impl Measure {
@@ -513,7 +513,7 @@ impl Measure {
     }
 
     pub(crate) fn with_origin(mut self, origin: Origin) -> Measure {
-        self.origin = Some(origin);
+        self.origin = Some(Arc::new(origin));
         self
     }
 
@@ -576,6 +576,11 @@ impl Measure {
 
     /// The retaliation rule that made it, if one did.
     pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_deref()
+    }
+
+    /// [`Measure::origin`], shared.
+    pub(crate) fn origin_arc(&self) -> Option<&Arc<Origin>> {
         self.origin.as_ref()
     }
 
