@@ -23,7 +23,8 @@ const SIDE_COLOURS: [&str; 2] = ["#4e79a7", "#e15759"];
 const REFERENCE_COLOUR: &str = "#bab0ac";
 const LABEL_CHARS: usize = 44;
 /// A white outline behind a label, so lines under it do not cross the text.
-const HALO: &str = " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"";
+const HALO: &str =
+    " stroke=\"#ffffff\" stroke-width=\"5\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
 
 /// Text safe inside an SVG element or attribute: markup characters as
 /// entities, control characters as visible escapes (XML 1.0 allows none of
@@ -1315,12 +1316,40 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
             );
         }
         let x = x_of(side.expected);
-        line(
-            &mut out,
-            (x, top - 4.0),
-            (x, top + panel_h),
-            "stroke=\"#333333\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"",
-        );
+        // The expectation's line, broken where it would cross a value label.
+        let crosses: Vec<bool> = totals
+            .iter()
+            .map(|t| {
+                t.is_some_and(|t| {
+                    let start = x_of(t) + 2.0;
+                    let w = text_width(&money_text(t, side.currency), 12.0);
+                    start <= x && x <= start + w + 8.0
+                })
+            })
+            .collect();
+        let mut from = top - 4.0;
+        for (r, cross) in crosses.iter().enumerate() {
+            let y = top + r as f64 * row_h;
+            if *cross {
+                if y > from {
+                    line(
+                        &mut out,
+                        (x, from),
+                        (x, y + 2.0),
+                        "stroke=\"#333333\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"",
+                    );
+                }
+                from = y + row_h - 2.0;
+            }
+        }
+        if top + panel_h > from {
+            line(
+                &mut out,
+                (x, from),
+                (x, top + panel_h),
+                "stroke=\"#333333\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"",
+            );
+        }
         text(
             &mut out,
             x + 4.0,
