@@ -434,21 +434,7 @@ fn decision_notes(
         } else {
             (x - 4.0 - w, x)
         };
-        let rows = lines.len();
-        let clashes = |row: usize, n: &Note| {
-            let pad = 6.0;
-            let (a0, a1) = (span.0 - pad, span.1 + pad);
-            let (b0, b1) = (n.span.0 - pad, n.span.1 + pad);
-            let n_end = n.row + n.lines.len();
-            let boxes = row < n_end && n.row < row + rows && a0 < b1 && b0 < a1;
-            // A marker line runs down from under its label.
-            let through_new = row >= n_end && a0 < n.x && n.x < a1;
-            let through_old = n.row >= row + rows && b0 < x && x < b1;
-            boxes || through_new || through_old
-        };
-        let row = (0..)
-            .find(|r| !notes.iter().any(|n| clashes(*r, n)))
-            .unwrap_or(0);
+        let row = free_row(&notes, x, span, lines.len());
         notes.push(Note {
             x,
             anchor: if start { "start" } else { "end" },
@@ -467,6 +453,27 @@ fn decision_notes(
     .map(|(head, v)| format!("{head}{}", v.join("; ")))
     .collect();
     (outside, notes)
+}
+
+/// The first row where a label of `rows` lines spanning `span`, with its
+/// marker at `x`, overlaps neither a placed label nor a placed marker line
+/// (which runs down from under its label); below every placed label when
+/// no row above is free.
+fn free_row(notes: &[Note], x: f64, span: (f64, f64), rows: usize) -> usize {
+    let clashes = |row: usize, n: &Note| {
+        let pad = 6.0;
+        let (a0, a1) = (span.0 - pad, span.1 + pad);
+        let (b0, b1) = (n.span.0 - pad, n.span.1 + pad);
+        let n_end = n.row + n.lines.len();
+        let boxes = row < n_end && n.row < row + rows && a0 < b1 && b0 < a1;
+        let through_new = row >= n_end && a0 < n.x && n.x < a1;
+        let through_old = n.row >= row + rows && b0 < x && x < b1;
+        boxes || through_new || through_old
+    };
+    let below = note_rows(notes);
+    (0..below)
+        .find(|r| !notes.iter().any(|n| clashes(*r, n)))
+        .unwrap_or(below)
 }
 
 /// How many rows of labels `notes` take.
@@ -883,7 +890,11 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
             {
                 ends.push((
                     last.1,
-                    format!("every path {}", percent_text(end.total, 1)),
+                    if reference.is_some() {
+                        format!("every path, ref. {}", percent_text(end.total, 1))
+                    } else {
+                        format!("every path {}", percent_text(end.total, 1))
+                    },
                     SHARED_COLOUR.into(),
                 ));
             }
@@ -1445,6 +1456,34 @@ mod tests {
         // Control characters are measured as the escapes drawn.
         assert_eq!(wrap("a\u{1b}b", 20, 1), vec!["a\\u{1b}b"]);
         assert_eq!(clip_end("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn decision_labels_take_the_first_free_row_and_always_find_one() {
+        let note = |x: f64, span: (f64, f64), row: usize| Note {
+            x,
+            anchor: "end",
+            lines: vec!["label".into()],
+            full: "label".into(),
+            span,
+            row,
+        };
+        // Apart: the same row.
+        assert_eq!(
+            free_row(&[note(100.0, (100.0, 200.0), 0)], 300.0, (300.0, 400.0), 1),
+            0
+        );
+        // Overlapping: the next row.
+        assert_eq!(
+            free_row(&[note(100.0, (100.0, 200.0), 0)], 150.0, (150.0, 250.0), 1),
+            1
+        );
+        // Crossing a marker at every row above: below them all.
+        let placed = [
+            note(800.0, (500.0, 800.0), 0),
+            note(700.0, (400.0, 700.0), 1),
+        ];
+        assert_eq!(free_row(&placed, 850.0, (550.0, 850.0), 2), 2);
     }
 
     #[test]
