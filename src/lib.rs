@@ -124,6 +124,8 @@
 //! - `cli` (default): the `tariffsim` command-line tool (clap); it adds
 //!   nothing to the library, so library users can turn it off with
 //!   `default-features = false`.
+//! - `png`: `report::svg_to_png` renders any chart to PNG (resvg, with the
+//!   system's fonts), and the tool writes `--chart FILE.png`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

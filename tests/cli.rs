@@ -424,3 +424,55 @@ fn explain_adds_mfn_and_the_all_in_rate_only_where_it_can() {
         "{busan}"
     );
 }
+
+#[test]
+fn timeline_layers_chart_of_one_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("layers.svg");
+    let c = chart.to_str().unwrap();
+    ok(&[
+        "timeline",
+        "busan-2025",
+        "--path",
+        "deal/void",
+        "--layers",
+        "--chart",
+        c,
+    ]);
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("<polygon") && svg.contains("path deal/void"));
+    // Without a path there is no one path to stack.
+    let e = fails(&["timeline", "busan-2025", "--layers", "--chart", c], 2);
+    assert!(
+        e.contains("--chart with --layers draws one path's layers: name it with --path"),
+        "{e}"
+    );
+}
+
+#[test]
+fn png_charts_need_the_png_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("chart.PNG");
+    let p = png.to_str().unwrap();
+    if cfg!(feature = "png") {
+        ok(&["timeline", "g20-2018", "--chart", p]);
+        let bytes = std::fs::read(&png).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert!(bytes.len() > 1000);
+        let exposure = dir.path().join("exposure.png");
+        ok(&[
+            "run",
+            "g20-2018",
+            "--exposure-chart",
+            exposure.to_str().unwrap(),
+        ]);
+        assert!(std::fs::read(&exposure).unwrap().starts_with(b"\x89PNG"));
+    } else {
+        let e = fails(&["timeline", "g20-2018", "--chart", p], 2);
+        assert!(
+            e.contains("PNG charts need the png feature; build with `--features png`"),
+            "{e}"
+        );
+        assert!(!png.exists());
+    }
+}

@@ -546,6 +546,10 @@ fn the_same_input_gives_the_same_bytes() {
         timeline_svg(&rb, &path_timelines(&b).unwrap())
     );
     assert_eq!(
+        timeline_svg(&ra, &with_reference(&a)),
+        timeline_svg(&rb, &with_reference(&b))
+    );
+    assert_eq!(
         timeline_csv(&a.timeline("deal").unwrap()).unwrap(),
         timeline_csv(&b.timeline("deal").unwrap()).unwrap()
     );
@@ -616,4 +620,186 @@ fn exposure_csv_in_cents_adds_up_and_counts_imports_once() {
         .find(|p| p.id == "truce/lapses")
         .unwrap();
     assert_eq!(imports, side.sides[0].import_value.round_dp(2));
+}
+
+fn busan() -> Scenario {
+    load_scenario(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/busan-2025.toml"))
+        .unwrap()
+}
+
+/// Every path's timeline and the reference's.
+fn with_reference(s: &Scenario) -> Vec<PathTimelines> {
+    let mut all = path_timelines(s).unwrap();
+    all.push(reference_timeline(s).unwrap());
+    all
+}
+
+/// The text content of every `<text>` element, in order.
+fn texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("ill-formed: {e}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn timeline_chart_draws_shared_history_once_the_reference_dashed_and_its_sources() {
+    let s = busan();
+    let report = report_of(&s);
+    let svg = timeline_svg(&report, &with_reference(&s));
+    // Per side: the shared history once, 6 paths, the reference.
+    assert_eq!(svg.matches("<polyline").count(), 2 * (1 + 6 + 1));
+    assert_eq!(
+        svg.matches("<title>shared history, 2025-10-01..").count(),
+        2
+    );
+    // The reference: black, dashed, named in the legend and at its ends.
+    assert_eq!(
+        svg.matches("stroke=\"#111111\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"><title>as scheduled (reference)</title>")
+            .count(),
+        2
+    );
+    let t = texts(&svg);
+    assert!(t.iter().any(|x| x == "as scheduled (reference)"), "{t:?}");
+    assert_eq!(
+        t.iter()
+            .filter(|x| x.starts_with("as scheduled, ref. "))
+            .count(),
+        2
+    );
+    // Each decision date once, its date not repeated inside the label.
+    assert_eq!(t.iter().filter(|x| x.starts_with("2025-10-30 ")).count(), 1);
+    assert_eq!(t.iter().filter(|x| x.starts_with("2026-02-20 ")).count(), 1);
+    // The source line and what the chart leaves out.
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with("Source: reference file us-china-2018-2026.md")),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|x| x.starts_with("MFN not included")));
+    assert_eq!(svg, timeline_svg(&report, &with_reference(&busan())));
+}
+
+#[test]
+fn a_named_reference_path_is_the_dashed_line_and_says_so() {
+    let s = load_scenario(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/us-china-lines-2025.toml"),
+    )
+    .unwrap();
+    let report = report_of(&s);
+    assert!(report.reference_is_path());
+    let svg = timeline_svg(&report, &path_timelines(&s).unwrap());
+    assert!(svg.contains(
+        "stroke-dasharray=\"6 4\"><title>ieepa-void/extension (60.00%), the reference</title>"
+    ));
+    let t = texts(&svg);
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with("ieepa-void/extension, ref. ")),
+        "{t:?}"
+    );
+    // Sources as written in the scenario, without a repeated date.
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with("Source: data/record/us-china-2018-2026.md"))
+    );
+    assert!(!t.iter().any(|x| x.contains("(2026-11-10)")), "{t:?}");
+}
+
+#[test]
+fn a_decision_label_wider_than_the_plot_is_wrapped_and_shortened_whole_words_first() {
+    let long = "Truce deadline: the ninety days agreed at Buenos Aires run out and the \
+                List 3 rate would rise from ten to twenty-five percent unless both sides \
+                sign a comprehensive agreement on structural issues, purchases and \
+                enforcement (Learning Resources v. Trump, 2019)";
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/g20-2018.toml"),
+    )
+    .unwrap()
+    .replace("label = \"Truce deadline\"", &format!("label = \"{long}\""));
+    let s = parse_scenario(
+        &text,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios"),
+    )
+    .unwrap();
+    let svg = timeline_svg(&report_of(&s), &with_reference(&s));
+    // The whole label is kept as a tooltip.
+    assert!(svg.contains(&format!("<title>2019-02-24 {long}</title>")));
+    let full = format!("2019-02-24 {long}");
+    let words: Vec<&str> = full.split_whitespace().collect();
+    // The lines drawn for it: the texts of the group it is the title of.
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let group = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("g")
+                && n.children()
+                    .any(|c| c.has_tag_name("title") && c.text() == Some(full.as_str()))
+        })
+        .expect("the label's group");
+    let lines: Vec<String> = group
+        .children()
+        .filter(|c| c.has_tag_name("text"))
+        .map(|c| c.text().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let shown = lines.join(" ");
+    assert!(shown.ends_with('…'), "{shown}");
+    assert!(shown.len() < full.len());
+    // Every word drawn is a word of the label, but the last, which is
+    // one shortened with an ellipsis.
+    let drawn: Vec<&str> = shown.split_whitespace().collect();
+    for (i, w) in drawn.iter().enumerate() {
+        if i + 1 == drawn.len() {
+            let stem = w.trim_end_matches('…');
+            assert!(stem.is_empty() || words[i].starts_with(stem), "{w}");
+        } else {
+            assert_eq!(*w, words[i]);
+        }
+    }
+    // Each line fits the plot (960 wide, less 64 on the left and 230 on
+    // the right) at 0.6 em of 11 pixels a character.
+    for l in &lines {
+        assert!(
+            l.chars().count() as f64 * 6.6 <= 960.0 - 64.0 - 230.0,
+            "{l}"
+        );
+    }
+}
+
+#[test]
+fn layers_chart_stacks_one_path_by_layer() {
+    let s = busan();
+    let report = report_of(&s);
+    let path = PathTimelines {
+        path: "deal/void".into(),
+        probability: dec("0.36"),
+        sides: s.timeline("deal/void").unwrap(),
+    };
+    let svg = layers_svg(&report, &path);
+    let t = texts(&svg);
+    // One total line per side; a band per layer that is ever non-zero.
+    assert_eq!(svg.matches("<polyline").count(), 2);
+    assert!(svg.matches("<polygon").count() >= 2);
+    assert!(t.iter().any(|x| x == "total"));
+    assert!(t.iter().any(|x| x.starts_with("Source: ")));
+    assert!(t.iter().any(|x| x.starts_with("MFN not included")));
+    assert_eq!(svg, layers_svg(&report, &path));
+}
+
+#[test]
+fn reference_timeline_is_the_schedule_with_no_outcome() {
+    let s = g20();
+    let r = reference_timeline(&s).unwrap();
+    assert_eq!(r.path, "as-scheduled");
+    assert_eq!(r.probability, Decimal::ZERO);
+    // As scheduled, List 3 is at 25% from 2019-01-01 (the truce that put
+    // it off is an outcome): the truce that lapses joins it on 2019-03-02.
+    let lapses = &path_timelines(&s).unwrap()[1];
+    assert_eq!(lapses.path, "truce/lapses");
+    let on = |t: &PathTimelines, d: &str| t.sides[0].on(d.parse().unwrap()).unwrap().total;
+    assert!(on(&r, "2019-01-15") > on(lapses, "2019-01-15"));
+    assert_eq!(on(&r, "2019-06-01"), on(lapses, "2019-06-01"));
+    assert_eq!(r.sides[0].pieces.len(), 1);
 }

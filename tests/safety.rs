@@ -10,7 +10,10 @@ use tariffsim::load::{
     self, Inputs, LoadOptions, OutputFile, check_outputs, load_scenario_with, write_outputs,
 };
 use tariffsim::outcome::{Branch, Node, OutcomeKind, OutcomeTree};
-use tariffsim::report::{EvaluationReport, exposure_svg, path_timelines, text_table, timeline_svg};
+use tariffsim::report::{
+    EvaluationReport, exposure_svg, layers_svg, path_timelines, reference_timeline, text_table,
+    timeline_svg,
+};
 use tariffsim::{Detail, Regime, Scenario, ScenarioInfo};
 
 use crate::common::{d, us_2018, window};
@@ -391,7 +394,7 @@ fn hostile_labels() -> Scenario {
     let label = "Deal \u{1b}[31m<b>&\"'\r\0";
     let root = Node::new(
         "talks".parse().unwrap(),
-        "Talks \u{7}",
+        "Talks \u{7} <b>&amp; \"very\" long: Supercalifragilisticexpialidocious-and-then-some-more-words-without-any-space-at-all-to-break-on-anywhere-in-the-plot-width-of-the-chart-at-all-really",
         d("2019-06-01"),
         vec![
             Branch::new(
@@ -414,7 +417,7 @@ fn hostile_labels() -> Scenario {
             title: "Title \u{1b}[2J\r<svg>".into(),
             description: String::new(),
             assumptions: vec!["line\u{1b}".into()],
-            sources: vec![],
+            sources: vec!["<src> & \u{1b}[1m 'quoted' \"twice\" ]]> --".into()],
         })
         .baseline(baseline)
         .regime(Regime::new(measures, vec![]).unwrap())
@@ -428,8 +431,16 @@ fn control_characters_in_labels_give_well_formed_svg_and_a_clean_table() {
     let s = hostile_labels();
     let e = s.evaluate(Detail::Totals).unwrap();
     let report = EvaluationReport::new(&s, &e).unwrap();
-    let timelines = path_timelines(&s).unwrap();
-    for svg in [exposure_svg(&report), timeline_svg(&report, &timelines)] {
+    let mut timelines = path_timelines(&s).unwrap();
+    let bare = timeline_svg(&report, &timelines);
+    let layers = layers_svg(&report, &timelines[0]);
+    timelines.push(reference_timeline(&s).unwrap());
+    for svg in [
+        exposure_svg(&report),
+        bare,
+        timeline_svg(&report, &timelines),
+        layers,
+    ] {
         if let Err(e) = roxmltree::Document::parse(&svg) {
             panic!("ill-formed SVG: {e}\n{svg}");
         }

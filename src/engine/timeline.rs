@@ -265,7 +265,9 @@ pub(crate) fn rates_on(
 impl Scenario {
     /// The average-rate timeline of every side on path `path_id`, over the
     /// window (answers included; value-matched answers on the national
-    /// shares they claim).
+    /// shares they claim). [`AS_SCHEDULED`](super::AS_SCHEDULED) gives the
+    /// reference when no path is named: every measure as scheduled, no
+    /// outcome applied.
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown path; as [`Scenario::evaluate`].
@@ -310,8 +312,12 @@ impl Scenario {
         path_id: &str,
         f: impl FnOnce(&[&SidePlan], &[&Measure], &[&Schedule]) -> Result<T>,
     ) -> Result<T> {
-        let path = self.find_path(path_id)?;
-        let state = self.path_state(path)?;
+        let state = match self.tree.path(path_id) {
+            Some(path) => self.path_state(path)?,
+            // No branch may take the reference's id, so this is the base.
+            None if path_id == super::AS_SCHEDULED => self.base_state(),
+            None => self.path_state(self.find_path(path_id)?)?,
+        };
         let mut cache = super::cache::Cache::new(self)?;
         let answers = self.answer_set(&state, &mut cache)?;
         let mut plans: Vec<std::sync::Arc<SidePlan>> = self.core.plans.clone();

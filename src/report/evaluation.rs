@@ -940,3 +940,29 @@ pub fn path_timelines(scenario: &Scenario) -> Result<Vec<PathTimelines>> {
         })
         .collect()
 }
+
+/// The average-rate timeline of the scenario's reference: the named
+/// reference path, or [`AS_SCHEDULED`](crate::engine::AS_SCHEDULED) (every
+/// measure as scheduled, probability 0). Put it among the paths given to
+/// [`super::timeline_svg`] to draw the reference line.
+///
+/// # Errors
+/// As [`Scenario::timeline`].
+///
+/// ```
+/// let scenario = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
+/// let reference = tariffsim::report::reference_timeline(&scenario)?;
+/// assert_eq!(reference.path, "as-scheduled");
+/// assert_eq!(reference.sides.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reference_timeline(scenario: &Scenario) -> Result<PathTimelines> {
+    let id = scenario.reference_id();
+    Ok(PathTimelines {
+        path: id.to_string(),
+        probability: scenario
+            .reference()
+            .map_or(Decimal::ZERO, |p| p.probability().normalize()),
+        sides: scenario.timeline(id)?,
+    })
+}

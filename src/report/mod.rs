@@ -87,16 +87,21 @@
 //! ([`RECONCILIATION_COLUMNS`]); `examples/reconcile.rs`
 //! prints calendar 2024 against the Census calculated duty.
 //!
-//! # Charts ([`timeline_svg`], [`exposure_svg`])
+//! # Charts ([`timeline_svg`], [`layers_svg`], [`exposure_svg`])
 //!
 //! Self-contained SVG written by hand: the average stacked additional rate
-//! over time under each path, per side, with the tree's decision dates; and
-//! duty by outcome per side, labelled with probabilities.
+//! over time under each path, per side, with the shared history drawn once,
+//! the reference dashed and the tree's decision dates; one path's rate
+//! stacked by layer; and duty by outcome per side, labelled with
+//! probabilities. Each carries the scenario's sources and what it leaves
+//! out. With the `png` feature, `svg_to_png` renders any of them to PNG.
 
 pub mod cells;
 mod csv;
 mod evaluation;
 mod figures;
+#[cfg(feature = "png")]
+mod png;
 mod reconcile;
 mod svg;
 mod table;
@@ -106,9 +111,11 @@ pub use self::csv::{Amounts, EXPOSURE_COLUMNS, exposure_csv, timeline_csv};
 pub use evaluation::{
     AnswerReport, BaseReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount,
     MeasureReport, OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport,
-    SideSummary, VoidedReport, path_timelines,
+    SideSummary, VoidedReport, path_timelines, reference_timeline,
 };
 pub use figures::{change_text, money_text, percent_text};
+#[cfg(feature = "png")]
+pub use png::svg_to_png;
 pub use reconcile::{RECONCILIATION_COLUMNS, ReconLine, ReconRow, Reconciliation};
-pub use svg::{exposure_svg, timeline_svg};
+pub use svg::{exposure_svg, layers_svg, timeline_svg};
 pub use table::{text_summary, text_table};

@@ -154,7 +154,7 @@ impl Outputs {
     /// A failure when a flag has no content or a file cannot be written.
     pub fn write(
         &self,
-        contents: &[(&'static str, String)],
+        contents: &[(&'static str, Vec<u8>)],
         inputs: &Inputs,
     ) -> Result<(), Failure> {
         let mut files: Vec<(&Path, &[u8])> = Vec::new();
@@ -163,7 +163,7 @@ impl Outputs {
                 .iter()
                 .find(|(f, _)| f == flag)
                 .ok_or_else(|| Failure::run(format!("{flag}: nothing was produced")))?;
-            files.push((p.as_path(), text.as_bytes()));
+            files.push((p.as_path(), text.as_slice()));
         }
         write_outputs(&files, inputs).map_err(Failure::run)
     }

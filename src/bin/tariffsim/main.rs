@@ -5,6 +5,7 @@
 //! for people or CSV/JSON for programs. Errors are one line on standard
 //! error; the exit status is 2 for usage errors and 1 for failures.
 
+mod chart;
 mod diff;
 mod explain;
 mod files;

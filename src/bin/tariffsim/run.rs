@@ -4,11 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use tariffsim::report::{
-    Amounts, EvaluationReport, exposure_csv, exposure_svg, path_timelines, text_summary,
-    text_table, timeline_csv, timeline_svg,
+    Amounts, EvaluationReport, exposure_csv, exposure_svg, path_timelines, reference_timeline,
+    text_summary, text_table, timeline_csv, timeline_svg,
 };
 use tariffsim::{Date, Detail, Window};
 
+use crate::chart;
 use crate::files::{self, Outputs, SCENARIO_HELP};
 use crate::progress::Progress;
 use crate::{Done, Failure};
@@ -21,6 +22,7 @@ Examples:
   tariffsim run busan-2025 --format csv --out busan.csv
   tariffsim run busan-2025 --format json > busan.json
   tariffsim run busan-2025 --chart timeline.svg --exposure-chart exposure.svg
+  tariffsim run busan-2025 --chart timeline.png   (built with --features png)
 
 The table leads with the duty kept by outcome (net of refunds), the days
 covered and the same per year, then the expected value and distribution,
@@ -67,10 +69,10 @@ pub struct RunArgs {
     /// CSV amounts in full precision instead of cents
     #[arg(long)]
     exact: bool,
-    /// Write the average-rate chart of every path (SVG)
+    /// Write the average-rate chart of every path (SVG; PNG for FILE.png with the png feature)
     #[arg(long, value_name = "FILE.svg")]
     chart: Option<PathBuf>,
-    /// Write the duty-by-outcome chart (SVG)
+    /// Write the duty-by-outcome chart (SVG; PNG for FILE.png with the png feature)
     #[arg(long, value_name = "FILE.svg")]
     exposure_chart: Option<PathBuf>,
     /// Write one path's day-by-day average rates (CSV, exact fractions)
@@ -117,6 +119,8 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
             )));
         }
     }
+    chart::check("--chart", a.chart.as_deref())?;
+    chart::check("--exposure-chart", a.exposure_chart.as_deref())?;
     let outputs = Outputs::new(&[
         ("--out", &a.out),
         ("--chart", &a.chart),
@@ -141,7 +145,7 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
     let report = EvaluationReport::new(&scenario, &evaluation).map_err(Failure::run)?;
 
     // Everything is computed before the first file is written.
-    let mut contents: Vec<(&'static str, String)> = Vec::new();
+    let mut contents: Vec<(&'static str, Vec<u8>)> = Vec::new();
     if outputs.has("--timeline-csv") {
         let path = match &a.path {
             Some(p) => p.clone(),
@@ -154,15 +158,26 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
         let timelines = scenario.timeline(&path).map_err(Failure::run)?;
         contents.push((
             "--timeline-csv",
-            timeline_csv(&timelines).map_err(Failure::run)?,
+            timeline_csv(&timelines).map_err(Failure::run)?.into_bytes(),
         ));
     }
     if outputs.has("--chart") {
-        let timelines = path_timelines(&scenario).map_err(Failure::run)?;
-        contents.push(("--chart", timeline_svg(&report, &timelines)));
+        let mut timelines = path_timelines(&scenario).map_err(Failure::run)?;
+        if !report.reference_is_path() {
+            timelines.push(reference_timeline(&scenario).map_err(Failure::run)?);
+        }
+        let svg = timeline_svg(&report, &timelines);
+        contents.push((
+            "--chart",
+            chart::encode("--chart", a.chart.as_deref(), svg)?,
+        ));
     }
     if outputs.has("--exposure-chart") {
-        contents.push(("--exposure-chart", exposure_svg(&report)));
+        let svg = exposure_svg(&report);
+        contents.push((
+            "--exposure-chart",
+            chart::encode("--exposure-chart", a.exposure_chart.as_deref(), svg)?,
+        ));
     }
     drop(progress);
     if !matches!(a.format, ReportFormat::Table) || outputs.has("--out") {
@@ -183,7 +198,7 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
         ReportFormat::Json => report.to_json().map_err(Failure::run)?,
     };
     if outputs.has("--out") {
-        contents.push(("--out", text));
+        contents.push(("--out", text.into_bytes()));
         outputs.write(&contents, &source.inputs)?;
         Ok(Done::text(String::new()))
     } else {

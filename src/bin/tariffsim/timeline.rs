@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use tariffsim::Detail;
-use tariffsim::report::{EvaluationReport, PathTimelines, path_timelines, timeline_svg};
+use tariffsim::report::{
+    EvaluationReport, PathTimelines, layers_svg, path_timelines, reference_timeline, timeline_svg,
+};
 
+use crate::chart;
 use crate::files::{self, Outputs, SCENARIO_HELP};
 use crate::progress::Progress;
 use crate::run::check_path;
@@ -19,13 +22,20 @@ Examples:
   tariffsim timeline busan-2025 --path deal/void --layers
   tariffsim timeline busan-2025 --format json --out rates.json
   tariffsim timeline g20-2018 --chart g20-timeline.svg
+  tariffsim timeline busan-2025 --path deal/void --layers --chart layers.svg
+  tariffsim timeline g20-2018 --chart g20-timeline.png   (built with --features png)
 
 The average is weighted by the baseline's import values, over every basket
 (covered or not); MFN duty is not included. CSV is a step function: one
 row per path, side and stretch of days [from, to) over which every rate is
 constant, rates in percent with four decimals (--exact: full precision);
 --layers adds one column per layer (<layer>_percent). JSON carries the
-rates as exact fractions, as strings. Without --path, every path.";
+rates as exact fractions, as strings. Without --path, every path.
+
+--chart draws every path (or the one --path names) beside the reference,
+dashed; with --path and --layers it draws that path's rate stacked by
+layer instead. A chart named FILE.png is written as PNG when the tool is
+built with --features png.";
 
 /// The formats of a timeline.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,7 +64,7 @@ pub struct TimelineArgs {
     /// Rates in full precision instead of four decimals
     #[arg(long)]
     exact: bool,
-    /// Write the average-rate chart (SVG)
+    /// Write the average-rate chart (SVG; PNG for FILE.png with the png feature); with --path and --layers, that path's layers stacked
     #[arg(long, value_name = "FILE.svg")]
     chart: Option<PathBuf>,
     /// Write the timeline to FILE instead of standard output
@@ -68,6 +78,12 @@ pub struct TimelineArgs {
 /// Usage errors for an unknown path or bad outputs; failures from loading,
 /// evaluating or writing.
 pub fn run(a: &TimelineArgs) -> Result<Done, Failure> {
+    chart::check("--chart", a.chart.as_deref())?;
+    if a.chart.is_some() && a.layers && a.path.is_none() {
+        return Err(Failure::usage(
+            "--chart with --layers draws one path's layers: name it with --path",
+        ));
+    }
     let outputs = Outputs::new(&[("--out", &a.out), ("--chart", &a.chart)]);
     let source = files::load_for(&a.scenario, &outputs)?;
     let scenario = &source.scenario;
@@ -87,11 +103,24 @@ pub fn run(a: &TimelineArgs) -> Result<Done, Failure> {
         }],
         None => path_timelines(scenario).map_err(Failure::run)?,
     };
-    let mut contents: Vec<(&'static str, String)> = Vec::new();
+    let mut contents: Vec<(&'static str, Vec<u8>)> = Vec::new();
     if outputs.has("--chart") {
         let evaluation = scenario.evaluate(Detail::Totals).map_err(Failure::run)?;
         let report = EvaluationReport::new(scenario, &evaluation).map_err(Failure::run)?;
-        contents.push(("--chart", timeline_svg(&report, &all)));
+        let svg = match all.as_slice() {
+            [one] if a.layers => layers_svg(&report, one),
+            _ => {
+                let mut drawn = all.clone();
+                if !drawn.iter().any(|p| p.path == report.reference.id) {
+                    drawn.push(reference_timeline(scenario).map_err(Failure::run)?);
+                }
+                timeline_svg(&report, &drawn)
+            }
+        };
+        contents.push((
+            "--chart",
+            chart::encode("--chart", a.chart.as_deref(), svg)?,
+        ));
     }
     drop(progress);
     let text = match a.format {
@@ -99,7 +128,7 @@ pub fn run(a: &TimelineArgs) -> Result<Done, Failure> {
         TimelineFormat::Json => json_text(scenario.info().id.as_str(), &all, a.layers)?,
     };
     if outputs.has("--out") {
-        contents.push(("--out", text));
+        contents.push(("--out", text.into_bytes()));
         outputs.write(&contents, &source.inputs)?;
         return Ok(Done::text(String::new()));
     }

@@ -96,7 +96,7 @@ pub fn run(a: &PortfolioArgs) -> Result<Done, Failure> {
     };
     drop(progress);
     if outputs.has("--out") {
-        outputs.write(&[("--out", text)], &inputs)?;
+        outputs.write(&[("--out", text.into_bytes())], &inputs)?;
         return Ok(Done::text(String::new()));
     }
     Ok(Done::text(text))
