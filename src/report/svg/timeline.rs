@@ -14,8 +14,8 @@ use super::*;
 ///   never overlap.
 /// - The reference is drawn as a black dashed line and named in the legend:
 ///   the entry of `paths` whose id is the report's reference (for a named
-///   reference path, it is among [`super::path_timelines`]; for
-///   `as-scheduled`, add [`super::reference_timeline`]).
+///   reference path, it is among [`crate::report::path_timelines`]; for
+///   `as-scheduled`, add [`crate::report::reference_timeline`]).
 /// - Each decision date inside the horizon is marked once, its label
 ///   wrapped and, if need be, shortened with `…` inside the plot width, the
 ///   full text kept in a `<title>`; decisions outside the horizon are named
