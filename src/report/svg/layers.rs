@@ -136,23 +136,15 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
             .chain(t.pieces.iter().map(|p| p.total))
             .max()
             .unwrap_or(Decimal::ZERO);
-        let (y_top, step) = axis(max, (Decimal::new(1, 1), Decimal::new(2, 2)));
-        let y_of = |v: Decimal| top + panel_h * (1.0 - share(v, y_top));
-        text(
-            &mut out,
-            left,
-            top - 8.0,
-            "start",
-            " font-size=\"13\" font-weight=\"bold\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"",
-            &side_title(&t.importer, &t.exporter),
-        );
-        rate_axes(
+        let y_top = rate_panel(
             &mut out,
             (left, plot_w, top, panel_h),
-            (y_top, step),
+            &side_title(&t.importer, &t.exporter),
+            max,
             horizon,
             &x_of,
         );
+        let y_of = |v: Decimal| top + panel_h * (1.0 - share(v, y_top));
         for (j, l) in layers.iter().enumerate() {
             if stacks.iter().all(|s| s.get(j) == s.get(j + 1)) {
                 continue;

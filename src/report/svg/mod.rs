@@ -301,6 +301,29 @@ const REFERENCE_DASH: &str = "6 4";
 
 /// The y-axis grid and labels of a rate panel, and its axes and month
 /// ticks.
+/// A rate panel: its title above, its axes scaled to `max` (rounded up to
+/// a round value), grid and month ticks; returns the rate at its top.
+fn rate_panel(
+    out: &mut String,
+    frame: (f64, f64, f64, f64),
+    title: &str,
+    max: Decimal,
+    horizon: Window,
+    x_of: &dyn Fn(Date) -> f64,
+) -> Decimal {
+    let (y_top, step) = axis(max, (Decimal::new(1, 1), Decimal::new(2, 2)));
+    text(
+        out,
+        frame.0,
+        frame.2 - 8.0,
+        "start",
+        " font-size=\"13\" font-weight=\"bold\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"",
+        title,
+    );
+    rate_axes(out, frame, (y_top, step), horizon, x_of);
+    y_top
+}
+
 fn rate_axes(
     out: &mut String,
     (left, plot_w, top, panel_h): (f64, f64, f64, f64),

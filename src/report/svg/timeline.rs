@@ -147,23 +147,15 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
             .map(|p| p.total)
             .max()
             .unwrap_or(Decimal::ZERO);
-        let (y_top, step) = axis(max, (Decimal::new(1, 1), Decimal::new(2, 2)));
-        let y_of = |v: Decimal| top + panel_h * (1.0 - share(v, y_top));
-        text(
-            &mut out,
-            left,
-            top - 8.0,
-            "start",
-            " font-size=\"13\" font-weight=\"bold\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"",
-            &side_title(importer, exporter),
-        );
-        rate_axes(
+        let y_top = rate_panel(
             &mut out,
             (left, plot_w, top, panel_h),
-            (y_top, step),
+            &side_title(importer, exporter),
+            max,
             horizon,
             &x_of,
         );
+        let y_of = |v: Decimal| top + panel_h * (1.0 - share(v, y_top));
         let split = if all.len() > 1 {
             first_difference(&all, horizon)
         } else {
