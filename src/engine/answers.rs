@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::cache::{Covered, Versions};
 use super::plan::SidePlan;
 
-use super::claims::{Claim, Pool};
+use super::claims::{Claim, ClaimMemo, Pool};
 use crate::error::{Error, Result};
 use crate::retaliation::{
     AnswerKind, AnswerNote, Answers, Policy, ResponseGoods, RetaliationRule, TriggerEvent,
@@ -83,12 +83,13 @@ pub(crate) struct Memo<'a> {
     pub covered: &'a mut Covered,
     pub answers: &'a mut AnswerMemo,
     pub triggers: &'a mut TriggerMemo,
+    pub claims: &'a mut ClaimMemo,
 }
 
 /// An answer's schedule and request, by the answer and the versions of what
 /// it depends on.
 pub(crate) type AnswerMemo =
-    rustc_hash::FxHashMap<(usize, Vec<u32>), (Arc<Schedule>, Option<Request>)>;
+    rustc_hash::FxHashMap<(usize, Vec<u32>), (Arc<Schedule>, Option<Arc<Request>>)>;
 
 /// An answer's response to one of its triggers (its steps, after the lag,
 /// and its request), by the answer, the trigger and the versions of what
@@ -98,7 +99,7 @@ pub(crate) type TriggerMemo = rustc_hash::FxHashMap<(usize, usize, Vec<u32>), Ar
 
 /// An answer's steps in response to one trigger (after the lag), and what
 /// it asks for when it matches the trigger's value.
-pub(crate) type Response = (Vec<(Date, Rate)>, Option<Request>);
+pub(crate) type Response = (Vec<(Date, Rate)>, Option<Arc<Request>>);
 
 fn value_at(steps: &[(Date, Decimal)], d: Date) -> Decimal {
     steps
@@ -247,7 +248,7 @@ impl Retaliation {
         let mut claims: Vec<Option<Claim>> = vec![None; list.len()];
         // Per value-matched answer: trigger event date, requested value,
         // and the covered fraction over time (answer time).
-        let mut requests: Vec<Option<Request>> = vec![None; list.len()];
+        let mut requests: Vec<Option<Arc<Request>>> = vec![None; list.len()];
         let rounds = if self.iterate { MAX_ROUNDS } else { 1 };
         let mut last_changed: Vec<usize> = Vec::new();
         for round in 0..rounds {
@@ -263,25 +264,21 @@ impl Retaliation {
                     || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
                 // What the response to each trigger depends on: its schedule
                 // (and, when it reads covered values, its stacking group's).
-                let trigger_keys: Option<Vec<Vec<u32>>> = (!self.iterate).then(|| {
-                    answer
-                        .triggers()
-                        .iter()
-                        .map(|&t| {
-                            let mut v = vec![memo.versions.of(&schedules[t])];
-                            if needs_value {
-                                v.extend(self.group_versions(
-                                    t,
-                                    measures,
-                                    &schedules,
-                                    memo.versions,
-                                ));
-                            }
-                            v
-                        })
-                        .collect()
+                // One key for the answer, each trigger's part of it ending
+                // at `ends`.
+                let mut ends: Vec<usize> = Vec::with_capacity(answer.triggers().len());
+                let key = (!self.iterate).then(|| {
+                    let per = if needs_value { 4 } else { 1 };
+                    let mut flat: Vec<u32> = Vec::with_capacity(answer.triggers().len() * per);
+                    for &t in answer.triggers() {
+                        flat.push(memo.versions.of(&schedules[t]));
+                        if needs_value {
+                            self.group_versions(t, measures, &schedules, memo.versions, &mut flat);
+                        }
+                        ends.push(flat.len());
+                    }
+                    (ai, flat)
                 });
-                let key = trigger_keys.as_ref().map(|k| (ai, k.concat()));
                 if let Some((s, request)) = key.as_ref().and_then(|k| memo.answers.get(k)) {
                     let i = self.base() + ai;
                     if (!Arc::ptr_eq(s, &schedules[i]) && **s != *schedules[i])
@@ -295,7 +292,10 @@ impl Retaliation {
                 }
                 let mut each: Vec<Arc<Response>> = Vec::with_capacity(answer.triggers().len());
                 for (k, &t) in answer.triggers().iter().enumerate() {
-                    let tkey = trigger_keys.as_ref().map(|v| (ai, t, v[k].clone()));
+                    let tkey = key.as_ref().map(|(_, flat)| {
+                        let start = k.checked_sub(1).map_or(0, |p| ends[p]);
+                        (ai, t, flat[start..ends[k]].to_vec())
+                    });
                     if let Some(found) = tkey.as_ref().and_then(|k| memo.triggers.get(k)) {
                         each.push(Arc::clone(found));
                         continue;
@@ -313,7 +313,7 @@ impl Retaliation {
                     })?;
                     let request = match (answer.kind(), resp.events.first()) {
                         (AnswerKind::Value { .. }, Some(&e)) => {
-                            Some(self.request(rule, t, e, &w, measures)?)
+                            Some(Arc::new(self.request(rule, t, e, &w, measures)?))
                         }
                         _ => None,
                     };
@@ -336,7 +336,7 @@ impl Retaliation {
                     requests[ai] = request;
                 }
             }
-            let new_claims = self.claim(&schedules, &requests)?;
+            let new_claims = self.claim(&schedules, &requests, memo.versions, memo.claims)?;
             if !self.iterate {
                 return self.finish(measures, schedules, new_claims);
             }
@@ -491,7 +491,7 @@ impl Retaliation {
 }
 
 /// What a value-matched answer asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Request {
     /// The trigger date of the event answered.
     event: Date,

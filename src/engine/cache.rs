@@ -92,6 +92,7 @@ pub(crate) struct Cache {
     pub covered: Covered,
     pub answer_memo: super::answers::AnswerMemo,
     pub trigger_memo: super::answers::TriggerMemo,
+    pub claim_memo: super::claims::ClaimMemo,
     pub value_groups: HashMap<ValueKey, Arc<GroupResult>>,
     /// Side plans: the scenario's own first (ids `0..sides`), then those
     /// built for the slices of a path.
@@ -130,6 +131,7 @@ impl Cache {
             covered: HashMap::default(),
             answer_memo: HashMap::default(),
             trigger_memo: HashMap::default(),
+            claim_memo: super::claims::ClaimMemo::default(),
             value_groups: HashMap::default(),
             plans: s.core.plans.clone(),
             plan_index: HashMap::default(),

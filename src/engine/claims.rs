@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::answers::{Request, Retaliation};
+use super::cache::Versions;
 use super::plan::Slice;
 use super::scaled::{Amount, Scaled, Scaling};
 use crate::error::{Error, Result};
@@ -21,6 +22,37 @@ use crate::units::{Date, Rate, Window};
 #[derive(Debug, Clone)]
 pub(crate) struct Pool {
     pub cells: Vec<Cell>,
+    /// The measures taxing some cell, ascending, once each.
+    pub taxing: Vec<usize>,
+}
+
+/// Claims already divided, by what a division depends on: the answering
+/// side, its answers in priority order (first day, answer, the version of
+/// its schedule and of its request) and the versions of the measures
+/// taxing its pool. Paths whose answers agree share the division.
+#[derive(Default)]
+pub(crate) struct ClaimMemo {
+    requests: rustc_hash::FxHashMap<Request, usize>,
+    divisions: rustc_hash::FxHashMap<DivisionKey, Arc<Vec<(usize, Claim)>>>,
+    /// An answer's rates over the history (day number, date, rate), by the
+    /// version of its schedule.
+    timelines: rustc_hash::FxHashMap<u32, Arc<Timeline>>,
+}
+
+type Timeline = Vec<(u32, Date, Rate)>;
+
+type DivisionKey = (usize, Vec<(Date, usize, u32, Option<usize>)>, Vec<u32>);
+
+impl ClaimMemo {
+    /// A small id for a request, the same for equal requests.
+    fn request(&mut self, r: &Request) -> usize {
+        if let Some(id) = self.requests.get(r) {
+            return *id;
+        }
+        let id = self.requests.len();
+        self.requests.insert(r.clone(), id);
+        id
+    }
 }
 
 /// Baskets the same retaliation measures cover over the same windows.
@@ -62,7 +94,13 @@ impl Pool {
                     .ok_or_else(|| Error::overflow("a pool's value"))?;
             }
         }
-        Ok(Pool { cells })
+        let mut taxing: Vec<usize> = cells
+            .iter()
+            .flat_map(|c| c.taxing.iter().map(|(mi, _)| *mi))
+            .collect();
+        taxing.sort_unstable();
+        taxing.dedup();
+        Ok(Pool { cells, taxing })
     }
 }
 
@@ -118,7 +156,9 @@ impl Retaliation {
     pub(super) fn claim(
         &self,
         schedules: &[Arc<Schedule>],
-        requests: &[Option<Request>],
+        requests: &[Option<Arc<Request>>],
+        versions: &mut Versions,
+        memo: &mut ClaimMemo,
     ) -> Result<Vec<Option<Claim>>> {
         let list = self.answers.list();
         let mut out: Vec<Option<Claim>> = vec![None; list.len()];
@@ -161,29 +201,67 @@ impl Retaliation {
                 .filter(|(_, _, s)| *s == si)
                 .map(|(first, ai, _)| (*first, *ai))
                 .collect();
-            for (ai, claim) in self.claim_side(si, &answering, schedules, requests)? {
-                out[ai] = Some(claim);
+            let mut key: Vec<(Date, usize, u32, Option<usize>)> =
+                Vec::with_capacity(answering.len());
+            for (first, ai) in &answering {
+                let request = requests[*ai].as_ref().map(|r| memo.request(r));
+                key.push((
+                    *first,
+                    *ai,
+                    versions.of(&schedules[self.base() + ai]),
+                    request,
+                ));
+            }
+            let taxing = self.pools[si]
+                .taxing
+                .iter()
+                .map(|mi| versions.of(&schedules[*mi]))
+                .collect();
+            let key = (si, key, taxing);
+            let claims = match memo.divisions.get(&key) {
+                Some(c) => Arc::clone(c),
+                None => {
+                    let mut timelines = Vec::with_capacity(answering.len());
+                    for (&(_, ai), &(_, _, version, _)) in answering.iter().zip(&key.1) {
+                        let tl = memo.timelines.entry(version).or_insert_with(|| {
+                            let tl = schedules[self.base() + ai].timeline(self.history);
+                            Arc::new(tl.into_iter().map(|(d, r)| (day_number(d), d, r)).collect())
+                        });
+                        timelines.push(Arc::clone(tl));
+                    }
+                    let c =
+                        Arc::new(self.claim_side(si, &answering, &timelines, schedules, requests)?);
+                    memo.divisions.insert(key, Arc::clone(&c));
+                    c
+                }
+            };
+            for (ai, claim) in claims.iter() {
+                out[*ai] = Some(claim.clone());
             }
         }
         Ok(out)
     }
 
     /// [`Retaliation::claim`] on one answering side, for `answering` (first
-    /// day in force, answer), in priority order.
+    /// day in force, answer), in priority order, whose rates over the
+    /// history are `timelines`.
     fn claim_side(
         &self,
         si: usize,
         answering: &[(Date, usize)],
+        timelines: &[Arc<Timeline>],
         schedules: &[Arc<Schedule>],
-        requests: &[Option<Request>],
+        requests: &[Option<Arc<Request>>],
     ) -> Result<Vec<(usize, Claim)>> {
         let cells = &self.pools[si].cells;
         let baseline = &self.national[si];
         let history = self.history;
+        // The dates anything changes on; the rates of answers change only
+        // on the dates of their timelines.
         let mut dates = vec![history.start()];
-        for (first, ai) in answering {
+        for ((first, ai), tl) in answering.iter().zip(timelines) {
             dates.push(*first);
-            dates.extend(schedules[self.base() + ai].change_dates());
+            dates.extend(tl.iter().map(|(_, d, _)| *d));
             if let Some(r) = &requests[*ai] {
                 dates.extend(r.wanted.iter().map(|(d, _)| *d));
             }
@@ -202,19 +280,10 @@ impl Retaliation {
             }
         }
         dates.retain(|d| history.contains(*d));
-        dates.sort_unstable_by_key(|d| day_number(*d));
+        dates.sort_unstable();
         dates.dedup();
 
         let n = answering.len();
-        let base = self.base();
-        // Per answer: its rates over the history and what it asks for.
-        let timelines: Vec<Vec<(u32, Rate)>> = answering
-            .iter()
-            .map(|(_, ai)| {
-                let tl = schedules[base + ai].timeline(history);
-                tl.into_iter().map(|(d, r)| (day_number(d), r)).collect()
-            })
-            .collect();
         let empty: Vec<(Date, Decimal)> = Vec::new();
         let wanted: Vec<&Vec<(Date, Decimal)>> = answering
             .iter()
@@ -232,7 +301,7 @@ impl Retaliation {
         let days = Days {
             dates: &dates,
             first: answering.iter().map(|(f, _)| day_number(*f)).collect(),
-            timelines: &timelines,
+            timelines,
             taxed: &taxed,
             baseline,
         };
@@ -309,7 +378,7 @@ impl Retaliation {
 struct Days<'a> {
     dates: &'a [Date],
     first: Vec<u32>,
-    timelines: &'a [Vec<(u32, Rate)>],
+    timelines: &'a [Arc<Timeline>],
     taxed: &'a [bool],
     baseline: &'a Baseline,
 }
@@ -355,6 +424,13 @@ impl Days<'_> {
         // Whether each answer was out of force on the date it was last
         // looked at (and so has nothing left to close).
         let mut idle = vec![false; n];
+        // Per answer, as last worked out: whether it was live, what it
+        // asked, and what it left of the pool. On a date where nothing
+        // before it changed (the pool, which cells are taxed, an earlier
+        // answer's take or share) and it is as live and asks as much, it
+        // takes, shares and leaves what it did: it is not worked out again.
+        let mut was: Vec<Option<(bool, A, A)>> = vec![None; n];
+        let mut last_pool: Option<A> = None;
         for (di, &d) in self.dates.iter().enumerate() {
             let day = day_number(d);
             if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
@@ -376,11 +452,17 @@ impl Days<'_> {
                     pool = p;
                 }
             }
+            let row = &self.taxed[di * cells..(di + 1) * cells];
+            let mut changed = last_pool != Some(pool)
+                || di == 0
+                || self.taxed[(di - 1) * cells..di * cells] != *row;
+            last_pool = Some(pool);
             let mut left = pool;
             let mut shared = Decimal::ZERO;
             let mut shared_upto = 0;
             for j in 0..n {
-                let rate = step_at(&self.timelines[j], &mut at_rate[j], day).unwrap_or(Rate::ZERO);
+                let rate = step_at(&self.timelines[j], &mut at_rate[j], day, |s| (s.0, s.2))
+                    .unwrap_or(Rate::ZERO);
                 let live = day >= self.first[j] && !rate.is_zero();
                 if !live && idle[j] {
                     // Out of force again: it takes nothing, holds no run and
@@ -393,7 +475,15 @@ impl Days<'_> {
                     continue;
                 }
                 idle[j] = !live;
-                let asked = step_at(&asks[j], &mut at_want[j], day).unwrap_or(A::ZERO);
+                let asked = step_at(&asks[j], &mut at_want[j], day, |s| *s).unwrap_or(A::ZERO);
+                if let Some((l, a, after)) = was[j]
+                    && !changed
+                    && l == live
+                    && a == asked
+                {
+                    left = after;
+                    continue;
+                }
                 let take = if live {
                     asked.least(left).most(A::ZERO)
                 } else {
@@ -425,12 +515,14 @@ impl Days<'_> {
                         }
                     }
                 };
+                changed |= last[j].is_none_or(|(t, _, s)| t != take || s != share);
                 last[j] = Some((take, pool, share));
                 shares[j] = share;
                 let Some(l) = left.minus(take) else {
                     return Ok(None);
                 };
                 left = l;
+                was[j] = Some((live, asked, left));
                 for (ci, run) in runs[j].iter_mut().enumerate() {
                     let share = if untaxed(ci) { share } else { Decimal::ZERO };
                     if run.is_some_and(|(s, _)| s == share) {
@@ -462,12 +554,13 @@ impl Days<'_> {
 }
 
 /// The value of a step function on day `d`, reading forward from `*at`
-/// (days asked in ascending order); `None` before its first step.
-fn step_at<T: Copy>(steps: &[(u32, T)], at: &mut usize, d: u32) -> Option<T> {
-    while *at < steps.len() && steps[*at].0 <= d {
+/// (days asked in ascending order); `None` before its first step. `part`
+/// reads a step's day and value.
+fn step_at<S, T>(steps: &[S], at: &mut usize, d: u32, part: impl Fn(&S) -> (u32, T)) -> Option<T> {
+    while *at < steps.len() && part(&steps[*at]).0 <= d {
         *at += 1;
     }
-    (*at > 0).then(|| steps[*at - 1].1)
+    (*at > 0).then(|| part(&steps[*at - 1]).1)
 }
 
 /// A number for each date, in the dates' order (one compare instead of

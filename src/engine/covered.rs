@@ -35,10 +35,9 @@ impl Retaliation {
                     .unwrap_or_else(|| vec![(self.history.start(), Decimal::ZERO)]),
             ));
         }
-        let key = Some((
-            t,
-            self.group_versions(t, measures, schedules, memo.versions),
-        ));
+        let mut versions = Vec::new();
+        self.group_versions(t, measures, schedules, memo.versions, &mut versions);
+        let key = Some((t, versions));
         if let Some(found) = key.as_ref().and_then(|k| memo.covered.get(k)) {
             return Ok(Arc::clone(found));
         }
@@ -51,28 +50,30 @@ impl Retaliation {
 
     /// What measure `t`'s covered value depends on: the versions of the
     /// schedules of its stacking group (answers other than itself count as
-    /// zero, so they are left out).
+    /// zero, so they are left out), added to `out`.
     pub(super) fn group_versions(
         &self,
         t: usize,
         measures: &[&Measure],
         schedules: &[Arc<Schedule>],
         versions: &mut Versions,
-    ) -> Vec<u32> {
+        out: &mut Vec<u32>,
+    ) {
         let Some((plan, li)) = self
             .side_of(measures[t])
             .and_then(|si| Some((&self.plans[si], self.plans[si].local(t)?)))
         else {
-            return Vec::new();
+            return;
         };
         let (g, _) = plan.group_of[li];
-        plan.groups[g]
-            .measures
-            .iter()
-            .map(|gl| plan.measures[*gl])
-            .filter(|mi| *mi < self.base() || *mi == t)
-            .map(|mi| versions.of(&schedules[mi]))
-            .collect()
+        out.extend(
+            plan.groups[g]
+                .measures
+                .iter()
+                .map(|gl| plan.measures[*gl])
+                .filter(|mi| *mi < self.base() || *mi == t)
+                .map(|mi| versions.of(&schedules[mi])),
+        );
     }
 
     /// [`Retaliation::covered_timeline`] of a measure that is not a

@@ -156,6 +156,7 @@ impl Scenario {
             covered: &mut cache.covered,
             answers: &mut cache.answer_memo,
             triggers: &mut cache.trigger_memo,
+            claims: &mut cache.claim_memo,
         };
         let a = Arc::new(r.settle(&measures, &state.schedules, &mut memo)?);
         cache.answers.insert(key, Arc::clone(&a));
