@@ -41,7 +41,7 @@ pub(crate) struct AnswerSet {
     /// Each answer's schedule, aligned with [`Answers::list`].
     pub schedules: Vec<Arc<Schedule>>,
     /// Each value-matched answer's claim, when it made one.
-    pub claims: Vec<Option<Claim>>,
+    pub claims: Vec<Option<Arc<Claim>>>,
     /// Whether each answer was made on this path.
     pub made: Vec<bool>,
     /// What was made, for reports, by first day.
@@ -164,7 +164,7 @@ impl Retaliation {
         t: usize,
         measures: &[&Measure],
         schedules: &[Arc<Schedule>],
-        claims: &[Option<Claim>],
+        claims: &[Option<Arc<Claim>>],
         memo: &mut Memo<'_>,
     ) -> Result<Watched> {
         let tl = schedules[t].timeline(self.history);
@@ -245,7 +245,7 @@ impl Retaliation {
             .cloned()
             .chain(list.iter().map(|_| Arc::clone(&empty)))
             .collect();
-        let mut claims: Vec<Option<Claim>> = vec![None; list.len()];
+        let mut claims: Vec<Option<Arc<Claim>>> = vec![None; list.len()];
         // Per value-matched answer: trigger event date, requested value,
         // and the covered fraction over time (answer time).
         let mut requests: Vec<Option<Arc<Request>>> = vec![None; list.len()];
@@ -447,7 +447,7 @@ impl Retaliation {
         &self,
         measures: &[&Measure],
         schedules: Vec<Arc<Schedule>>,
-        claims: Vec<Option<Claim>>,
+        claims: Vec<Option<Arc<Claim>>>,
     ) -> Result<AnswerSet> {
         let list = self.answers.list();
         let mut made = Vec::with_capacity(list.len());

@@ -33,13 +33,16 @@ pub(crate) struct Pool {
 #[derive(Default)]
 pub(crate) struct ClaimMemo {
     requests: rustc_hash::FxHashMap<Request, usize>,
-    divisions: rustc_hash::FxHashMap<DivisionKey, Arc<Vec<(usize, Claim)>>>,
+    divisions: rustc_hash::FxHashMap<DivisionKey, Arc<Division>>,
     /// An answer's rates over the history (day number, date, rate), by the
     /// version of its schedule.
     timelines: rustc_hash::FxHashMap<u32, Arc<Timeline>>,
 }
 
 type Timeline = Vec<(u32, Date, Rate)>;
+
+/// The claims of one side's answers, by answer.
+type Division = Vec<(usize, Arc<Claim>)>;
 
 type DivisionKey = (usize, Vec<(Date, usize, u32, Option<usize>)>, Vec<u32>);
 
@@ -159,9 +162,9 @@ impl Retaliation {
         requests: &[Option<Arc<Request>>],
         versions: &mut Versions,
         memo: &mut ClaimMemo,
-    ) -> Result<Vec<Option<Claim>>> {
+    ) -> Result<Vec<Option<Arc<Claim>>>> {
         let list = self.answers.list();
-        let mut out: Vec<Option<Claim>> = vec![None; list.len()];
+        let mut out: Vec<Option<Arc<Claim>>> = vec![None; list.len()];
         let mut order: Vec<(Date, usize, usize)> = Vec::new();
         for (ai, r) in requests.iter().enumerate() {
             let Some(r) = r else { continue };
@@ -236,7 +239,7 @@ impl Retaliation {
                 }
             };
             for (ai, claim) in claims.iter() {
-                out[*ai] = Some(claim.clone());
+                out[*ai] = Some(Arc::clone(claim));
             }
         }
         Ok(out)
@@ -252,7 +255,7 @@ impl Retaliation {
         timelines: &[Arc<Timeline>],
         schedules: &[Arc<Schedule>],
         requests: &[Option<Arc<Request>>],
-    ) -> Result<Vec<(usize, Claim)>> {
+    ) -> Result<Division> {
         let cells = &self.pools[si].cells;
         let baseline = &self.national[si];
         let history = self.history;
@@ -359,13 +362,13 @@ impl Retaliation {
             }
             out.push((
                 *ai,
-                Claim {
+                Arc::new(Claim {
                     side: si,
                     slices: merge_slices(std::mem::take(&mut slices[j])),
                     requested: r.requested,
                     covered: divided.opening[j].unwrap_or(Decimal::ZERO),
                     value: std::mem::take(&mut divided.value[j]),
-                },
+                }),
             ));
         }
         Ok(out)

@@ -24,7 +24,7 @@ impl Retaliation {
         t: usize,
         measures: &[&Measure],
         schedules: &[Arc<Schedule>],
-        claims: &[Option<Claim>],
+        claims: &[Option<Arc<Claim>>],
         memo: &mut Memo<'_>,
     ) -> Result<Arc<Vec<(Date, Decimal)>>> {
         if self.is_value_answer(t) {
