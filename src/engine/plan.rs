@@ -44,6 +44,9 @@ pub(crate) struct Unit {
     pub weight: Decimal,
     /// The local measures covering only this share, and when.
     pub slice: Vec<(usize, Cover)>,
+    /// The local measures on content whose content this share is (see
+    /// [`super::content`]); other measures on content do not cover it.
+    pub content: Vec<usize>,
 }
 
 /// A class of units with identical coverage.
@@ -247,13 +250,11 @@ impl SidePlan {
         }
         let mut units = Vec::with_capacity(b.baskets().len());
         for (bi, list) in by_basket.iter().enumerate() {
-            units.extend(units_of(bi, list).map_err(|e| {
-                e.at(format!(
-                    "baseline {}, basket {}",
-                    b.label(),
-                    b.baskets()[bi].key()
-                ))
-            })?);
+            let key = b.baskets()[bi].key();
+            let split = units_of(bi, list)
+                .and_then(|us| on_content(us, &super::content::pieces(key, &ms)?))
+                .map_err(|e| e.at(format!("baseline {}, basket {key}", b.label())))?;
+            units.extend(split);
         }
 
         let grain_gaps: Vec<Vec<usize>> = ms
@@ -282,7 +283,9 @@ impl SidePlan {
             let basket = &b.baskets()[u.basket];
             let mut key = Vec::new();
             for (li, m) in ms.iter().enumerate() {
-                let mut cover = if is_slice[li] {
+                let mut cover = if m.coverage().content().is_some() && !u.content.contains(&li) {
+                    Vec::new()
+                } else if is_slice[li] {
                     u.slice
                         .iter()
                         .find(|(owner, _)| *owner == li)
@@ -489,6 +492,28 @@ impl SidePlan {
     }
 }
 
+/// `units` of one basket cut by its content pieces: each unit's share of
+/// every piece, a piece's answers and content measures both covering it.
+fn on_content(units: Vec<Unit>, pieces: &[super::content::Piece]) -> Result<Vec<Unit>> {
+    if let [(_, covering)] = pieces {
+        if covering.is_empty() {
+            return Ok(units);
+        }
+    }
+    let mut out = Vec::with_capacity(units.len() * pieces.len());
+    for u in units {
+        for (weight, covering) in pieces {
+            out.push(Unit {
+                basket: u.basket,
+                weight: mul(u.weight, *weight, "a basket's content share")?,
+                slice: u.slice.clone(),
+                content: covering.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Heights `lower..upper` of a basket's value that the slice at an index of
 /// the list covers on one piece of time.
 type Band = (Decimal, Decimal, usize);
@@ -504,6 +529,7 @@ fn units_of(basket: usize, list: &[(usize, &Slice)]) -> Result<Vec<Unit>> {
             basket,
             weight: Decimal::ONE,
             slice: Vec::new(),
+            content: Vec::new(),
         }]);
     }
     let mut dates: Vec<crate::units::Date> = list
@@ -570,6 +596,7 @@ fn units_of(basket: usize, list: &[(usize, &Slice)]) -> Result<Vec<Unit>> {
             basket,
             weight: high - low,
             slice,
+            content: Vec::new(),
         });
     }
     Ok(units)

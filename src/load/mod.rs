@@ -37,6 +37,7 @@
 
 mod base_rates;
 mod baseline;
+mod content;
 mod dto;
 mod fields;
 mod hs_list;

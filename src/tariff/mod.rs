@@ -8,6 +8,7 @@
 //! A [`Regime`] is a validated set of measures and stacking rules.
 
 mod base;
+mod content;
 mod schedule;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -16,6 +17,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub use base::{BaseRate, BaseRateKind, BaseRates};
+pub use content::ContentShares;
 pub use schedule::{AfterEdit, Schedule, Step, StepStatus, Suspension};
 
 use crate::error::{Error, Result};
@@ -332,12 +334,19 @@ impl Exclusion {
     }
 }
 
-/// Which goods a measure applies to, and when some of them are excluded.
+/// Which goods a measure applies to, when some of them are excluded, and
+/// whether it taxes their whole value or only a content share of it.
+///
+/// A coverage [`on content`](Coverage::on_content) takes in, of each line
+/// its goods name, only the share of the line's value that is that content
+/// (Section 232 derivatives on their steel): evaluation cuts the line into
+/// that piece and the rest, and stacking rules apply on each piece.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
     goods: Goods,
     exclusions: Vec<Exclusion>,
     matched: bool,
+    content: Option<Arc<ContentShares>>,
 }
 
 impl Coverage {
@@ -347,6 +356,7 @@ impl Coverage {
             goods,
             exclusions: Vec::new(),
             matched: false,
+            content: None,
         }
     }
 
@@ -358,6 +368,7 @@ impl Coverage {
             goods: Goods::all(),
             exclusions: Vec::new(),
             matched: true,
+            content: None,
         }
     }
 
@@ -371,6 +382,19 @@ impl Coverage {
     pub fn excluding(mut self, exclusion: Exclusion) -> Coverage {
         self.exclusions.push(exclusion);
         self
+    }
+
+    /// The same coverage taking in only the `shares` of each line's value
+    /// (its steel, aluminum or copper content).
+    pub fn on_content(mut self, shares: impl Into<Arc<ContentShares>>) -> Coverage {
+        self.content = Some(shares.into());
+        self
+    }
+
+    /// The content shares it taxes, when it taxes a content rather than the
+    /// whole value.
+    pub fn content(&self) -> Option<&ContentShares> {
+        self.content.as_deref()
     }
 
     /// The goods covered before exclusions.
@@ -586,10 +610,12 @@ impl Measure {
 
     /// The annual value of the baskets of `b` this measure's coverage takes
     /// in on `date` (exclusions applied; stacking rules, which need the
-    /// other measures, not), in the year of `date`.
+    /// other measures, not), in the year of `date`; on content, each
+    /// basket's value times its content share, exactly.
     ///
     /// # Errors
     /// [`Error::BaselineGap`] when the baseline lacks that year;
+    /// [`Error::MissingShare`] when a covered basket has no content share;
     /// [`Error::Overflow`].
     ///
     /// ```
@@ -617,9 +643,16 @@ impl Measure {
             if self.coverage.covered_windows(basket.key(), day).is_empty() {
                 continue;
             }
+            let share = match self.coverage.content() {
+                Some(c) => c.share_for(basket.key(), self.id.as_str())?,
+                None => rust_decimal::Decimal::ONE,
+            };
             for c in &cols {
+                let v = basket.values()[*c]
+                    .checked_mul(share)
+                    .ok_or_else(|| Error::overflow("a covered value"))?;
                 total = total
-                    .checked_add(basket.values()[*c])
+                    .checked_add(v)
                     .ok_or_else(|| Error::overflow("a covered value"))?;
             }
         }
