@@ -126,6 +126,24 @@ fn a_line_pays_232_on_its_steel_and_the_reciprocal_on_the_rest() {
             ("8471300100".into(), dec!(1000.00), dec!(450.00)),
         ]
     );
+    // The rates on the line's whole value on a day (what `explain` shows):
+    // Section 232 50% × 0.4 = 20%, reciprocal 25% × 0.6 = 15%, fentanyl 20%;
+    // $1,000 × 55% = $550 as above.
+    let line = BasketKey::Hs("7326908688".parse().unwrap());
+    let rates: Vec<(String, String)> = s
+        .rates_on(AS_SCHEDULED, ("US", "CN"), &line, d("2025-02-01"))
+        .unwrap()
+        .into_iter()
+        .map(|(id, r)| (id.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(
+        rates,
+        vec![
+            ("fentanyl".to_string(), "20%".to_string()),
+            ("reciprocal".to_string(), "15%".to_string()),
+            ("s232-steel".to_string(), "20%".to_string()),
+        ]
+    );
     // The measure's covered value on a day: $3,650 a year × 0.4 = $1,460.
     let m = &s.regime().measures()[s.regime().index_of("s232-steel").unwrap()];
     assert_eq!(
