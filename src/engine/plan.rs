@@ -248,11 +248,15 @@ impl SidePlan {
                 }
             }
         }
+        let any_content = ms.iter().any(|m| m.coverage().content().is_some());
         let mut units = Vec::with_capacity(b.baskets().len());
         for (bi, list) in by_basket.iter().enumerate() {
             let key = b.baskets()[bi].key();
             let split = units_of(bi, list)
-                .and_then(|us| on_content(us, &super::content::pieces(key, &ms)?))
+                .and_then(|us| match any_content {
+                    true => on_content(us, &super::content::pieces(key, &ms)?),
+                    false => Ok(us),
+                })
                 .map_err(|e| e.at(format!("baseline {}, basket {key}", b.label())))?;
             units.extend(split);
         }
