@@ -8,8 +8,10 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
+use tariffsim::tariff::ContentShares;
 use tariffsim::*;
 
 use crate::common::*;
@@ -266,6 +268,91 @@ fn a_covered_line_without_a_share_is_an_error_never_a_full_value_or_zero() {
     // absent here and the scenario evaluates.
     let s = load("hts10,steel_share,aluminum_share\n7326908688,0.4,\n", "").unwrap();
     assert!(s.evaluate(Detail::Totals).is_ok());
+}
+
+/// A measure of the US on China at `rate` from 2019-01-01 on chapter 73,
+/// on the `content` share of line 7326.90.86.88 when one is given.
+fn on_line(
+    id: &str,
+    authority: Authority,
+    rate: &str,
+    content: Option<(&str, Decimal)>,
+) -> Measure {
+    let mut coverage = Coverage::of(Goods::hs(["73".parse().unwrap()]));
+    if let Some((name, share)) = content {
+        let table = ContentShares::new(
+            name,
+            "generated",
+            [("7326908688".parse().unwrap(), Share::new(share).unwrap())],
+        )
+        .unwrap();
+        coverage = coverage.on_content(table);
+    }
+    Measure::new(
+        id.parse().unwrap(),
+        authority,
+        "US".parse().unwrap(),
+        "CN".parse().unwrap(),
+        coverage,
+        Schedule::flat(d("2019-01-01"), r(rate)),
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Over the 365 days of 2019 a line accrues its annual value, so each
+    /// measure's duty is exactly value × rate × the share it covers, in
+    /// accrual units (× ACCRUAL_DENOMINATOR): each metal program on its own
+    /// share, the reciprocal layer on what no program covers (1 − min(1,
+    /// steel + aluminum + copper)), fentanyl on the whole line; the pieces
+    /// add up to the line's value.
+    #[test]
+    fn each_program_pays_on_its_own_share_and_the_rest_on_what_none_covers(
+        steel in 0i64..=1_000_000,
+        aluminum in 0i64..=1_000_000,
+        copper in 0i64..=1_000_000,
+        cents in 1i64..10_000_000_000_000,
+    ) {
+        let (s, a, c) = (Decimal::new(steel, 6), Decimal::new(aluminum, 6), Decimal::new(copper, 6));
+        let value = Decimal::new(cents, 2);
+        let b = Baseline::new(
+            "US".parse().unwrap(),
+            "CN".parse().unwrap(),
+            Currency::USD,
+            Periods::Annual,
+            vec![Basket::annual("7326908688".parse().unwrap(), "", value)],
+        )
+        .unwrap();
+        let measures = vec![
+            on_line("steel", Authority::Section232, "50%", Some(("steel", s))),
+            on_line("aluminum", Authority::Section232, "25%", Some(("aluminum", a))),
+            on_line("copper", Authority::Section232, "10%", Some(("copper", c))),
+            on_line("reciprocal", Authority::Ieepa, "20%", None),
+            on_line("fentanyl", Authority::Ieepa, "10%", None),
+        ];
+        let rule = StackingRule::new(
+            "s232-over-reciprocal".parse().unwrap(),
+            Stacking::Exclusive {
+                over: vec![Selector::Authority(Authority::Section232)],
+                excluded: vec!["reciprocal".parse().unwrap()],
+            },
+            Window::ALL,
+        );
+        let regime = Regime::new(measures, vec![rule]).unwrap();
+        let e = engine::exposure(&[b], &regime, Window::year(2019).unwrap(), Detail::Baskets).unwrap();
+        let side = e.side("US", "CN").unwrap();
+        let units = |x: Decimal| x * Decimal::from(units::ACCRUAL_DENOMINATOR);
+        let duty = |id: &str| side.measure(id).unwrap().gross().units();
+        prop_assert_eq!(duty("steel"), units(value * s * dec!(0.50)));
+        prop_assert_eq!(duty("aluminum"), units(value * a * dec!(0.25)));
+        prop_assert_eq!(duty("copper"), units(value * c * dec!(0.10)));
+        let open = Decimal::ONE - (s + a + c).min(Decimal::ONE);
+        prop_assert_eq!(duty("reciprocal"), units(value * open * dec!(0.20)));
+        prop_assert_eq!(duty("fentanyl"), units(value * dec!(0.10)));
+        prop_assert_eq!(side.baskets()[0].import_value().units(), units(value));
+    }
 }
 
 // ------------------------------------------------------- the shipped record
