@@ -270,6 +270,75 @@ fn a_covered_line_without_a_share_is_an_error_never_a_full_value_or_zero() {
     assert!(s.evaluate(Detail::Totals).is_ok());
 }
 
+#[test]
+fn a_retaliation_measure_on_content_beside_a_value_matched_answer_is_refused() {
+    // Value-matched answers claim whole lines of the answering side, so a
+    // retaliation measure there that taxes a content share cannot be
+    // counted: an error, not a whole line taken as taxed.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("us.csv"), "hts10,value\n7326908688,3650\n").unwrap();
+    std::fs::write(dir.path().join("cn.csv"), "hts10,value\n7404000000,3650\n").unwrap();
+    std::fs::write(
+        dir.path().join("shares.csv"),
+        "hts10,copper_share\n7404000000,0.9\n",
+    )
+    .unwrap();
+    let text = r#"[scenario]
+id = "answers"
+horizon = "2019-01-01..2020-01-01"
+
+[[baseline]]
+importer = "US"
+exporter = "CN"
+file = "us.csv"
+key_column = "hts10"
+
+[[baseline]]
+importer = "CN"
+exporter = "US"
+file = "cn.csv"
+key_column = "hts10"
+
+[[content_shares]]
+file = "shares.csv"
+columns = { copper = "copper_share" }
+
+[[measure]]
+id = "us-301"
+authority = "section-301"
+imposer = "US"
+target = "CN"
+goods = { all = true }
+steps = [{ from = "2019-01-01", rate = "25%" }]
+
+[[measure]]
+id = "cn-copper"
+authority = "retaliation"
+imposer = "CN"
+target = "US"
+goods = { hs = ["74"] }
+on_content = "copper"
+steps = [{ from = "2019-01-01", rate = "10%" }]
+
+[[retaliation]]
+id = "cn"
+party = "CN"
+against = "US"
+watch = ["us-301"]
+on = "in-force"
+rate = "match"
+covers = "value"
+"#;
+    let e = load::parse_scenario(text, dir.path())
+        .and_then(|s| s.evaluate(Detail::Totals).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("retaliation measure \"cn-copper\" is on a content share: value-matched answers count whole lines, so they cannot value it; write it on whole lines"),
+        "{e}"
+    );
+}
+
 /// A measure of the US on China at `rate` from 2019-01-01 on chapter 73,
 /// on the `content` share of line 7326.90.86.88 when one is given.
 fn on_line(
