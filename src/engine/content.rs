@@ -13,6 +13,7 @@
 
 use rust_decimal::Decimal;
 
+use super::plan::Unit;
 use crate::error::{Error, Result};
 use crate::tariff::Measure;
 use crate::trade::BasketKey;
@@ -95,6 +96,34 @@ pub(crate) fn pieces(key: &BasketKey, ms: &[&Measure]) -> Result<Vec<Piece>> {
         covering.sort_unstable();
         covering.dedup();
         out.push((high - low, covering));
+    }
+    Ok(out)
+}
+
+/// `units` of one line cut by its `pieces`: each unit's share of every
+/// piece, covered by the unit's answers and the piece's measures on content.
+///
+/// # Errors
+/// [`Error::Overflow`] when a weight does not fit.
+pub(crate) fn cut(units: Vec<Unit>, pieces: &[Piece]) -> Result<Vec<Unit>> {
+    if let [(_, covering)] = pieces {
+        if covering.is_empty() {
+            return Ok(units);
+        }
+    }
+    let mut out = Vec::with_capacity(units.len() * pieces.len());
+    for u in units {
+        for (weight, covering) in pieces {
+            out.push(Unit {
+                basket: u.basket,
+                weight: u
+                    .weight
+                    .checked_mul(*weight)
+                    .ok_or_else(|| Error::overflow("a line's content share"))?,
+                slice: u.slice.clone(),
+                content: covering.clone(),
+            });
+        }
     }
     Ok(out)
 }

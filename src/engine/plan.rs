@@ -253,9 +253,12 @@ impl SidePlan {
         for (bi, list) in by_basket.iter().enumerate() {
             let key = b.baskets()[bi].key();
             let split = units_of(bi, list)
-                .and_then(|us| match any_content {
-                    true => on_content(us, &super::content::pieces(key, &ms)?),
-                    false => Ok(us),
+                .and_then(|us| {
+                    if any_content {
+                        super::content::cut(us, &super::content::pieces(key, &ms)?)
+                    } else {
+                        Ok(us)
+                    }
                 })
                 .map_err(|e| e.at(format!("baseline {}, basket {key}", b.label())))?;
             units.extend(split);
@@ -494,28 +497,6 @@ impl SidePlan {
             .iter()
             .any(|c| !c.cover[pos].is_empty())
     }
-}
-
-/// `units` of one basket cut by its content pieces: each unit's share of
-/// every piece, a piece's answers and content measures both covering it.
-fn on_content(units: Vec<Unit>, pieces: &[super::content::Piece]) -> Result<Vec<Unit>> {
-    if let [(_, covering)] = pieces {
-        if covering.is_empty() {
-            return Ok(units);
-        }
-    }
-    let mut out = Vec::with_capacity(units.len() * pieces.len());
-    for u in units {
-        for (weight, covering) in pieces {
-            out.push(Unit {
-                basket: u.basket,
-                weight: mul(u.weight, *weight, "a basket's content share")?,
-                slice: u.slice.clone(),
-                content: covering.clone(),
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// Heights `lower..upper` of a basket's value that the slice at an index of
