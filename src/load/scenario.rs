@@ -245,7 +245,7 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
     for (p, f) in &files[..files.len() - 1] {
         if f.scenario.is_some() || !f.node.is_empty() || f.refunds.is_some() {
             return Err(Error::Invalid(format!(
-                "{} is included but has a [scenario], [refunds] or [[node]]: an included file holds only measures, lists, baselines, rules and exchange rates",
+                "{} is included but has a [scenario], [refunds] or [[node]]: an included file holds only measures, lists, content shares, baselines, base rates, rules and exchange rates",
                 show(p)
             )));
         }
