@@ -192,6 +192,21 @@ pub enum Error {
         /// The missing period.
         period: String,
     },
+    /// A measure taxes a line on a content share (steel, aluminum, copper)
+    /// that the content-share data does not give for that line.
+    #[error(
+        "no {content} share for line {code}, which measure {measure:?} taxes on its {content} content: add a row for {code} with its {content} share to {files}, or take the line off the measure's goods"
+    )]
+    MissingShare {
+        /// The content ("steel").
+        content: String,
+        /// The line's HS code.
+        code: String,
+        /// The measure taxing the content.
+        measure: String,
+        /// Where the shares come from (the files read).
+        files: String,
+    },
     /// Input that is well formed but inconsistent, with what to change.
     #[error("{0}")]
     Invalid(String),

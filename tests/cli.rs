@@ -382,6 +382,39 @@ fn machine_formats_warn_on_standard_error_about_what_is_not_valued() {
 }
 
 #[test]
+fn explain_gives_a_content_measure_its_rate_on_the_whole_line() {
+    // 8544.42.90.90 on 2025-12-01 (data/lines/2026/s232-metal-content-hts10.csv:
+    // aluminum 0.083189, copper 0.49139): Section 232 at 50% on each
+    // content is 50% × 0.083189 = 4.16% and 50% × 0.49139 = 24.57% of the
+    // line; the reciprocal 10% reaches the rest, 1 − 0.083189 − 0.49139 =
+    // 0.425421, so 4.25%; fentanyl 10% the whole line. Total 42.98%.
+    let o = ok(&[
+        "explain",
+        "us-china-lines-2026",
+        "--line",
+        "8544429090",
+        "--date",
+        "2025-12-01",
+    ]);
+    let row = |id: &str| {
+        o.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no row {id}: {o}"))
+            .to_string()
+    };
+    let copper = row("s232-copper-on-content");
+    assert!(copper.contains(" 24.57% "), "{copper}");
+    assert!(
+        copper.contains("on its copper content only (share 0.49139 of the line's value)"),
+        "{copper}"
+    );
+    assert!(row("s232-aluminum-inclusions-2025-08-on-content").contains(" 4.16% "));
+    assert!(row("ieepa-reciprocal").contains(" 4.25% "));
+    assert!(row("ieepa-fentanyl").contains(" 10.00% "));
+    assert!(o.contains("Total additional rate: 42.98%"), "{o}");
+}
+
+#[test]
 fn explain_adds_mfn_and_the_all_in_rate_only_where_it_can() {
     // data/lines/2026/mfn-hts8.csv: 8471.30.01 is Free, so laptops' all-in
     // rate is their additional rate; fresh mushrooms (0709.51.01) pay

@@ -3,6 +3,7 @@
 #[cfg(feature = "cli")]
 mod cli;
 mod common;
+mod content;
 mod core;
 mod fidelity;
 mod files;

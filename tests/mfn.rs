@@ -88,26 +88,26 @@ fn mfn_on_the_2024_china_lines_is_2_544_percent_on_ad_valorem_and_free_lines() {
 fn the_2024_all_in_duty_is_within_3_percent_of_what_customs_collected() {
     let (_, e) = y2024();
     let side = e.paths()[0].side("US", "CN").unwrap();
-    // The additional duty is unchanged by base rates: $36,176,862,361.19
+    // The additional duty is unchanged by base rates: $36,176,987,505.48
     // (data/scenarios/us-china-lines-2024.toml; check.py to the cent).
     assert_eq!(
         side.net().to_cents(Currency::USD).amount(),
-        dec!(36_176_862_361.19)
+        dec!(36_176_987_505.48)
     );
-    // All-in = $10,872,904,738.89 + $36,176,862,361.19 = $47,049,767,100.08:
-    // check.py's rule ($47,049,892,244.37) less the Section 232 on metal
-    // content this format cannot value yet ($125,144.29).
+    // All-in = $10,872,904,738.89 + $36,176,987,505.48 = $47,049,892,244.37:
+    // check.py's rule to the cent, Section 232 on metal content included
+    // ($125,144.29: 10% on the aluminum share of 8708.10.30, 8708.29.21).
     let all_in = side.all_in().unwrap().unwrap();
     assert_eq!(
         all_in.to_cents(Currency::USD).amount(),
-        dec!(47_049_767_100.08)
+        dec!(47_049_892_244.37)
     );
     // Census calculated duty 2024: $46,661,215,871 (data/lines/README.md).
     let census = dec!(46_661_215_871);
     let gap = all_in.amount() - census;
     assert!(gap.abs() <= census * dec!(0.03), "gap {gap}");
-    // +$388,551,229, +0.83% (check.py's +$388,676,373 less $125,144.29).
-    assert_eq!(gap.round_dp(0), dec!(388_551_229));
+    // +$388,676,373, +0.83% (check.py).
+    assert_eq!(gap.round_dp(0), dec!(388_676_373));
     assert_eq!((gap / census * dec!(100)).round_dp(2), dec!(0.83));
 }
 
@@ -137,7 +137,7 @@ fn the_reconciliation_matches_check_py_per_chapter_and_line() {
     assert_eq!(t.observed, dec!(46_661_215_871));
     assert_eq!(t.import_value, dec!(429_425_828_419));
     assert_eq!(t.mfn.round_dp(0), dec!(10_872_904_739));
-    assert_eq!(t.modelled.round_dp(2), dec!(47_049_767_100.08));
+    assert_eq!(t.modelled.round_dp(2), dec!(47_049_892_244.37));
     assert_eq!(r.unmatched(), (0, Decimal::ZERO));
     let ch = |c: &str| r.chapters().iter().find(|x| x.key == c).unwrap();
     // check.py section 5a (the rule): chapter 84 Census $7,467,369,249,
@@ -146,8 +146,8 @@ fn the_reconciliation_matches_check_py_per_chapter_and_line() {
     assert_eq!(ch("84").modelled.round_dp(0), dec!(7_196_266_720));
     assert_eq!(ch("85").modelled.round_dp(0), dec!(8_532_095_347));
     // Chapter 87 holds the only 2024 Section 232 on metal content (8708.10.30,
-    // 8708.29.21: $125,144.29), not valued here: $4,055,733,902 − $125,144.29.
-    assert_eq!(ch("87").modelled.round_dp(0), dec!(4_055_608_757));
+    // 8708.29.21: $125,144.29): check.py's $4,055,733,902.
+    assert_eq!(ch("87").modelled.round_dp(0), dec!(4_055_733_902));
     // Chapters add up to the total.
     let sum: Decimal = r.chapters().iter().map(|c| c.modelled).sum();
     assert_eq!(sum.round_dp(6), t.modelled.round_dp(6));
@@ -160,7 +160,7 @@ fn the_reconciliation_matches_check_py_per_chapter_and_line() {
     assert_eq!(r.lines()[1].row.key, "7326908688");
     assert_eq!(r.lines()[1].row.gap().round_dp(0), dec!(-350_475_279));
     let md = r.to_markdown(3, 2);
-    assert!(md.contains("| total | $429,425,828,419 | $46,661,215,871 | 10.87% | $47,049,767,100 | 10.96% | $10,872,904,739 | +$388,551,229 | +0.83% |"), "{md}");
+    assert!(md.contains("| total | $429,425,828,419 | $46,661,215,871 | 10.87% | $47,049,892,244 | 10.96% | $10,872,904,739 | +$388,676,373 | +0.83% |"), "{md}");
     assert!(md.contains("| other 95 chapters |"), "{md}");
     // The CSV: a total row, 98 chapters (ch 77 has no line), 14,422 lines;
     // exact amounts that add up.
@@ -410,10 +410,10 @@ fn reports_label_additional_mfn_and_all_in_only_with_base_rates() {
     let side = &report.reference.sides[0];
     let mfn = side.mfn.as_ref().unwrap();
     assert_eq!(mfn.partly_valued_lines, 947);
-    assert_eq!(side.all_in.unwrap().round_dp(2), dec!(47_049_767_100.08));
+    assert_eq!(side.all_in.unwrap().round_dp(2), dec!(47_049_892_244.37));
     let json = report.to_json().unwrap();
     assert!(
-        json.contains("\"all_in\": \"47049767100.08"),
+        json.contains("\"all_in\": \"47049892244.37"),
         "all_in in JSON"
     );
     assert_eq!(EvaluationReport::from_json(&json).unwrap(), report);

@@ -18,6 +18,7 @@
 mod answers;
 mod cache;
 mod claims;
+mod content;
 mod covered;
 mod eval;
 mod exposure;

@@ -44,6 +44,9 @@ pub(crate) struct Unit {
     pub weight: Decimal,
     /// The local measures covering only this share, and when.
     pub slice: Vec<(usize, Cover)>,
+    /// The local measures on content whose content this share is (see
+    /// [`super::content`]); other measures on content do not cover it.
+    pub content: Vec<usize>,
 }
 
 /// A class of units with identical coverage.
@@ -245,15 +248,20 @@ impl SidePlan {
                 }
             }
         }
+        let any_content = ms.iter().any(|m| m.coverage().content().is_some());
         let mut units = Vec::with_capacity(b.baskets().len());
         for (bi, list) in by_basket.iter().enumerate() {
-            units.extend(units_of(bi, list).map_err(|e| {
-                e.at(format!(
-                    "baseline {}, basket {}",
-                    b.label(),
-                    b.baskets()[bi].key()
-                ))
-            })?);
+            let key = b.baskets()[bi].key();
+            let split = units_of(bi, list)
+                .and_then(|us| {
+                    if any_content {
+                        super::content::cut(us, &super::content::pieces(key, &ms)?)
+                    } else {
+                        Ok(us)
+                    }
+                })
+                .map_err(|e| e.at(format!("baseline {}, basket {key}", b.label())))?;
+            units.extend(split);
         }
 
         let grain_gaps: Vec<Vec<usize>> = ms
@@ -282,7 +290,9 @@ impl SidePlan {
             let basket = &b.baskets()[u.basket];
             let mut key = Vec::new();
             for (li, m) in ms.iter().enumerate() {
-                let mut cover = if is_slice[li] {
+                let mut cover = if m.coverage().content().is_some() && !u.content.contains(&li) {
+                    Vec::new()
+                } else if is_slice[li] {
                     u.slice
                         .iter()
                         .find(|(owner, _)| *owner == li)
@@ -504,6 +514,7 @@ fn units_of(basket: usize, list: &[(usize, &Slice)]) -> Result<Vec<Unit>> {
             basket,
             weight: Decimal::ONE,
             slice: Vec::new(),
+            content: Vec::new(),
         }]);
     }
     let mut dates: Vec<crate::units::Date> = list
@@ -570,6 +581,7 @@ fn units_of(basket: usize, list: &[(usize, &Slice)]) -> Result<Vec<Unit>> {
             basket,
             weight: high - low,
             slice,
+            content: Vec::new(),
         });
     }
     Ok(units)

@@ -466,6 +466,20 @@ pub(crate) fn retaliation(
                 })
                 .map(|(i, m)| (i, *m))
                 .collect();
+            let value_answered = answers.list().iter().any(|a| {
+                matches!(a.kind(), AnswerKind::Value { .. })
+                    && a.measure().imposer() == b.importer()
+                    && a.measure().target() == b.exporter()
+            });
+            let on_content = taxing
+                .iter()
+                .find(|(_, m)| value_answered && m.coverage().content().is_some());
+            if let Some((_, m)) = on_content {
+                return Err(Error::Invalid(format!(
+                    "retaliation measure {:?} is on a content share: value-matched answers count whole lines, so they cannot value it; write it on whole lines",
+                    m.id().as_str()
+                )));
+            }
             Pool::new(b, &taxing)
         })
         .collect::<Result<Vec<_>>>()?;

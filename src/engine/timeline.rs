@@ -189,7 +189,9 @@ pub(crate) fn timelines(
 }
 
 /// The rate each measure adds to basket `key` of side `importer<-exporter`
-/// on `date`, after stacking; measures that add nothing are left out.
+/// on `date`, after stacking, as a rate on the basket's whole value (a
+/// measure on a content share of 0.4 at 50% adds 20%); measures that add
+/// nothing are left out.
 pub(crate) fn rates_on(
     baselines: &[Baseline],
     plans: &[&SidePlan],
@@ -225,7 +227,10 @@ pub(crate) fn rates_on(
             format!(" in baseline {}", baseline.label()),
         )
     })?;
-    let mut out: Vec<(MeasureId, Rate)> = Vec::new();
+    // Per measure, the rate weighted by the share of the basket each unit
+    // is: a measure on a content share (or a value-matched answer's slice)
+    // adds its rate times that share, so value × rate is the line's duty.
+    let mut out: Vec<(MeasureId, Decimal)> = Vec::new();
     for (ui, u) in sp.units.iter().enumerate() {
         if u.basket != bi {
             continue;
@@ -250,16 +255,27 @@ pub(crate) fn rates_on(
             stack(&g.rules, date, &mut rates);
             for (i, r) in rates.iter().enumerate() {
                 if !r.is_zero() {
-                    let id = measures[sp.measures[g.measures[i]]].id().clone();
-                    if !out.iter().any(|(x, _)| *x == id) {
-                        out.push((id, *r));
+                    let id = measures[sp.measures[g.measures[i]]].id();
+                    let part = u
+                        .weight
+                        .checked_mul(r.as_fraction())
+                        .ok_or_else(|| Error::overflow("a line's rate"))?;
+                    match out.iter_mut().find(|(x, _)| x == id) {
+                        Some((_, sum)) => {
+                            *sum = sum
+                                .checked_add(part)
+                                .ok_or_else(|| Error::overflow("a line's rate"))?
+                        }
+                        None => out.push((id.clone(), part)),
                     }
                 }
             }
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    out.into_iter()
+        .map(|(id, f)| Ok((id, Rate::from_fraction(f)?)))
+        .collect()
 }
 
 impl Scenario {
@@ -289,7 +305,9 @@ impl Scenario {
     }
 
     /// The rate each measure adds to one basket on one date on path
-    /// `path_id`, after stacking (what drives a line's duty).
+    /// `path_id`, after stacking (what drives a line's duty), on the
+    /// basket's whole value: a measure on a content share or an answer on a
+    /// slice adds its rate times the share it covers.
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown path, side or basket.
@@ -361,7 +379,8 @@ impl Prepared {
         )
     }
 
-    /// The rate each measure adds to one basket on one date, after stacking.
+    /// The rate each measure adds to one basket on one date, after stacking,
+    /// on the basket's whole value (see [`Scenario::rates_on`]).
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown side or basket.

@@ -26,6 +26,8 @@ pub(crate) struct FileDto {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hs_list: Vec<HsListDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content_shares: Vec<ContentSharesDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measure: Vec<MeasureDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stacking: Vec<StackingDto>,
@@ -150,6 +152,22 @@ pub(crate) struct HsListDto {
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct ContentSharesDto {
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_column: Option<String>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub columns: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_column: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct GoodsDto {
     #[serde(default, skip_serializing_if = "is_false")]
     pub all: bool,
@@ -202,6 +220,8 @@ pub(crate) struct MeasureDto {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
     pub goods: GoodsDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_content: Option<String>,
     #[serde(default)]
     pub steps: Vec<StepDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

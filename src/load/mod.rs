@@ -8,9 +8,10 @@
 //! has a `[scenario]` table (id, title, horizon `"START..END"` with END not
 //! counted, reference path, assumptions, sources), may `include` measures
 //! files (paths relative to the including file), and lists `[[baseline]]`,
-//! `[[hs_list]]`, `[[measure]]`, `[[stacking]]`, `[[retaliation]]` and
-//! `[[node]]` items; the first `[[node]]` is the root of the outcome tree and
-//! branches point to later nodes with `next`. Unknown fields are errors.
+//! `[[hs_list]]`, `[[content_shares]]`, `[[measure]]`, `[[stacking]]`,
+//! `[[retaliation]]` and `[[node]]` items; the first `[[node]]` is the root
+//! of the outcome tree and branches point to later nodes with `next`.
+//! Unknown fields are errors.
 //! `data/README.md` documents every field with examples.
 //!
 //! # The loading policy
@@ -29,6 +30,14 @@
 //! year (`2017`) or month (`2025-01`). HS list CSVs have the code in the
 //! first column and, for files holding several lists, a `list` column.
 //!
+//! # Content shares (CSV)
+//!
+//! `[[content_shares]]` (`file`, `key_column`, default `hts10`, `source`, and
+//! either `columns = { content = "column" }` or `content_column` with
+//! `share_column`) names a CSV of per-line shares of value (steel, aluminum,
+//! copper) for measures with `on_content`: a fraction from 0 to 1, blank for
+//! no share; `data/README.md` gives the rules and the errors.
+//!
 //! # Base rates (CSV)
 //!
 //! `[[base_rates]]` (`importer`, `file`, `source`, optional `key_column`,
@@ -37,6 +46,7 @@
 
 mod base_rates;
 mod baseline;
+mod content;
 mod dto;
 mod fields;
 mod hs_list;

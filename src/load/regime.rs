@@ -1,14 +1,15 @@
 //! Measures, stacking rules and retaliation rules of a scenario file.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::dto::*;
 use super::fields::{check_text, date_field, field, required, window_of};
 use crate::error::{Error, Result, ResultExt, nearest};
 use crate::retaliation::{ResponseGoods, ResponseRate, RetaliationRule, TriggerEvent};
 use crate::tariff::{
-    Coverage, Exclusion, Goods, HsList, Measure, Schedule, Selector, Stacking, StackingRule, Step,
-    Suspension,
+    ContentShares, Coverage, Exclusion, Goods, HsList, Measure, Schedule, Selector, Stacking,
+    StackingRule, Step, Suspension,
 };
 use crate::units::{HsCode, Window, parse_decimal};
 
@@ -84,7 +85,11 @@ fn suspension(s: &SuspensionDto) -> Result<Suspension> {
     ))
 }
 
-pub(super) fn measure(m: &MeasureDto, lists: &BTreeMap<String, HsList>) -> Result<Measure> {
+pub(super) fn measure(
+    m: &MeasureDto,
+    lists: &BTreeMap<String, HsList>,
+    contents: &BTreeMap<String, Arc<ContentShares>>,
+) -> Result<Measure> {
     let steps = m
         .steps
         .iter()
@@ -104,6 +109,20 @@ pub(super) fn measure(m: &MeasureDto, lists: &BTreeMap<String, HsList>) -> Resul
             .and_then(|g| Ok(Exclusion::new(g, window_of(&e.from, &e.until)?)))
             .at(|| format!("exclusion {}", i + 1))?;
         coverage = coverage.excluding(ex);
+    }
+    if let Some(content) = &m.on_content {
+        let table = contents.get(content).ok_or_else(|| {
+            Error::unknown(
+                "content",
+                content.as_str(),
+                format!(
+                    ": give its shares under [[content_shares]] (known: {})",
+                    nearest(content, contents.keys().map(String::as_str), SHOWN_LISTS)
+                ),
+            )
+            .at("field \"on_content\"".to_string())
+        })?;
+        coverage = coverage.on_content(Arc::clone(table));
     }
     let mut out = Measure::new(
         field("id", &m.id)?,

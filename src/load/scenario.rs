@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::base_rates::read_base_rates_dto;
 use super::baseline::read_baseline_dto;
+use super::content::{Contents, content_tables, read_content_shares};
 use super::dto::*;
 use super::fields::{check_text, date_field, one_line};
 use super::hs_list::read_hs_list;
@@ -13,7 +15,7 @@ use super::regime::{measure, retaliation_rule, stacking_rule};
 use super::tree::tree;
 use crate::engine::{RefundInterest, RefundTerms, Scenario, ScenarioInfo};
 use crate::error::{Error, Result, ResultExt, excerpt};
-use crate::tariff::{HsList, Regime};
+use crate::tariff::{ContentShares, HsList, Regime};
 use crate::trade::{ExchangeRates, FxSeries};
 use crate::units::{Window, check_id, parse_date, parse_decimal};
 
@@ -243,7 +245,7 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
     for (p, f) in &files[..files.len() - 1] {
         if f.scenario.is_some() || !f.node.is_empty() || f.refunds.is_some() {
             return Err(Error::Invalid(format!(
-                "{} is included but has a [scenario], [refunds] or [[node]]: an included file holds only measures, lists, baselines, rules and exchange rates",
+                "{} is included but has a [scenario], [refunds] or [[node]]: an included file holds only measures, lists, content shares, baselines, base rates, rules and exchange rates",
                 show(p)
             )));
         }
@@ -268,6 +270,20 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
             }
         }
     }
+
+    let mut rows = Contents::new();
+    for (p, f) in &files {
+        let dir = p.parent().unwrap_or(Path::new("."));
+        for (i, c) in f.content_shares.iter().enumerate() {
+            read_content_shares(opener, dir, c, &mut rows)
+                .at(|| format!("{}, content_shares {}", show(p), i + 1))?;
+        }
+    }
+    let contents: BTreeMap<String, Arc<ContentShares>> = content_tables(rows)
+        .at(|| show(&main_path))?
+        .into_iter()
+        .map(|(k, v)| (k, Arc::new(v)))
+        .collect();
 
     let mut baselines = Vec::new();
     for (p, f) in &files {
@@ -307,7 +323,7 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
                 .at(format!("{} (first defined in {})", show(p), show(first))));
             }
             origin.insert(m.id.clone(), p.clone());
-            measures.push(measure(m, &lists).at(ctx)?);
+            measures.push(measure(m, &lists, &contents).at(ctx)?);
         }
     }
 

@@ -10,7 +10,7 @@ use crate::engine::Scenario;
 use crate::error::{Error, Result};
 use crate::outcome::{ActionKind, Node, Postponement};
 use crate::retaliation::{Policy, ResponseGoods, ResponseRate, TriggerEvent};
-use crate::tariff::{Goods, HsList, Stacking, StepStatus};
+use crate::tariff::{ContentShares, Goods, HsList, Stacking, StepStatus};
 use crate::trade::Nesting;
 use crate::units::{Date, Window};
 
@@ -34,7 +34,8 @@ fn bounds(w: Window) -> (Option<String>, Option<String>) {
 
 /// Saves `scenario` to `path` (TOML), with its baselines as CSV files and its
 /// HS lists as one CSV beside it (`<stem>.<importer>-<exporter>.csv`,
-/// `<stem>.hs-lists.csv`). Loading the result gives an equal scenario. The
+/// `<stem>.hs-lists.csv`, and the content shares of measures on content as
+/// `<stem>.content-shares.csv`). Loading the result gives an equal scenario. The
 /// files are written as one set ([`write_outputs`](super::write_outputs)):
 /// all of them or none.
 ///
@@ -158,6 +159,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         });
     }
 
+    let mut contents: BTreeMap<String, ContentShares> = BTreeMap::new();
     for m in scenario.regime().measures() {
         let s = m.schedule();
         file.measure.push(MeasureDto {
@@ -173,6 +175,10 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
             target: m.target().to_string(),
             source: m.source().to_string(),
             goods: goods_dto(m.coverage().goods(), &mut lists),
+            on_content: m.coverage().content().map(|c| {
+                contents.insert(c.content().to_string(), c.clone());
+                c.content().to_string()
+            }),
             steps: s
                 .steps()
                 .iter()
@@ -289,6 +295,24 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
         for n in scenario.tree().nodes() {
             file.node.push(node_dto(n));
         }
+    }
+
+    if !contents.is_empty() {
+        let name = format!("{stem}.content-shares.csv");
+        let mut text = String::from("code,content,share\n");
+        for (content, c) in &contents {
+            for (code, share) in c.iter() {
+                text.push_str(&format!("{code},{content},{share}\n"));
+            }
+        }
+        files.push((dir.join(&name), text.into_bytes()));
+        file.content_shares.push(ContentSharesDto {
+            file: name,
+            key_column: Some("code".into()),
+            content_column: Some("content".into()),
+            share_column: Some("share".into()),
+            ..ContentSharesDto::default()
+        });
     }
 
     if !lists.is_empty() {

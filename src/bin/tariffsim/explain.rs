@@ -152,7 +152,16 @@ fn explain_side(
             not_covering += 1;
             continue;
         }
-        let covered = format!("covered: {}", coverage(goods, code));
+        let mut covered = format!("covered: {}", coverage(goods, code));
+        if let Some(c) = m.coverage().content() {
+            let share = c
+                .share_of(&code)
+                .map_or_else(|| "no share given".to_string(), |x| x.to_string());
+            covered.push_str(&format!(
+                ", on its {} content only (share {share} of the line's value): the rate shown is on the whole value",
+                c.content()
+            ));
+        }
         let (rate, why) = match rate_of(m.id()) {
             Some(r) => {
                 let mut why = covered;
