@@ -86,16 +86,21 @@ pub(crate) struct Memo<'a> {
     pub claims: &'a mut ClaimMemo,
 }
 
-/// An answer's schedule and request, by the answer and the versions of what
-/// it depends on.
-pub(crate) type AnswerMemo =
-    rustc_hash::FxHashMap<(usize, Vec<u32>), (Arc<Schedule>, Option<Arc<Request>>)>;
+/// An answer's schedule and request, by the answer followed by the versions
+/// of what it depends on (looked up by a slice, so a path that finds it
+/// allocates nothing).
+pub(crate) type AnswerMemo = rustc_hash::FxHashMap<Vec<u32>, (Arc<Schedule>, Option<Arc<Request>>)>;
 
 /// An answer's response to one of its triggers (its steps, after the lag,
 /// and its request), by the answer, the trigger and the versions of what
 /// the response depends on: an answer to many measures is worked out again
 /// on a path only for the triggers that path changes.
-pub(crate) type TriggerMemo = rustc_hash::FxHashMap<(usize, usize, Vec<u32>), Arc<Response>>;
+pub(crate) type TriggerMemo = rustc_hash::FxHashMap<Vec<u32>, Arc<Response>>;
+
+/// An index as a part of a memo key.
+fn key_part(i: usize) -> Result<u32> {
+    u32::try_from(i).map_err(|_| Error::overflow("the number of measures"))
+}
 
 /// An answer's steps in response to one trigger (after the lag), and what
 /// it asks for when it matches the trigger's value.
@@ -251,6 +256,10 @@ impl Retaliation {
         let mut requests: Vec<Option<Arc<Request>>> = vec![None; list.len()];
         let rounds = if self.iterate { MAX_ROUNDS } else { 1 };
         let mut last_changed: Vec<usize> = Vec::new();
+        // Memo keys, built in place for every answer and trigger.
+        let mut key: Vec<u32> = Vec::new();
+        let mut tkey: Vec<u32> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
         for round in 0..rounds {
             // The rules whose answers changed in this pass, by index.
             let mut changed: Vec<usize> = Vec::new();
@@ -264,22 +273,24 @@ impl Retaliation {
                     || matches!(rule.trigger().event, TriggerEvent::CoveredValueAbove { .. });
                 // What the response to each trigger depends on: its schedule
                 // (and, when it reads covered values, its stacking group's).
-                // One key for the answer, each trigger's part of it ending
-                // at `ends`.
-                let mut ends: Vec<usize> = Vec::with_capacity(answer.triggers().len());
-                let key = (!self.iterate).then(|| {
-                    let per = if needs_value { 4 } else { 1 };
-                    let mut flat: Vec<u32> = Vec::with_capacity(answer.triggers().len() * per);
+                // One key for the answer: its index, then each trigger's
+                // part, ending at `ends`.
+                let keyed = !self.iterate;
+                key.clear();
+                ends.clear();
+                if keyed {
+                    key.push(key_part(ai)?);
                     for &t in answer.triggers() {
-                        flat.push(memo.versions.of(&schedules[t]));
+                        key.push(memo.versions.of(&schedules[t]));
                         if needs_value {
-                            self.group_versions(t, measures, &schedules, memo.versions, &mut flat);
+                            self.group_versions(t, measures, &schedules, memo.versions, &mut key);
                         }
-                        ends.push(flat.len());
+                        ends.push(key.len());
                     }
-                    (ai, flat)
-                });
-                if let Some((s, request)) = key.as_ref().and_then(|k| memo.answers.get(k)) {
+                }
+                if let Some((s, request)) =
+                    keyed.then(|| memo.answers.get(key.as_slice())).flatten()
+                {
                     let i = self.base() + ai;
                     if (!Arc::ptr_eq(s, &schedules[i]) && **s != *schedules[i])
                         || *request != requests[ai]
@@ -292,13 +303,15 @@ impl Retaliation {
                 }
                 let mut each: Vec<Arc<Response>> = Vec::with_capacity(answer.triggers().len());
                 for (k, &t) in answer.triggers().iter().enumerate() {
-                    let tkey = key.as_ref().map(|(_, flat)| {
-                        let start = k.checked_sub(1).map_or(0, |p| ends[p]);
-                        (ai, t, flat[start..ends[k]].to_vec())
-                    });
-                    if let Some(found) = tkey.as_ref().and_then(|k| memo.triggers.get(k)) {
-                        each.push(Arc::clone(found));
-                        continue;
+                    if keyed {
+                        let start = k.checked_sub(1).map_or(1, |p| ends[p]);
+                        tkey.clear();
+                        tkey.extend([key_part(ai)?, key_part(t)?]);
+                        tkey.extend_from_slice(&key[start..ends[k]]);
+                        if let Some(found) = memo.triggers.get(tkey.as_slice()) {
+                            each.push(Arc::clone(found));
+                            continue;
+                        }
                     }
                     let w = self.watched(rule, t, measures, &schedules, &claims, memo)?;
                     let resp = respond(rule, &w.points);
@@ -318,16 +331,17 @@ impl Retaliation {
                         _ => None,
                     };
                     let response = Arc::new((shifted, request));
-                    if let Some(k) = tkey {
-                        memo.triggers.insert(k, Arc::clone(&response));
+                    if keyed {
+                        memo.triggers.insert(tkey.clone(), Arc::clone(&response));
                     }
                     each.push(response);
                 }
                 // The request of the last trigger that made one.
                 let request = each.iter().rev().find_map(|r| r.1.clone());
                 let s = Arc::new(schedule_of(&max_steps(&each))?);
-                if let Some(k) = key {
-                    memo.answers.insert(k, (Arc::clone(&s), request.clone()));
+                if keyed {
+                    memo.answers
+                        .insert(key.clone(), (Arc::clone(&s), request.clone()));
                 }
                 let i = self.base() + ai;
                 if *s != *schedules[i] || request != requests[ai] {

@@ -94,6 +94,10 @@ pub(crate) struct Cache {
     pub trigger_memo: super::answers::TriggerMemo,
     pub claim_memo: super::claims::ClaimMemo,
     pub value_groups: HashMap<ValueKey, Arc<GroupResult>>,
+    /// The same, by side, answer, the address of its interned claim (0 for
+    /// none) and its schedule's version: found without working out the
+    /// values the claim covers.
+    pub value_by_claim: HashMap<(usize, usize, usize, u32), Arc<GroupResult>>,
     /// Side plans: the scenario's own first (ids `0..sides`), then those
     /// built for the slices of a path.
     pub plans: Vec<Arc<SidePlan>>,
@@ -133,6 +137,7 @@ impl Cache {
             trigger_memo: HashMap::default(),
             claim_memo: super::claims::ClaimMemo::default(),
             value_groups: HashMap::default(),
+            value_by_claim: HashMap::default(),
             plans: s.core.plans.clone(),
             plan_index: HashMap::default(),
             refunds: HashMap::default(),

@@ -37,6 +37,9 @@ pub(crate) struct ClaimMemo {
     /// An answer's rates over the history (day number, date, rate), by the
     /// version of its schedule.
     timelines: rustc_hash::FxHashMap<u32, Arc<Timeline>>,
+    /// Every claim made, once: equal claims are one `Arc`, so what is
+    /// worked out from a claim can be kept by its address.
+    claims: rustc_hash::FxHashSet<Arc<Claim>>,
 }
 
 type Timeline = Vec<(u32, Date, Rate)>;
@@ -55,6 +58,16 @@ impl ClaimMemo {
         let id = self.requests.len();
         self.requests.insert(r.clone(), id);
         id
+    }
+
+    /// The one `Arc` of claims equal to `c`.
+    fn intern(&mut self, c: Claim) -> Arc<Claim> {
+        if let Some(found) = self.claims.get(&c) {
+            return Arc::clone(found);
+        }
+        let c = Arc::new(c);
+        self.claims.insert(Arc::clone(&c));
+        c
     }
 }
 
@@ -116,7 +129,7 @@ pub(crate) struct CellSlice {
 }
 
 /// A value-matched answer's claim on the answering side's imports.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Claim {
     /// The answering side (index of its baseline among the national ones).
     pub side: usize,
@@ -232,8 +245,12 @@ impl Retaliation {
                         });
                         timelines.push(Arc::clone(tl));
                     }
-                    let c =
-                        Arc::new(self.claim_side(si, &answering, &timelines, schedules, requests)?);
+                    let c: Division = self
+                        .claim_side(si, &answering, &timelines, schedules, requests)?
+                        .into_iter()
+                        .map(|(ai, c)| (ai, memo.intern(c)))
+                        .collect();
+                    let c = Arc::new(c);
                     memo.divisions.insert(key, Arc::clone(&c));
                     c
                 }
@@ -255,7 +272,7 @@ impl Retaliation {
         timelines: &[Arc<Timeline>],
         schedules: &[Arc<Schedule>],
         requests: &[Option<Arc<Request>>],
-    ) -> Result<Division> {
+    ) -> Result<Vec<(usize, Claim)>> {
         let cells = &self.pools[si].cells;
         let baseline = &self.national[si];
         let history = self.history;
@@ -362,13 +379,13 @@ impl Retaliation {
             }
             out.push((
                 *ai,
-                Arc::new(Claim {
+                Claim {
                     side: si,
                     slices: merge_slices(std::mem::take(&mut slices[j])),
                     requested: r.requested,
                     covered: divided.opening[j].unwrap_or(Decimal::ZERO),
                     value: std::mem::take(&mut divided.value[j]),
-                }),
+                },
             ));
         }
         Ok(out)

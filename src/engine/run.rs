@@ -371,6 +371,15 @@ impl Scenario {
         version: u32,
         cache: &mut Cache,
     ) -> Result<Arc<GroupResult>> {
+        // Claims are interned (one `Arc` per distinct claim, kept as long as
+        // the cache), so a claim's address stands for its content.
+        let claim = answers.claims[ai]
+            .as_ref()
+            .map_or(0, |c| Arc::as_ptr(c) as usize);
+        let quick = (si, ai, claim, version);
+        if let Some(r) = cache.value_by_claim.get(&quick) {
+            return Ok(Arc::clone(r));
+        }
         let b = &self.baselines[si];
         let mut by_cover: BTreeMap<Vec<Window>, Vec<Decimal>> = BTreeMap::new();
         if let (Some(c), Some(r)) = (&answers.claims[ai], &self.core.retaliation) {
@@ -402,7 +411,9 @@ impl Scenario {
         }
         let key = (si, ai, by_cover.into_iter().collect::<Vec<_>>(), version);
         if let Some(r) = cache.value_groups.get(&key) {
-            return Ok(Arc::clone(r));
+            let r = Arc::clone(r);
+            cache.value_by_claim.insert(quick, Arc::clone(&r));
+            return Ok(r);
         }
         let alone = GroupPlan {
             measures: group.measures.clone(),
@@ -426,6 +437,7 @@ impl Scenario {
             false,
         )?);
         cache.value_groups.insert(key, Arc::clone(&r));
+        cache.value_by_claim.insert(quick, Arc::clone(&r));
         Ok(r)
     }
 
