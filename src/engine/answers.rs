@@ -326,7 +326,8 @@ impl Retaliation {
                     })?;
                     let request = match (answer.kind(), resp.events.first()) {
                         (AnswerKind::Value { .. }, Some(&e)) => {
-                            Some(Arc::new(self.request(rule, t, e, &w, measures)?))
+                            let r = self.request(rule, t, e, &w, measures)?;
+                            Some(memo.claims.requests.of(r))
                         }
                         _ => None,
                     };
