@@ -3,6 +3,7 @@
 
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::exposure::{Exposure, SideExposure, Valuation};
 use crate::error::{Error, Result};
@@ -338,23 +339,37 @@ impl Evaluation {
         exporter: &str,
     ) -> Result<Vec<(MeasureId, DutyFigures)>> {
         self.check_side(importer, exporter)?;
+        // Each path's measures indexed once: `at[path][k]` is where the
+        // k-th id sits among that path's measures (paths usually list the
+        // same measures in the same order, but need not).
         let mut ids: Vec<MeasureId> = Vec::new();
+        let mut known: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut at: Vec<PathMeasures<'_>> = Vec::with_capacity(self.paths.len());
         for p in &self.paths {
-            for m in p.side(importer, exporter)?.measures() {
-                if !ids.contains(m.id()) {
+            let measures = p.side(importer, exporter)?.measures();
+            let mut slots = vec![None; ids.len()];
+            for (j, m) in measures.iter().enumerate() {
+                let k = *known.entry(m.id().as_str()).or_insert_with(|| {
                     ids.push(m.id().clone());
+                    ids.len() - 1
+                });
+                if k >= slots.len() {
+                    slots.resize(k + 1, None);
+                }
+                // The first measure of an id on a path, as `measure(id)` finds.
+                if slots[k].is_none() {
+                    slots[k] = Some(j);
                 }
             }
+            at.push((p.probability, measures, slots));
         }
         ids.into_iter()
-            .map(|id| {
+            .enumerate()
+            .map(|(k, id)| {
                 let of = |f: fn(&super::MeasureExposure) -> Accrued| {
-                    weighted_sum(self.paths.iter().map(|p| {
-                        let side = p.side(importer, exporter)?;
-                        Ok((
-                            p.probability,
-                            side.measure(id.as_str()).map_or(Accrued::ZERO, f),
-                        ))
+                    weighted_sum(at.iter().map(|(probability, measures, slots)| {
+                        let m = slots.get(k).copied().flatten().map(|j| &measures[j]);
+                        Ok((*probability, m.map_or(Accrued::ZERO, f)))
                     }))
                 };
                 let figures = DutyFigures {
@@ -424,6 +439,10 @@ impl Evaluation {
         self.paths.iter().map(|p| p.probability).sum()
     }
 }
+
+/// A path's probability, its measures on a side, and where each measure id
+/// of the side sits among them (`None` where the path has no such measure).
+type PathMeasures<'a> = (Decimal, &'a [super::MeasureExposure], Vec<Option<usize>>);
 
 /// `Σ p × x` exactly, rounded once (half to even) to the digits a Decimal
 /// holds.

@@ -2,6 +2,7 @@
 //! the charts show, exact, with the scenario it comes from.
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::text;
@@ -20,6 +21,36 @@ use crate::units::{
 /// An exact amount as a plain decimal, trailing zeros dropped.
 fn exact(a: Accrued) -> Decimal {
     a.amount().normalize()
+}
+
+/// [`exact`] for every figure of a report's paths, each distinct figure
+/// divided once: the paths of a tree repeat the figures of the measures
+/// they do not change, and the division is most of the cost of a report.
+#[derive(Default)]
+struct Exact {
+    seen: FxHashMap<[u8; 16], Decimal>,
+}
+
+impl Exact {
+    /// The most figures remembered: past these, figures are divided anew.
+    const REMEMBERED: usize = 1 << 16;
+
+    fn of(&mut self, a: Accrued) -> Decimal {
+        let units = a.units();
+        // (0 / d).normalize() is zero, positive and of scale 0.
+        if units.is_zero() {
+            return Decimal::ZERO;
+        }
+        let key = units.serialize();
+        if let Some(d) = self.seen.get(&key) {
+            return *d;
+        }
+        let d = exact(a);
+        if self.seen.len() < Self::REMEMBERED {
+            self.seen.insert(key, d);
+        }
+        d
+    }
 }
 
 /// Everything an evaluation says, ready to print, save or chart.
@@ -250,18 +281,18 @@ fn lines_text(n: usize) -> String {
 }
 
 impl BaseReport {
-    fn of(b: &BaseExposure) -> BaseReport {
+    fn of(b: &BaseExposure, x: &mut Exact) -> BaseReport {
         BaseReport {
             source: b.source().to_string(),
-            duty: exact(b.duty()),
-            by_month: b.by_month().iter().map(|a| exact(*a)).collect(),
+            duty: x.of(b.duty()),
+            by_month: b.by_month().iter().map(|a| x.of(*a)).collect(),
             fully_valued_lines: b.fully_valued().lines,
-            fully_valued_import_value: exact(b.fully_valued().import_value),
-            fully_valued_duty: exact(b.fully_valued_duty()),
+            fully_valued_import_value: x.of(b.fully_valued().import_value),
+            fully_valued_duty: x.of(b.fully_valued_duty()),
             partly_valued_lines: b.partly_valued().lines,
-            partly_valued_import_value: exact(b.partly_valued().import_value),
+            partly_valued_import_value: x.of(b.partly_valued().import_value),
             missing_lines: b.missing().lines,
-            missing_import_value: exact(b.missing().import_value),
+            missing_import_value: x.of(b.missing().import_value),
             missing: b.missing_keys().iter().map(|k| k.to_string()).collect(),
         }
     }
@@ -601,10 +632,11 @@ impl EvaluationReport {
         let reference = evaluation.reference();
         let days = evaluation.window().days();
         let years = year_parts(evaluation.window())?;
+        let mut x = Exact::default();
         let paths = evaluation
             .paths()
             .iter()
-            .map(|p| path_report(p, reference, years))
+            .map(|p| path_report(p, reference, years, &mut x))
             .collect::<Result<Vec<_>>>()?;
         let mut sides = Vec::new();
         for (importer, exporter) in evaluation.sides() {
@@ -695,7 +727,7 @@ impl EvaluationReport {
                     date: n.date(),
                 })
                 .collect(),
-            reference: path_report(reference, reference, years)?,
+            reference: path_report(reference, reference, years, &mut x)?,
             paths,
             sides,
         })
@@ -773,12 +805,17 @@ fn year_parts(window: Window) -> Result<i64> {
     Ok(parts.max(1))
 }
 
-fn path_report(path: &PathOutcome, reference: &PathOutcome, years: i64) -> Result<PathReport> {
+fn path_report(
+    path: &PathOutcome,
+    reference: &PathOutcome,
+    years: i64,
+    x: &mut Exact,
+) -> Result<PathReport> {
     let sides = path
         .exposure()
         .sides()
         .iter()
-        .map(|s| side_report(s, reference, years))
+        .map(|s| side_report(s, reference, years, x))
         .collect::<Result<Vec<_>>>()?;
     let answers = path
         .answers()
@@ -807,18 +844,23 @@ fn path_report(path: &PathOutcome, reference: &PathOutcome, years: i64) -> Resul
                 buyer: c.buyer.clone(),
                 description: c.description.clone(),
                 currency: c.currency,
-                accrued: exact(c.accrued),
+                accrued: x.of(c.accrued),
             })
             .collect(),
         unvalued: path.exposure().unvalued().to_vec(),
     })
 }
 
-fn side_report(side: &SideExposure, reference: &PathOutcome, years: i64) -> Result<SideReport> {
+fn side_report(
+    side: &SideExposure,
+    reference: &PathOutcome,
+    years: i64,
+    x: &mut Exact,
+) -> Result<SideReport> {
     let reference_net = reference
         .side(side.importer().as_str(), side.exporter().as_str())?
         .net();
-    let net = exact(side.net());
+    let net = x.of(side.net());
     let all_in = side.all_in()?;
     // net × parts per year ÷ parts covered: multiplied first, so the
     // quotient is exact whenever it can be.
@@ -831,18 +873,18 @@ fn side_report(side: &SideExposure, reference: &PathOutcome, years: i64) -> Resu
         importer: side.importer().clone(),
         exporter: side.exporter().clone(),
         currency: side.currency(),
-        import_value: exact(side.import_value()),
+        import_value: x.of(side.import_value()),
         net,
-        gross: exact(side.gross()),
-        refundable: exact(side.refundable()),
-        refundable_before: exact(side.refundable_before()),
+        gross: x.of(side.gross()),
+        refundable: x.of(side.refundable()),
+        refundable_before: x.of(side.refundable_before()),
         refund_interest: side.refund_interest().map(exact),
         net_per_year: per_year,
         effective_rate: side.effective_rate().map(|r| r.normalize()),
-        change: exact(side.net().checked_sub(reference_net)?),
+        change: x.of(side.net().checked_sub(reference_net)?),
         complete: side.is_complete(),
-        import_by_month: side.import_by_month().iter().map(|a| exact(*a)).collect(),
-        by_month: side.by_month().iter().map(|a| exact(*a)).collect(),
+        import_by_month: side.import_by_month().iter().map(|a| x.of(*a)).collect(),
+        by_month: side.by_month().iter().map(|a| x.of(*a)).collect(),
         measures: side
             .measures()
             .iter()
@@ -856,17 +898,17 @@ fn side_report(side: &SideExposure, reference: &PathOutcome, years: i64) -> Resu
                     triggers: o.triggers.clone(),
                 }),
                 valuation: valuation_name(m.valuation()).to_string(),
-                net: valued(m.valuation(), || exact(m.net())),
-                gross: valued(m.valuation(), || exact(m.gross())),
-                refundable: valued(m.valuation(), || exact(m.refundable())),
-                refundable_before: valued(m.valuation(), || exact(m.refundable_before())),
+                net: valued(m.valuation(), || x.of(m.net())),
+                gross: valued(m.valuation(), || x.of(m.gross())),
+                refundable: valued(m.valuation(), || x.of(m.refundable())),
+                refundable_before: valued(m.valuation(), || x.of(m.refundable_before())),
                 refund_interest: m.refund_interest().map(exact),
                 by_month: valued(m.valuation(), || {
-                    m.by_month().iter().map(|a| exact(*a)).collect()
+                    m.by_month().iter().map(|a| x.of(*a)).collect()
                 }),
             })
             .collect(),
-        mfn: side.base().map(BaseReport::of),
+        mfn: side.base().map(|b| BaseReport::of(b, x)),
         all_in: all_in.map(exact),
         all_in_rate: all_in
             .and_then(|a| a.ratio(side.import_value()))

@@ -447,10 +447,10 @@ fn table_text(report: &EvaluationReport) -> String {
 
     out.push_str("\nOutcomes\n");
     for p in &report.paths {
-        path_detail(&mut out, p, report);
+        path_detail(&mut out, p, true);
     }
     if !report.reference_is_path() {
-        path_detail(&mut out, &report.reference, report);
+        path_detail(&mut out, &report.reference, false);
     }
 
     across_outcomes(&mut out, report, &reference);
@@ -531,11 +531,15 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
     }
     let mut add = |p: &PathReport, probability: String, is_reference: bool| {
         let mut row = vec![p.id.clone(), probability];
-        for rs in &sides {
+        for (k, rs) in sides.iter().enumerate() {
+            let same = |s: &&SideReport| s.importer == rs.importer && s.exporter == rs.exporter;
+            // Every path lists its sides in baseline order, as the reference
+            // does: the k-th side is the one, unless a path lacks a side.
             match p
                 .sides
-                .iter()
-                .find(|s| s.importer == rs.importer && s.exporter == rs.exporter)
+                .get(k)
+                .filter(same)
+                .or_else(|| p.sides.iter().find(same))
             {
                 Some(s) if s.nothing_valued() => {
                     row.extend(per_side.iter().map(|_| "not valued".to_string()));
@@ -592,9 +596,10 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
 }
 
 /// One path's block: labels, duty by measure per side, answers, voided
-/// measures, commitments.
-fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
-    let probability = if report.paths.iter().any(|x| x.id == p.id) {
+/// measures, commitments. `is_path` is false for the reference when it is
+/// not one of the paths (its probability then reads "reference").
+fn path_detail(out: &mut String, p: &PathReport, is_path: bool) {
+    let probability = if is_path {
         percent_text(p.probability, 2)
     } else {
         "reference".to_string()
