@@ -454,19 +454,34 @@ pub(crate) fn weighted_sum(
     items: impl IntoIterator<Item = Result<(Decimal, Accrued)>>,
 ) -> Result<Accrued> {
     // Each product m_p·m_x / 10^(s_p+s_x); bring all to the largest scale.
-    let mut terms: Vec<(BigInt, u32)> = Vec::new();
+    let mut pairs: Vec<(Decimal, Decimal)> = Vec::new();
     for item in items {
         let (p, x) = item?;
-        let x = x.units();
-        let m = BigInt::from(p.mantissa()) * BigInt::from(x.mantissa());
-        terms.push((m, p.scale() + x.scale()));
+        pairs.push((p, x.units()));
     }
-    let scale = terms.iter().map(|t| t.1).max().unwrap_or(0);
-    let ten = BigInt::from(10u8);
-    let mut n = BigInt::from(0u8);
-    for (m, s) in terms {
-        n += m * ten.pow(scale - s);
-    }
+    let scale = pairs
+        .iter()
+        .map(|(p, x)| p.scale() + x.scale())
+        .max()
+        .unwrap_or(0);
+    // The same integer sum in i128 while it fits, else in BigInt.
+    let small = pairs.iter().try_fold(0i128, |n, (p, x)| {
+        let s = p.scale() + x.scale();
+        p.mantissa()
+            .checked_mul(x.mantissa())?
+            .checked_mul(10i128.checked_pow(scale - s)?)?
+            .checked_add(n)
+    });
+    let n = small.map_or_else(
+        || {
+            let ten = BigInt::from(10u8);
+            pairs.iter().fold(BigInt::from(0u8), |n, (p, x)| {
+                let s = p.scale() + x.scale();
+                n + BigInt::from(p.mantissa()) * BigInt::from(x.mantissa()) * ten.pow(scale - s)
+            })
+        },
+        BigInt::from,
+    );
     decimal_of(n, scale)
         .map(Accrued::from_units)
         .ok_or_else(|| Error::overflow("an expected value"))

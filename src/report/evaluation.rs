@@ -33,7 +33,7 @@ struct Exact {
 
 impl Exact {
     /// The most figures remembered: past these, figures are divided anew.
-    const REMEMBERED: usize = 1 << 16;
+    const REMEMBERED: usize = 1 << 12;
 
     fn of(&mut self, a: Accrued) -> Decimal {
         let units = a.units();

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::evaluation::{EvaluationReport, PathReport, SideReport};
 use super::figures::{change_text, money_text, percent_text};
@@ -65,23 +66,27 @@ impl Columns {
             }
             at = cols.end;
         }
+        // Each line written in place, then its trailing blanks cut.
+        let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
         let line = |cells: &[String], out: &mut String| {
-            let mut text = String::from(indent);
+            let start = out.len();
+            out.push_str(indent);
             for (i, w) in widths.iter().enumerate() {
                 let c = cells.get(i).map_or("", String::as_str);
                 let pad = w.saturating_sub(c.chars().count());
                 if i > 0 {
-                    text.push_str("  ");
+                    out.push_str("  ");
                 }
                 if self.align.get(i) == Some(&Align::Right) {
-                    text.push_str(&" ".repeat(pad));
-                    text.push_str(c);
+                    spaces(out, pad);
+                    out.push_str(c);
                 } else {
-                    text.push_str(c);
-                    text.push_str(&" ".repeat(pad));
+                    out.push_str(c);
+                    spaces(out, pad);
                 }
             }
-            out.push_str(text.trim_end());
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
             out.push('\n');
         };
         if !self.groups.is_empty() {
@@ -118,13 +123,43 @@ fn reference_name(report: &EvaluationReport) -> String {
     }
 }
 
+/// [`money_text`] for the measure rows of every path, each distinct amount
+/// written once: the paths of a tree repeat the amounts of the measures they
+/// do not change.
+#[derive(Default)]
+struct MoneyTexts {
+    seen: FxHashMap<([u8; 16], Currency), String>,
+}
+
+impl MoneyTexts {
+    /// The most texts remembered: past these, amounts are written anew.
+    const REMEMBERED: usize = 1 << 12;
+
+    fn text(&mut self, amount: Decimal, c: Currency) -> String {
+        let key = (amount.serialize(), c);
+        if let Some(text) = self.seen.get(&key) {
+            return text.clone();
+        }
+        let text = money_text(amount, c);
+        if self.seen.len() < Self::REMEMBERED {
+            self.seen.insert(key, text.clone());
+        }
+        text
+    }
+}
+
 /// A measure's amount, "not valued" when there is none, or marked as a part
 /// when it is a lower bound.
-fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> String {
+fn measure_money(
+    texts: &mut MoneyTexts,
+    valuation: &str,
+    amount: Option<Decimal>,
+    c: Currency,
+) -> String {
     match amount {
         None => "not valued".to_string(),
-        Some(a) if valuation == "partly-valued" => format!("{} (part)", money_text(a, c)),
-        Some(a) => money_text(a, c),
+        Some(a) if valuation == "partly-valued" => format!("{} (part)", texts.text(a, c)),
+        Some(a) => texts.text(a, c),
     }
 }
 
@@ -165,7 +200,17 @@ fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> Strin
 pub fn text_table(report: &EvaluationReport) -> String {
     // Labels can come from any file or caller: no control character reaches
     // a terminal raw.
-    printable(&table_text(report)).into_owned()
+    printable_owned(table_text(report))
+}
+
+/// [`printable`] of a text owned already: the same text, unless it has a
+/// control character to escape.
+pub(crate) fn printable_owned(text: String) -> String {
+    let escaped = match printable(&text) {
+        std::borrow::Cow::Owned(escaped) => Some(escaped),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    escaped.unwrap_or(text)
 }
 
 /// Text with every control character but line breaks and tabs written as a
@@ -173,9 +218,15 @@ pub fn text_table(report: &EvaluationReport) -> String {
 /// change its colours, or make an XML document ill-formed. Used by every
 /// text and SVG report.
 pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    // Control characters are U+0000 to U+001F and U+007F to U+009F: in
+    // UTF-8 a byte below 0x20, 0x7F, or 0xC2 followed by 0x80 to 0x9F. Text
+    // with none of those bytes (0xC2 also begins U+00A0 to U+00BF) is
+    // printable as it is, without decoding a character.
+    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2;
+    if !text.bytes().any(suspect)
+        || !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -214,7 +265,7 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn text_summary(report: &EvaluationReport) -> String {
-    printable(&summary_text(report)).into_owned()
+    printable_owned(summary_text(report))
 }
 
 /// The title, the window and what the window covers.
@@ -446,11 +497,12 @@ fn table_text(report: &EvaluationReport) -> String {
     mfn_notes(&mut out, report);
 
     out.push_str("\nOutcomes\n");
+    let mut texts = MoneyTexts::default();
     for p in &report.paths {
-        path_detail(&mut out, p, true);
+        path_detail(&mut out, p, true, &mut texts);
     }
     if !report.reference_is_path() {
-        path_detail(&mut out, &report.reference, false);
+        path_detail(&mut out, &report.reference, false, &mut texts);
     }
 
     across_outcomes(&mut out, report, &reference);
@@ -463,7 +515,8 @@ fn table_text(report: &EvaluationReport) -> String {
             &[Align::Left, Align::Right, Align::Right],
         );
         for m in &side.expected_by_measure {
-            let amount = |a: Option<Decimal>| measure_money(&m.valuation, a, side.currency);
+            let mut amount =
+                |a: Option<Decimal>| measure_money(&mut texts, &m.valuation, a, side.currency);
             by_measure.row(vec![m.measure.to_string(), amount(m.net), amount(m.gross)]);
         }
         by_measure.write(&mut out, "    ");
@@ -598,7 +651,7 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
 /// One path's block: labels, duty by measure per side, answers, voided
 /// measures, commitments. `is_path` is false for the reference when it is
 /// not one of the paths (its probability then reads "reference").
-fn path_detail(out: &mut String, p: &PathReport, is_path: bool) {
+fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut MoneyTexts) {
     let probability = if is_path {
         percent_text(p.probability, 2)
     } else {
@@ -665,14 +718,19 @@ fn path_detail(out: &mut String, p: &PathReport, is_path: bool) {
                 m.id.to_string(),
                 m.authority.name().to_string(),
                 m.layer.to_string(),
-                measure_money(&m.valuation, m.net, s.currency),
+                measure_money(texts, &m.valuation, m.net, s.currency),
             ];
             if refunds {
-                row.push(measure_money(&m.valuation, m.gross, s.currency));
-                row.push(measure_money(&m.valuation, m.refundable, s.currency));
+                row.push(measure_money(texts, &m.valuation, m.gross, s.currency));
+                row.push(measure_money(texts, &m.valuation, m.refundable, s.currency));
             }
             if before {
-                row.push(measure_money(&m.valuation, m.refundable_before, s.currency));
+                row.push(measure_money(
+                    texts,
+                    &m.valuation,
+                    m.refundable_before,
+                    s.currency,
+                ));
             }
             if interest {
                 row.push(
@@ -776,5 +834,27 @@ fn path_detail(out: &mut String, p: &PathReport, is_path: bool) {
             "  Not valued (their direction has no baseline, as the scenario declares): {}",
             ids.join(", ")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{printable, printable_owned};
+    use std::borrow::Cow;
+
+    #[test]
+    fn printable_escapes_every_control_character_and_only_those() {
+        // Plain text, and text whose only suspect byte is 0xC2 starting a
+        // printable character (° is C2 B0, a no-break space C2 A0): as is.
+        for text in ["US<-CN $1.00B\n\ttab", "20°C\u{a0}£5 §2"] {
+            assert!(matches!(printable(text), Cow::Borrowed(t) if t == text));
+            assert_eq!(printable_owned(text.to_string()), text);
+        }
+        // C0 (ESC, CR), DEL and C1 (U+0085, U+009B, two bytes C2 9B).
+        assert_eq!(
+            printable("a\u{1b}[2Jb\rc\u{7f}d\u{85}e\u{9b}f"),
+            "a\\u{1b}[2Jb\\rc\\u{7f}d\\u{85}e\\u{9b}f"
+        );
+        assert_eq!(printable_owned("x\u{9b}".to_string()), "x\\u{9b}");
     }
 }
