@@ -1,5 +1,6 @@
 //! Text tables: what an evaluation says, for people, in aligned columns.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
@@ -18,18 +19,21 @@ enum Align {
 
 /// Columns of text, padded to the widest cell, with an optional row of
 /// group headings above the column headings.
-struct Columns {
+struct Columns<'a> {
     groups: Vec<(usize, String)>,
-    header: Vec<String>,
+    header: Vec<Cow<'a, str>>,
     align: Vec<Align>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Vec<Cow<'a, str>>>,
 }
 
-impl Columns {
-    fn new(header: &[impl AsRef<str>], align: &[Align]) -> Columns {
+impl<'a> Columns<'a> {
+    fn new(header: &[impl AsRef<str>], align: &[Align]) -> Columns<'a> {
         Columns {
             groups: Vec::new(),
-            header: header.iter().map(|h| h.as_ref().to_string()).collect(),
+            header: header
+                .iter()
+                .map(|h| Cow::Owned(h.as_ref().to_string()))
+                .collect(),
             align: align.to_vec(),
             rows: Vec::new(),
         }
@@ -41,6 +45,11 @@ impl Columns {
     }
 
     fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells.into_iter().map(Cow::Owned).collect());
+    }
+
+    /// A row of cells some of which are borrowed (ids and names).
+    fn cells(&mut self, cells: Vec<Cow<'a, str>>) {
         self.rows.push(cells);
     }
 
@@ -68,11 +77,11 @@ impl Columns {
         }
         // Each line written in place, then its trailing blanks cut.
         let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
-        let line = |cells: &[String], out: &mut String| {
+        let line = |cells: &[Cow<str>], out: &mut String| {
             let start = out.len();
             out.push_str(indent);
             for (i, w) in widths.iter().enumerate() {
-                let c = cells.get(i).map_or("", String::as_str);
+                let c = cells.get(i).map_or("", |c| c.as_ref());
                 let pad = w.saturating_sub(c.chars().count());
                 if i > 0 {
                     out.push_str("  ");
@@ -207,8 +216,8 @@ pub fn text_table(report: &EvaluationReport) -> String {
 /// control character to escape.
 pub(crate) fn printable_owned(text: String) -> String {
     let escaped = match printable(&text) {
-        std::borrow::Cow::Owned(escaped) => Some(escaped),
-        std::borrow::Cow::Borrowed(_) => None,
+        Cow::Owned(escaped) => Some(escaped),
+        Cow::Borrowed(_) => None,
     };
     escaped.unwrap_or(text)
 }
@@ -217,7 +226,7 @@ pub(crate) fn printable_owned(text: String) -> String {
 /// visible escape (`\u{1b}`, `\r`), so it cannot move a terminal's cursor,
 /// change its colours, or make an XML document ill-formed. Used by every
 /// text and SVG report.
-pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     // Control characters are U+0000 to U+001F and U+007F to U+009F: in
     // UTF-8 a byte below 0x20, 0x7F, or 0xC2 followed by 0x80 to 0x9F. Text
     // with none of those bytes (0xC2 also begins U+00A0 to U+00BF) is
@@ -228,7 +237,7 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -238,7 +247,7 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
             out.push(c);
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// The headline of an evaluation, for people: what [`text_table`] shows
@@ -545,7 +554,7 @@ fn has_mfn(report: &EvaluationReport) -> bool {
 }
 
 /// One row per path (and the reference), a group of columns per side.
-fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
+fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns<'static> {
     let refunds = report.voids_any();
     let change = format!("vs {reference}");
     // With base rates the additional duty is labelled as such, and MFN and
@@ -714,31 +723,28 @@ fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut Mone
         align.extend(header[3..].iter().map(|_| Align::Right));
         let mut cols = Columns::new(&header, &align);
         for m in &s.measures {
+            let mut money =
+                |a: Option<Decimal>| Cow::Owned(measure_money(texts, &m.valuation, a, s.currency));
             let mut row = vec![
-                m.id.to_string(),
-                m.authority.name().to_string(),
-                m.layer.to_string(),
-                measure_money(texts, &m.valuation, m.net, s.currency),
+                Cow::Borrowed(m.id.as_str()),
+                Cow::Borrowed(m.authority.name()),
+                Cow::Borrowed(m.layer.as_str()),
+                money(m.net),
             ];
             if refunds {
-                row.push(measure_money(texts, &m.valuation, m.gross, s.currency));
-                row.push(measure_money(texts, &m.valuation, m.refundable, s.currency));
+                row.push(money(m.gross));
+                row.push(money(m.refundable));
             }
             if before {
-                row.push(measure_money(
-                    texts,
-                    &m.valuation,
-                    m.refundable_before,
-                    s.currency,
-                ));
+                row.push(money(m.refundable_before));
             }
             if interest {
-                row.push(
+                row.push(Cow::Owned(
                     m.refund_interest
                         .map_or_else(|| "-".to_string(), |i| money_text(i, s.currency)),
-                );
+                ));
             }
-            cols.row(row);
+            cols.cells(row);
         }
         cols.write(out, "    ");
     }
