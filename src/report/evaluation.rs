@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::text;
 use crate::engine::{
-    BaseExposure, Basis, Distribution, Evaluation, PathOutcome, Scenario, SideExposure, Timeline,
-    Valuation,
+    BaseExposure, Basis, Distribution, Evaluation, MeasureExposure, PathOutcome, Scenario,
+    SideExposure, Timeline, Valuation,
 };
 use crate::error::{Error, Result};
 use crate::outcome::OutcomeKind;
@@ -24,11 +24,16 @@ fn exact(a: Accrued) -> Decimal {
 }
 
 /// [`exact`] for every figure of a report's paths, each distinct figure
-/// divided once: the paths of a tree repeat the figures of the measures
-/// they do not change, and the division is most of the cost of a report.
+/// divided once, and each measure's report made once for as long as the
+/// paths repeat its exposure: the paths of a tree repeat the figures of the
+/// measures they do not change, and the division is most of the cost of a
+/// report.
 #[derive(Default)]
 struct Exact {
     seen: FxHashMap<[u8; 16], Decimal>,
+    /// Per side (by position) and measure (by position): the last exposure
+    /// reported and its report.
+    last: Vec<Vec<Option<(MeasureExposure, MeasureReport)>>>,
 }
 
 impl Exact {
@@ -50,6 +55,27 @@ impl Exact {
             self.seen.insert(key, d);
         }
         d
+    }
+
+    /// The report of `m`, the measure at `at` on the side at `side`: the
+    /// last one made there when the exposure is the same (a report is a
+    /// function of the exposure alone).
+    fn measure(&mut self, side: usize, at: usize, m: &MeasureExposure) -> MeasureReport {
+        if let Some(Some((seen, report))) = self.last.get(side).and_then(|s| s.get(at)) {
+            if seen == m {
+                return report.clone();
+            }
+        }
+        let report = measure_report(m, self);
+        if self.last.len() <= side {
+            self.last.resize_with(side + 1, Vec::new);
+        }
+        let slots = &mut self.last[side];
+        if slots.len() <= at {
+            slots.resize_with(at + 1, || None);
+        }
+        slots[at] = Some((m.clone(), report.clone()));
+        report
     }
 }
 
@@ -815,7 +841,8 @@ fn path_report(
         .exposure()
         .sides()
         .iter()
-        .map(|s| side_report(s, reference, years, x))
+        .enumerate()
+        .map(|(position, s)| side_report(s, position, reference, years, x))
         .collect::<Result<Vec<_>>>()?;
     let answers = path
         .answers()
@@ -853,6 +880,7 @@ fn path_report(
 
 fn side_report(
     side: &SideExposure,
+    position: usize,
     reference: &PathOutcome,
     years: i64,
     x: &mut Exact,
@@ -888,25 +916,8 @@ fn side_report(
         measures: side
             .measures()
             .iter()
-            .map(|m| MeasureReport {
-                id: m.id().clone(),
-                name: m.name().to_string(),
-                authority: m.authority(),
-                layer: m.layer().clone(),
-                origin: m.origin().map(|o| OriginReport {
-                    rule: o.rule.clone(),
-                    triggers: o.triggers.clone(),
-                }),
-                valuation: valuation_name(m.valuation()).to_string(),
-                net: valued(m.valuation(), || x.of(m.net())),
-                gross: valued(m.valuation(), || x.of(m.gross())),
-                refundable: valued(m.valuation(), || x.of(m.refundable())),
-                refundable_before: valued(m.valuation(), || x.of(m.refundable_before())),
-                refund_interest: m.refund_interest().map(exact),
-                by_month: valued(m.valuation(), || {
-                    m.by_month().iter().map(|a| x.of(*a)).collect()
-                }),
-            })
+            .enumerate()
+            .map(|(at, m)| x.measure(position, at, m))
             .collect(),
         mfn: side.base().map(|b| BaseReport::of(b, x)),
         all_in: all_in.map(exact),
@@ -914,6 +925,29 @@ fn side_report(
             .and_then(|a| a.ratio(side.import_value()))
             .map(|r| r.normalize()),
     })
+}
+
+/// The report of one measure's exposure.
+fn measure_report(m: &MeasureExposure, x: &mut Exact) -> MeasureReport {
+    MeasureReport {
+        id: m.id().clone(),
+        name: m.name().to_string(),
+        authority: m.authority(),
+        layer: m.layer().clone(),
+        origin: m.origin().map(|o| OriginReport {
+            rule: o.rule.clone(),
+            triggers: o.triggers.clone(),
+        }),
+        valuation: valuation_name(m.valuation()).to_string(),
+        net: valued(m.valuation(), || x.of(m.net())),
+        gross: valued(m.valuation(), || x.of(m.gross())),
+        refundable: valued(m.valuation(), || x.of(m.refundable())),
+        refundable_before: valued(m.valuation(), || x.of(m.refundable_before())),
+        refund_interest: m.refund_interest().map(exact),
+        by_month: valued(m.valuation(), || {
+            m.by_month().iter().map(|a| x.of(*a)).collect()
+        }),
+    }
 }
 
 /// A measure's figure, or `None` when the measure is not valued: its duty is
