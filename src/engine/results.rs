@@ -3,6 +3,7 @@
 
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::exposure::{Exposure, SideExposure, Valuation};
 use crate::error::{Error, Result};
@@ -338,23 +339,37 @@ impl Evaluation {
         exporter: &str,
     ) -> Result<Vec<(MeasureId, DutyFigures)>> {
         self.check_side(importer, exporter)?;
+        // Each path's measures indexed once: `at[path][k]` is where the
+        // k-th id sits among that path's measures (paths usually list the
+        // same measures in the same order, but need not).
         let mut ids: Vec<MeasureId> = Vec::new();
+        let mut known: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut at: Vec<PathMeasures<'_>> = Vec::with_capacity(self.paths.len());
         for p in &self.paths {
-            for m in p.side(importer, exporter)?.measures() {
-                if !ids.contains(m.id()) {
+            let measures = p.side(importer, exporter)?.measures();
+            let mut slots = vec![None; ids.len()];
+            for (j, m) in measures.iter().enumerate() {
+                let k = *known.entry(m.id().as_str()).or_insert_with(|| {
                     ids.push(m.id().clone());
+                    ids.len() - 1
+                });
+                if k >= slots.len() {
+                    slots.resize(k + 1, None);
+                }
+                // The first measure of an id on a path, as `measure(id)` finds.
+                if slots[k].is_none() {
+                    slots[k] = Some(j);
                 }
             }
+            at.push((p.probability, measures, slots));
         }
         ids.into_iter()
-            .map(|id| {
+            .enumerate()
+            .map(|(k, id)| {
                 let of = |f: fn(&super::MeasureExposure) -> Accrued| {
-                    weighted_sum(self.paths.iter().map(|p| {
-                        let side = p.side(importer, exporter)?;
-                        Ok((
-                            p.probability,
-                            side.measure(id.as_str()).map_or(Accrued::ZERO, f),
-                        ))
+                    weighted_sum(at.iter().map(|(probability, measures, slots)| {
+                        let m = slots.get(k).copied().flatten().map(|j| &measures[j]);
+                        Ok((*probability, m.map_or(Accrued::ZERO, f)))
                     }))
                 };
                 let figures = DutyFigures {
@@ -425,6 +440,10 @@ impl Evaluation {
     }
 }
 
+/// A path's probability, its measures on a side, and where each measure id
+/// of the side sits among them (`None` where the path has no such measure).
+type PathMeasures<'a> = (Decimal, &'a [super::MeasureExposure], Vec<Option<usize>>);
+
 /// `Σ p × x` exactly, rounded once (half to even) to the digits a Decimal
 /// holds.
 ///
@@ -435,19 +454,34 @@ pub(crate) fn weighted_sum(
     items: impl IntoIterator<Item = Result<(Decimal, Accrued)>>,
 ) -> Result<Accrued> {
     // Each product m_p·m_x / 10^(s_p+s_x); bring all to the largest scale.
-    let mut terms: Vec<(BigInt, u32)> = Vec::new();
+    let mut pairs: Vec<(Decimal, Decimal)> = Vec::new();
     for item in items {
         let (p, x) = item?;
-        let x = x.units();
-        let m = BigInt::from(p.mantissa()) * BigInt::from(x.mantissa());
-        terms.push((m, p.scale() + x.scale()));
+        pairs.push((p, x.units()));
     }
-    let scale = terms.iter().map(|t| t.1).max().unwrap_or(0);
-    let ten = BigInt::from(10u8);
-    let mut n = BigInt::from(0u8);
-    for (m, s) in terms {
-        n += m * ten.pow(scale - s);
-    }
+    let scale = pairs
+        .iter()
+        .map(|(p, x)| p.scale() + x.scale())
+        .max()
+        .unwrap_or(0);
+    // The same integer sum in i128 while it fits, else in BigInt.
+    let small = pairs.iter().try_fold(0i128, |n, (p, x)| {
+        let s = p.scale() + x.scale();
+        p.mantissa()
+            .checked_mul(x.mantissa())?
+            .checked_mul(10i128.checked_pow(scale - s)?)?
+            .checked_add(n)
+    });
+    let n = small.map_or_else(
+        || {
+            let ten = BigInt::from(10u8);
+            pairs.iter().fold(BigInt::from(0u8), |n, (p, x)| {
+                let s = p.scale() + x.scale();
+                n + BigInt::from(p.mantissa()) * BigInt::from(x.mantissa()) * ten.pow(scale - s)
+            })
+        },
+        BigInt::from,
+    );
     decimal_of(n, scale)
         .map(Accrued::from_units)
         .ok_or_else(|| Error::overflow("an expected value"))

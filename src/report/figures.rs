@@ -51,9 +51,28 @@ pub(crate) fn separated(text: &str) -> String {
 }
 
 /// The unit an amount is shown in: billions, millions, or plain units.
+/// `value / unit` for a unit of 1, a thousand, a million or a billion: the
+/// same value as the division, found by moving the decimal point when the
+/// quotient keeps to Decimal's 28 decimals (nearly always), so no division
+/// is made.
+fn over(value: Decimal, unit: Decimal) -> Decimal {
+    let places = match unit {
+        u if u == Decimal::ONE => 0,
+        u if u == THOUSAND => 3,
+        u if u == MILLION => 6,
+        u if u == BILLION => 9,
+        _ => return value / unit,
+    };
+    let mut quotient = value;
+    match quotient.set_scale(value.scale() + places) {
+        Ok(()) => quotient,
+        Err(_) => value / unit,
+    }
+}
+
 fn scale_of(amount: Decimal) -> (Decimal, &'static str) {
     let abs = amount.abs();
-    let in_millions = fixed(abs / MILLION, 2);
+    let in_millions = fixed(over(abs, MILLION), 2);
     if abs >= BILLION || in_millions >= THOUSAND {
         (BILLION, "B")
     } else if abs >= MILLION || fixed(abs, 2) >= MILLION {
@@ -90,7 +109,7 @@ fn symbol(currency: Currency) -> String {
 /// ```
 pub fn money_text(amount: Decimal, currency: Currency) -> String {
     let (unit, suffix) = scale_of(amount);
-    let v = fixed(amount / unit, 2);
+    let v = fixed(over(amount, unit), 2);
     let sign = if v.is_sign_negative() { "-" } else { "" };
     format!(
         "{sign}{}{}{suffix}",
@@ -111,7 +130,7 @@ pub fn money_text(amount: Decimal, currency: Currency) -> String {
 pub fn change_text(amount: Decimal, currency: Currency) -> String {
     let (unit, _) = scale_of(amount);
     let text = money_text(amount, currency);
-    if fixed(amount / unit, 2) > Decimal::ZERO {
+    if fixed(over(amount, unit), 2) > Decimal::ZERO {
         format!("+{text}")
     } else {
         text
@@ -138,7 +157,7 @@ pub fn percent_text(fraction: Decimal, dp: u32) -> String {
 /// zeros (`$50B`, `$2.5B`, `$500M`).
 pub(crate) fn money_tick(amount: Decimal, currency: Currency) -> String {
     let (unit, suffix) = scale_of(amount);
-    let v = fixed(amount / unit, 2).normalize();
+    let v = fixed(over(amount, unit), 2).normalize();
     let sign = if v.is_sign_negative() { "-" } else { "" };
     format!(
         "{sign}{}{}{suffix}",
@@ -197,6 +216,32 @@ mod tests {
         );
         assert_eq!(percent_text(d("12.5"), 2), "1,250.00%");
         assert_eq!(percent_text(d("-0.00001"), 2), "0.00%");
+    }
+
+    #[test]
+    fn moving_the_point_gives_the_quotient() {
+        // 57,568,493,150.684931506849315068 (scale 18) in billions moves the
+        // point 9 places: 57.568493150684931506849315068, scale 27.
+        for text in [
+            "57568493150.684931506849315068",
+            "-4931506849.315",
+            "0",
+            "1",
+            "0.0000000000000000000000000001",
+            // Scale 28 already: the point cannot move, so it divides.
+            "1.2345678901234567890123456789",
+            "79228162514264337593543950335",
+        ] {
+            for unit in [Decimal::ONE, THOUSAND, MILLION, BILLION] {
+                let (got, want) = (over(d(text), unit), d(text) / unit);
+                assert_eq!(got, want, "{text} / {unit}");
+                assert_eq!(fixed(got, 2).to_string(), fixed(want, 2).to_string());
+            }
+        }
+        assert_eq!(
+            over(d("57568493150.684931506849315068"), BILLION).to_string(),
+            "57.568493150684931506849315068"
+        );
     }
 
     #[test]

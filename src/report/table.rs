@@ -1,8 +1,10 @@
 //! Text tables: what an evaluation says, for people, in aligned columns.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::evaluation::{EvaluationReport, PathReport, SideReport};
 use super::figures::{change_text, money_text, percent_text};
@@ -17,18 +19,21 @@ enum Align {
 
 /// Columns of text, padded to the widest cell, with an optional row of
 /// group headings above the column headings.
-struct Columns {
+struct Columns<'a> {
     groups: Vec<(usize, String)>,
-    header: Vec<String>,
+    header: Vec<Cow<'a, str>>,
     align: Vec<Align>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Vec<Cow<'a, str>>>,
 }
 
-impl Columns {
-    fn new(header: &[impl AsRef<str>], align: &[Align]) -> Columns {
+impl<'a> Columns<'a> {
+    fn new(header: &[impl AsRef<str>], align: &[Align]) -> Columns<'a> {
         Columns {
             groups: Vec::new(),
-            header: header.iter().map(|h| h.as_ref().to_string()).collect(),
+            header: header
+                .iter()
+                .map(|h| Cow::Owned(h.as_ref().to_string()))
+                .collect(),
             align: align.to_vec(),
             rows: Vec::new(),
         }
@@ -40,6 +45,11 @@ impl Columns {
     }
 
     fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells.into_iter().map(Cow::Owned).collect());
+    }
+
+    /// A row of cells some of which are borrowed (ids and names).
+    fn cells(&mut self, cells: Vec<Cow<'a, str>>) {
         self.rows.push(cells);
     }
 
@@ -65,23 +75,27 @@ impl Columns {
             }
             at = cols.end;
         }
-        let line = |cells: &[String], out: &mut String| {
-            let mut text = String::from(indent);
+        // Each line written in place, then its trailing blanks cut.
+        let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+        let line = |cells: &[Cow<str>], out: &mut String| {
+            let start = out.len();
+            out.push_str(indent);
             for (i, w) in widths.iter().enumerate() {
-                let c = cells.get(i).map_or("", String::as_str);
+                let c = cells.get(i).map_or("", |c| c.as_ref());
                 let pad = w.saturating_sub(c.chars().count());
                 if i > 0 {
-                    text.push_str("  ");
+                    out.push_str("  ");
                 }
                 if self.align.get(i) == Some(&Align::Right) {
-                    text.push_str(&" ".repeat(pad));
-                    text.push_str(c);
+                    spaces(out, pad);
+                    out.push_str(c);
                 } else {
-                    text.push_str(c);
-                    text.push_str(&" ".repeat(pad));
+                    out.push_str(c);
+                    spaces(out, pad);
                 }
             }
-            out.push_str(text.trim_end());
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
             out.push('\n');
         };
         if !self.groups.is_empty() {
@@ -118,13 +132,43 @@ fn reference_name(report: &EvaluationReport) -> String {
     }
 }
 
+/// [`money_text`] for the measure rows of every path, each distinct amount
+/// written once: the paths of a tree repeat the amounts of the measures they
+/// do not change.
+#[derive(Default)]
+struct MoneyTexts {
+    seen: FxHashMap<([u8; 16], Currency), String>,
+}
+
+impl MoneyTexts {
+    /// The most texts remembered: past these, amounts are written anew.
+    const REMEMBERED: usize = 1 << 12;
+
+    fn text(&mut self, amount: Decimal, c: Currency) -> String {
+        let key = (amount.serialize(), c);
+        if let Some(text) = self.seen.get(&key) {
+            return text.clone();
+        }
+        let text = money_text(amount, c);
+        if self.seen.len() < Self::REMEMBERED {
+            self.seen.insert(key, text.clone());
+        }
+        text
+    }
+}
+
 /// A measure's amount, "not valued" when there is none, or marked as a part
 /// when it is a lower bound.
-fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> String {
+fn measure_money(
+    texts: &mut MoneyTexts,
+    valuation: &str,
+    amount: Option<Decimal>,
+    c: Currency,
+) -> String {
     match amount {
         None => "not valued".to_string(),
-        Some(a) if valuation == "partly-valued" => format!("{} (part)", money_text(a, c)),
-        Some(a) => money_text(a, c),
+        Some(a) if valuation == "partly-valued" => format!("{} (part)", texts.text(a, c)),
+        Some(a) => texts.text(a, c),
     }
 }
 
@@ -165,19 +209,35 @@ fn measure_money(valuation: &str, amount: Option<Decimal>, c: Currency) -> Strin
 pub fn text_table(report: &EvaluationReport) -> String {
     // Labels can come from any file or caller: no control character reaches
     // a terminal raw.
-    printable(&table_text(report)).into_owned()
+    printable_owned(table_text(report))
+}
+
+/// [`printable`] of a text owned already: the same text, unless it has a
+/// control character to escape.
+pub(crate) fn printable_owned(text: String) -> String {
+    let escaped = match printable(&text) {
+        Cow::Owned(escaped) => Some(escaped),
+        Cow::Borrowed(_) => None,
+    };
+    escaped.unwrap_or(text)
 }
 
 /// Text with every control character but line breaks and tabs written as a
 /// visible escape (`\u{1b}`, `\r`), so it cannot move a terminal's cursor,
 /// change its colours, or make an XML document ill-formed. Used by every
 /// text and SVG report.
-pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    // Control characters are U+0000 to U+001F and U+007F to U+009F: in
+    // UTF-8 a byte below 0x20, 0x7F, or 0xC2 followed by 0x80 to 0x9F. Text
+    // with none of those bytes (0xC2 also begins U+00A0 to U+00BF) is
+    // printable as it is, without decoding a character.
+    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2;
+    if !text.bytes().any(suspect)
+        || !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -187,7 +247,7 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
             out.push(c);
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// The headline of an evaluation, for people: what [`text_table`] shows
@@ -214,7 +274,7 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn text_summary(report: &EvaluationReport) -> String {
-    printable(&summary_text(report)).into_owned()
+    printable_owned(summary_text(report))
 }
 
 /// The title, the window and what the window covers.
@@ -446,11 +506,12 @@ fn table_text(report: &EvaluationReport) -> String {
     mfn_notes(&mut out, report);
 
     out.push_str("\nOutcomes\n");
+    let mut texts = MoneyTexts::default();
     for p in &report.paths {
-        path_detail(&mut out, p, report);
+        path_detail(&mut out, p, true, &mut texts);
     }
     if !report.reference_is_path() {
-        path_detail(&mut out, &report.reference, report);
+        path_detail(&mut out, &report.reference, false, &mut texts);
     }
 
     across_outcomes(&mut out, report, &reference);
@@ -463,7 +524,8 @@ fn table_text(report: &EvaluationReport) -> String {
             &[Align::Left, Align::Right, Align::Right],
         );
         for m in &side.expected_by_measure {
-            let amount = |a: Option<Decimal>| measure_money(&m.valuation, a, side.currency);
+            let mut amount =
+                |a: Option<Decimal>| measure_money(&mut texts, &m.valuation, a, side.currency);
             by_measure.row(vec![m.measure.to_string(), amount(m.net), amount(m.gross)]);
         }
         by_measure.write(&mut out, "    ");
@@ -492,7 +554,7 @@ fn has_mfn(report: &EvaluationReport) -> bool {
 }
 
 /// One row per path (and the reference), a group of columns per side.
-fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
+fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns<'static> {
     let refunds = report.voids_any();
     let change = format!("vs {reference}");
     // With base rates the additional duty is labelled as such, and MFN and
@@ -531,11 +593,15 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
     }
     let mut add = |p: &PathReport, probability: String, is_reference: bool| {
         let mut row = vec![p.id.clone(), probability];
-        for rs in &sides {
+        for (k, rs) in sides.iter().enumerate() {
+            let same = |s: &&SideReport| s.importer == rs.importer && s.exporter == rs.exporter;
+            // Every path lists its sides in baseline order, as the reference
+            // does: the k-th side is the one, unless a path lacks a side.
             match p
                 .sides
-                .iter()
-                .find(|s| s.importer == rs.importer && s.exporter == rs.exporter)
+                .get(k)
+                .filter(same)
+                .or_else(|| p.sides.iter().find(same))
             {
                 Some(s) if s.nothing_valued() => {
                     row.extend(per_side.iter().map(|_| "not valued".to_string()));
@@ -592,9 +658,10 @@ fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns {
 }
 
 /// One path's block: labels, duty by measure per side, answers, voided
-/// measures, commitments.
-fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
-    let probability = if report.paths.iter().any(|x| x.id == p.id) {
+/// measures, commitments. `is_path` is false for the reference when it is
+/// not one of the paths (its probability then reads "reference").
+fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut MoneyTexts) {
+    let probability = if is_path {
         percent_text(p.probability, 2)
     } else {
         "reference".to_string()
@@ -656,26 +723,28 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
         align.extend(header[3..].iter().map(|_| Align::Right));
         let mut cols = Columns::new(&header, &align);
         for m in &s.measures {
+            let mut money =
+                |a: Option<Decimal>| Cow::Owned(measure_money(texts, &m.valuation, a, s.currency));
             let mut row = vec![
-                m.id.to_string(),
-                m.authority.name().to_string(),
-                m.layer.to_string(),
-                measure_money(&m.valuation, m.net, s.currency),
+                Cow::Borrowed(m.id.as_str()),
+                Cow::Borrowed(m.authority.name()),
+                Cow::Borrowed(m.layer.as_str()),
+                money(m.net),
             ];
             if refunds {
-                row.push(measure_money(&m.valuation, m.gross, s.currency));
-                row.push(measure_money(&m.valuation, m.refundable, s.currency));
+                row.push(money(m.gross));
+                row.push(money(m.refundable));
             }
             if before {
-                row.push(measure_money(&m.valuation, m.refundable_before, s.currency));
+                row.push(money(m.refundable_before));
             }
             if interest {
-                row.push(
+                row.push(Cow::Owned(
                     m.refund_interest
                         .map_or_else(|| "-".to_string(), |i| money_text(i, s.currency)),
-                );
+                ));
             }
-            cols.row(row);
+            cols.cells(row);
         }
         cols.write(out, "    ");
     }
@@ -771,5 +840,27 @@ fn path_detail(out: &mut String, p: &PathReport, report: &EvaluationReport) {
             "  Not valued (their direction has no baseline, as the scenario declares): {}",
             ids.join(", ")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{printable, printable_owned};
+    use std::borrow::Cow;
+
+    #[test]
+    fn printable_escapes_every_control_character_and_only_those() {
+        // Plain text, and text whose only suspect byte is 0xC2 starting a
+        // printable character (° is C2 B0, a no-break space C2 A0): as is.
+        for text in ["US<-CN $1.00B\n\ttab", "20°C\u{a0}£5 §2"] {
+            assert!(matches!(printable(text), Cow::Borrowed(t) if t == text));
+            assert_eq!(printable_owned(text.to_string()), text);
+        }
+        // C0 (ESC, CR), DEL and C1 (U+0085, U+009B, two bytes C2 9B).
+        assert_eq!(
+            printable("a\u{1b}[2Jb\rc\u{7f}d\u{85}e\u{9b}f"),
+            "a\\u{1b}[2Jb\\rc\\u{7f}d\\u{85}e\\u{9b}f"
+        );
+        assert_eq!(printable_owned("x\u{9b}".to_string()), "x\\u{9b}");
     }
 }
