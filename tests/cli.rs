@@ -415,6 +415,34 @@ fn explain_gives_a_content_measure_its_rate_on_the_whole_line() {
 }
 
 #[test]
+fn explain_gives_annex_iii_its_floor_net_of_the_line_s_mfn() {
+    // 8207.20.00.70 on 2026-05-01: Annex III's floor of 15% net of MFN
+    // (data/lines/2026/mfn-hts8.csv: 8207.20.00 is 3.9%) owes 15% − 3.9% =
+    // 11.10%; List 3 25% stays; all-in 25% + 11.1% + 3.9% = 40.00%.
+    let o = ok(&[
+        "explain",
+        "us-china-lines-2026",
+        "--line",
+        "8207200070",
+        "--date",
+        "2026-05-01",
+    ]);
+    let floor = o
+        .lines()
+        .find(|l| l.trim_start().starts_with("s232-annex-iii "))
+        .unwrap_or_else(|| panic!("no Annex III row: {o}"));
+    assert!(floor.contains(" 11.10% "), "{floor}");
+    assert!(
+        floor.contains(
+            "a total net of MFN: the rate shown is the scheduled rate less the line's MFN 3.90%"
+        ),
+        "{floor}"
+    );
+    assert!(o.contains("Total additional rate: 36.10%"), "{o}");
+    assert!(o.contains("All-in rate: 40.00%"), "{o}");
+}
+
+#[test]
 fn explain_adds_mfn_and_the_all_in_rate_only_where_it_can() {
     // data/lines/2026/mfn-hts8.csv: 8471.30.01 is Free, so laptops' all-in
     // rate is their additional rate; fresh mushrooms (0709.51.01) pay

@@ -8,6 +8,7 @@ mod core;
 mod fidelity;
 mod files;
 mod finance;
+mod floors;
 mod lines;
 mod mfn;
 mod properties;

@@ -222,6 +222,8 @@ pub(crate) struct MeasureDto {
     pub goods: GoodsDto,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_content: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub net_of_base: bool,
     #[serde(default)]
     pub steps: Vec<StepDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

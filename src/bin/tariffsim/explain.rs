@@ -162,6 +162,20 @@ fn explain_side(
                 c.content()
             ));
         }
+        if m.is_net_of_base() {
+            let base = s
+                .base_rates_of(m.imposer())
+                .and_then(|b| b.rate_of(&code))
+                .filter(|r| r.is_fully_valued())
+                .and_then(|r| r.ad_valorem());
+            covered.push_str(&match base {
+                Some(b) => format!(
+                    ", a total net of MFN: the rate shown is the scheduled rate less the line's MFN {}, never below 0",
+                    percent_text(b.as_fraction(), 2)
+                ),
+                None => ", a total net of MFN, and the line's MFN is not valued in full: not valued on this line".into(),
+            });
+        }
         let (rate, why) = match rate_of(m.id()) {
             Some(r) => {
                 let mut why = covered;
