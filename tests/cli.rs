@@ -537,3 +537,68 @@ fn png_charts_need_the_png_feature() {
         assert!(!png.exists());
     }
 }
+
+#[test]
+fn set_chooses_a_switch_setting_and_says_so() {
+    // 3917.21.00.00 (tubes of ethylene polymers) is in the civil-aircraft
+    // class of Section 122 (data/lines/2026/s122-exempt-products.csv,
+    // 9903.03.05): by default it pays the 10%; exempt, it pays nothing.
+    let args = |setting: &'static str| {
+        [
+            "explain",
+            "us-china-lines-2026",
+            "--line",
+            "3917210000",
+            "--date",
+            "2026-03-01",
+            "--set",
+            setting,
+        ]
+    };
+    let row = |o: &str| {
+        o.lines()
+            .find(|l| l.trim_start().starts_with("s122-surcharge "))
+            .unwrap_or_else(|| panic!("no Section 122 row: {o}"))
+            .to_string()
+    };
+    let pay = ok(&args("s122-civil-aircraft=pay"));
+    assert!(row(&pay).contains(" 10.00% "), "{pay}");
+    let exempt = ok(&args("s122-civil-aircraft=exempt"));
+    let r = row(&exempt);
+    assert!(
+        r.contains(" 0.00% ")
+            && r.contains("exempt under stacking rule s122-civil-aircraft-exempt"),
+        "{r}"
+    );
+    // The report states the setting among the assumptions.
+    let o = ok(&[
+        "run",
+        "us-china-lines-2026",
+        "--set",
+        "s122-civil-aircraft=exempt",
+    ]);
+    assert!(
+        o.contains("taken as exempt in full")
+            && o.contains("(switch s122-civil-aircraft = exempt; also: pay)"),
+        "{o}"
+    );
+    let e = fails(
+        &[
+            "explain",
+            "us-china-lines-2026",
+            "--line",
+            "3917210000",
+            "--date",
+            "2026-03-01",
+            "--set",
+            "s122",
+        ],
+        2,
+    );
+    assert!(e.contains("--set: \"s122\" is not SWITCH=SETTING"), "{e}");
+    let e = fails(&args("s122-civil-aircraft=maybe"), 1);
+    assert!(
+        e.contains("unknown setting \"maybe\"") && e.contains("exempt"),
+        "{e}"
+    );
+}

@@ -15,4 +15,5 @@ mod properties;
 mod reports;
 mod retaliation;
 mod safety;
+mod switches;
 mod tree;

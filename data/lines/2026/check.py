@@ -328,7 +328,7 @@ def check_annex_iii_floor():
 
 
 # ------------------------------------------------------------ 4. Section 122
-def check_s122(s232_union_full, s232_content):
+def check_s122(s232_union_full, s232_content, s232_content_union):
     heading("4. Section 122 (10%, 2026-02-24 to 2026-07-23) exempt value on 2026-03-01")
     rows = read(HERE / "s122-exempt-products.csv")
     by = defaultdict(set)
@@ -373,30 +373,46 @@ def check_s122(s232_union_full, s232_content):
     uncond_b = uncond | aircraft
     v_d = sum(VALUE[h] for h in uncond_b) + sum(VALUE[h] * sh for h, sh in s232_content.items() if h not in uncond_b)
     print(f"assumption B, 232 lines exempt only on the share 232 covers: {usd(v_d)} ({pct(v_d / TOTAL)})")
-    return v_a, v_b, v_c, v_d
+    # as the crate's record stacks it: distinct metals' shares add up (capped at 1)
+    v_e = sum(VALUE[h] for h in uncond) + sum(VALUE[h] * sh for h, sh in s232_content_union.items() if h not in uncond)
+    v_f = sum(VALUE[h] for h in uncond_b) + sum(VALUE[h] * sh for h, sh in s232_content_union.items()
+                                                if h not in uncond_b)
+    print(f"the same, each metal displacing its own share and the shares of a line added (capped at 1), as the")
+    print(f"  record stacks them: assumption A {usd(v_e)} ({pct(v_e / TOTAL)}), assumption B {usd(v_f)} "
+          f"({pct(v_f / TOTAL)})")
+    return v_a, v_b, v_c, v_d, v_e, v_f
 
 
 def s232_sets(d):
-    """Lines under any 232 program but Annex II on d (shipped data), and each such line's covered share."""
+    """Lines under any 232 program but Annex II on d (shipped data), each such line's covered share (the
+    largest any program takes), and its union share: each metal's content displaced on its own share, the
+    shares of distinct metals added and capped at 1 (full-value programs count 1), as the crate's record
+    stacks them (data/README.md, "Shares of several contents above 1")."""
     progs = programs_on(day(d), False)
     full = set()
     share = {}
+    union = {}
     for h, v in VALUE.items():
         best = None
+        by_base = defaultdict(lambda: ZERO)
         for p, prefixes in progs.items():
             r = longest(h, prefixes)
             if r is None or tier(r) == "annex-ii":
                 continue
             full.add(h)
             sh = ONE
+            base = "full"
             if r["duty_basis"].endswith("-content"):
-                sh = content_share(h, r["duty_basis"].split("-")[0], None)
+                base = r["duty_basis"].split("-")[0]
+                sh = content_share(h, base, None)
             if r["applied_share"]:
                 sh *= Decimal(r["applied_share"])
             best = sh if best is None else max(best, sh)
+            by_base[base] = max(by_base[base], sh)
         if best is not None:
             share[h] = best
-    return (None, full), share
+            union[h] = min(ONE, sum(by_base.values()))
+    return (None, full), share, union
 
 
 # --------------------------------------------------- 5. 2024 reconciliation
@@ -682,8 +698,8 @@ def main():
     check_reciprocal()
     check_s232()
     check_annex_iii_floor()
-    full, share = s232_sets("2026-03-01")
-    check_s122(full, share)
+    full, share, union = s232_sets("2026-03-01")
+    check_s122(full, share, union)
     check_2024()
     return 0
 

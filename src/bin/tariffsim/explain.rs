@@ -33,6 +33,11 @@ its named lists. Without --path, the scenario's first path.";
 pub struct ExplainArgs {
     #[arg(help = SCENARIO_HELP)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// The HS line, 2 to 10 digits (dots allowed: 8471.30.01.00)
     #[arg(long, value_name = "HTS10")]
     line: String,
@@ -68,7 +73,7 @@ fn line_arg(s: &str) -> Result<HsCode, Failure> {
 pub fn run(a: &ExplainArgs) -> Result<Done, Failure> {
     let code = line_arg(&a.line)?;
     let date = files::date("--date", &a.date)?;
-    let source = files::load(&a.scenario)?;
+    let source = files::load(&a.scenario, &a.set)?;
     let s = &source.scenario;
     let path = match &a.path {
         Some(p) => {
