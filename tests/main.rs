@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod content;
 mod core;
+mod exclusions;
 mod fidelity;
 mod files;
 mod finance;
