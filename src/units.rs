@@ -666,6 +666,26 @@ impl Rate {
             .map(Rate)
             .ok_or_else(|| Error::overflow("a sum of rates"))
     }
+
+    /// This rate less `base`, never below 0: what a total of this rate
+    /// adds to a good that already pays `base` (a floor net of MFN).
+    ///
+    /// ```
+    /// use tariffsim::units::Rate;
+    /// let floor: Rate = "15%".parse()?;
+    /// assert_eq!(floor.net_of("4%".parse()?).to_string(), "11%");
+    /// assert_eq!(floor.net_of("20%".parse()?), Rate::ZERO);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn net_of(self, base: Rate) -> Rate {
+        if base.0 >= self.0 {
+            Rate::ZERO
+        } else {
+            // Both are non-negative and base < self: the difference is
+            // exact and positive.
+            Rate((self.0 - base.0).normalize())
+        }
+    }
 }
 
 impl fmt::Display for Rate {

@@ -415,6 +415,34 @@ fn explain_gives_a_content_measure_its_rate_on_the_whole_line() {
 }
 
 #[test]
+fn explain_gives_annex_iii_its_floor_net_of_the_line_s_mfn() {
+    // 8207.20.00.70 on 2026-05-01: Annex III's floor of 15% net of MFN
+    // (data/lines/2026/mfn-hts8.csv: 8207.20.00 is 3.9%) owes 15% − 3.9% =
+    // 11.10%; List 3 25% stays; all-in 25% + 11.1% + 3.9% = 40.00%.
+    let o = ok(&[
+        "explain",
+        "us-china-lines-2026",
+        "--line",
+        "8207200070",
+        "--date",
+        "2026-05-01",
+    ]);
+    let floor = o
+        .lines()
+        .find(|l| l.trim_start().starts_with("s232-annex-iii "))
+        .unwrap_or_else(|| panic!("no Annex III row: {o}"));
+    assert!(floor.contains(" 11.10% "), "{floor}");
+    assert!(
+        floor.contains(
+            "a total net of MFN: the rate shown is the scheduled rate less the line's MFN 3.90%"
+        ),
+        "{floor}"
+    );
+    assert!(o.contains("Total additional rate: 36.10%"), "{o}");
+    assert!(o.contains("All-in rate: 40.00%"), "{o}");
+}
+
+#[test]
 fn explain_adds_mfn_and_the_all_in_rate_only_where_it_can() {
     // data/lines/2026/mfn-hts8.csv: 8471.30.01 is Free, so laptops' all-in
     // rate is their additional rate; fresh mushrooms (0709.51.01) pay
@@ -508,4 +536,69 @@ fn png_charts_need_the_png_feature() {
         );
         assert!(!png.exists());
     }
+}
+
+#[test]
+fn set_chooses_a_switch_setting_and_says_so() {
+    // 3917.21.00.00 (tubes of ethylene polymers) is in the civil-aircraft
+    // class of Section 122 (data/lines/2026/s122-exempt-products.csv,
+    // 9903.03.05): by default it pays the 10%; exempt, it pays nothing.
+    let args = |setting: &'static str| {
+        [
+            "explain",
+            "us-china-lines-2026",
+            "--line",
+            "3917210000",
+            "--date",
+            "2026-03-01",
+            "--set",
+            setting,
+        ]
+    };
+    let row = |o: &str| {
+        o.lines()
+            .find(|l| l.trim_start().starts_with("s122-surcharge "))
+            .unwrap_or_else(|| panic!("no Section 122 row: {o}"))
+            .to_string()
+    };
+    let pay = ok(&args("s122-civil-aircraft=pay"));
+    assert!(row(&pay).contains(" 10.00% "), "{pay}");
+    let exempt = ok(&args("s122-civil-aircraft=exempt"));
+    let r = row(&exempt);
+    assert!(
+        r.contains(" 0.00% ")
+            && r.contains("exempt under stacking rule s122-civil-aircraft-exempt"),
+        "{r}"
+    );
+    // The report states the setting among the assumptions.
+    let o = ok(&[
+        "run",
+        "us-china-lines-2026",
+        "--set",
+        "s122-civil-aircraft=exempt",
+    ]);
+    assert!(
+        o.contains("taken as exempt in full")
+            && o.contains("(switch s122-civil-aircraft = exempt; also: pay)"),
+        "{o}"
+    );
+    let e = fails(
+        &[
+            "explain",
+            "us-china-lines-2026",
+            "--line",
+            "3917210000",
+            "--date",
+            "2026-03-01",
+            "--set",
+            "s122",
+        ],
+        2,
+    );
+    assert!(e.contains("--set: \"s122\" is not SWITCH=SETTING"), "{e}");
+    let e = fails(&args("s122-civil-aircraft=maybe"), 1);
+    assert!(
+        e.contains("unknown setting \"maybe\"") && e.contains("exempt"),
+        "{e}"
+    );
 }

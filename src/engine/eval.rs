@@ -165,7 +165,9 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
 }
 
 /// Walks the pieces of the window for one group class, calling `visit` with
-/// the piece's start, its month index, its days and the stacked rates.
+/// the piece's start, its month index, its days and the stacked rates (a
+/// measure net of the base rate at its rate less the class's base rate,
+/// before stacking).
 pub(crate) fn walk_class(
     group: &GroupPlan,
     gc: usize,
@@ -207,7 +209,11 @@ pub(crate) fn walk_class(
                 cursor[i] += 1;
             }
             let covered = class.cover[i].iter().any(|w| w.contains(a));
-            rates[i] = if covered { tl[cursor[i]].1 } else { Rate::ZERO };
+            rates[i] = if covered {
+                tl[cursor[i]].1.net_of(class.less[i])
+            } else {
+                Rate::ZERO
+            };
         }
         stack(&group.rules, a, &mut rates);
         visit(a, grid.month_index(a), days, &rates)?;

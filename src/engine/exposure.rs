@@ -98,7 +98,8 @@ pub enum Valuation {
     Valued,
     /// Valued on the baskets it covers; on `baskets` others the baseline's
     /// grain cannot show what it covers (an HS-coded measure on a coarser or
-    /// named basket), so the duty shown is a lower bound.
+    /// named basket), or, for a measure net of the base rate, the basket's
+    /// base rate is not valued in full, so the duty shown is a lower bound.
     Partly {
         /// Baskets that could not be valued.
         baskets: usize,

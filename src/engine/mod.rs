@@ -99,7 +99,7 @@ impl Prepared {
             }
         }
         let measures: Vec<&Measure> = regime.measures().iter().collect();
-        let plan = Plan::new(&baselines, &measures, regime.stacking())?;
+        let plan = Plan::new(&baselines, &measures, regime.stacking(), &[])?;
         Ok(Prepared {
             baselines,
             regime,
@@ -110,7 +110,8 @@ impl Prepared {
 
     /// The same, with the base rates (MFN) of importers: each side whose
     /// importer has them reports its base duty
-    /// ([`SideExposure::base`]) beside the measures'.
+    /// ([`SideExposure::base`]) beside the measures', and measures net of
+    /// the base rate ([`Measure::net_of_base`]) read them.
     ///
     /// # Errors
     /// [`crate::Error::Invalid`] when two sets of rates share an
@@ -123,6 +124,10 @@ impl Prepared {
                     a.importer()
                 )));
             }
+        }
+        if self.regime.measures().iter().any(Measure::is_net_of_base) {
+            let measures: Vec<&Measure> = self.regime.measures().iter().collect();
+            self.plan = Plan::new(&self.baselines, &measures, self.regime.stacking(), &rates)?;
         }
         self.base_rates = rates;
         Ok(self)

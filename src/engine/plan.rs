@@ -17,9 +17,9 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::tariff::{Measure, Stacking, StackingRule, subtract};
+use crate::tariff::{BaseRates, Measure, Stacking, StackingRule, subtract};
 use crate::trade::{Baseline, BasketKey};
-use crate::units::{LayerId, Window};
+use crate::units::{LayerId, Rate, Window};
 
 /// When a measure covers a class: ascending disjoint windows; empty = never.
 pub(crate) type Cover = Vec<Window>;
@@ -61,6 +61,9 @@ pub(crate) struct Class {
 pub(crate) struct GroupClass {
     /// Coverage per group measure (aligned with `GroupPlan::measures`).
     pub cover: Vec<Cover>,
+    /// Per group measure, the base rate its rates are net of on this class
+    /// (zero unless the measure is [`Measure::is_net_of_base`]).
+    pub less: Vec<Rate>,
     /// Value per period column.
     pub values: Vec<Decimal>,
 }
@@ -116,9 +119,11 @@ pub(crate) struct SidePlan {
     pub totals: Vec<Decimal>,
     /// The layers of the side's measures, in order of first measure.
     pub layers: Vec<LayerId>,
-    /// Per local measure: the baskets whose grain cannot show whether the
-    /// measure covers them (an HS-coded measure on named or coarser
-    /// baskets), so it cannot be valued there.
+    /// Per local measure: the baskets it cannot be valued on, left out of
+    /// its coverage: those whose grain cannot show whether the measure
+    /// covers them (an HS-coded measure on named or coarser baskets), and,
+    /// for a measure net of the base rate, those it covers whose base rate
+    /// is not valued in full.
     pub grain_gaps: Vec<Vec<usize>>,
 }
 
@@ -141,7 +146,7 @@ fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
 
 impl Plan {
     /// Prepares `measures` over `baselines`, value-matched answers covering
-    /// nothing.
+    /// nothing, with the base rates of the importers that have them.
     ///
     /// # Errors
     /// [`Error::Unknown`] when a measure names a basket its baseline lacks;
@@ -150,11 +155,13 @@ impl Plan {
         baselines: &[Baseline],
         measures: &[&Measure],
         stacking: &[StackingRule],
+        base_rates: &[BaseRates],
     ) -> Result<Plan> {
         let mut sides = Vec::new();
         let mut placed = vec![false; measures.len()];
         for (bi, b) in baselines.iter().enumerate() {
-            let side = SidePlan::new(bi, b, measures, stacking, &HashMap::new())?;
+            let base = base_of(base_rates, b);
+            let side = SidePlan::new(bi, b, measures, stacking, base, &HashMap::new())?;
             for &i in &side.measures {
                 placed[i] = true;
             }
@@ -162,6 +169,24 @@ impl Plan {
         }
         let unvalued = (0..placed.len()).filter(|i| !placed[*i]).collect();
         Ok(Plan { sides, unvalued })
+    }
+}
+
+/// The base rates of `b`'s importer, if given.
+pub(crate) fn base_of<'a>(base_rates: &'a [BaseRates], b: &Baseline) -> Option<&'a BaseRates> {
+    base_rates.iter().find(|r| r.importer() == b.importer())
+}
+
+/// The rate a measure net of the base rate is net of on `key`: the base
+/// rate's ad valorem part when the rate is valued in full; `None` (the
+/// measure cannot be valued there) when it is not, or when the basket has
+/// none.
+fn net_base(base: Option<&BaseRates>, key: &BasketKey) -> Option<Rate> {
+    let rate = base?.rate_of_basket(key)?;
+    if rate.is_fully_valued() {
+        rate.ad_valorem()
+    } else {
+        None
     }
 }
 
@@ -196,8 +221,10 @@ fn find(p: &mut [usize], i: usize) -> usize {
 
 impl SidePlan {
     /// The plan of baseline `b` (index `baseline`) under the `measures` on
-    /// its direction; value-matched answers cover the slices `slices` gives
-    /// them (keyed by index into `measures`), nothing otherwise.
+    /// its direction, with its importer's base rates `base` (which measures
+    /// net of the base rate read); value-matched answers cover the slices
+    /// `slices` gives them (keyed by index into `measures`), nothing
+    /// otherwise.
     ///
     /// # Errors
     /// As [`Plan::new`].
@@ -206,6 +233,7 @@ impl SidePlan {
         b: &Baseline,
         measures: &[&Measure],
         stacking: &[StackingRule],
+        base: Option<&BaseRates>,
         slices: &HashMap<usize, Vec<Slice>>,
     ) -> Result<SidePlan> {
         let on_side: Vec<usize> = (0..measures.len())
@@ -264,7 +292,7 @@ impl SidePlan {
             units.extend(split);
         }
 
-        let grain_gaps: Vec<Vec<usize>> = ms
+        let mut grain_gaps: Vec<Vec<usize>> = ms
             .iter()
             .enumerate()
             .map(|(li, m)| {
@@ -280,11 +308,12 @@ impl SidePlan {
             })
             .collect();
 
-        // Coverage key per unit → classes.
-        let mut index: rustc_hash::FxHashMap<Vec<(usize, Cover)>, usize> =
+        // Coverage key per unit → classes: each covering measure, when, and
+        // the base rate it is net of there.
+        let mut index: rustc_hash::FxHashMap<Vec<(usize, Cover, Rate)>, usize> =
             rustc_hash::FxHashMap::default();
         let mut classes: Vec<Class> = Vec::new();
-        let mut keys: Vec<Vec<(usize, Cover)>> = Vec::new();
+        let mut keys: Vec<Vec<(usize, Cover, Rate)>> = Vec::new();
         let mut unit_class = Vec::with_capacity(units.len());
         for u in &units {
             let basket = &b.baskets()[u.basket];
@@ -309,9 +338,24 @@ impl SidePlan {
                 {
                     cover = subtract(&cover, *w);
                 }
-                if !cover.is_empty() {
-                    key.push((li, cover));
+                if cover.is_empty() {
+                    continue;
                 }
+                let less = if m.is_net_of_base() {
+                    match net_base(base, basket.key()) {
+                        Some(r) => r,
+                        None => {
+                            let gaps = &mut grain_gaps[li];
+                            if gaps.last() != Some(&u.basket) {
+                                gaps.push(u.basket);
+                            }
+                            continue;
+                        }
+                    }
+                } else {
+                    Rate::ZERO
+                };
+                key.push((li, cover, less));
             }
             let ci = match index.get(&key) {
                 Some(ci) => *ci,
@@ -330,6 +374,11 @@ impl SidePlan {
                 classes[ci].values[p] = add(classes[ci].values[p], w, "a class's trade value")?;
             }
             unit_class.push(ci);
+        }
+
+        for gaps in &mut grain_gaps {
+            gaps.sort_unstable();
+            gaps.dedup();
         }
 
         let mut totals = vec![Decimal::ZERO; n_periods];
@@ -422,31 +471,33 @@ impl SidePlan {
                 }
             }
             // Group classes: side classes restricted to the group's measures.
-            let mut gindex: rustc_hash::FxHashMap<Vec<Cover>, usize> =
+            let mut gindex: rustc_hash::FxHashMap<(Vec<Cover>, Vec<Rate>), usize> =
                 rustc_hash::FxHashMap::default();
             let mut gclasses: Vec<GroupClass> = Vec::new();
             let mut of_class = Vec::with_capacity(classes.len());
             for (ci, key) in keys.iter().enumerate() {
-                let cover: Vec<Cover> = gm
+                let (cover, less): (Vec<Cover>, Vec<Rate>) = gm
                     .iter()
                     .map(|li| {
                         key.iter()
-                            .find(|(k, _)| k == li)
-                            .map(|(_, c)| c.clone())
-                            .unwrap_or_default()
+                            .find(|(k, _, _)| k == li)
+                            .map_or_else(Default::default, |(_, c, r)| (c.clone(), *r))
                     })
-                    .collect();
+                    .unzip();
                 if cover.iter().all(Vec::is_empty) {
                     of_class.push(None);
                     continue;
                 }
-                let gi = match gindex.get(&cover) {
+                let gkey = (cover, less);
+                let gi = match gindex.get(&gkey) {
                     Some(gi) => *gi,
                     None => {
                         let gi = gclasses.len();
-                        gindex.insert(cover.clone(), gi);
+                        gindex.insert(gkey.clone(), gi);
+                        let (cover, less) = gkey;
                         gclasses.push(GroupClass {
                             cover,
+                            less,
                             values: vec![Decimal::ZERO; n_periods],
                         });
                         gi

@@ -9,7 +9,7 @@ use super::cache::Cache;
 use super::eval::{GroupResult, eval_group};
 use super::exposure::{Detail, Exposure};
 use super::paths::PathState;
-use super::plan::{GroupClass, GroupPlan, SidePlan, Slice};
+use super::plan::{GroupClass, GroupPlan, SidePlan, Slice, base_of};
 use super::refunds::{Refund, refund};
 use super::results::{CommitmentOutcome, Evaluation, PathOutcome};
 use super::scenario::{AS_SCHEDULED, Scenario};
@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::outcome::{OutcomeKind, Path};
 use crate::tariff::Schedule;
 use crate::trade::Baseline;
-use crate::units::{MeasureId, Window};
+use crate::units::{MeasureId, Rate, Window};
 use rust_decimal::Decimal;
 
 impl Scenario {
@@ -199,7 +199,8 @@ impl Scenario {
             return Ok(*id);
         }
         let map: HashMap<usize, Vec<Slice>> = key.1.iter().cloned().collect();
-        let plan = SidePlan::new(si, b, &measures, self.regime.stacking(), &map)?;
+        let base = base_of(&self.base_rates, b);
+        let plan = SidePlan::new(si, b, &measures, self.regime.stacking(), base, &map)?;
         cache.plans.push(Arc::new(plan));
         let id = cache.plans.len() - 1;
         cache.plan_index.insert(key, id);
@@ -423,6 +424,7 @@ impl Scenario {
                 .iter()
                 .map(|(cover, values)| GroupClass {
                     cover: vec![cover.clone()],
+                    less: vec![Rate::ZERO],
                     values: values.clone(),
                 })
                 .collect(),

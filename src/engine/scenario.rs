@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::answers::Retaliation;
 use super::claims::Pool;
 use super::grain::{TriggerGrain, trigger_grains};
-use super::plan::SidePlan;
+use super::plan::{SidePlan, base_of};
 use super::refunds::RefundTerms;
 use crate::error::{Error, Result};
 use crate::outcome::{OutcomeTree, Path};
@@ -327,7 +327,9 @@ impl ScenarioBuilder {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                SidePlan::new(i, b, &refs, self.regime.stacking(), &HashMap::new()).map(Arc::new)
+                let base = base_of(&self.base_rates, b);
+                SidePlan::new(i, b, &refs, self.regime.stacking(), base, &HashMap::new())
+                    .map(Arc::new)
             })
             .collect::<Result<Vec<_>>>()?;
         let value_sides = self
@@ -356,6 +358,7 @@ impl ScenarioBuilder {
                 &refs,
                 &self.regime,
                 self.baselines.clone(),
+                &self.base_rates,
                 self.fx.clone(),
                 history,
             )?)
@@ -392,21 +395,27 @@ impl ScenarioBuilder {
     }
 }
 
-/// Prepares retaliation: the national plans, the measures answers depend on,
-/// and whether passes must repeat.
+/// Prepares retaliation: the national plans (with the importers' base
+/// rates, which measures net of the base rate read), the measures answers
+/// depend on, and whether passes must repeat.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn retaliation(
     rules: &[RetaliationRule],
     answers: Answers,
     measures: &[&Measure],
     regime: &Regime,
     national: Vec<Baseline>,
+    base_rates: &[BaseRates],
     fx: ExchangeRates,
     history: Window,
 ) -> Result<Retaliation> {
     let plans = national
         .iter()
         .enumerate()
-        .map(|(i, b)| SidePlan::new(i, b, measures, regime.stacking(), &HashMap::new()))
+        .map(|(i, b)| {
+            let base = base_of(base_rates, b);
+            SidePlan::new(i, b, measures, regime.stacking(), base, &HashMap::new())
+        })
         .collect::<Result<Vec<_>>>()?;
     let base = answers.base();
     let mut relevant: Vec<usize> = Vec::new();
@@ -812,7 +821,9 @@ impl Scenario {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                SidePlan::new(i, b, &refs, self.regime.stacking(), &HashMap::new()).map(Arc::new)
+                let base = base_of(&self.base_rates, b);
+                SidePlan::new(i, b, &refs, self.regime.stacking(), base, &HashMap::new())
+                    .map(Arc::new)
             })
             .collect::<Result<Vec<_>>>()?;
         let value_sides = baselines

@@ -246,7 +246,9 @@ pub(crate) fn rates_on(
                 .enumerate()
                 .map(|(i, li)| {
                     if g.classes[gc].cover[i].iter().any(|w| w.contains(date)) {
-                        schedules[sp.measures[*li]].rate_on(date)
+                        schedules[sp.measures[*li]]
+                            .rate_on(date)
+                            .net_of(g.classes[gc].less[i])
                     } else {
                         Rate::ZERO
                     }

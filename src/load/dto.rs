@@ -39,6 +39,23 @@ pub(crate) struct FileDto {
     pub refunds: Option<RefundsDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub node: Vec<NodeDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switch: Vec<SwitchDto>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SwitchDto {
+    pub id: String,
+    pub default: String,
+    pub settings: Vec<SettingDto>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SettingDto {
+    pub id: String,
+    pub assumption: String,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -222,6 +239,8 @@ pub(crate) struct MeasureDto {
     pub goods: GoodsDto,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_content: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub net_of_base: bool,
     #[serde(default)]
     pub steps: Vec<StepDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -251,6 +270,8 @@ pub(crate) struct StackingDto {
     pub until: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

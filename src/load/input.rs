@@ -66,6 +66,7 @@ pub struct LoadOptions {
     max_csv_bytes: u64,
     max_includes: usize,
     max_include_depth: usize,
+    settings: Vec<(String, String)>,
 }
 
 impl Default for LoadOptions {
@@ -77,6 +78,7 @@ impl Default for LoadOptions {
             max_csv_bytes: DEFAULT_MAX_CSV_BYTES,
             max_includes: DEFAULT_MAX_INCLUDES,
             max_include_depth: DEFAULT_MAX_INCLUDE_DEPTH,
+            settings: Vec::new(),
         }
     }
 }
@@ -124,6 +126,26 @@ impl LoadOptions {
     pub fn max_include_depth(mut self, depth: usize) -> LoadOptions {
         self.max_include_depth = depth;
         self
+    }
+
+    /// Chooses `setting` of the scenario's `[[switch]]` `switch` (a stated
+    /// assumption with alternatives, `data/README.md`); a later choice of
+    /// the same switch replaces an earlier one. Loading fails if the
+    /// scenario has no such switch or setting.
+    pub fn with_setting(
+        mut self,
+        switch: impl Into<String>,
+        setting: impl Into<String>,
+    ) -> LoadOptions {
+        let switch = switch.into();
+        self.settings.retain(|(s, _)| *s != switch);
+        self.settings.push((switch, setting.into()));
+        self
+    }
+
+    /// The switch settings chosen, in order.
+    pub fn settings(&self) -> &[(String, String)] {
+        &self.settings
     }
 
     /// The folders allowed explicitly, as given.

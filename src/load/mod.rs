@@ -9,8 +9,11 @@
 //! counted, reference path, assumptions, sources), may `include` measures
 //! files (paths relative to the including file), and lists `[[baseline]]`,
 //! `[[hs_list]]`, `[[content_shares]]`, `[[measure]]`, `[[stacking]]`,
-//! `[[retaliation]]` and `[[node]]` items; the first `[[node]]` is the root
-//! of the outcome tree and branches point to later nodes with `next`.
+//! `[[switch]]`, `[[retaliation]]` and `[[node]]` items; the first `[[node]]`
+//! is the root of the outcome tree and branches point to later nodes with
+//! `next`. A `[[switch]]` states an assumption with its alternatives; the
+//! setting is chosen when loading ([`LoadOptions::with_setting`]) and
+//! stacking rules with `when = "SWITCH=SETTING"` hold only under it.
 //! Unknown fields are errors.
 //! `data/README.md` documents every field with examples.
 //!
@@ -55,6 +58,7 @@ mod output;
 mod portfolio;
 mod regime;
 mod scenario;
+mod switches;
 mod tree;
 mod write;
 

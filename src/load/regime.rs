@@ -141,6 +141,9 @@ pub(super) fn measure(
     if let Some(l) = &m.layer {
         out = out.in_layer(field("layer", l)?);
     }
+    if m.net_of_base {
+        out = out.net_of_base();
+    }
     Ok(out)
 }
 

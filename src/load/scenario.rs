@@ -12,6 +12,7 @@ use super::fields::{check_text, date_field, one_line};
 use super::hs_list::read_hs_list;
 use super::input::{Inputs, Kind, LoadOptions, Opener, show};
 use super::regime::{measure, retaliation_rule, stacking_rule};
+use super::switches::Switches;
 use super::tree::tree;
 use crate::engine::{RefundInterest, RefundTerms, Scenario, ScenarioInfo};
 use crate::error::{Error, Result, ResultExt, excerpt};
@@ -196,7 +197,7 @@ pub fn load_scenario_with(path: &Path, options: &LoadOptions) -> Result<Loaded> 
     let name = file.name.clone();
     let dto = parse_toml(&name, &file.into_text()?)?;
     let files = collect(&mut opener, options, path.to_path_buf(), dto, &mut seen)?;
-    let scenario = build(files, &mut opener)?;
+    let scenario = build(files, &mut opener, options)?;
     Ok(Loaded {
         scenario,
         inputs: opener.into_inputs(),
@@ -230,18 +231,23 @@ pub fn parse_scenario_with(text: &str, dir: &Path, options: &LoadOptions) -> Res
     let dto = parse_toml(&show(&main), text)?;
     let mut opener = Opener::new(options, dir);
     let files = collect(&mut opener, options, main, dto, &mut HashSet::new())?;
-    let scenario = build(files, &mut opener)?;
+    let scenario = build(files, &mut opener, options)?;
     Ok(Loaded {
         scenario,
         inputs: opener.into_inputs(),
     })
 }
 
-fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scenario> {
+fn build(
+    files: Vec<(PathBuf, FileDto)>,
+    opener: &mut Opener<'_>,
+    options: &LoadOptions,
+) -> Result<Scenario> {
     let Some((main_path, _)) = files.last() else {
         return Err(Error::Invalid("no scenario file given".into()));
     };
     let main_path = main_path.clone();
+    let switches = Switches::new(&files, options)?;
     for (p, f) in &files[..files.len() - 1] {
         if f.scenario.is_some() || !f.node.is_empty() || f.refunds.is_some() {
             return Err(Error::Invalid(format!(
@@ -331,6 +337,12 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
     for (p, f) in &files {
         for s in &f.stacking {
             let ctx = || format!("{}, stacking rule {}", show(p), excerpt(&s.id));
+            if !switches
+                .admits(s.when.as_deref())
+                .at(|| format!("{}, field \"when\"", ctx()))?
+            {
+                continue;
+            }
             let rule = stacking_rule(s, &lists).at(ctx)?;
             for sel in rule.selectors() {
                 crate::tariff::check_selector(sel, &measures).at(ctx)?;
@@ -392,7 +404,12 @@ fn build(files: Vec<(PathBuf, FileDto)>, opener: &mut Opener<'_>) -> Result<Scen
         id: sc.id.clone(),
         title: sc.title.clone(),
         description: sc.description.clone(),
-        assumptions: sc.assumptions.clone(),
+        assumptions: sc
+            .assumptions
+            .iter()
+            .cloned()
+            .chain(switches.assumptions())
+            .collect(),
         sources: sc.sources.clone(),
     };
     let mut b = Scenario::builder(horizon)

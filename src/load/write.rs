@@ -179,6 +179,7 @@ pub fn save_scenario(scenario: &Scenario, path: &Path) -> Result<()> {
                 contents.insert(c.content().to_string(), c.clone());
                 c.content().to_string()
             }),
+            net_of_base: m.is_net_of_base(),
             steps: s
                 .steps()
                 .iter()

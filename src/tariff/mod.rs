@@ -132,6 +132,7 @@ pub struct Measure {
     schedule: Schedule,
     source: String,
     origin: Option<Arc<Origin>>,
+    net_of_base: bool,
 }
 
 impl Measure {
@@ -172,6 +173,7 @@ impl Measure {
             schedule,
             source: String::new(),
             origin: None,
+            net_of_base: false,
         })
     }
 
@@ -191,6 +193,36 @@ impl Measure {
     pub fn sourced(mut self, source: impl Into<String>) -> Measure {
         self.source = source.into();
         self
+    }
+
+    /// The same measure with every rate of its schedule read as a total
+    /// that the good's base rate (MFN) counts toward: on each line it owes
+    /// the rate less the line's base rate, never below 0 (Section 232
+    /// Annex III's floor of 15% net of the column-1 rate). A line whose base
+    /// rate is not valued in full (specific, compound, or none) cannot be
+    /// valued under it: the measure is reported as not valued there
+    /// ([`crate::engine::Valuation`]), never as owing the whole rate or
+    /// nothing.
+    ///
+    /// ```
+    /// use tariffsim::*;
+    /// use tariffsim::units::parse_date;
+    /// let floor = Measure::new("annex-iii".parse()?, Authority::Section232, "US".parse()?,
+    ///     "CN".parse()?, Coverage::of(Goods::hs(["7616".parse()?])),
+    ///     Schedule::flat(parse_date("2026-04-06")?, "15%".parse()?))?
+    ///     .net_of_base();
+    /// assert!(floor.is_net_of_base());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn net_of_base(mut self) -> Measure {
+        self.net_of_base = true;
+        self
+    }
+
+    /// Whether its rates are totals net of the base rate
+    /// ([`Measure::net_of_base`]).
+    pub fn is_net_of_base(&self) -> bool {
+        self.net_of_base
     }
 
     pub(crate) fn with_origin(mut self, origin: Origin) -> Measure {

@@ -9,7 +9,8 @@ compared with (data/lines/2026/figures/, copied from the reference set):
   1. value-weighted MFN on the 2024 China lines;
   2. reciprocal-exempt 2024 value on 2025-04-10 and 2025-12-01;
   3. Section 232 value covered by program on 2025-12-01 and 2026-05-01,
-     with and without the flagged rows dropped by data/lines/2026/README.md;
+     with and without the flagged rows dropped by data/lines/2026/README.md,
+     and the Annex III floor net of MFN on 2026-05-01;
   4. Section 122 exempt value on 2026-03-01 under stated assumptions;
   5. calendar 2024 modelled duty against the Census calculated duty, in
      total, per HS chapter, and the lines with the largest gaps.
@@ -297,8 +298,37 @@ def check_s232():
     return res
 
 
+def check_annex_iii_floor():
+    """Annex III on 2026-05-01: the duty is max(0, 15% - MFN) on each line whose
+    longest metals-annex prefix is Annex III; a line whose MFN is not fully valued
+    cannot be valued under it and is counted apart."""
+    print("\nAnnex III floor on 2026-05-01: duty = max(0, 15% - MFN ad valorem) x value, per line")
+    annex = programs_on(day("2026-05-01"), False)["metals_annex"]
+    floor = Decimal("0.15")
+    n = 0
+    value = duty = not_valued = ZERO
+    at_or_above = 0
+    for h, v in VALUE.items():
+        r = longest(h, annex)
+        if r is None or tier(r) != "annex-iii":
+            continue
+        av, full, _ = mfn_rate(h)
+        if not full:
+            not_valued += v
+            continue
+        n += 1
+        value += v
+        duty += v * max(ZERO, floor - av)
+        at_or_above += av >= floor
+    print(f"  {n} lines, {usd(value)}: 15% flat would be {usd(value * floor)} a year; net of MFN "
+          f"{usd(duty)} a year ({pct(duty / value, '0.0001')} of value); lines with MFN >= 15%: {at_or_above}; "
+          f"value with MFN not fully valued: {usd(not_valued)}")
+    print(f"  one day of 2026 (365 days): {duty / 365:.6f}")
+    return duty
+
+
 # ------------------------------------------------------------ 4. Section 122
-def check_s122(s232_union_full, s232_content):
+def check_s122(s232_union_full, s232_content, s232_content_union):
     heading("4. Section 122 (10%, 2026-02-24 to 2026-07-23) exempt value on 2026-03-01")
     rows = read(HERE / "s122-exempt-products.csv")
     by = defaultdict(set)
@@ -340,30 +370,49 @@ def check_s122(s232_union_full, s232_content):
     print(f"assumption A, 232 lines exempt only on the share 232 covers: {usd(v_c)} ({pct(v_c / TOTAL)}); without "
           f"chapter 98 and 9031.49.70 {usd(v_c2)}; sanity-summary "
           f"{usd(Decimal(SUMMARY['s122_exempt_uncond_or_232_content_adjusted_value_usd@2026-03-01']))}")
-    return v_a, v_b, v_c
+    uncond_b = uncond | aircraft
+    v_d = sum(VALUE[h] for h in uncond_b) + sum(VALUE[h] * sh for h, sh in s232_content.items() if h not in uncond_b)
+    print(f"assumption B, 232 lines exempt only on the share 232 covers: {usd(v_d)} ({pct(v_d / TOTAL)})")
+    # as the crate's record stacks it: distinct metals' shares add up (capped at 1)
+    v_e = sum(VALUE[h] for h in uncond) + sum(VALUE[h] * sh for h, sh in s232_content_union.items() if h not in uncond)
+    v_f = sum(VALUE[h] for h in uncond_b) + sum(VALUE[h] * sh for h, sh in s232_content_union.items()
+                                                if h not in uncond_b)
+    print(f"the same, each metal displacing its own share and the shares of a line added (capped at 1), as the")
+    print(f"  record stacks them: assumption A {usd(v_e)} ({pct(v_e / TOTAL)}), assumption B {usd(v_f)} "
+          f"({pct(v_f / TOTAL)})")
+    return v_a, v_b, v_c, v_d, v_e, v_f
 
 
 def s232_sets(d):
-    """Lines under any 232 program but Annex II on d (shipped data), and each such line's covered share."""
+    """Lines under any 232 program but Annex II on d (shipped data), each such line's covered share (the
+    largest any program takes), and its union share: each metal's content displaced on its own share, the
+    shares of distinct metals added and capped at 1 (full-value programs count 1), as the crate's record
+    stacks them (data/README.md, "Shares of several contents above 1")."""
     progs = programs_on(day(d), False)
     full = set()
     share = {}
+    union = {}
     for h, v in VALUE.items():
         best = None
+        by_base = defaultdict(lambda: ZERO)
         for p, prefixes in progs.items():
             r = longest(h, prefixes)
             if r is None or tier(r) == "annex-ii":
                 continue
             full.add(h)
             sh = ONE
+            base = "full"
             if r["duty_basis"].endswith("-content"):
-                sh = content_share(h, r["duty_basis"].split("-")[0], None)
+                base = r["duty_basis"].split("-")[0]
+                sh = content_share(h, base, None)
             if r["applied_share"]:
                 sh *= Decimal(r["applied_share"])
             best = sh if best is None else max(best, sh)
+            by_base[base] = max(by_base[base], sh)
         if best is not None:
             share[h] = best
-    return (None, full), share
+            union[h] = min(ONE, sum(by_base.values()))
+    return (None, full), share, union
 
 
 # --------------------------------------------------- 5. 2024 reconciliation
@@ -648,8 +697,9 @@ def main():
     check_mfn()
     check_reciprocal()
     check_s232()
-    full, share = s232_sets("2026-03-01")
-    check_s122(full, share)
+    check_annex_iii_floor()
+    full, share, union = s232_sets("2026-03-01")
+    check_s122(full, share, union)
     check_2024()
     return 0
 

@@ -31,6 +31,11 @@ precision); JSON is exact, as strings.";
 pub struct DiffArgs {
     #[arg(help = SCENARIO_HELP)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// The path to look at
     #[arg(long, value_name = "PATH")]
     path: String,
@@ -92,7 +97,7 @@ struct Row {
 /// # Errors
 /// Usage errors for unknown paths; failures from loading or evaluating.
 pub fn run(a: &DiffArgs) -> Result<Done, Failure> {
-    let source = files::load(&a.scenario)?;
+    let source = files::load(&a.scenario, &a.set)?;
     let scenario = &source.scenario;
     check_path(scenario, "--path", &a.path)?;
     check_path(scenario, "--against", &a.against)?;

@@ -33,6 +33,11 @@ its named lists. Without --path, the scenario's first path.";
 pub struct ExplainArgs {
     #[arg(help = SCENARIO_HELP)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// The HS line, 2 to 10 digits (dots allowed: 8471.30.01.00)
     #[arg(long, value_name = "HTS10")]
     line: String,
@@ -68,7 +73,7 @@ fn line_arg(s: &str) -> Result<HsCode, Failure> {
 pub fn run(a: &ExplainArgs) -> Result<Done, Failure> {
     let code = line_arg(&a.line)?;
     let date = files::date("--date", &a.date)?;
-    let source = files::load(&a.scenario)?;
+    let source = files::load(&a.scenario, &a.set)?;
     let s = &source.scenario;
     let path = match &a.path {
         Some(p) => {
@@ -161,6 +166,20 @@ fn explain_side(
                 ", on its {} content only (share {share} of the line's value): the rate shown is on the whole value",
                 c.content()
             ));
+        }
+        if m.is_net_of_base() {
+            let base = s
+                .base_rates_of(m.imposer())
+                .and_then(|b| b.rate_of(&code))
+                .filter(|r| r.is_fully_valued())
+                .and_then(|r| r.ad_valorem());
+            covered.push_str(&match base {
+                Some(b) => format!(
+                    ", a total net of MFN: the rate shown is the scheduled rate less the line's MFN {}, never below 0",
+                    percent_text(b.as_fraction(), 2)
+                ),
+                None => ", a total net of MFN, and the line's MFN is not valued in full: not valued on this line".into(),
+            });
         }
         let (rate, why) = match rate_of(m.id()) {
             Some(r) => {

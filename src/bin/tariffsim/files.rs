@@ -106,13 +106,26 @@ pub struct Source {
     pub inputs: Inputs,
 }
 
-/// Loads the scenario a SCENARIO argument names.
+/// Loads the scenario a SCENARIO argument names, with the switch settings
+/// `set` chooses (`SWITCH=SETTING` each).
 ///
 /// # Errors
-/// As [`resolve`]; a failure naming the file when it cannot be loaded.
-pub fn load(arg: &str) -> Result<Source, Failure> {
+/// As [`resolve`]; a usage error for a setting not written
+/// `SWITCH=SETTING`; a failure naming the file when it cannot be loaded
+/// (an unknown switch or setting among them).
+pub fn load(arg: &str, set: &[String]) -> Result<Source, Failure> {
     let file = resolve(arg)?;
-    let loaded = load_scenario_with(&file, &LoadOptions::new()).map_err(Failure::run)?;
+    let mut options = LoadOptions::new();
+    for s in set {
+        let (switch, setting) = s.split_once('=').ok_or_else(|| {
+            Failure::usage(format!(
+                "--set: {} is not SWITCH=SETTING (e.g. s122-civil-aircraft=exempt)",
+                excerpt(s)
+            ))
+        })?;
+        options = options.with_setting(switch, setting);
+    }
+    let loaded = load_scenario_with(&file, &options).map_err(Failure::run)?;
     let (scenario, inputs) = loaded.into_parts();
     Ok(Source { scenario, inputs })
 }
@@ -179,9 +192,9 @@ impl Outputs {
 ///
 /// # Errors
 /// As [`Outputs::check`] and [`load`].
-pub fn load_for(arg: &str, outputs: &Outputs) -> Result<Source, Failure> {
+pub fn load_for(arg: &str, set: &[String], outputs: &Outputs) -> Result<Source, Failure> {
     outputs.check(&Inputs::new())?;
-    let source = load(arg)?;
+    let source = load(arg, set)?;
     outputs.check(&source.inputs)?;
     Ok(source)
 }

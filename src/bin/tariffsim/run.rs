@@ -51,6 +51,11 @@ pub enum ReportFormat {
 pub struct RunArgs {
     #[arg(help = SCENARIO_HELP)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// First day of the window (default: the scenario's horizon)
     #[arg(long, value_name = "DATE")]
     from: Option<String>,
@@ -127,7 +132,7 @@ pub fn run(a: &RunArgs) -> Result<Done, Failure> {
         ("--exposure-chart", &a.exposure_chart),
         ("--timeline-csv", &a.timeline_csv),
     ]);
-    let source = files::load_for(&a.scenario, &outputs)?;
+    let source = files::load_for(&a.scenario, &a.set, &outputs)?;
     let mut scenario = source.scenario;
     if from.is_some() || to.is_some() {
         let w = window(from, to, scenario.horizon())?;

@@ -52,6 +52,11 @@ pub enum TimelineFormat {
 pub struct TimelineArgs {
     #[arg(help = SCENARIO_HELP)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// Only this path (default: every path)
     #[arg(long, value_name = "PATH")]
     path: Option<String>,
@@ -85,7 +90,7 @@ pub fn run(a: &TimelineArgs) -> Result<Done, Failure> {
         ));
     }
     let outputs = Outputs::new(&[("--out", &a.out), ("--chart", &a.chart)]);
-    let source = files::load_for(&a.scenario, &outputs)?;
+    let source = files::load_for(&a.scenario, &a.set, &outputs)?;
     let scenario = &source.scenario;
     if let Some(p) = &a.path {
         check_path(scenario, "--path", p)?;

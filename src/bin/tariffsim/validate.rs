@@ -30,6 +30,11 @@ valued, partly valued, or covering nothing) is listed as a warning; with
 pub struct ValidateArgs {
     #[arg(help = SCENARIO_HELP)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// Fail (exit status 1) when some measure cannot be fully valued
     #[arg(long)]
     strict: bool,
@@ -40,7 +45,7 @@ pub struct ValidateArgs {
 /// # Errors
 /// Failures from loading or evaluating (exit status 1).
 pub fn run(a: &ValidateArgs) -> Result<Done, Failure> {
-    let source = files::load(&a.scenario)?;
+    let source = files::load(&a.scenario, &a.set)?;
     let s = &source.scenario;
     let progress = Progress::start(format!("evaluating {}", s.info().id));
     let evaluation = s.evaluate(Detail::Totals).map_err(Failure::run)?;

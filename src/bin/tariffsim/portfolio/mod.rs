@@ -49,6 +49,11 @@ pub struct PortfolioArgs {
     /// A line-level scenario file or shipped name
     #[arg(long, value_name = "SCENARIO", default_value = DEFAULT_SCENARIO)]
     scenario: String,
+    /// Choose a setting of one of the scenario's switches (a stated
+    /// assumption with alternatives), e.g. s122-civil-aircraft=exempt;
+    /// repeatable
+    #[arg(long = "set", value_name = "SWITCH=SETTING")]
+    set: Vec<String>,
     /// What to print
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
@@ -72,7 +77,7 @@ pub fn run(a: &PortfolioArgs) -> Result<Done, Failure> {
     outputs.check(&tariffsim::load::Inputs::new())?;
     let (portfolio, mut inputs) =
         read_portfolio(&a.skus, &LoadOptions::new()).map_err(Failure::run)?;
-    let source = files::load(&a.scenario)?;
+    let source = files::load(&a.scenario, &a.set)?;
     inputs.extend(&source.inputs);
     outputs.check(&inputs)?;
     let scenario = &source.scenario;
