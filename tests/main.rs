@@ -14,4 +14,5 @@ mod properties;
 mod reports;
 mod retaliation;
 mod safety;
+mod shipped;
 mod tree;
