@@ -13,11 +13,13 @@
 //! baskets by its goods.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::tariff::{Measure, Stacking, StackingRule, subtract};
+use crate::tariff::{BasketIndex, CoverageIndex, Measure, Stacking, StackingRule, subtract};
 use crate::trade::{Baseline, BasketKey};
 use crate::units::{LayerId, Window};
 
@@ -219,17 +221,23 @@ impl SidePlan {
         let ms: Vec<&Measure> = on_side.iter().map(|i| measures[*i]).collect();
         let n_periods = b.periods().len();
 
-        // Exempt rules fold into coverage: (local measure, goods, window).
-        let mut exempt = Vec::new();
+        // Goods matched against every basket at once, each list once.
+        let mut index = BasketIndex::new(b.baskets());
+
+        // Exempt rules fold into coverage: per local measure, in rule
+        // order, the baskets exempt and when.
+        let mut exempt: Vec<Vec<(Rc<[bool]>, Window)>> = vec![Vec::new(); ms.len()];
         for rule in stacking {
             if let Stacking::Exempt {
                 measures: sel,
                 goods,
             } = rule.stacking()
             {
+                let mut on: Option<Rc<[bool]>> = None;
                 for (li, m) in ms.iter().enumerate() {
                     if sel.iter().any(|s| s.matches(m)) {
-                        exempt.push((li, goods, rule.window()));
+                        let on = on.get_or_insert_with(|| index.matches(goods).into());
+                        exempt[li].push((Rc::clone(on), rule.window()));
                     }
                 }
             }
@@ -251,6 +259,15 @@ impl SidePlan {
         let any_content = ms.iter().any(|m| m.coverage().content().is_some());
         let mut units = Vec::with_capacity(b.baskets().len());
         for (bi, list) in by_basket.iter().enumerate() {
+            if list.is_empty() && !any_content {
+                units.push(Unit {
+                    basket: bi,
+                    weight: Decimal::ONE,
+                    slice: Vec::new(),
+                    content: Vec::new(),
+                });
+                continue;
+            }
             let key = b.baskets()[bi].key();
             let split = units_of(bi, list)
                 .and_then(|us| {
@@ -264,61 +281,83 @@ impl SidePlan {
             units.extend(split);
         }
 
+        // Value-matched answers cover what their slices say, not goods.
+        let coverage: Vec<Option<CoverageIndex>> = ms
+            .iter()
+            .zip(&is_slice)
+            .map(|(m, slice)| (!slice).then(|| CoverageIndex::new(m.coverage(), &mut index)))
+            .collect();
         let grain_gaps: Vec<Vec<usize>> = ms
             .iter()
-            .enumerate()
-            .map(|(li, m)| {
-                if is_slice[li] {
-                    return Vec::new();
-                }
-                b.baskets()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| m.coverage().goods().partly_in(k.key()))
-                    .map(|(i, _)| i)
-                    .collect()
+            .zip(&coverage)
+            .map(|(m, c)| {
+                c.as_ref().map_or_else(Vec::new, |c| {
+                    index
+                        .partly_in(m.coverage().goods(), c.goods())
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, gap)| **gap)
+                        .map(|(i, _)| i)
+                        .collect()
+                })
             })
             .collect();
 
-        // Coverage key per unit → classes.
-        let mut index: rustc_hash::FxHashMap<Vec<(usize, Cover)>, usize> =
-            rustc_hash::FxHashMap::default();
+        // Coverage key per unit → classes. Each measure's covers are
+        // numbered as first met, so a unit's key is (measure, cover number)
+        // pairs, built in one buffer and copied only for a new class.
+        let mut numbered: Vec<FxHashMap<Cover, usize>> = vec![FxHashMap::default(); ms.len()];
+        let mut covers: Vec<Vec<Cover>> = vec![Vec::new(); ms.len()];
+        let mut index: FxHashMap<Vec<(usize, usize)>, usize> = FxHashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut keys: Vec<Vec<(usize, Cover)>> = Vec::new();
         let mut unit_class = Vec::with_capacity(units.len());
+        let mut key: Vec<(usize, usize)> = Vec::new();
+        let mut cover: Cover = Vec::new();
         for u in &units {
             let basket = &b.baskets()[u.basket];
-            let mut key = Vec::new();
+            key.clear();
             for (li, m) in ms.iter().enumerate() {
-                let mut cover = if m.coverage().content().is_some() && !u.content.contains(&li) {
-                    Vec::new()
-                } else if is_slice[li] {
-                    u.slice
-                        .iter()
-                        .find(|(owner, _)| *owner == li)
-                        .map_or_else(Vec::new, |(_, c)| c.clone())
-                } else {
-                    m.coverage().covered_windows(basket.key(), Window::ALL)
-                };
+                cover.clear();
+                if m.coverage().content().is_some() && !u.content.contains(&li) {
+                    continue;
+                } else if let Some(c) = &coverage[li] {
+                    c.covered_windows(u.basket, &mut cover);
+                } else if let Some((_, c)) = u.slice.iter().find(|(owner, _)| *owner == li) {
+                    cover.extend_from_slice(c);
+                }
                 if cover.is_empty() {
                     continue;
                 }
-                for (_, _, w) in exempt
-                    .iter()
-                    .filter(|(l, g, _)| *l == li && g.matches(basket.key()))
-                {
-                    cover = subtract(&cover, *w);
+                for (on, w) in &exempt[li] {
+                    if on[u.basket] {
+                        cover = subtract(&cover, *w);
+                    }
                 }
-                if !cover.is_empty() {
-                    key.push((li, cover));
+                if cover.is_empty() {
+                    continue;
                 }
+                let n = match numbered[li].get(cover.as_slice()) {
+                    Some(n) => *n,
+                    None => {
+                        let n = covers[li].len();
+                        covers[li].push(cover.clone());
+                        numbered[li].insert(cover.clone(), n);
+                        n
+                    }
+                };
+                key.push((li, n));
             }
-            let ci = match index.get(&key) {
+            let ci = match index.get(key.as_slice()) {
                 Some(ci) => *ci,
                 None => {
                     let ci = classes.len();
                     index.insert(key.clone(), ci);
-                    keys.push(key);
+                    keys.push(
+                        key.iter()
+                            .map(|&(li, n)| (li, covers[li][n].clone()))
+                            .collect(),
+                    );
                     classes.push(Class {
                         values: vec![Decimal::ZERO; n_periods],
                     });
@@ -422,8 +461,7 @@ impl SidePlan {
                 }
             }
             // Group classes: side classes restricted to the group's measures.
-            let mut gindex: rustc_hash::FxHashMap<Vec<Cover>, usize> =
-                rustc_hash::FxHashMap::default();
+            let mut gindex: FxHashMap<Vec<Cover>, usize> = FxHashMap::default();
             let mut gclasses: Vec<GroupClass> = Vec::new();
             let mut of_class = Vec::with_capacity(classes.len());
             for (ci, key) in keys.iter().enumerate() {
