@@ -306,6 +306,9 @@ impl SidePlan {
         // Coverage key per unit → classes. Each measure's covers are
         // numbered as first met, so a unit's key is (measure, cover number)
         // pairs, built in one buffer and copied only for a new class.
+        // The cover of every time, the most common, is numbered without a
+        // look-up.
+        let mut always: Vec<Option<usize>> = vec![None; ms.len()];
         let mut numbered: Vec<FxHashMap<Cover, usize>> = vec![FxHashMap::default(); ms.len()];
         let mut covers: Vec<Vec<Cover>> = vec![Vec::new(); ms.len()];
         let mut index: FxHashMap<Vec<(usize, usize)>, usize> = FxHashMap::default();
@@ -337,12 +340,21 @@ impl SidePlan {
                 if cover.is_empty() {
                     continue;
                 }
-                let n = match numbered[li].get(cover.as_slice()) {
-                    Some(n) => *n,
+                let known = if cover == [Window::ALL] {
+                    always[li]
+                } else {
+                    numbered[li].get(cover.as_slice()).copied()
+                };
+                let n = match known {
+                    Some(n) => n,
                     None => {
                         let n = covers[li].len();
                         covers[li].push(cover.clone());
-                        numbered[li].insert(cover.clone(), n);
+                        if cover == [Window::ALL] {
+                            always[li] = Some(n);
+                        } else {
+                            numbered[li].insert(cover.clone(), n);
+                        }
                         n
                     }
                 };
