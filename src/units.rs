@@ -531,10 +531,11 @@ pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
         input: text.to_string(),
         fix: fix.to_string(),
     };
-    if t.contains(['e', 'E']) {
+    // Byte scans: these ASCII characters are never part of a longer one.
+    if t.bytes().any(|b| b == b'e' || b == b'E') {
         return Err(bad("write the number in plain digits, without an exponent"));
     }
-    if t.contains(',') || t.contains('_') {
+    if t.bytes().any(|b| b == b',' || b == b'_') {
         return Err(bad(
             "write the number without thousands separators, e.g. 34000000000",
         ));

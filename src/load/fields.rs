@@ -39,8 +39,12 @@ pub(super) fn window_of(from: &Option<String>, until: &Option<String>) -> Result
 /// prints is what the file says.
 pub(crate) fn check_text(text: &str, prose: bool) -> Result<()> {
     // Printable ASCII holds no control character (the common case, and a
-    // check per row of large files).
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    // check per row of large files): every byte looked at, without an early
+    // exit, so the loop runs on whole vectors.
+    if text
+        .bytes()
+        .fold(true, |ok, b| ok & (0x20..0x7f).contains(&b))
+    {
         return Ok(());
     }
     let bad = text

@@ -439,6 +439,19 @@ impl Baseline {
 /// item lies inside an HS basket of its code or a prefix; items never lie
 /// inside items), as `(outer, inner)`.
 fn nested_pair(baskets: &[Basket]) -> Option<(String, String)> {
+    // HS baskets all of one length and no items (a lines file): none lies
+    // inside another, since only a shorter code can hold a code.
+    let mut lengths = baskets.iter().map(|b| match &b.key {
+        BasketKey::Hs(c) => Some(c.len()),
+        BasketKey::Item(..) => None,
+        BasketKey::Named(_) => Some(0),
+    });
+    let first = lengths.find(|l| *l != Some(0));
+    if let Some(Some(len)) = first {
+        if lengths.all(|l| l == Some(len) || l == Some(0)) {
+            return None;
+        }
+    }
     let hs: FxHashSet<HsCode> = baskets
         .iter()
         .filter_map(|b| match &b.key {
