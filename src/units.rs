@@ -838,8 +838,20 @@ impl FromStr for HsCode {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<HsCode> {
-        // Read in place (a code per row of large files): dots skipped, at
-        // most ten digits.
+        // Read in place (a code per row of large files). Plain digits, the
+        // common case, need no trimming and no dots skipped.
+        let plain = s.as_bytes();
+        if (2..=10).contains(&plain.len())
+            && plain.len() % 2 == 0
+            && plain.iter().all(u8::is_ascii_digit)
+        {
+            let digits = plain.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+            return Ok(HsCode {
+                len: plain.len() as u8,
+                digits,
+            });
+        }
+        // Otherwise: trimmed, dots skipped, at most ten digits.
         let mut len = 0usize;
         let mut digits = 0u64;
         let mut only_digits = true;
