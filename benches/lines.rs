@@ -9,6 +9,9 @@
 //!   to every Section 301 measure (at its rate, capped at 25%) and a
 //!   counter-list answer following the reciprocal layer (one-day lag).
 //! - `engine/timeline/14k-lines`: the average-rate timeline of one path.
+//! - `load/lines-2025`: reading the scenario, its includes and CSV files and
+//!   preparing it (coverage classes and groups): what a user pays before the
+//!   first evaluation.
 //!
 //! Inputs are built outside the timed closures.
 
@@ -273,6 +276,12 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let e = answered.evaluate(Detail::Totals).expect("evaluates");
             black_box(per_layer_per_month(&e).len())
+        })
+    });
+    c.bench_function("load/lines-2025", |b| {
+        b.iter(|| {
+            tariffsim::load::load_scenario(black_box(SCENARIO.as_ref()))
+                .expect("the line-level scenario loads")
         })
     });
     c.bench_function("engine/timeline/14k-lines", |b| {

@@ -531,10 +531,11 @@ pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
         input: text.to_string(),
         fix: fix.to_string(),
     };
-    if t.contains(['e', 'E']) {
+    // Byte scans: these ASCII characters are never part of a longer one.
+    if t.bytes().any(|b| b == b'e' || b == b'E') {
         return Err(bad("write the number in plain digits, without an exponent"));
     }
-    if t.contains(',') || t.contains('_') {
+    if t.bytes().any(|b| b == b',' || b == b'_') {
         return Err(bad(
             "write the number without thousands separators, e.g. 34000000000",
         ));
@@ -837,18 +838,52 @@ impl HsCode {
     pub fn is_prefix_of(&self, other: &HsCode) -> bool {
         self.len <= other.len && other.truncate(self.len()).digits == self.digits
     }
+
+    /// The codes under this one (itself and its extensions), as the range
+    /// of their digits padded with zeros to ten places: a code `c` of at
+    /// least this length lies under it exactly when `c.padded()` is in the
+    /// range.
+    pub(crate) fn padded_range(&self) -> std::ops::Range<u64> {
+        let scale = POW10[10 - self.len()];
+        self.digits * scale..(self.digits + 1) * scale
+    }
+
+    /// The digits padded with zeros to ten places (`8471` → 8471000000).
+    pub(crate) fn padded(&self) -> u64 {
+        self.digits * POW10[10 - self.len()]
+    }
 }
 
 impl FromStr for HsCode {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<HsCode> {
-        let t = s.trim();
-        let cleaned: String = t.chars().filter(|c| *c != '.').collect();
-        let ok = (2..=10).contains(&cleaned.len())
-            && cleaned.len() % 2 == 0
-            && cleaned.bytes().all(|b| b.is_ascii_digit());
-        if !ok {
+        // Read in place (a code per row of large files). Plain digits, the
+        // common case, need no trimming and no dots skipped.
+        let plain = s.as_bytes();
+        if (2..=10).contains(&plain.len())
+            && plain.len() % 2 == 0
+            && plain.iter().all(u8::is_ascii_digit)
+        {
+            let digits = plain.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+            return Ok(HsCode {
+                len: plain.len() as u8,
+                digits,
+            });
+        }
+        // Otherwise: trimmed, dots skipped, at most ten digits.
+        let mut len = 0usize;
+        let mut digits = 0u64;
+        let mut only_digits = true;
+        for b in s.trim().bytes().filter(|b| *b != b'.') {
+            len += 1;
+            if b.is_ascii_digit() && len <= 10 {
+                digits = digits * 10 + u64::from(b - b'0');
+            } else {
+                only_digits = false;
+            }
+        }
+        if !only_digits || len < 2 || len % 2 != 0 {
             return Err(Error::Parse {
                 what: "HS code",
                 input: s.to_string(),
@@ -856,13 +891,8 @@ impl FromStr for HsCode {
                     .into(),
             });
         }
-        let digits = cleaned.parse::<u64>().map_err(|_| Error::Parse {
-            what: "HS code",
-            input: s.to_string(),
-            fix: "an HS code is made of digits only".into(),
-        })?;
         Ok(HsCode {
-            len: cleaned.len() as u8,
+            len: len as u8,
             digits,
         })
     }

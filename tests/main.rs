@@ -16,5 +16,6 @@ mod properties;
 mod reports;
 mod retaliation;
 mod safety;
+mod shipped;
 mod switches;
 mod tree;

@@ -10,7 +10,8 @@
 //! and its actions applied), `answers` (retaliation on a path, with
 //! `covered`, the value a watched measure covers, and `claims`,
 //! value-matched answers' share of imports, divided in `scaled` integers),
-//! `plan` and `eval` (coverage classes and their exact accrual), `side` (a
+//! `plan` and `eval` (coverage classes, with `shares` cutting baskets into
+//! the units answers claim, and their exact accrual), `side` (a
 //! side's exposure from its groups' results), `refunds`, `cache` (work
 //! shared across paths), `run` (every path), `results` (expectation and
 //! distribution), `timeline` (average rates over time).
@@ -30,6 +31,7 @@ mod results;
 mod run;
 mod scaled;
 mod scenario;
+mod shares;
 mod side;
 mod timeline;
 

@@ -13,11 +13,15 @@
 //! baskets by its goods.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::tariff::{BaseRates, Measure, Stacking, StackingRule, subtract};
+use crate::tariff::{
+    BaseRates, BasketIndex, CoverageIndex, Measure, Stacking, StackingRule, subtract,
+};
 use crate::trade::{Baseline, BasketKey};
 use crate::units::{LayerId, Rate, Window};
 
@@ -247,17 +251,23 @@ impl SidePlan {
         let ms: Vec<&Measure> = on_side.iter().map(|i| measures[*i]).collect();
         let n_periods = b.periods().len();
 
-        // Exempt rules fold into coverage: (local measure, goods, window).
-        let mut exempt = Vec::new();
+        // Goods matched against every basket at once, each list once.
+        let mut index = BasketIndex::new(b.baskets());
+
+        // Exempt rules fold into coverage: per local measure, in rule
+        // order, the baskets exempt and when.
+        let mut exempt: Vec<Vec<(Rc<[bool]>, Window)>> = vec![Vec::new(); ms.len()];
         for rule in stacking {
             if let Stacking::Exempt {
                 measures: sel,
                 goods,
             } = rule.stacking()
             {
+                let mut on: Option<Rc<[bool]>> = None;
                 for (li, m) in ms.iter().enumerate() {
                     if sel.iter().any(|s| s.matches(m)) {
-                        exempt.push((li, goods, rule.window()));
+                        let on = on.get_or_insert_with(|| index.matches(goods).into());
+                        exempt[li].push((Rc::clone(on), rule.window()));
                     }
                 }
             }
@@ -279,8 +289,17 @@ impl SidePlan {
         let any_content = ms.iter().any(|m| m.coverage().content().is_some());
         let mut units = Vec::with_capacity(b.baskets().len());
         for (bi, list) in by_basket.iter().enumerate() {
+            if list.is_empty() && !any_content {
+                units.push(Unit {
+                    basket: bi,
+                    weight: Decimal::ONE,
+                    slice: Vec::new(),
+                    content: Vec::new(),
+                });
+                continue;
+            }
             let key = b.baskets()[bi].key();
-            let split = units_of(bi, list)
+            let split = super::shares::units_of(bi, list)
                 .and_then(|us| {
                     if any_content {
                         super::content::cut(us, &super::content::pieces(key, &ms)?)
@@ -292,51 +311,62 @@ impl SidePlan {
             units.extend(split);
         }
 
+        // Value-matched answers cover what their slices say, not goods.
+        let coverage: Vec<Option<CoverageIndex>> = ms
+            .iter()
+            .zip(&is_slice)
+            .map(|(m, slice)| (!slice).then(|| CoverageIndex::new(m.coverage(), &mut index)))
+            .collect();
         let mut grain_gaps: Vec<Vec<usize>> = ms
             .iter()
-            .enumerate()
-            .map(|(li, m)| {
-                if is_slice[li] {
-                    return Vec::new();
-                }
-                b.baskets()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| m.coverage().goods().partly_in(k.key()))
-                    .map(|(i, _)| i)
-                    .collect()
+            .zip(&coverage)
+            .map(|(m, c)| {
+                c.as_ref().map_or_else(Vec::new, |c| {
+                    index
+                        .partly_in(m.coverage().goods(), c.goods())
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, gap)| **gap)
+                        .map(|(i, _)| i)
+                        .collect()
+                })
             })
             .collect();
 
-        // Coverage key per unit → classes: each covering measure, when, and
-        // the base rate it is net of there.
-        let mut index: rustc_hash::FxHashMap<Vec<(usize, Cover, Rate)>, usize> =
-            rustc_hash::FxHashMap::default();
+        // Coverage key per unit → classes. Each measure's covers are
+        // numbered as first met, so a unit's key is (measure, cover number,
+        // the base rate the measure is net of there) triples, built in one
+        // buffer and copied only for a new class.
+        // The cover of every time, the most common, is numbered without a
+        // look-up.
+        let mut always: Vec<Option<usize>> = vec![None; ms.len()];
+        let mut numbered: Vec<FxHashMap<Cover, usize>> = vec![FxHashMap::default(); ms.len()];
+        let mut covers: Vec<Vec<Cover>> = vec![Vec::new(); ms.len()];
+        let mut index: FxHashMap<Vec<(usize, usize, Rate)>, usize> = FxHashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut keys: Vec<Vec<(usize, Cover, Rate)>> = Vec::new();
         let mut unit_class = Vec::with_capacity(units.len());
+        let mut key: Vec<(usize, usize, Rate)> = Vec::new();
+        let mut cover: Cover = Vec::new();
         for u in &units {
             let basket = &b.baskets()[u.basket];
-            let mut key = Vec::new();
+            key.clear();
             for (li, m) in ms.iter().enumerate() {
-                let mut cover = if m.coverage().content().is_some() && !u.content.contains(&li) {
-                    Vec::new()
-                } else if is_slice[li] {
-                    u.slice
-                        .iter()
-                        .find(|(owner, _)| *owner == li)
-                        .map_or_else(Vec::new, |(_, c)| c.clone())
-                } else {
-                    m.coverage().covered_windows(basket.key(), Window::ALL)
-                };
+                cover.clear();
+                if m.coverage().content().is_some() && !u.content.contains(&li) {
+                    continue;
+                } else if let Some(c) = &coverage[li] {
+                    c.covered_windows(u.basket, &mut cover);
+                } else if let Some((_, c)) = u.slice.iter().find(|(owner, _)| *owner == li) {
+                    cover.extend_from_slice(c);
+                }
                 if cover.is_empty() {
                     continue;
                 }
-                for (_, _, w) in exempt
-                    .iter()
-                    .filter(|(l, g, _)| *l == li && g.matches(basket.key()))
-                {
-                    cover = subtract(&cover, *w);
+                for (on, w) in &exempt[li] {
+                    if on[u.basket] {
+                        cover = subtract(&cover, *w);
+                    }
                 }
                 if cover.is_empty() {
                     continue;
@@ -355,14 +385,36 @@ impl SidePlan {
                 } else {
                     Rate::ZERO
                 };
-                key.push((li, cover, less));
+                let known = if cover == [Window::ALL] {
+                    always[li]
+                } else {
+                    numbered[li].get(cover.as_slice()).copied()
+                };
+                let n = match known {
+                    Some(n) => n,
+                    None => {
+                        let n = covers[li].len();
+                        covers[li].push(cover.clone());
+                        if cover == [Window::ALL] {
+                            always[li] = Some(n);
+                        } else {
+                            numbered[li].insert(cover.clone(), n);
+                        }
+                        n
+                    }
+                };
+                key.push((li, n, less));
             }
-            let ci = match index.get(&key) {
+            let ci = match index.get(key.as_slice()) {
                 Some(ci) => *ci,
                 None => {
                     let ci = classes.len();
                     index.insert(key.clone(), ci);
-                    keys.push(key);
+                    keys.push(
+                        key.iter()
+                            .map(|&(li, n, less)| (li, covers[li][n].clone(), less))
+                            .collect(),
+                    );
                     classes.push(Class {
                         values: vec![Decimal::ZERO; n_periods],
                     });
@@ -471,8 +523,7 @@ impl SidePlan {
                 }
             }
             // Group classes: side classes restricted to the group's measures.
-            let mut gindex: rustc_hash::FxHashMap<(Vec<Cover>, Vec<Rate>), usize> =
-                rustc_hash::FxHashMap::default();
+            let mut gindex: FxHashMap<(Vec<Cover>, Vec<Rate>), usize> = FxHashMap::default();
             let mut gclasses: Vec<GroupClass> = Vec::new();
             let mut of_class = Vec::with_capacity(classes.len());
             for (ci, key) in keys.iter().enumerate() {
@@ -548,92 +599,4 @@ impl SidePlan {
             .iter()
             .any(|c| !c.cover[pos].is_empty())
     }
-}
-
-/// Heights `lower..upper` of a basket's value that the slice at an index of
-/// the list covers on one piece of time.
-type Band = (Decimal, Decimal, usize);
-
-/// A basket's units, from the slices answers claim of it (local measure,
-/// slice). Time is cut where any slice starts or ends; on each piece the
-/// live slices are stacked from zero in a fixed order, and the basket's
-/// value is cut at every height some piece reaches, so each unit is, on
-/// every day, wholly inside one answer's slice or outside them all.
-fn units_of(basket: usize, list: &[(usize, &Slice)]) -> Result<Vec<Unit>> {
-    if list.is_empty() {
-        return Ok(vec![Unit {
-            basket,
-            weight: Decimal::ONE,
-            slice: Vec::new(),
-            content: Vec::new(),
-        }]);
-    }
-    let mut dates: Vec<crate::units::Date> = list
-        .iter()
-        .flat_map(|(_, s)| s.cover.iter().flat_map(|w| [w.start(), w.end()]))
-        .collect();
-    dates.sort_unstable();
-    dates.dedup();
-    // Per piece: its window and the stacked bands.
-    let mut pieces: Vec<(Window, Vec<Band>)> = Vec::new();
-    let mut heights = vec![Decimal::ZERO, Decimal::ONE];
-    for pair in dates.windows(2) {
-        let w = Window::ordered(pair[0], pair[1]);
-        let mut bands = Vec::new();
-        let mut top = Decimal::ZERO;
-        for (k, (_, s)) in list.iter().enumerate() {
-            if s.share.is_zero() || !s.cover.iter().any(|c| c.contains(w.start())) {
-                continue;
-            }
-            let upper = top
-                .checked_add(s.share)
-                .ok_or_else(|| Error::overflow("a basket's claimed share"))?;
-            if upper > Decimal::ONE {
-                return Err(Error::Invalid(format!(
-                    "value-matched answers claim more than the whole basket from {}",
-                    w.start()
-                )));
-            }
-            bands.push((top, upper, k));
-            heights.push(upper);
-            top = upper;
-        }
-        if !bands.is_empty() {
-            pieces.push((w, bands));
-        }
-    }
-    heights.sort_unstable();
-    heights.dedup();
-    let mut units = Vec::with_capacity(heights.len() - 1);
-    for h in heights.windows(2) {
-        let (low, high) = (h[0], h[1]);
-        let mut slice: Vec<(usize, Cover)> = Vec::new();
-        for (w, bands) in &pieces {
-            let Some((_, _, k)) = bands.iter().find(|(l, u, _)| *l <= low && high <= *u) else {
-                continue;
-            };
-            let li = list[*k].0;
-            let at = match slice.iter().position(|(owner, _)| *owner == li) {
-                Some(at) => at,
-                None => {
-                    slice.push((li, Vec::new()));
-                    slice.len() - 1
-                }
-            };
-            let cover = &mut slice[at].1;
-            match cover.last_mut() {
-                Some(prev) if prev.end() == w.start() => {
-                    *prev = Window::ordered(prev.start(), w.end())
-                }
-                _ => cover.push(*w),
-            }
-        }
-        units.push(Unit {
-            basket,
-            weight: high - low,
-            slice,
-            content: Vec::new(),
-        });
-    }
-    Ok(units)
 }

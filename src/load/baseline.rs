@@ -1,7 +1,8 @@
 //! Baselines: inline baskets or a CSV file of annual, yearly or monthly values.
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use super::dto::*;
 use super::fields::{check_text, field};
@@ -258,7 +259,7 @@ fn read_baseline_file(
         }
     };
     let mut baskets: Vec<Basket> = Vec::new();
-    let mut seen: HashMap<BasketKey, (u64, usize)> = HashMap::new();
+    let mut seen: FxHashMap<BasketKey, (u64, usize)> = FxHashMap::default();
     let mut rec = csv::StringRecord::new();
     while csv.next_row(&mut rec)? {
         let line = rec.position().map_or(0, |p| p.line());

@@ -55,7 +55,7 @@ pub(super) fn read_hs_list(
                             nearest(list, l.lists.iter().map(String::as_str), SHOWN_LISTS)
                         ),
                     )
-                    .at(format!("{at}, field \"list\""))),
+                    .at(format!("{}, field \"list\"", at()))),
                 }
             })?;
             Ok(by
@@ -71,12 +71,12 @@ pub(super) fn read_hs_list(
 
 /// Reads a code list CSV row by row: the code in the first column and, with
 /// `with_list`, the `list` column; `row` gets the code, the list name and
-/// "file, line N" for its errors.
+/// what gives "file, line N" for its errors (built only for an error).
 fn read_code_rows(
     opener: &mut Opener<'_>,
     path: &Path,
     with_list: bool,
-    mut row: impl FnMut(HsCode, &str, &str) -> Result<()>,
+    mut row: impl FnMut(HsCode, &str, &dyn Fn() -> String) -> Result<()>,
 ) -> Result<()> {
     let mut csv = open_csv(opener, path, "give a header line and at least one row")?;
     let name = csv.name.clone();
@@ -88,12 +88,12 @@ fn read_code_rows(
     let mut rec = csv::StringRecord::new();
     while csv.next_row(&mut rec)? {
         let line = rec.position().map_or(0, |p| p.line());
-        let at = format!("{name}, line {line}");
+        let at = || format!("{name}, line {line}");
         let code: HsCode = rec
             .get(0)
             .unwrap_or("")
             .parse()
-            .at(|| format!("{at}, field {}", excerpt(&code_name)))?;
+            .at(|| format!("{}, field {}", at(), excerpt(&code_name)))?;
         let list = if with_list {
             list_col.and_then(|c| rec.get(c)).unwrap_or("")
         } else {

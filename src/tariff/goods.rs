@@ -1,7 +1,9 @@
 //! Goods: HS lists, HS prefixes, named baskets, and which baskets they take in.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 use crate::trade::BasketKey;
 use crate::units::{BasketId, HsCode};
@@ -37,6 +39,12 @@ impl HsList {
     pub fn covers(&self, code: &HsCode) -> bool {
         self.codes.covers(code)
     }
+
+    /// Where the list's codes live: the same for every clone of one list,
+    /// so matching can remember a list by it.
+    pub(crate) fn address(&self) -> usize {
+        Arc::as_ptr(&self.codes) as usize
+    }
 }
 
 impl PartialEq for HsList {
@@ -51,7 +59,7 @@ impl Eq for HsList {}
 #[derive(Debug, Clone, Default)]
 struct HsSet {
     sorted: Vec<HsCode>,
-    lookup: HashSet<HsCode>,
+    lookup: FxHashSet<HsCode>,
     lengths: Vec<usize>,
 }
 

@@ -5,11 +5,11 @@
 //! accrues evenly over its days: an annual $200B in 2019 is 200B / 365 a day,
 //! in 2020 200B / 366 a day (docs/DOMAIN.md, Accrual).
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
 use crate::units::{BasketId, Currency, Date, HsCode, Month, Party};
@@ -249,7 +249,7 @@ impl Baseline {
                 "baseline {label}: periods must be listed once each, in ascending order"
             )));
         }
-        let mut seen = HashMap::with_capacity(baskets.len());
+        let mut seen = FxHashSet::with_capacity_and_hasher(baskets.len(), Default::default());
         let labels = periods.labels();
         for b in &baskets {
             if b.values.len() != periods.len() {
@@ -271,7 +271,7 @@ impl Baseline {
                     });
                 }
             }
-            if seen.insert(b.key.clone(), ()).is_some() {
+            if !seen.insert(&b.key) {
                 return Err(Error::DuplicateId {
                     kind: "basket",
                     id: b.key.to_string(),
@@ -439,7 +439,20 @@ impl Baseline {
 /// item lies inside an HS basket of its code or a prefix; items never lie
 /// inside items), as `(outer, inner)`.
 fn nested_pair(baskets: &[Basket]) -> Option<(String, String)> {
-    let hs: std::collections::HashSet<HsCode> = baskets
+    // HS baskets all of one length and no items (a lines file): none lies
+    // inside another, since only a shorter code can hold a code.
+    let mut lengths = baskets.iter().map(|b| match &b.key {
+        BasketKey::Hs(c) => Some(c.len()),
+        BasketKey::Item(..) => None,
+        BasketKey::Named(_) => Some(0),
+    });
+    let first = lengths.find(|l| *l != Some(0));
+    if let Some(Some(len)) = first {
+        if lengths.all(|l| l == Some(len) || l == Some(0)) {
+            return None;
+        }
+    }
+    let hs: FxHashSet<HsCode> = baskets
         .iter()
         .filter_map(|b| match &b.key {
             BasketKey::Hs(c) => Some(*c),
