@@ -441,3 +441,26 @@ fn baseline_csv(path: &str, importer: &str, exporter: &str) -> Baseline {
     )
     .unwrap()
 }
+
+/// The dated reciprocal exemptions of the rebuilt record: on 2025-04-10 the
+/// goods the reciprocal layer does not reach are worth $122,412,029,211 of
+/// 2024 imports, and $122,559,869,733 on 2025-12-01 (data/lines/2026/
+/// README.md, "reciprocal-exempt-dated-hts10.csv", from check.py and equal
+/// to the reference set's sanity-summary.csv). The older undated list kept
+/// $182,357,792,181 (the same README): the dates and the classes matter.
+#[test]
+fn the_dated_reciprocal_exemptions_leave_out_what_the_record_says() {
+    let s = scenario("us-china-lines-2026");
+    let us = baseline(&s, "US", "CN");
+    let reciprocal = measure(&s, "ieepa-reciprocal");
+    let total: Decimal = us.baskets().iter().map(|b| b.values()[0]).sum();
+    // The lines file's total, data/lines/README.md.
+    assert_eq!(total, Decimal::from(429_425_828_419_u64));
+    for (day, exempt) in [
+        ("2025-04-10", 122_412_029_211_u64),
+        ("2025-12-01", 122_559_869_733_u64),
+    ] {
+        let covered = reciprocal.covered_value(us, day.parse().unwrap()).unwrap();
+        assert_eq!(total - covered, Decimal::from(exempt), "on {day}");
+    }
+}
