@@ -1,6 +1,10 @@
 //! Value-matched answers' claims on the answering side's imports: the pool
 //! of untaxed imports, grouped into cells taxed alike, and the day-by-day
 //! division of it among the answers, first in force first served.
+//!
+//! A division is kept by what it depends on ([`ClaimMemo`]), so paths whose
+//! answers agree share it, and within a division an answer is worked out
+//! again only on the dates where something before it changed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
