@@ -167,7 +167,7 @@ def test_explain_lists_the_measures_on_a_line(lines):
 
 
 def test_the_gil_is_released_while_the_engine_runs(lines):
-    # A sweep of 16 variations of the line-level scenario takes a few
+    # A sweep of 64 variations of the line-level scenario takes a few
     # hundred milliseconds in Rust. If the GIL were held, this thread could
     # not run meanwhile; it must tick while the sweep is in progress.
     import threading
@@ -175,7 +175,7 @@ def test_the_gil_is_released_while_the_engine_runs(lines):
 
     from tariffsim import _native
 
-    variations = [{"rate": {"ieepa-fentanyl": {"2025-03-04": f"{10 + i}%"}}} for i in range(16)]
+    variations = [{"rate": {"ieepa-fentanyl": {"2025-03-04": f"{10 + i}%"}}} for i in range(64)]
     window: list[float] = []
 
     def run() -> None:
