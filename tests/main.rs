@@ -12,6 +12,7 @@ mod finance;
 mod floors;
 mod lines;
 mod mfn;
+mod mfn_timeline;
 mod properties;
 mod reports;
 mod retaliation;

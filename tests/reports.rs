@@ -443,10 +443,32 @@ fn timeline_csv_refuses_a_layer_named_like_a_column() {
         exporter: "CN".parse().unwrap(),
         layers: vec!["total".parse().unwrap()],
         pieces: vec![],
+        base: None,
     };
     assert_eq!(
-        timeline_csv(&[t]).unwrap_err().to_string(),
+        timeline_csv(std::slice::from_ref(&t))
+            .unwrap_err()
+            .to_string(),
         "layer \"total\" clashes with a timeline csv column: rename the layer"
+    );
+    // `mfn` is a column only where a side has base rates.
+    let mfn = tariffsim::engine::Timeline {
+        layers: vec!["mfn".parse().unwrap()],
+        ..t
+    };
+    assert!(timeline_csv(std::slice::from_ref(&mfn)).is_ok());
+    let with_base = tariffsim::engine::Timeline {
+        base: Some(tariffsim::TimelineBase {
+            source: "schedule".into(),
+            currency: tariffsim::Currency::USD,
+            partly_valued: Default::default(),
+            missing: Default::default(),
+        }),
+        ..mfn
+    };
+    assert_eq!(
+        timeline_csv(&[with_base]).unwrap_err().to_string(),
+        "layer \"mfn\" clashes with a timeline csv column: rename the layer"
     );
 }
 

@@ -35,6 +35,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MONEY_SCALE", columns::MONEY_SCALE)?;
     m.add("RATE_SCALE", columns::RATE_SCALE)?;
     m.add("ALL_LAYERS", timeline::ALL)?;
+    m.add("MFN_LAYER", timeline::MFN)?;
+    m.add("ALL_IN_LAYER", timeline::ALL_IN)?;
     m.add("ACCRUAL_DENOMINATOR", tariffsim::ACCRUAL_DENOMINATOR)?;
     Ok(())
 }

@@ -84,6 +84,10 @@ MEASURE_COLUMNS: list[str] = list(_native.MEASURE_COLUMNS)
 SWEEP_COLUMNS: list[str] = list(_native.SWEEP_COLUMNS)
 #: The layer name of the all-layers total in a timeline.
 ALL_LAYERS: str = _native.ALL_LAYERS
+#: The layer name of the base (MFN) rate in a timeline, where the scenario gives base rates.
+MFN_LAYER: str = _native.MFN_LAYER
+#: The layer name of the all-in rate (base plus additional) in a timeline.
+ALL_IN_LAYER: str = _native.ALL_IN_LAYER
 
 Side = Union[str, tuple[str, str], None]
 #: ``"net"`` (duty kept, the headline), ``"gross"`` or ``"refundable"``.
@@ -267,7 +271,9 @@ class Scenario:
         """The trade-weighted average additional rate on ``path``, as a step
         function: one row per side × piece × layer (``start`` counted,
         ``end`` not), ``rate`` a fraction; the all-layers total is layer
-        ``"all"`` (the only rows when ``layers=False``)."""
+        ``"all"``. Where the scenario gives base rates, the base (MFN) rate
+        is layer ``"mfn"`` (ad valorem parts only) and base plus total is
+        ``"all_in"``; with ``layers=False`` only ``"all"`` and ``"all_in"``."""
         return Frame(_frames.table(self._inner.timeline_columns(path, layers), floats=("rate",)))
 
     def explain(self, line: str, date: DateLike, path: str | None = None, side: Side = None) -> dict[str, Any]:
@@ -525,6 +531,7 @@ def _portfolio_csv(portfolio: Any) -> tuple[str, str]:
 
 
 __all__ = [
+    "ALL_IN_LAYER",
     "ALL_LAYERS",
     "ActionDateError",
     "ArithmeticOverflowError",
@@ -538,6 +545,7 @@ __all__ = [
     "InvalidScenarioError",
     "LoadPolicyError",
     "MEASURE_COLUMNS",
+    "MFN_LAYER",
     "MONTH_COLUMNS",
     "ParseError",
     "Portfolio",

@@ -19,6 +19,8 @@ SWEEP_COLUMNS: list[str]
 MONEY_SCALE: int
 RATE_SCALE: int
 ALL_LAYERS: str
+MFN_LAYER: str
+ALL_IN_LAYER: str
 ACCRUAL_DENOMINATOR: int
 
 class Scenario:

@@ -46,7 +46,7 @@ pub use results::{
     Basis, CommitmentOutcome, Diagnostic, Distribution, DutyFigures, Evaluation, PathOutcome,
 };
 pub use scenario::{AS_SCHEDULED, Scenario, ScenarioBuilder, ScenarioInfo};
-pub use timeline::{Timeline, TimelinePiece};
+pub use timeline::{Timeline, TimelineBase, TimelinePiece};
 
 use crate::error::Result;
 use crate::tariff::{BaseRates, Measure, Regime};
@@ -143,6 +143,11 @@ impl Prepared {
     /// The regime.
     pub fn regime(&self) -> &Regime {
         &self.regime
+    }
+
+    /// The base (MFN) rates, one set per importer that has them.
+    pub fn base_rates(&self) -> &[BaseRates] {
+        &self.base_rates
     }
 
     pub(crate) fn plan(&self) -> &Plan {

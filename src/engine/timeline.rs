@@ -1,15 +1,19 @@
 //! The trade-weighted average stacked rate over time, per layer and in total.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::Prepared;
 use super::eval::{Grid, base_points, month_factors, stack, walk_class};
-use super::plan::SidePlan;
+use super::exposure::{BaseExposure, LineCount};
+use super::plan::{SidePlan, base_of};
 use super::scenario::Scenario;
+use super::side::side_base;
 use crate::error::{Error, Result};
-use crate::tariff::{Measure, Schedule};
+use crate::tariff::{BaseRates, Measure, Schedule};
 use crate::trade::{Baseline, BasketKey};
-use crate::units::{Date, LayerId, MeasureId, Party, Rate, Window};
+use crate::units::{Currency, Date, LayerId, MeasureId, Party, Rate, Window};
 
 /// One piece of a timeline: a window over which every average is constant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,12 +25,60 @@ pub struct TimelinePiece {
     pub by_layer: Vec<Decimal>,
     /// The average additional rate of all layers together (a fraction).
     pub total: Decimal,
+    /// The average base (MFN) rate, ad valorem parts only (a fraction),
+    /// when the side has base rates ([`Timeline::base`] says what it leaves
+    /// out); `None` when it has none, never a zero standing for "not
+    /// given".
+    pub base: Option<Decimal>,
+}
+
+impl TimelinePiece {
+    /// The average all-in rate, base plus additional, when the side has
+    /// base rates.
+    pub fn all_in(&self) -> Option<Decimal> {
+        self.base.and_then(|b| b.checked_add(self.total))
+    }
+}
+
+/// What a timeline's base (MFN) rate is made of and what it leaves out:
+/// the average counts every line's ad valorem part, so it is a lower bound
+/// when some lines are not valued in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineBase {
+    /// Where the base rates come from.
+    pub source: String,
+    /// The currency of the import values below.
+    pub currency: Currency,
+    /// Lines whose rate is specific, compound or otherwise not wholly ad
+    /// valorem: only its ad valorem part is in the average. The import
+    /// value is over the timeline's window.
+    pub partly_valued: LineCount,
+    /// Lines with no base rate: nothing of theirs is in the average,
+    /// though their value is in its weights.
+    pub missing: LineCount,
+}
+
+impl TimelineBase {
+    fn of(base: &BaseExposure, currency: Currency) -> TimelineBase {
+        TimelineBase {
+            source: base.source().to_string(),
+            currency,
+            partly_valued: base.partly_valued(),
+            missing: base.missing(),
+        }
+    }
+
+    /// Whether every line's base rate is in the average in full.
+    pub fn is_complete(&self) -> bool {
+        self.partly_valued.lines == 0 && self.missing.lines == 0
+    }
 }
 
 /// The trade-weighted average additional duty of one side over time:
 /// `Σ (daily value × stacked rate) / Σ daily value` over every basket of the
 /// baseline (covered or not), as a step function. Weights are the
-/// baseline's values; MFN duty is not included.
+/// baseline's values. The base (MFN) rate is apart, in
+/// [`TimelinePiece::base`], when the scenario gives base rates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeline {
     /// The importing party.
@@ -38,6 +90,9 @@ pub struct Timeline {
     /// The pieces, in date order, consecutive and non-overlapping; adjacent
     /// pieces differ.
     pub pieces: Vec<TimelinePiece>,
+    /// The base (MFN) rates under the pieces' [`TimelinePiece::base`], when
+    /// the scenario gives them for this importer.
+    pub base: Option<TimelineBase>,
 }
 
 impl Timeline {
@@ -72,10 +127,22 @@ fn ratio(x: Decimal, denom: Decimal) -> Result<Decimal> {
         .ok_or_else(|| Error::overflow("an average rate"))
 }
 
+/// The base rates of a scenario, with the base duty of each baseline over
+/// the timeline's window where it is already worked out (else it is
+/// worked out for what the base leaves out).
+#[derive(Clone, Copy)]
+pub(crate) struct Bases<'a> {
+    /// One set per importer that has them.
+    pub rates: &'a [BaseRates],
+    /// By baseline; empty when not worked out.
+    pub exposures: &'a [Option<Arc<BaseExposure>>],
+}
+
 /// Timelines of every side planned by `plans` on `baselines`, with the
 /// given schedule per measure, over `window`.
 pub(crate) fn timelines(
     baselines: &[Baseline],
+    base: Bases<'_>,
     plans: &[&SidePlan],
     measures: &[&Measure],
     schedules: &[&Schedule],
@@ -87,6 +154,8 @@ pub(crate) fn timelines(
     for side in plans {
         let baseline = &baselines[side.baseline];
         let factors = month_factors(baseline, &grid)?;
+        let rates = base_of(base.rates, baseline);
+        let rated = rates.map(|r| rated_by_column(baseline, r)).transpose()?;
         // Measures not shown (answers a path never made) carry no duty;
         // their layers are left out.
         let mut layers: Vec<LayerId> = Vec::new();
@@ -167,25 +236,63 @@ pub(crate) fn timelines(
                 acc[pi].iter().try_fold(Decimal::ZERO, |s, x| add(s, *x))?,
                 denom,
             )?;
+            let base = match &rated {
+                Some(r) => Some(ratio(mul(r[col], f)?, denom)?),
+                None => None,
+            };
             match pieces.last_mut() {
-                Some(last) if last.by_layer == by_layer && last.total == total => {
+                Some(last)
+                    if last.by_layer == by_layer && last.total == total && last.base == base =>
+                {
                     last.window = Window::new(last.window.start(), b)?;
                 }
                 _ => pieces.push(TimelinePiece {
                     window: Window::new(*a, b)?,
                     by_layer,
                     total,
+                    base,
                 }),
             }
         }
+        let base = match (
+            rates,
+            base.exposures.get(side.baseline).and_then(Option::as_ref),
+        ) {
+            (None, _) => None,
+            (Some(_), Some(b)) => Some(TimelineBase::of(b, baseline.currency())),
+            (Some(r), None) => side_base(baseline, Some(r), &grid, &factors)?
+                .map(|b| TimelineBase::of(&b, baseline.currency())),
+        };
         out.push(Timeline {
             importer: baseline.importer().clone(),
             exporter: baseline.exporter().clone(),
             layers,
             pieces,
+            base,
         });
     }
     Ok(out)
+}
+
+/// `Σ value × ad valorem base rate` over the baskets of `baseline`, per
+/// period column: the numerator of the average base rate (a line not
+/// valued in full counts its ad valorem part, a line with no rate none).
+fn rated_by_column(baseline: &Baseline, rates: &BaseRates) -> Result<Vec<Decimal>> {
+    let mut rated = vec![Decimal::ZERO; baseline.periods().len().max(1)];
+    for b in baseline.baskets() {
+        let Some(av) = rates.rate_of_basket(b.key()).and_then(|r| r.ad_valorem()) else {
+            continue;
+        };
+        if av.is_zero() {
+            continue;
+        }
+        for (c, v) in b.values().iter().enumerate() {
+            if let Some(cell) = rated.get_mut(c) {
+                *cell = add(*cell, mul(*v, av.as_fraction())?)?;
+            }
+        }
+    }
+    Ok(rated)
 }
 
 /// The rate each measure adds to basket `key` of side `importer<-exporter`
@@ -290,13 +397,17 @@ impl Scenario {
     /// # Errors
     /// [`Error::Unknown`] for an unknown path; as [`Scenario::evaluate`].
     pub fn timeline(&self, path_id: &str) -> Result<Vec<Timeline>> {
-        self.on_path(path_id, |plans, measures, schedules| {
+        self.on_path(path_id, |bases, plans, measures, schedules| {
             let base = self.core.base();
             // An answer is shown when its schedule is ever positive.
             let shown =
                 |i: usize| i < base || schedules[i].steps().iter().any(|s| !s.rate().is_zero());
             timelines(
                 &self.baselines,
+                Bases {
+                    rates: &self.base_rates,
+                    exposures: bases,
+                },
                 plans,
                 measures,
                 schedules,
@@ -320,17 +431,23 @@ impl Scenario {
         key: &BasketKey,
         date: Date,
     ) -> Result<Vec<(MeasureId, Rate)>> {
-        self.on_path(path_id, |plans, measures, schedules| {
+        self.on_path(path_id, |_, plans, measures, schedules| {
             rates_on(&self.baselines, plans, measures, schedules, side, key, date)
         })
     }
 
-    /// Runs `f` on the side plans, measures (answers included) and the
-    /// schedule each has at the end of path `path_id`.
+    /// Runs `f` on the base duty of each baseline over the horizon, the
+    /// side plans, measures (answers included) and the schedule each has at
+    /// the end of path `path_id`.
     fn on_path<T>(
         &self,
         path_id: &str,
-        f: impl FnOnce(&[&SidePlan], &[&Measure], &[&Schedule]) -> Result<T>,
+        f: impl FnOnce(
+            &[Option<Arc<BaseExposure>>],
+            &[&SidePlan],
+            &[&Measure],
+            &[&Schedule],
+        ) -> Result<T>,
     ) -> Result<T> {
         let state = match self.tree.path(path_id) {
             Some(path) => self.path_state(path)?,
@@ -357,7 +474,7 @@ impl Scenario {
             .chain(answers.iter().flat_map(|a| a.schedules.iter()))
             .map(|s| s.as_ref())
             .collect();
-        f(&plan_refs, &measures, &schedules)
+        f(&cache.bases, &plan_refs, &measures, &schedules)
     }
 }
 
@@ -373,6 +490,10 @@ impl Prepared {
         let plans: Vec<&SidePlan> = self.plan().sides.iter().collect();
         timelines(
             self.baselines(),
+            Bases {
+                rates: &self.base_rates,
+                exposures: &[],
+            },
             &plans,
             &measures,
             &schedules,

@@ -180,12 +180,15 @@ pub fn exposure_csv(report: &EvaluationReport, amounts: Amounts) -> Result<Strin
 /// `date`, `side` (`US<-CN`), one column per layer (every side's layers, in
 /// order of first appearance; `0` where a side has no such layer) and
 /// `total`. Rates are exact fractions (`0.25` is 25%): the trade-weighted
-/// average additional rate, weighted by the baseline's values; MFN duty is
-/// not included.
+/// average additional rate, weighted by the baseline's values. Where a side
+/// has base rates, two more columns follow: `mfn`, the average base rate
+/// (ad valorem parts only, see [`crate::report::base_note`]), and `all_in`,
+/// `mfn + total`; both are empty for a side without base rates.
 ///
 /// # Errors
-/// [`Error::Invalid`] when a layer is named `date`, `side` or `total` (the
-/// columns would clash), or the CSV writer fails.
+/// [`Error::Invalid`] when a layer is named `date`, `side`, `total`, or
+/// (with base rates) `mfn` or `all_in` (the columns would clash), or the CSV
+/// writer fails.
 ///
 /// ```
 /// let scenario = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
@@ -200,11 +203,14 @@ pub fn exposure_csv(report: &EvaluationReport, amounts: Amounts) -> Result<Strin
 /// ```
 pub fn timeline_csv(timelines: &[Timeline]) -> Result<String> {
     let what = "timeline";
+    let with_base = timelines.iter().any(|t| t.base.is_some());
     let mut layers: Vec<&LayerId> = Vec::new();
     for t in timelines {
         for l in &t.layers {
             if !layers.contains(&l) {
-                if ["date", "side", "total"].contains(&l.as_str()) {
+                if ["date", "side", "total"].contains(&l.as_str())
+                    || (with_base && ["mfn", "all_in"].contains(&l.as_str()))
+                {
                     return Err(Error::Invalid(format!(
                         "layer {:?} clashes with a timeline csv column: rename the layer",
                         l.as_str()
@@ -218,6 +224,9 @@ pub fn timeline_csv(timelines: &[Timeline]) -> Result<String> {
     let mut header = vec!["date", "side"];
     header.extend(layers.iter().map(|l| l.as_str()));
     header.push("total");
+    if with_base {
+        header.extend(["mfn", "all_in"]);
+    }
     w.write_record(&header).map_err(|e| csv_error(what, e))?;
 
     let start = timelines
@@ -263,6 +272,11 @@ pub fn timeline_csv(timelines: &[Timeline]) -> Result<String> {
                 row.push(v.normalize().to_string());
             }
             row.push(piece.total.normalize().to_string());
+            if with_base {
+                for rate in [piece.base, piece.all_in()] {
+                    row.push(rate.map_or(String::new(), |r| r.normalize().to_string()));
+                }
+            }
             w.write_record(&row).map_err(|e| csv_error(what, e))?;
         }
         day = day.tomorrow().map_err(|e| {

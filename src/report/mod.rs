@@ -111,7 +111,7 @@ pub use self::csv::{Amounts, EXPOSURE_COLUMNS, exposure_csv, timeline_csv};
 pub use evaluation::{
     AnswerReport, BaseReport, CommitmentReport, DecisionReport, EvaluationReport, MeasureAmount,
     MeasureReport, OriginReport, PathReport, PathTimelines, ScenarioReport, SideReport,
-    SideSummary, VoidedReport, path_timelines, reference_timeline,
+    SideSummary, VoidedReport, base_note, path_timelines, reference_timeline,
 };
 pub use figures::{change_text, money_text, percent_text};
 #[cfg(feature = "png")]

@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use tariffsim::Detail;
 use tariffsim::report::{
-    EvaluationReport, PathTimelines, layers_svg, path_timelines, reference_timeline, timeline_svg,
+    EvaluationReport, PathTimelines, base_note, layers_svg, path_timelines, reference_timeline,
+    timeline_svg,
 };
 
 use crate::chart;
@@ -26,7 +27,11 @@ Examples:
   tariffsim timeline g20-2018 --chart g20-timeline.png   (built with --features png)
 
 The average is weighted by the baseline's import values, over every basket
-(covered or not); MFN duty is not included. CSV is a step function: one
+(covered or not). total_percent is the additional rate; where the scenario
+gives base rates, all_in_percent adds the base (MFN) rate, and --layers
+shows it as mfn_percent (ad valorem parts only: lines with specific or
+compound rates are listed on standard error, and the two are lower bounds
+there; empty for a side without base rates). CSV is a step function: one
 row per path, side and stretch of days [from, to) over which every rate is
 constant, rates in percent with four decimals (--exact: full precision);
 --layers adds one column per layer (<layer>_percent). JSON carries the
@@ -36,6 +41,13 @@ rates as exact fractions, as strings. Without --path, every path.
 dashed; with --path and --layers it draws that path's rate stacked by
 layer instead. A chart named FILE.png is written as PNG when the tool is
 built with --features png.";
+
+/// The base-rate column and field.
+const MFN: &str = "mfn";
+/// The all-in (base plus additional) column and field.
+const ALL_IN: &str = "all_in";
+/// What the JSON's rates are.
+const RATES: &str = "fractions (0.25 is 25%): total is the additional rate; where the scenario gives base rates, mfn is the base rate (ad valorem parts only; the side's mfn says which lines it leaves out) and all_in their sum";
 
 /// The formats of a timeline.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +140,12 @@ pub fn run(a: &TimelineArgs) -> Result<Done, Failure> {
         ));
     }
     drop(progress);
+    // Base rates and their gaps are the same on every path.
+    for t in all.first().map_or(&[][..], |p| &p.sides[..]) {
+        if let Some(note) = base_note(t) {
+            eprintln!("tariffsim: warning: {note}");
+        }
+    }
     let text = match a.format {
         TimelineFormat::Csv => csv(&all, a.layers, a.exact)?,
         TimelineFormat::Json => json_text(scenario.info().id.as_str(), &all, a.layers)?,
@@ -142,10 +160,18 @@ pub fn run(a: &TimelineArgs) -> Result<Done, Failure> {
 }
 
 fn csv(all: &[PathTimelines], layers: bool, exact: bool) -> Result<String, Failure> {
+    let with_base = all.iter().flat_map(|p| &p.sides).any(|t| t.base.is_some());
     let mut names: Vec<&str> = Vec::new();
     if layers {
         for t in all.iter().flat_map(|p| &p.sides) {
             for l in &t.layers {
+                if with_base && [MFN, ALL_IN].contains(&l.as_str()) {
+                    return Err(Failure::run(format!(
+                        "layer {:?} clashes with the base-rate column {}_percent: rename the layer",
+                        l.as_str(),
+                        l.as_str()
+                    )));
+                }
                 if !names.contains(&l.as_str()) {
                     names.push(l.as_str());
                 }
@@ -155,8 +181,16 @@ fn csv(all: &[PathTimelines], layers: bool, exact: bool) -> Result<String, Failu
     let mut header: Vec<String> = ["path", "probability", "side", "from", "to"]
         .map(String::from)
         .to_vec();
+    if with_base && layers {
+        header.push(format!("{MFN}_percent"));
+    }
     header.extend(names.iter().map(|n| tidy::text(&format!("{n}_percent"))));
     header.push("total_percent".into());
+    if with_base {
+        header.push(format!("{ALL_IN}_percent"));
+    }
+    let cell =
+        |r: Option<rust_decimal::Decimal>| r.map_or(String::new(), |r| tidy::percent(r, exact));
     let mut rows = vec![header];
     for p in all {
         for t in &p.sides {
@@ -168,6 +202,9 @@ fn csv(all: &[PathTimelines], layers: bool, exact: bool) -> Result<String, Failu
                     piece.window.start().to_string(),
                     piece.window.end().to_string(),
                 ];
+                if with_base && layers {
+                    r.push(cell(piece.base));
+                }
                 for n in &names {
                     let rate = t
                         .layers
@@ -178,6 +215,9 @@ fn csv(all: &[PathTimelines], layers: bool, exact: bool) -> Result<String, Failu
                     r.push(tidy::percent(rate, exact));
                 }
                 r.push(tidy::percent(piece.total, exact));
+                if with_base {
+                    r.push(cell(piece.all_in()));
+                }
                 rows.push(r);
             }
         }
@@ -202,6 +242,10 @@ fn json_text(scenario: &str, all: &[PathTimelines], layers: bool) -> Result<Stri
                                 "to": piece.window.end().to_string(),
                                 "total": piece.total.normalize().to_string(),
                             });
+                            if let (Some(base), Some(all_in)) = (piece.base, piece.all_in()) {
+                                v[MFN] = json!(base.normalize().to_string());
+                                v[ALL_IN] = json!(all_in.normalize().to_string());
+                            }
                             if layers {
                                 let by: serde_json::Map<String, serde_json::Value> = t
                                     .layers
@@ -214,12 +258,22 @@ fn json_text(scenario: &str, all: &[PathTimelines], layers: bool) -> Result<Stri
                             v
                         })
                         .collect();
-                    json!({"side": t.label(), "pieces": pieces})
+                    let mut side = json!({"side": t.label(), "pieces": pieces});
+                    if let Some(b) = &t.base {
+                        side[MFN] = json!({
+                            "source": b.source,
+                            "partly_valued_lines": b.partly_valued.lines,
+                            "partly_valued_import_value": b.partly_valued.import_value.amount().normalize().to_string(),
+                            "missing_lines": b.missing.lines,
+                            "missing_import_value": b.missing.import_value.amount().normalize().to_string(),
+                        });
+                    }
+                    side
                 })
                 .collect();
             json!({"path": p.path, "probability": p.probability.normalize().to_string(), "sides": sides})
         })
         .collect();
-    let doc = json!({"scenario": scenario, "rates": "fractions (0.25 is 25%), MFN not included", "paths": paths});
+    let doc = json!({"scenario": scenario, "rates": RATES, "paths": paths});
     Ok(serde_json::to_string_pretty(&doc).map_err(Failure::run)? + "\n")
 }

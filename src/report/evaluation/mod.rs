@@ -17,7 +17,7 @@ pub use paths::{
     SideReport, VoidedReport,
 };
 pub use summary::{DistributionReport, MeasureAmount, SideSummary};
-pub use timelines::{PathTimelines, path_timelines, reference_timeline};
+pub use timelines::{PathTimelines, base_note, path_timelines, reference_timeline};
 
 use serde::{Deserialize, Serialize};
 

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::{Scenario, Timeline};
 use crate::error::Result;
+use crate::report::money_text;
 
 /// The average-rate timelines of one path, one per side.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,4 +69,52 @@ pub fn reference_timeline(scenario: &Scenario) -> Result<PathTimelines> {
             .map_or(Decimal::ZERO, |p| p.probability().normalize()),
         sides: scenario.timeline(id)?,
     })
+}
+
+/// What the base (MFN) rate of `timeline` leaves out, for a person: `None`
+/// when the side has no base rates or every line's rate is in its average
+/// in full; otherwise which lines count only the ad valorem part of their
+/// rate and which have no rate, so the MFN and all-in averages are lower
+/// bounds.
+///
+/// ```
+/// let scenario = tariffsim::load::load_scenario("data/scenarios/us-china-lines-2026.toml".as_ref())?;
+/// let sides = scenario.timeline(tariffsim::AS_SCHEDULED)?;
+/// let note = tariffsim::report::base_note(&sides[0]).expect("some MFN rates are specific");
+/// assert!(note.starts_with("US<-CN: the MFN and all-in averages are lower bounds: "));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn base_note(timeline: &Timeline) -> Option<String> {
+    let base = timeline.base.as_ref().filter(|b| !b.is_complete())?;
+    let lines = |n: usize| match n {
+        1 => "1 line".to_string(),
+        n => format!("{n} lines"),
+    };
+    let verb = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    let mut parts = Vec::new();
+    let p = base.partly_valued;
+    if p.lines > 0 {
+        parts.push(format!(
+            "{} ({} of imports) {} a specific, compound or other rate and {} only its ad valorem part",
+            lines(p.lines),
+            money_text(p.import_value.amount(), base.currency),
+            verb(p.lines, "has", "have"),
+            verb(p.lines, "counts", "count"),
+        ));
+    }
+    let m = base.missing;
+    if m.lines > 0 {
+        parts.push(format!(
+            "{} ({}) {} no base rate and {} none",
+            lines(m.lines),
+            money_text(m.import_value.amount(), base.currency),
+            verb(m.lines, "has", "have"),
+            verb(m.lines, "counts", "count"),
+        ));
+    }
+    Some(format!(
+        "{}: the MFN and all-in averages are lower bounds: {}",
+        timeline.label(),
+        parts.join("; ")
+    ))
 }

@@ -44,7 +44,7 @@ pub fn exposure_svg(report: &EvaluationReport) -> String {
     let panel_h = rows.len() as f64 * row_h;
     let gap = 84.0;
     let top0 = 76.0;
-    let foot = footer_lines(report, "");
+    let foot = footer_lines(report, "", false);
     let foot_top = top0 + report.sides.len() as f64 * (panel_h + gap) - 20.0;
     let height = foot_top + footer_height(&foot.0);
 

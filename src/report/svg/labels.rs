@@ -95,7 +95,11 @@ pub(super) fn text_block(
 
 /// The lines under every chart: its sources (or the tool and scenario) and
 /// what its amounts leave out.
-pub(super) fn footer_lines(report: &EvaluationReport, extra: &str) -> (Vec<String>, String) {
+pub(super) fn footer_lines(
+    report: &EvaluationReport,
+    extra: &str,
+    shows_base: bool,
+) -> (Vec<String>, String) {
     let source = if report.scenario.sources.is_empty() {
         format!("Source: tariffsim, scenario {}", report.scenario.id)
     } else {
@@ -112,14 +116,17 @@ pub(super) fn footer_lines(report: &EvaluationReport, extra: &str) -> (Vec<Strin
         .iter()
         .chain(report.paths.iter().flat_map(|p| &p.sides))
         .any(|s| s.mfn.is_some());
-    lines.push(format!(
+    let note = format!(
         "{}{extra}",
-        if has_base {
+        if shows_base {
+            "MFN base rates stacked under the additional layers (ad valorem parts only); the top line is the all-in rate"
+        } else if has_base {
             "Additional duties only: the MFN base rates are in the scenario's all-in figures, not in this chart"
         } else {
             "MFN not included: additional duties only"
         }
-    ));
+    );
+    lines.extend(wrap(&note, chars_in(WIDTH - 32.0, FOOTER_SIZE), 4));
     (lines, source)
 }
 

@@ -8,13 +8,27 @@ fn layer_colour(i: usize) -> &'static str {
     PALETTE[(i + 3) % PALETTE.len()]
 }
 
+/// The base (MFN) band: a neutral grey under the additional layers.
+const BASE_COLOUR: &str = "#b0b0b0";
+
+/// The band's name in the legend and its tooltip.
+const BASE_NAME: &str = "MFN (base rate)";
+
+/// The top of a piece's stack: the all-in rate where the side has base
+/// rates, else the additional total.
+fn top_of(p: &TimelinePiece) -> Decimal {
+    p.all_in().unwrap_or(p.total)
+}
+
 /// One path's trade-weighted average additional rate over time, stacked by
 /// layer: one panel per side, one filled `<polygon>` per layer that is ever
 /// non-zero (a layer's band is its own average rate; the top of the stack
 /// is the total), the path's decision dates marked once, a legend of the
 /// layers, and the scenario's sources and what it leaves out under it.
-/// Weights are the baseline's values; MFN duty is not included. The same
-/// input gives the same bytes.
+/// Weights are the baseline's values. Where the scenario gives base rates
+/// the base (MFN) rate is the bottom band, the line on top is the all-in
+/// rate, and what the base leaves out ([`base_note`]) is under the chart.
+/// The same input gives the same bytes.
 ///
 /// ```
 /// use tariffsim::{Detail, report::{EvaluationReport, PathTimelines, layers_svg}};
@@ -40,7 +54,9 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
     let x_of = |d: Date| {
         left + plot_w * (days_between(horizon.start(), d) as f64 / total_days).clamp(0.0, 1.0)
     };
-    // Every layer that is ever non-zero, in order of first appearance.
+    // The base band first, then every layer that is ever non-zero, in order
+    // of first appearance.
+    let with_base = path.sides.iter().any(|t| t.base.is_some());
     let mut layers: Vec<&str> = Vec::new();
     for t in &path.sides {
         for (i, l) in t.layers.iter().enumerate() {
@@ -63,7 +79,12 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
     let panels_top = ann_top + NOTE_STEP * note_rows(&notes) as f64 + 30.0;
     let n_sides = path.sides.len().max(1) as f64;
     let bottom = panels_top + (n_sides - 1.0) * (panel_h + gap) + panel_h;
-    let keys: Vec<Key> = layers
+    let total_name = if with_base {
+        "all-in (MFN + additional)"
+    } else {
+        "total"
+    };
+    let mut keys: Vec<Key> = layers
         .iter()
         .enumerate()
         .map(|(i, l)| Key {
@@ -73,31 +94,49 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
             area: true,
             label: (*l).to_string(),
         })
-        .chain([Key {
-            colour: SHARED_COLOUR.into(),
-            dash: String::new(),
-            width: 1.5,
-            area: false,
-            label: "total".into(),
-        }])
         .collect();
+    if with_base {
+        keys.insert(
+            0,
+            Key {
+                colour: BASE_COLOUR.into(),
+                dash: String::new(),
+                width: 0.0,
+                area: true,
+                label: BASE_NAME.into(),
+            },
+        );
+    }
+    keys.push(Key {
+        colour: SHARED_COLOUR.into(),
+        dash: String::new(),
+        width: 1.5,
+        area: false,
+        label: total_name.into(),
+    });
+    let mut extra = ". Weights: baseline import values.".to_string();
+    for note in path.sides.iter().filter_map(base_note) {
+        extra.push_str(&format!(" {note}."));
+    }
     let legend_top = bottom + 44.0;
-    let foot = footer_lines(report, ". Weights: baseline import values.");
+    let foot = footer_lines(report, &extra, with_base);
     let foot_top = legend_top + legend_height(&keys, left) + 2.0;
     let height = foot_top + footer_height(&foot.0);
 
+    let rate_name = if with_base {
+        "tariff rate, MFN and additional,"
+    } else {
+        "additional tariff rate"
+    };
     let mut out = String::new();
     heading(
         &mut out,
         height,
         left,
         &report.scenario.title,
+        &format!("average {rate_name} by layer, path {}", path.path),
         &format!(
-            "average additional tariff rate by layer, path {}",
-            path.path
-        ),
-        &format!(
-            "Trade-weighted average additional tariff rate by layer, path {} ({}), {horizon}",
+            "Trade-weighted average {rate_name} by layer, path {} ({}), {horizon}",
             path.path,
             percent_text(path.probability, 2)
         ),
@@ -116,6 +155,10 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
             .map(|p| {
                 let mut sums = vec![Decimal::ZERO];
                 let mut acc = Decimal::ZERO;
+                if with_base {
+                    acc = p.base.unwrap_or_default().max(Decimal::ZERO);
+                    sums.push(acc);
+                }
                 for l in &layers {
                     let r = t
                         .layers
@@ -133,7 +176,7 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
         let max = stacks
             .iter()
             .filter_map(|s| s.last().copied())
-            .chain(t.pieces.iter().map(|p| p.total))
+            .chain(t.pieces.iter().map(top_of))
             .max()
             .unwrap_or(Decimal::ZERO);
         let y_top = rate_panel(
@@ -145,7 +188,16 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
             &x_of,
         );
         let y_of = |v: Decimal| top + panel_h * (1.0 - share(v, y_top));
-        for (j, l) in layers.iter().enumerate() {
+        let bands = with_base
+            .then_some((BASE_NAME, BASE_COLOUR))
+            .into_iter()
+            .chain(
+                layers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (*l, layer_colour(i))),
+            );
+        for (j, (l, colour)) in bands.enumerate() {
             if stacks.iter().all(|s| s.get(j) == s.get(j + 1)) {
                 continue;
             }
@@ -170,16 +222,16 @@ pub fn layers_svg(report: &EvaluationReport, path: &PathTimelines) -> String {
                 out,
                 "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"#ffffff\" stroke-width=\"0.5\"><title>{}</title></polygon>",
                 pts.join(" "),
-                layer_colour(j),
+                colour,
                 escape(l)
             );
         }
-        let pts = step_points(t, (horizon.start(), horizon.end()), &x_of, &y_of);
+        let pts = step_points(t, (horizon.start(), horizon.end()), &x_of, &y_of, top_of);
         polyline(
             &mut out,
             &pts,
             &format!("stroke=\"{SHARED_COLOUR}\" stroke-width=\"1.5\""),
-            &format!("total, {}", path.path),
+            &format!("{total_name}, {}", path.path),
         );
     }
     draw_notes(&mut out, &notes, ann_top + 10.0, bottom);

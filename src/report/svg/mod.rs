@@ -24,9 +24,9 @@ pub use timeline::timeline_svg;
 
 use labels::*;
 
-use super::evaluation::{EvaluationReport, PathTimelines, side_title};
+use super::evaluation::{EvaluationReport, PathTimelines, base_note, side_title};
 use super::figures::{money_text, money_tick, percent_text};
-use crate::engine::Timeline;
+use crate::engine::{Timeline, TimelinePiece};
 use crate::units::{Date, Month, Party, Window, days_between};
 
 const WIDTH: f64 = 960.0;
@@ -248,11 +248,15 @@ fn first_difference(timelines: &[&Timeline], window: Window) -> Option<Date> {
 
 /// The step line of `t` over `[from, to)`, starting at `from` from the
 /// value just before it, as `x,y` pixels.
+/// A piece's additional rate, the line most charts draw.
+const TOTAL: fn(&TimelinePiece) -> Decimal = |p| p.total;
+
 fn step_points(
     t: &Timeline,
     (from, to): (Date, Date),
     x_of: &dyn Fn(Date) -> f64,
     y_of: &dyn Fn(Decimal) -> f64,
+    rate: fn(&TimelinePiece) -> Decimal,
 ) -> Vec<(f64, f64)> {
     let mut points = Vec::new();
     if let Some(prev) = t
@@ -260,14 +264,14 @@ fn step_points(
         .iter()
         .find(|p| p.window.start() < from && p.window.end() >= from)
     {
-        points.push((x_of(from), y_of(prev.total)));
+        points.push((x_of(from), y_of(rate(prev))));
     }
     for p in &t.pieces {
         let (s, e) = (p.window.start().max(from), p.window.end().min(to));
         if s >= e {
             continue;
         }
-        let y = y_of(p.total);
+        let y = y_of(rate(p));
         points.push((x_of(s), y));
         points.push((x_of(e), y));
     }

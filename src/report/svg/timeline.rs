@@ -113,6 +113,7 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
     let foot = footer_lines(
         report,
         ". Lines that coincide are drawn up to 5 pixels apart; the rates at their ends are exact.",
+        false,
     );
     let foot_top = legend_top + legend_height(&keys, left) + 2.0;
     let height = foot_top + footer_height(&foot.0);
@@ -167,7 +168,7 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
         if shared_end > horizon.start()
             && let Some(first) = all.first()
         {
-            let pts = step_points(first, (horizon.start(), shared_end), &x_of, &y_of);
+            let pts = step_points(first, (horizon.start(), shared_end), &x_of, &y_of, TOTAL);
             polyline(
                 &mut out,
                 &pts,
@@ -203,7 +204,7 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
             for (slot, (i, p, t)) in drawn.iter().enumerate() {
                 let off = (slot as f64 - (n as f64 - 1.0) / 2.0) * spacing;
                 let pts: Vec<(f64, f64)> =
-                    step_points(t, (split, horizon.end()), &x_of, &|v| y_of(v) + off);
+                    step_points(t, (split, horizon.end()), &x_of, &|v| y_of(v) + off, TOTAL);
                 let colour = PALETTE[i % PALETTE.len()];
                 polyline(
                     &mut out,
@@ -223,7 +224,7 @@ pub fn timeline_svg(report: &EvaluationReport, paths: &[PathTimelines]) -> Strin
                 }
             }
             if let Some(t) = reference.and_then(|r| side_of(r, importer, exporter)) {
-                let pts = step_points(t, (split, horizon.end()), &x_of, &y_of);
+                let pts = step_points(t, (split, horizon.end()), &x_of, &y_of, TOTAL);
                 polyline(
                     &mut out,
                     &pts,
