@@ -283,12 +283,21 @@ impl Retaliation {
         let cells = &self.pools[si].cells;
         let baseline = &self.national[si];
         let history = self.history;
-        // The dates anything changes on; the rates of answers change only
-        // on the dates of their timelines.
+        // The dates anything changes on. An answer's rate matters only as
+        // in force or not (what it takes depends on what it asks for), so
+        // of its timeline only the dates it comes into or out of force
+        // count: on a date where rates merely change, every answer takes,
+        // shares and leaves what it did the day before.
         let mut dates = vec![history.start()];
         for ((first, ai), tl) in answering.iter().zip(timelines) {
             dates.push(*first);
-            dates.extend(tl.iter().map(|(_, d, _)| *d));
+            let mut in_force = false;
+            for (_, d, r) in tl.iter() {
+                if r.is_zero() == in_force {
+                    in_force = !in_force;
+                    dates.push(*d);
+                }
+            }
             if let Some(r) = &requests[*ai] {
                 dates.extend(r.wanted.iter().map(|(d, _)| *d));
             }
