@@ -221,9 +221,11 @@ impl Candidates {
         }
         let mut next = starts.clone();
         let mut measures = vec![0usize; starts[baskets]];
+        let all = vec![true; baskets];
         for (li, c) in coverage.iter().enumerate() {
-            for (bi, at) in next[..baskets].iter_mut().enumerate() {
-                if c.as_ref().is_none_or(|c| c.goods()[bi]) {
+            let takes = c.as_ref().map_or(all.as_slice(), CoverageIndex::goods);
+            for (at, on) in next.iter_mut().zip(takes) {
+                if *on {
                     measures[*at] = li;
                     *at += 1;
                 }
