@@ -525,6 +525,13 @@ impl Accrued {
 /// [`Error::Parse`] naming what was wrong: an exponent, a separator, too many
 /// significant digits, too large a magnitude, or not a number.
 pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
+    // Plain digits that fit a u64 (a value per row of large files) are read
+    // in place: the same decimal, at scale 0, as the text gives.
+    let plain = text.as_bytes();
+    if (1..=19).contains(&plain.len()) && plain.iter().all(u8::is_ascii_digit) {
+        let n = plain.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+        return Ok(Decimal::from(n));
+    }
     let t = text.trim();
     let bad = |fix: &str| Error::Parse {
         what,

@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::tariff::{
-    BaseRates, BasketIndex, CoverageIndex, Measure, Stacking, StackingRule, subtract,
+    BaseRates, BasketIndex, Candidates, CoverageIndex, Measure, Stacking, StackingRule, subtract,
 };
 use crate::trade::{Baseline, BasketKey};
 use crate::units::{LayerId, Rate, Window};
@@ -339,21 +339,32 @@ impl SidePlan {
         // buffer and copied only for a new class.
         // The cover of every time, the most common, is numbered without a
         // look-up.
+        // The base rates a measure is net of are numbered the same way (a
+        // measure not net of it is net of zero, number 0), so keys hash
+        // small integers only.
         let mut always: Vec<Option<usize>> = vec![None; ms.len()];
         let mut numbered: Vec<FxHashMap<Cover, usize>> = vec![FxHashMap::default(); ms.len()];
         let mut covers: Vec<Vec<Cover>> = vec![Vec::new(); ms.len()];
-        let mut index: FxHashMap<Vec<(usize, usize, Rate)>, usize> = FxHashMap::default();
+        let mut rates: Vec<Vec<Rate>> = vec![vec![Rate::ZERO]; ms.len()];
+        let mut rate_numbers: Vec<FxHashMap<Rate, usize>> = vec![FxHashMap::default(); ms.len()];
+        let on_content: Vec<bool> = ms
+            .iter()
+            .map(|m| m.coverage().content().is_some())
+            .collect();
+        let mut index: FxHashMap<Vec<(usize, usize, usize)>, usize> = FxHashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut keys: Vec<Vec<(usize, Cover, Rate)>> = Vec::new();
         let mut unit_class = Vec::with_capacity(units.len());
-        let mut key: Vec<(usize, usize, Rate)> = Vec::new();
+        let mut key: Vec<(usize, usize, usize)> = Vec::new();
         let mut cover: Cover = Vec::new();
+        let candidates = Candidates::new(&coverage, b.baskets().len());
         for u in &units {
             let basket = &b.baskets()[u.basket];
             key.clear();
-            for (li, m) in ms.iter().enumerate() {
+            for &li in candidates.of(u.basket) {
+                let m = ms[li];
                 cover.clear();
-                if m.coverage().content().is_some() && !u.content.contains(&li) {
+                if on_content[li] && !u.content.contains(&li) {
                     continue;
                 } else if let Some(c) = &coverage[li] {
                     c.covered_windows(u.basket, &mut cover);
@@ -373,7 +384,10 @@ impl SidePlan {
                 }
                 let less = if m.is_net_of_base() {
                     match net_base(base, basket.key()) {
-                        Some(r) => r,
+                        Some(r) => *rate_numbers[li].entry(r).or_insert_with(|| {
+                            rates[li].push(r);
+                            rates[li].len() - 1
+                        }),
                         None => {
                             let gaps = &mut grain_gaps[li];
                             if gaps.last() != Some(&u.basket) {
@@ -383,7 +397,7 @@ impl SidePlan {
                         }
                     }
                 } else {
-                    Rate::ZERO
+                    0
                 };
                 let known = if cover == [Window::ALL] {
                     always[li]
@@ -412,7 +426,7 @@ impl SidePlan {
                     index.insert(key.clone(), ci);
                     keys.push(
                         key.iter()
-                            .map(|&(li, n, less)| (li, covers[li][n].clone(), less))
+                            .map(|&(li, n, less)| (li, covers[li][n].clone(), rates[li][less]))
                             .collect(),
                     );
                     classes.push(Class {
@@ -421,8 +435,13 @@ impl SidePlan {
                     ci
                 }
             };
+            // A whole basket (weight one, as written) is its own value.
+            let whole = u.weight.scale() == 0 && u.weight == Decimal::ONE;
             for (p, v) in basket.values().iter().enumerate() {
-                let w = mul(*v, u.weight, "a basket slice's value")?;
+                let w = match whole {
+                    true => *v,
+                    false => mul(*v, u.weight, "a basket slice's value")?,
+                };
                 classes[ci].values[p] = add(classes[ci].values[p], w, "a class's trade value")?;
             }
             unit_class.push(ci);

@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
+use super::csv_rows::open_csv;
 use super::dto::BaseRatesDto;
 use super::fields::{check_text, field};
-use super::input::{LoadOptions, Opener, open_csv};
+use super::input::{LoadOptions, Opener};
 use crate::error::{Error, Result, ResultExt, excerpt};
 use crate::tariff::{BaseRate, BaseRateKind, BaseRates};
 use crate::units::{HsCode, Party, Rate};
@@ -89,9 +90,8 @@ fn read_base_rates_file(
     ];
     let mut rates: Vec<(HsCode, BaseRate)> = Vec::new();
     let mut first_line: std::collections::HashMap<HsCode, u64> = Default::default();
-    let mut rec = csv::StringRecord::new();
-    while csv.next_row(&mut rec)? {
-        let line = rec.position().map_or(0, |p| p.line());
+    while let Some(rec) = csv.next_row()? {
+        let line = rec.line();
         let ctx = |f: &str| format!("{name}, line {line}, field {}", excerpt(f));
         let get = |c: usize| rec.get(c).unwrap_or("");
         let code: HsCode = get(key_col).parse().at(|| ctx(key_column))?;

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
+use super::csv_rows::open_csv;
 use super::dto::*;
 use super::fields::{check_text, field};
-use super::input::{LoadOptions, Opener, open_csv};
+use super::input::{LoadOptions, Opener};
 use crate::error::{Error, Result, ResultExt, excerpt};
 use crate::trade::{Baseline, Basket, BasketKey, Nesting, Periods};
 use crate::units::{Currency, Month, parse_decimal};
@@ -258,11 +259,12 @@ fn read_baseline_file(
             }
         }
     };
-    let mut baskets: Vec<Basket> = Vec::new();
-    let mut seen: FxHashMap<BasketKey, (u64, usize)> = FxHashMap::default();
-    let mut rec = csv::StringRecord::new();
-    while csv.next_row(&mut rec)? {
-        let line = rec.position().map_or(0, |p| p.line());
+    let rows = csv.rows_hint();
+    let mut baskets: Vec<Basket> = Vec::with_capacity(rows);
+    let mut seen: FxHashMap<BasketKey, (u64, usize)> =
+        FxHashMap::with_capacity_and_hasher(rows, Default::default());
+    while let Some(rec) = csv.next_row()? {
+        let line = rec.line();
         let ctx = |f: &str| format!("{name}, line {line}, field {}", excerpt(f));
         let key: BasketKey = rec
             .get(key_col)

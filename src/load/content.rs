@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::csv_rows::open_csv;
 use super::dto::ContentSharesDto;
 use super::fields::check_text;
-use super::input::{Opener, open_csv};
+use super::input::Opener;
 use crate::error::{Error, Result, ResultExt, excerpt};
 use crate::tariff::ContentShares;
 use crate::units::{HsCode, Share};
@@ -82,9 +83,8 @@ pub(super) fn read_content_shares(
             .map_or_else(String::new, |col| format!(", column {}", excerpt(col)));
         format!("{name}{col}")
     };
-    let mut rec = csv::StringRecord::new();
-    while csv.next_row(&mut rec)? {
-        let line = rec.position().map_or(0, |p| p.line());
+    while let Some(rec) = csv.next_row()? {
+        let line = rec.line();
         let at = format!("{name}, line {line}");
         let code: HsCode = rec
             .get(key_col)

@@ -1,11 +1,11 @@
 //! HS lists: inline codes, or a CSV file of one list or of several.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::csv_rows::open_csv;
 use super::dto::*;
 use super::fields::field;
-use super::input::{Opener, open_csv};
+use super::input::Opener;
 use crate::error::{Error, Result, ResultExt, excerpt, nearest};
 use crate::tariff::HsList;
 use crate::units::HsCode;
@@ -39,11 +39,23 @@ pub(super) fn read_hs_list(
             Ok(vec![HsList::new(name, codes)])
         }
         (None, false, Some(file), true) => {
-            let mut by: BTreeMap<&str, Vec<HsCode>> =
+            // By name, as a sorted map would hold them; rows of one list
+            // tend to come together, so the last list found is tried first.
+            let mut by: Vec<(&str, Vec<HsCode>)> =
                 l.lists.iter().map(|n| (n.as_str(), Vec::new())).collect();
+            by.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            by.dedup_by(|a, b| a.0 == b.0);
+            let mut last = 0usize;
             read_code_rows(opener, &dir.join(file), true, |code, list, at| {
-                match by.get_mut(list) {
-                    Some(v) => {
+                let found = match by.get(last) {
+                    Some((n, _)) if *n == list => Some(last),
+                    _ => by.binary_search_by(|(n, _)| (*n).cmp(list)).ok(),
+                };
+                match found.and_then(|i| {
+                    last = i;
+                    by.get_mut(i)
+                }) {
+                    Some((_, v)) => {
                         v.push(code);
                         Ok(())
                     }
@@ -85,9 +97,8 @@ fn read_code_rows(
         return Err(Error::Invalid("no `list` column".into()).at(name));
     }
     let code_name = csv.headers.get(0).unwrap_or("code").to_string();
-    let mut rec = csv::StringRecord::new();
-    while csv.next_row(&mut rec)? {
-        let line = rec.position().map_or(0, |p| p.line());
+    while let Some(rec) = csv.next_row()? {
+        let line = rec.line();
         let at = || format!("{name}, line {line}");
         let code: HsCode = rec
             .get(0)

@@ -372,6 +372,8 @@ pub(crate) struct Opened {
     pub name: String,
     /// The canonical path.
     pub canonical: PathBuf,
+    /// The size when opened (within the limit).
+    size: u64,
     reader: Bounded<BufReader<File>>,
 }
 
@@ -404,6 +406,17 @@ impl Opened {
     /// The limit-enforcing reader; its errors go through [`Error::read`].
     pub fn into_reader(self) -> Bounded<BufReader<File>> {
         self.reader
+    }
+
+    /// The whole file as bytes.
+    pub fn into_bytes(mut self) -> Result<Vec<u8>> {
+        // The size seen when opened, plus one byte to see the end without
+        // growing: a file that grew since is still read to its limit.
+        let mut bytes = Vec::with_capacity(usize::try_from(self.size).map_or(0, |n| n + 1));
+        self.reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::read(&self.name, &e))?;
+        Ok(bytes)
     }
 }
 
@@ -542,6 +555,7 @@ impl<'a> Opener<'a> {
         Ok(Opened {
             name,
             canonical,
+            size: after.len().min(limit),
             reader: Bounded {
                 inner: BufReader::with_capacity(64 << 10, file),
                 left: limit,
@@ -673,52 +687,6 @@ fn check_filesystem(file: &File) -> std::result::Result<(), String> {
 #[cfg(not(target_os = "linux"))]
 fn check_filesystem(_file: &File) -> std::result::Result<(), String> {
     Ok(())
-}
-
-/// A CSV file read row by row, with its header; errors name the file and
-/// line and never echo a row.
-pub(crate) struct CsvFile<R> {
-    /// How messages name the file.
-    pub name: String,
-    /// The header row.
-    pub headers: csv::StringRecord,
-    reader: csv::Reader<R>,
-}
-
-impl<R: Read> CsvFile<R> {
-    /// Reads the header of a CSV stream; `name` is how errors name it.
-    pub fn new(name: &str, reader: R, empty: &str) -> Result<CsvFile<R>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(reader);
-        let headers = reader.headers().map_err(|e| Error::csv(name, &e))?.clone();
-        if headers.iter().all(|h| h.trim().is_empty()) {
-            return Err(Error::Invalid(format!("the file is empty: {empty}")).at(name));
-        }
-        Ok(CsvFile {
-            name: name.to_string(),
-            headers,
-            reader,
-        })
-    }
-
-    /// Reads the next row into `row`; false at the end.
-    pub fn next_row(&mut self, row: &mut csv::StringRecord) -> Result<bool> {
-        self.reader
-            .read_record(row)
-            .map_err(|e| Error::csv(&self.name, &e))
-    }
-}
-
-/// Opens a CSV file under `opener`'s policy and reads its header.
-pub(crate) fn open_csv(
-    opener: &mut Opener<'_>,
-    path: &Path,
-    empty: &str,
-) -> Result<CsvFile<Bounded<BufReader<File>>>> {
-    let file = opener.open(path, Kind::Csv)?;
-    let name = file.name.clone();
-    CsvFile::new(&name, file.into_reader(), empty)
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@
 mod base_rates;
 mod baseline;
 mod content;
+mod csv_rows;
 mod dto;
 mod fields;
 mod hs_list;

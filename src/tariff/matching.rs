@@ -8,6 +8,8 @@
 //! and each HS list is matched once per baseline however many measures,
 //! exclusions and exemptions name it. The answers are those of
 //! [`Goods::matches`] and [`Goods::partly_in`], basket by basket.
+//! [`Candidates`] turns the matches around: per basket, the measures whose
+//! goods take it in.
 
 use rustc_hash::FxHashMap;
 
@@ -185,6 +187,56 @@ impl CoverageIndex {
                 *out = subtract(out, *window);
             }
         }
+    }
+}
+
+/// Per basket, the local measures that may cover it, ascending: those whose
+/// goods take it in, and every value-matched answer (which covers the
+/// slices its path claims, whatever the goods). A plan builds its class
+/// keys from these alone, not from every measure on every basket.
+pub(crate) struct Candidates {
+    /// Where each basket's measures start in `measures` (one more entry
+    /// than baskets).
+    starts: Vec<usize>,
+    measures: Vec<usize>,
+}
+
+impl Candidates {
+    /// The candidates of `baskets` baskets under `coverage`, per local
+    /// measure (`None` for a value-matched answer).
+    pub fn new(coverage: &[Option<CoverageIndex>], baskets: usize) -> Candidates {
+        let mut starts = vec![0usize; baskets + 1];
+        for c in coverage {
+            match c {
+                Some(c) => {
+                    for (n, on) in starts[1..].iter_mut().zip(c.goods()) {
+                        *n += usize::from(*on);
+                    }
+                }
+                None => starts[1..].iter_mut().for_each(|n| *n += 1),
+            }
+        }
+        for bi in 0..baskets {
+            starts[bi + 1] += starts[bi];
+        }
+        let mut next = starts.clone();
+        let mut measures = vec![0usize; starts[baskets]];
+        let all = vec![true; baskets];
+        for (li, c) in coverage.iter().enumerate() {
+            let takes = c.as_ref().map_or(all.as_slice(), CoverageIndex::goods);
+            for (at, on) in next.iter_mut().zip(takes) {
+                if *on {
+                    measures[*at] = li;
+                    *at += 1;
+                }
+            }
+        }
+        Candidates { starts, measures }
+    }
+
+    /// The measures that may cover basket `bi`, ascending.
+    pub fn of(&self, bi: usize) -> &[usize] {
+        &self.measures[self.starts[bi]..self.starts[bi + 1]]
     }
 }
 

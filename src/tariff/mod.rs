@@ -24,7 +24,7 @@ pub use content::ContentShares;
 pub(crate) use coverage::subtract;
 pub use coverage::{Coverage, Exclusion};
 pub use goods::{Goods, HsList};
-pub(crate) use matching::{BasketIndex, CoverageIndex};
+pub(crate) use matching::{BasketIndex, Candidates, CoverageIndex};
 pub use schedule::{AfterEdit, Schedule, Step, StepStatus, Suspension};
 pub(crate) use stacking::check_selector;
 pub use stacking::{Regime, Selector, Stacking, StackingRule};

@@ -59,6 +59,15 @@ impl FromStr for BasketKey {
     /// Digits (dots allowed) read as an HS code, `id@code` as an item,
     /// anything else as a name.
     fn from_str(s: &str) -> Result<BasketKey> {
+        // An HS code in plain digits, the common case (a key per row of
+        // large files), needs no trimming and no search for `@`.
+        let plain = s.as_bytes();
+        if (2..=10).contains(&plain.len())
+            && plain.len() % 2 == 0
+            && plain.iter().all(u8::is_ascii_digit)
+        {
+            return Ok(BasketKey::Hs(s.parse()?));
+        }
         let t = s.trim();
         if let Some((id, code)) = t.split_once('@') {
             return Ok(BasketKey::Item(id.parse()?, code.parse()?));
