@@ -8,6 +8,10 @@
 //!   China's answers on its 2017 imports from the US: a value-matched answer
 //!   to every Section 301 measure (at its rate, capped at 25%) and a
 //!   counter-list answer following the reciprocal layer (one-day lag).
+//! - `engine/tree/1000-leaves-14k-lines-2026`: the same tree on the rebuilt
+//!   record (data/scenarios/us-china-lines-2026.toml: Section 232 by
+//!   product on metal content, Section 122, dated exemptions, the 2026
+//!   Section 301 actions) with its MFN base rates.
 //! - `engine/timeline/14k-lines`: the average-rate timeline of one path.
 //! - `load/lines-2025`: reading the scenario, its includes and CSV files and
 //!   preparing it (coverage classes and groups): what a user pays before the
@@ -26,6 +30,7 @@ use tariffsim::units::{Accrued, Date, parse_date};
 use tariffsim::{Detail, Evaluation, Scenario, Selector};
 
 const SCENARIO: &str = "data/scenarios/us-china-lines-2025.toml";
+const RECORD: &str = "data/scenarios/us-china-lines-2026.toml";
 
 fn day(text: &str) -> Date {
     parse_date(text).expect("a literal date")
@@ -256,6 +261,20 @@ fn benches(c: &mut Criterion) {
         .build()
         .expect("the generated tree applies");
 
+    let record = tariffsim::load::load_scenario(RECORD.as_ref()).expect("the rebuilt record loads");
+    let rebuilt = record
+        .base_rates()
+        .iter()
+        .fold(
+            Scenario::builder(record.horizon())
+                .baselines(record.baselines().to_vec())
+                .regime(record.regime().clone())
+                .tree(thousand_leaves()),
+            |b, r| b.base_rates(r.clone()),
+        )
+        .build()
+        .expect("the generated tree applies to the rebuilt record");
+
     let answered = with_answers(&big, true);
     let unanswered = with_answers(&big, false);
     check_answers(&answered);
@@ -263,6 +282,12 @@ fn benches(c: &mut Criterion) {
     c.bench_function("engine/tree/1000-leaves-14k-lines", |b| {
         b.iter(|| {
             let e = big.evaluate(Detail::Totals).expect("evaluates");
+            black_box(per_layer_per_month(&e).len())
+        })
+    });
+    c.bench_function("engine/tree/1000-leaves-14k-lines-2026", |b| {
+        b.iter(|| {
+            let e = rebuilt.evaluate(Detail::Totals).expect("evaluates");
             black_box(per_layer_per_month(&e).len())
         })
     });

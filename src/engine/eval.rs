@@ -197,6 +197,13 @@ pub(crate) fn walk_class(
     let n = group.measures.len();
     let mut rates = vec![Rate::ZERO; n];
     let mut cursor = vec![0usize; n];
+    // Stacking is a function of the rates before it and of which rule
+    // windows hold the day, and a window's hold changes only at its edges,
+    // which are points: where neither changed since the last point, its
+    // stacked rates stand (most points are month starts).
+    let mut before = vec![Rate::ZERO; n];
+    let mut stacked = vec![Rate::ZERO; n];
+    let mut have = false;
     for (pi, &a) in points.iter().enumerate() {
         let b = points.get(pi + 1).copied().unwrap_or(window.end());
         let days = days_between(a, b);
@@ -215,8 +222,17 @@ pub(crate) fn walk_class(
                 Rate::ZERO
             };
         }
-        stack(&group.rules, a, &mut rates);
-        visit(a, grid.month_index(a), days, &rates)?;
+        let edge = group
+            .rules
+            .iter()
+            .any(|r| r.window().start() == a || r.window().end() == a);
+        if !have || edge || rates != before {
+            before.copy_from_slice(&rates);
+            stack(&group.rules, a, &mut rates);
+            stacked.copy_from_slice(&rates);
+            have = true;
+        }
+        visit(a, grid.month_index(a), days, &stacked)?;
     }
     Ok(())
 }
