@@ -117,7 +117,7 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
     // (so rule order never matters), then applied.
     let wins = |rule: &GroupRule, rates: &[Rate]| match rule {
         GroupRule::Exclusive { over, window, .. } => {
-            window.contains(day) && over.iter().zip(rates).any(|(o, r)| *o && !r.is_zero())
+            window.contains(day) && over.iter().any(|i| !rates[*i].is_zero())
         }
         GroupRule::Highest { .. } => false,
     };
@@ -133,11 +133,9 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
         *w = wins(rule, rates);
     }
     for (rule, w) in rules.iter().zip(won.iter()) {
-        if let (GroupRule::Exclusive { over, excluded, .. }, true) = (rule, *w) {
-            for (i, r) in rates.iter_mut().enumerate() {
-                if excluded[i] && !over[i] {
-                    *r = Rate::ZERO;
-                }
+        if let (GroupRule::Exclusive { excluded, .. }, true) = (rule, *w) {
+            for i in excluded {
+                rates[*i] = Rate::ZERO;
             }
         }
     }
@@ -146,17 +144,16 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
             if !window.contains(day) {
                 continue;
             }
-            let best = rates.iter().enumerate().filter(|(i, _)| among[*i]).fold(
-                None::<(usize, Rate)>,
-                |acc, (i, r)| match acc {
-                    Some((_, b)) if b >= *r => acc,
-                    _ => Some((i, *r)),
-                },
-            );
+            let best = among
+                .iter()
+                .fold(None::<(usize, Rate)>, |acc, i| match acc {
+                    Some((_, b)) if b >= rates[*i] => acc,
+                    _ => Some((*i, rates[*i])),
+                });
             if let Some((keep, _)) = best {
-                for (i, r) in rates.iter_mut().enumerate() {
-                    if among[i] && i != keep {
-                        *r = Rate::ZERO;
+                for i in among {
+                    if *i != keep {
+                        rates[*i] = Rate::ZERO;
                     }
                 }
             }

@@ -75,15 +75,16 @@ pub(crate) struct GroupClass {
 /// A stacking rule as a group applies it.
 #[derive(Debug, Clone)]
 pub(crate) enum GroupRule {
+    /// While any measure of `over` has a rate, those of `excluded` (group
+    /// measure indices, none of them in `over`) pay nothing.
     Exclusive {
         window: Window,
-        over: Vec<bool>,
-        excluded: Vec<bool>,
+        over: Vec<usize>,
+        excluded: Vec<usize>,
     },
-    Highest {
-        window: Window,
-        among: Vec<bool>,
-    },
+    /// Only the highest rate among `among` (group measure indices) is paid;
+    /// of equal rates the first.
+    Highest { window: Window, among: Vec<usize> },
 }
 
 impl GroupRule {
@@ -519,27 +520,37 @@ impl SidePlan {
             };
             let mut rules = Vec::new();
             for rule in &tying {
+                let indices = |keep: &dyn Fn(usize) -> bool| -> Vec<usize> {
+                    (0..gm.len()).filter(|i| keep(*i)).collect()
+                };
                 let gr = match rule.stacking() {
-                    Stacking::Exclusive { over, excluded } => GroupRule::Exclusive {
-                        window: rule.window(),
-                        over: flags(over),
-                        excluded: flags(excluded),
-                    },
-                    Stacking::Highest { among } => GroupRule::Highest {
-                        window: rule.window(),
-                        among: flags(among),
-                    },
+                    Stacking::Exclusive { over, excluded } => {
+                        let (o, e) = (flags(over), flags(excluded));
+                        // A rule whose two sides are not both in the group
+                        // ties nothing here.
+                        if !o.contains(&true) || !e.contains(&true) {
+                            continue;
+                        }
+                        GroupRule::Exclusive {
+                            window: rule.window(),
+                            over: indices(&|i| o[i]),
+                            excluded: indices(&|i| e[i] && !o[i]),
+                        }
+                    }
+                    Stacking::Highest { among } => {
+                        let a = flags(among);
+                        let among = indices(&|i| a[i]);
+                        if among.len() < 2 {
+                            continue;
+                        }
+                        GroupRule::Highest {
+                            window: rule.window(),
+                            among,
+                        }
+                    }
                     Stacking::Exempt { .. } => continue,
                 };
-                let touches = match &gr {
-                    GroupRule::Exclusive { over, excluded, .. } => {
-                        over.iter().any(|x| *x) && excluded.iter().any(|x| *x)
-                    }
-                    GroupRule::Highest { among, .. } => among.iter().filter(|x| **x).count() > 1,
-                };
-                if touches {
-                    rules.push(gr);
-                }
+                rules.push(gr);
             }
             // Group classes: side classes restricted to the group's measures.
             let mut gindex: FxHashMap<(Vec<Cover>, Vec<Rate>), usize> = FxHashMap::default();
