@@ -194,6 +194,8 @@ pub(crate) fn walk_class(
     let n = group.measures.len();
     let mut rates = vec![Rate::ZERO; n];
     let mut cursor = vec![0usize; n];
+    // A measure that never covers the class keeps a zero rate.
+    let active: Vec<usize> = (0..n).filter(|i| !class.cover[*i].is_empty()).collect();
     // Stacking is a function of the rates before it and of which rule
     // windows hold the day, and a window's hold changes only at its edges,
     // which are points: where neither changed since the last point, its
@@ -207,7 +209,7 @@ pub(crate) fn walk_class(
         if days <= 0 {
             continue;
         }
-        for i in 0..n {
+        for &i in &active {
             let tl = &timelines[i];
             while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
                 cursor[i] += 1;
