@@ -109,7 +109,7 @@ fn check_answers(s: &Scenario) {
                 .answers()
                 .iter()
                 .find(|n| &n.answer == a.measure().id())
-                .map(|n| n.schedule.clone())
+                .map(|n| n.schedule.as_ref().clone())
                 .unwrap_or_default();
             let want: Vec<Vec<tariffsim::Rate>> = a
                 .triggers()

@@ -1110,7 +1110,7 @@ mod kit {
                 for a in derived.list() {
                     let rule = &s.retaliation()[a.rule()];
                     let note = outcome.answers().iter().find(|n| &n.answer == a.measure().id());
-                    let got = note.map(|n| n.schedule.clone()).unwrap_or_default();
+                    let got = note.map(|n| n.schedule.as_ref().clone()).unwrap_or_default();
                     if let Some(n) = note {
                         if let (Some(req), Some(cov)) = (n.requested, n.covered) {
                             prop_assert!(cov <= req);

@@ -53,12 +53,18 @@ pub(crate) struct AnswerSet {
 pub(crate) struct Retaliation {
     pub rules: Vec<RetaliationRule>,
     pub answers: Answers,
+    /// The ids of each answer's triggers, aligned with [`Answers::list`]:
+    /// shared by every path's notes.
+    pub trigger_ids: Vec<Arc<[crate::units::MeasureId]>>,
     /// The baselines answers are sized on (the nation's own, even when a
     /// portfolio is valued).
     pub national: Vec<Baseline>,
     /// Their plans, over the regime's measures and the answers (value-matched
     /// answers covering nothing).
     pub plans: Vec<SidePlan>,
+    /// Per national baseline, the period columns of each year of the
+    /// history that it covers whole (see [`Retaliation::columns`]).
+    pub years: Vec<Vec<(i16, Vec<usize>)>>,
     /// Their pools, for value-matched answers to claim from.
     pub pools: Vec<Pool>,
     pub fx: ExchangeRates,
@@ -148,6 +154,13 @@ impl Retaliation {
         self.national
             .iter()
             .position(|b| b.importer() == m.imposer() && b.exporter() == m.target())
+    }
+
+    /// The period columns adding up to `year` on national side `si`: from
+    /// the table made once, or — for a year the baseline does not cover —
+    /// the gap, as an error.
+    pub(super) fn columns(&self, si: usize, year: i16) -> Result<std::borrow::Cow<'_, [usize]>> {
+        super::claims::columns_in(&self.years[si], &self.national[si], year)
     }
 
     pub(super) fn base(&self) -> usize {
@@ -353,7 +366,7 @@ impl Retaliation {
             }
             let new_claims = self.claim(&schedules, &requests, memo.versions, memo.claims)?;
             if !self.iterate {
-                return self.finish(measures, schedules, new_claims);
+                return self.finish(schedules, new_claims);
             }
             if new_claims != claims {
                 for (ai, (a, b)) in new_claims.iter().zip(&claims).enumerate() {
@@ -364,7 +377,7 @@ impl Retaliation {
                 claims = new_claims;
             }
             if changed.is_empty() {
-                return self.finish(measures, schedules, claims);
+                return self.finish(schedules, claims);
             }
             if round + 1 == rounds {
                 last_changed = changed;
@@ -460,7 +473,6 @@ impl Retaliation {
 
     fn finish(
         &self,
-        measures: &[&Measure],
         schedules: Vec<Arc<Schedule>>,
         claims: Vec<Option<Arc<Claim>>>,
     ) -> Result<AnswerSet> {
@@ -481,18 +493,14 @@ impl Retaliation {
             notes.push(AnswerNote {
                 rule: rule.id().clone(),
                 answer: a.measure().id().clone(),
-                triggers: a
-                    .triggers()
-                    .iter()
-                    .map(|t| measures[*t].id().clone())
-                    .collect(),
+                triggers: Arc::clone(&self.trigger_ids[ai]),
                 policy: rule.policy(),
                 effective: first.effective(),
                 rate: first.rate(),
                 peak: s.steps().iter().map(Step::rate).max().unwrap_or(Rate::ZERO),
                 requested: claim.map(|c| c.requested),
                 covered: claim.map(|c| c.covered),
-                schedule: s.as_ref().clone(),
+                schedule: Arc::clone(s),
             });
         }
         notes.sort_by_key(|n| n.effective);

@@ -6,6 +6,7 @@
 //! answers agree share it, and within a division an answer is worked out
 //! again only on the dates where something before it changed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -288,7 +289,8 @@ impl Retaliation {
         // of its timeline only the dates it comes into or out of force
         // count: on a date where rates merely change, every answer takes,
         // shares and leaves what it did the day before.
-        let mut dates = vec![history.start()];
+        let mut dates = Vec::with_capacity(64);
+        dates.push(history.start());
         for ((first, ai), tl) in answering.iter().zip(timelines) {
             dates.push(*first);
             let mut in_force = false;
@@ -345,6 +347,7 @@ impl Retaliation {
             first: answering.iter().map(|(f, _)| day_number(*f)).collect(),
             timelines,
             taxed: &taxed,
+            years: &self.years[si],
             baseline,
         };
         // Amounts are only added, subtracted and compared: as integers at
@@ -359,25 +362,31 @@ impl Retaliation {
             .iter()
             .map(|c| c.values.iter().map(|v| scaling.scaled(*v)).collect())
             .collect();
-        let asks: Option<Vec<Vec<(u32, Scaled)>>> = wanted
+        // Every answer's asks, one after another, ending at `ends`.
+        let ends: Vec<usize> = wanted
             .iter()
-            .map(|w| {
-                w.iter()
-                    .map(|(d, v)| Some((day_number(*d), scaling.scaled(*v)?)))
-                    .collect()
+            .scan(0, |end, w| {
+                *end += w.len();
+                Some(*end)
             })
             .collect();
+        let asks: Option<Vec<(u32, Scaled)>> = wanted
+            .iter()
+            .flat_map(|w| w.iter())
+            .map(|(d, v)| Some((day_number(*d), scaling.scaled(*v)?)))
+            .collect();
         let divided = match (values, asks) {
-            (Some(values), Some(asks)) => days.divide(&values, &asks)?,
+            (Some(values), Some(asks)) => days.divide(&values, (&asks, &ends))?,
             _ => None,
         };
         let in_decimals = || -> Result<Divided> {
             let values: Vec<Vec<Decimal>> = cells.iter().map(|c| c.values.clone()).collect();
-            let asks: Vec<Vec<(u32, Decimal)>> = wanted
+            let asks: Vec<(u32, Decimal)> = wanted
                 .iter()
-                .map(|w| w.iter().map(|(d, v)| (day_number(*d), *v)).collect())
+                .flat_map(|w| w.iter())
+                .map(|(d, v)| (day_number(*d), *v))
                 .collect();
-            days.divide(&values, &asks)?
+            days.divide(&values, (&asks, &ends))?
                 .ok_or_else(|| Error::overflow("an import value"))
         };
         let mut divided = match divided {
@@ -394,7 +403,10 @@ impl Retaliation {
         for (j, (_, ai)) in answering.iter().enumerate() {
             let Some(r) = &requests[*ai] else { continue };
             let slices = &mut divided.slices;
-            for (ci, run) in divided.runs[j].iter().enumerate() {
+            for (ci, run) in divided.runs[j * cells.len()..(j + 1) * cells.len()]
+                .iter()
+                .enumerate()
+            {
                 if let Some((share, from)) = run {
                     slices[j].push((ci, *share, Window::ordered(*from, history.end())));
                 }
@@ -422,6 +434,7 @@ struct Days<'a> {
     first: Vec<u32>,
     timelines: &'a [Arc<Timeline>],
     taxed: &'a [bool],
+    years: &'a [(i16, Vec<usize>)],
     baseline: &'a Baseline,
 }
 
@@ -431,7 +444,8 @@ struct Days<'a> {
 #[derive(Debug)]
 struct Divided {
     slices: Vec<Vec<(usize, Decimal, Window)>>,
-    runs: Vec<Vec<Option<(Decimal, Date)>>>,
+    /// `cells` runs per answer, one after another.
+    runs: Vec<Option<(Decimal, Date)>>,
     value: Vec<Vec<(Date, Decimal)>>,
     opening: Vec<Option<Decimal>>,
 }
@@ -444,20 +458,21 @@ impl Days<'_> {
     fn divide<A: Amount>(
         &self,
         values: &[Vec<A>],
-        asks: &[Vec<(u32, A)>],
+        (asks, ends): (&[(u32, A)], &[usize]),
     ) -> Result<Option<Divided>> {
-        let n = asks.len();
+        let n = ends.len();
+        let asks_of = |j: usize| &asks[j.checked_sub(1).map_or(0, |p| ends[p])..ends[j]];
         let cells = values.len();
         let mut at_rate = vec![0usize; n];
         let mut at_want = vec![0usize; n];
         // The runs each answer has ended: cell, share and window.
         let mut slices: Vec<Vec<(usize, Decimal, Window)>> = vec![Vec::new(); n];
         // The run each answer holds in each cell: its share and since when.
-        let mut runs: Vec<Vec<Option<(Decimal, Date)>>> = vec![vec![None; cells]; n];
+        let mut runs: Vec<Option<(Decimal, Date)>> = vec![None; n * cells];
         let mut value: Vec<Vec<(Date, Decimal)>> = vec![Vec::new(); n];
         let mut last_value: Vec<Option<A>> = vec![None; n];
         let mut opening: Vec<Option<Decimal>> = vec![None; n];
-        let mut year: Option<(i16, Vec<usize>)> = None;
+        let mut year: Option<(i16, Cow<'_, [usize]>)> = None;
         // Per answer: the last (value taken, untaxed value) and the share it
         // gave, so a share is divided out only when one of them changes.
         let mut last: Vec<Option<(A, A, Decimal)>> = vec![None; n];
@@ -476,9 +491,9 @@ impl Days<'_> {
         for (di, &d) in self.dates.iter().enumerate() {
             let day = day_number(d);
             if year.as_ref().is_none_or(|(y, _)| *y != d.year()) {
-                year = Some((d.year(), self.baseline.annual_columns(d.year())?));
+                year = Some((d.year(), columns_in(self.years, self.baseline, d.year())?));
             }
-            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+            let cols = year.as_ref().map_or(&[][..], |(_, c)| c.as_ref());
             let untaxed = |ci: usize| !self.taxed[di * cells + ci];
             // The imports no other answer taxes today: every answer claims
             // the same share of each of them (in proportion to value).
@@ -517,7 +532,7 @@ impl Days<'_> {
                     continue;
                 }
                 idle[j] = !live;
-                let asked = step_at(&asks[j], &mut at_want[j], day, |s| *s).unwrap_or(A::ZERO);
+                let asked = step_at(asks_of(j), &mut at_want[j], day, |s| *s).unwrap_or(A::ZERO);
                 if let Some((l, a, after)) = was[j]
                     && !changed
                     && l == live
@@ -565,7 +580,7 @@ impl Days<'_> {
                 };
                 left = l;
                 was[j] = Some((live, asked, left));
-                for (ci, run) in runs[j].iter_mut().enumerate() {
+                for (ci, run) in runs[j * cells..(j + 1) * cells].iter_mut().enumerate() {
                     let share = if untaxed(ci) { share } else { Decimal::ZERO };
                     if run.is_some_and(|(s, _)| s == share) {
                         continue;
@@ -603,6 +618,20 @@ fn step_at<S, T>(steps: &[S], at: &mut usize, d: u32, part: impl Fn(&S) -> (u32,
         *at += 1;
     }
     (*at > 0).then(|| part(&steps[*at - 1]).1)
+}
+
+/// The period columns adding up to `year` on `baseline`: from `years`, the
+/// table made once, or — for a year the baseline does not cover — the gap,
+/// as an error.
+pub(super) fn columns_in<'a>(
+    years: &'a [(i16, Vec<usize>)],
+    baseline: &Baseline,
+    year: i16,
+) -> Result<Cow<'a, [usize]>> {
+    match years.iter().find(|(y, _)| *y == year) {
+        Some((_, c)) => Ok(Cow::Borrowed(c.as_slice())),
+        None => baseline.annual_columns(year).map(Cow::Owned),
+    }
 }
 
 /// A number for each date, in the dates' order (one compare instead of

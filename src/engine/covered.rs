@@ -2,7 +2,6 @@
 //! actually pay it on each day, after stacking with the other measures of
 //! its side.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -94,7 +93,6 @@ impl Retaliation {
             )));
         };
         let plan = &self.plans[si];
-        let baseline = &self.national[si];
         let Some(li) = plan.local(t) else {
             return Ok(vec![(self.history.start(), Decimal::ZERO)]);
         };
@@ -109,7 +107,8 @@ impl Retaliation {
             })
             .collect();
         let w = self.history;
-        let mut dates = vec![w.start()];
+        let mut dates = Vec::with_capacity(64);
+        dates.push(w.start());
         for s in sched.iter().flatten() {
             dates.extend(s.change_dates());
         }
@@ -129,7 +128,6 @@ impl Retaliation {
         dates.retain(|d| w.contains(*d));
         dates.sort_unstable();
         dates.dedup();
-        let mut annual: HashMap<i16, Vec<usize>> = HashMap::new();
         let mut out: Vec<(Date, Decimal)> = Vec::with_capacity(dates.len());
         let n = group.measures.len();
         let mut base_rates = vec![Rate::ZERO; n];
@@ -144,13 +142,7 @@ impl Retaliation {
                 }
                 continue;
             }
-            let cols = match annual.get(&d.year()) {
-                Some(c) => c,
-                None => {
-                    let c = baseline.annual_columns(d.year())?;
-                    annual.entry(d.year()).or_insert(c)
-                }
-            };
+            let cols = self.columns(si, d.year())?;
             let mut total = Decimal::ZERO;
             for c in &group.classes {
                 if !c.cover[pos].iter().any(|x| x.contains(d)) {
@@ -167,7 +159,7 @@ impl Retaliation {
                 if rates[pos].is_zero() {
                     continue;
                 }
-                for col in cols {
+                for col in cols.iter() {
                     total = total
                         .checked_add(c.values[*col])
                         .ok_or_else(|| Error::overflow("a covered value"))?;

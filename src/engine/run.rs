@@ -237,7 +237,9 @@ impl Scenario {
             let plan = Arc::clone(&cache.plans[plan_id]);
             let mut one = || -> Result<super::exposure::SideExposure> {
                 let mut results: Vec<Arc<GroupResult>> = Vec::with_capacity(plan.groups.len());
-                let mut versions_of: Vec<Vec<u32>> = Vec::with_capacity(plan.groups.len());
+                // Each group's versions, one after another, ending at `ends`.
+                let mut versions_of: Vec<u32> = Vec::with_capacity(plan.measures.len());
+                let mut ends: Vec<usize> = Vec::with_capacity(plan.groups.len());
                 for (gi, g) in plan.groups.iter().enumerate() {
                     if let (Some(a), true, [li]) = (&answers, alone, g.measures.as_slice()) {
                         let mi = plan.measures[*li];
@@ -252,7 +254,8 @@ impl Scenario {
                                 version,
                                 cache,
                             )?);
-                            versions_of.push(vec![version]);
+                            versions_of.push(version);
+                            ends.push(versions_of.len());
                             continue;
                         }
                     }
@@ -261,7 +264,9 @@ impl Scenario {
                         .iter()
                         .map(|li| cache.version(ext[plan.measures[*li]]))
                         .collect();
-                    let key = (plan_id, gi, versions.clone(), baskets);
+                    versions_of.extend_from_slice(&versions);
+                    ends.push(versions_of.len());
+                    let key = (plan_id, gi, versions, baskets);
                     let r = match cache.groups.get(&key) {
                         Some(r) => Arc::clone(r),
                         None => {
@@ -282,10 +287,16 @@ impl Scenario {
                         }
                     };
                     results.push(r);
-                    versions_of.push(versions);
                 }
-                let refunds =
-                    self.refunds_on(&plan, plan_id, baseline, state, &ext, &versions_of, cache)?;
+                let refunds = self.refunds_on(
+                    &plan,
+                    plan_id,
+                    baseline,
+                    state,
+                    &ext,
+                    (&versions_of, &ends),
+                    cache,
+                )?;
                 let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
                 let facts = |mi: usize| {
                     let r = refunds.get(&mi);
@@ -452,7 +463,7 @@ impl Scenario {
         baseline: &Baseline,
         state: &PathState,
         ext: &[&Arc<Schedule>],
-        versions_of: &[Vec<u32>],
+        (versions_of, ends): (&[u32], &[usize]),
         cache: &mut Cache,
     ) -> Result<HashMap<usize, Refund>> {
         let mut out = HashMap::new();
@@ -461,7 +472,14 @@ impl Scenario {
                 continue;
             };
             let (g, pos) = plan.group_of[li];
-            let key = (plan_id, g, pos, versions_of[g].clone(), ruling);
+            let start = g.checked_sub(1).map_or(0, |p| ends[p]);
+            let key = (
+                plan_id,
+                g,
+                pos,
+                versions_of[start..ends[g]].to_vec(),
+                ruling,
+            );
             let r = match cache.refunds.get(&key) {
                 Some(r) => *r,
                 None => {

@@ -492,8 +492,28 @@ pub(crate) fn retaliation(
             Pool::new(b, &taxing)
         })
         .collect::<Result<Vec<_>>>()?;
+    let trigger_ids = answers
+        .list()
+        .iter()
+        .map(|a| {
+            a.triggers()
+                .iter()
+                .map(|t| measures[*t].id().clone())
+                .collect()
+        })
+        .collect();
+    let years = national
+        .iter()
+        .map(|b| {
+            (history.start().year()..=history.end().year())
+                .filter_map(|y| Some((y, b.annual_columns(y).ok()?)))
+                .collect()
+        })
+        .collect();
     Ok(Retaliation {
         rules: rules.to_vec(),
+        trigger_ids,
+        years,
         answers,
         national,
         plans,

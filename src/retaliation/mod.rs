@@ -460,7 +460,7 @@ pub struct AnswerNote {
     /// The answer measure.
     pub answer: MeasureId,
     /// The measures answered.
-    pub triggers: Vec<MeasureId>,
+    pub triggers: std::sync::Arc<[MeasureId]>,
     /// The policy the answer follows.
     pub policy: Policy,
     /// The first day the answer is in force.
@@ -474,5 +474,5 @@ pub struct AnswerNote {
     /// The annual value it covers after the cap (value-matched answers).
     pub covered: Option<Decimal>,
     /// The answer's rates on the path, from its first step on.
-    pub schedule: crate::tariff::Schedule,
+    pub schedule: std::sync::Arc<crate::tariff::Schedule>,
 }

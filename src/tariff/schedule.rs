@@ -237,6 +237,24 @@ impl Schedule {
     /// consecutive pieces differ in rate.
     pub fn timeline(&self, window: Window) -> Vec<(Date, Rate)> {
         let mut out = vec![(window.start(), self.rate_on(window.start()))];
+        if self.suspensions.is_empty() {
+            // Steps are in date order, so the rate from an in-force step's
+            // date is its own.
+            for s in self
+                .steps
+                .iter()
+                .filter(|s| s.status == StepStatus::InForce)
+            {
+                let d = s.effective;
+                if d > window.start()
+                    && d < window.end()
+                    && out.last().is_some_and(|(_, last)| *last != s.rate)
+                {
+                    out.push((d, s.rate));
+                }
+            }
+            return out;
+        }
         for d in self.change_dates() {
             if d > window.start() && d < window.end() {
                 let r = self.rate_on(d);

@@ -388,7 +388,7 @@ fn answer_report(note: &AnswerNote, path: &PathOutcome) -> AnswerReport {
     AnswerReport {
         rule: note.rule.clone(),
         answer: note.answer.clone(),
-        triggers: note.triggers.clone(),
+        triggers: note.triggers.to_vec(),
         policy: note.policy.to_string(),
         effective: note.effective,
         rate: note.rate.as_fraction().normalize(),
