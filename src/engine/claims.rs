@@ -41,11 +41,48 @@ pub(crate) struct ClaimMemo {
     /// Every request made, once.
     pub requests: Interned<Request>,
     divisions: rustc_hash::FxHashMap<DivisionKey, Arc<Division>>,
-    /// An answer's rates over the history (day number, date, rate), by the
-    /// version of its schedule.
-    timelines: rustc_hash::FxHashMap<u32, Arc<Timeline>>,
+    /// An answer's rates over the history (day number, date, rate) and the
+    /// id of the days it comes into or goes out of force, by the version of
+    /// its schedule.
+    timelines: rustc_hash::FxHashMap<u32, (Arc<Timeline>, u32)>,
+    /// Ids of the days answers come into or go out of force.
+    forces: rustc_hash::FxHashMap<Vec<u32>, u32>,
     /// Every claim made, once.
     claims: Interned<Claim>,
+}
+
+impl ClaimMemo {
+    /// The rates over `history` of `schedule`, whose version is `version`,
+    /// and the id of the days it comes into or goes out of force.
+    fn timeline(
+        &mut self,
+        version: u32,
+        schedule: &Schedule,
+        history: Window,
+    ) -> Result<(Arc<Timeline>, u32)> {
+        if let Some((tl, force)) = self.timelines.get(&version) {
+            return Ok((Arc::clone(tl), *force));
+        }
+        let tl: Timeline = schedule
+            .timeline(history)
+            .into_iter()
+            .map(|(d, r)| (day_number(d), d, r))
+            .collect();
+        let mut toggles = Vec::new();
+        let mut in_force = false;
+        for (day, _, r) in &tl {
+            if r.is_zero() == in_force {
+                in_force = !in_force;
+                toggles.push(*day);
+            }
+        }
+        let next = u32::try_from(self.forces.len())
+            .map_err(|_| Error::overflow("the number of answer schedules"))?;
+        let force = *self.forces.entry(toggles).or_insert(next);
+        let tl = Arc::new(tl);
+        self.timelines.insert(version, (Arc::clone(&tl), force));
+        Ok((tl, force))
+    }
 }
 
 /// Values kept once each: equal values are one `Arc`, held as long as the
@@ -223,18 +260,22 @@ impl Retaliation {
                 .filter(|(_, _, s)| *s == si)
                 .map(|(first, ai, _)| (*first, *ai))
                 .collect();
+            // An answer's schedule matters to a division only as in force or
+            // not (see `claim_side`): answers are keyed by the days they come
+            // into or go out of force, so paths whose answers differ only in
+            // rates while in force share the division.
             let mut key: Vec<(Date, usize, u32, usize)> = Vec::with_capacity(answering.len());
+            let mut timelines = Vec::with_capacity(answering.len());
             for (first, ai) in &answering {
                 // Requests are interned: the address stands for the content.
                 let request = requests[*ai]
                     .as_ref()
                     .map_or(0, |r| Arc::as_ptr(r) as usize);
-                key.push((
-                    *first,
-                    *ai,
-                    versions.of(&schedules[self.base() + ai]),
-                    request,
-                ));
+                let version = versions.of(&schedules[self.base() + ai]);
+                let (tl, force) =
+                    memo.timeline(version, &schedules[self.base() + ai], self.history)?;
+                timelines.push(tl);
+                key.push((*first, *ai, force, request));
             }
             let taxing = self.pools[si]
                 .taxing
@@ -245,14 +286,6 @@ impl Retaliation {
             let claims = match memo.divisions.get(&key) {
                 Some(c) => Arc::clone(c),
                 None => {
-                    let mut timelines = Vec::with_capacity(answering.len());
-                    for (&(_, ai), &(_, _, version, _)) in answering.iter().zip(&key.1) {
-                        let tl = memo.timelines.entry(version).or_insert_with(|| {
-                            let tl = schedules[self.base() + ai].timeline(self.history);
-                            Arc::new(tl.into_iter().map(|(d, r)| (day_number(d), d, r)).collect())
-                        });
-                        timelines.push(Arc::clone(tl));
-                    }
                     let c: Division = self
                         .claim_side(si, &answering, &timelines, schedules, requests)?
                         .into_iter()
