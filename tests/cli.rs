@@ -409,7 +409,27 @@ fn explain_gives_a_content_measure_its_rate_on_the_whole_line() {
         "{copper}"
     );
     assert!(row("s232-aluminum-inclusions-2025-08-on-content").contains(" 4.16% "));
-    assert!(row("ieepa-reciprocal").contains(" 4.25% "));
+    // The reciprocal's note says where it is displaced and what it keeps:
+    // 10% on 42.5421% of the value is the 4.25% shown.
+    let reciprocal = row("ieepa-reciprocal");
+    assert!(reciprocal.contains(" 4.25% "), "{reciprocal}");
+    assert!(
+        reciprocal.contains(
+            "on 8.3189% of the line's value it yields to s232-aluminum-inclusions-2025-08-on-content under stacking rule s232-over-reciprocal (exclusive); on 49.1390% of the line's value it yields to s232-copper-on-content"
+        ),
+        "{reciprocal}"
+    );
+    assert!(
+        reciprocal.contains("its 10.00% applies to the rest, 42.5421%"),
+        "{reciprocal}"
+    );
+    // A measure with no rate in force is said to have none, not to yield
+    // to a stacking rule that would displace it.
+    let forced_labor = row("s301-forced-labor");
+    assert!(
+        forced_labor.contains("but no rate is in force on this day"),
+        "{forced_labor}"
+    );
     assert!(row("ieepa-fentanyl").contains(" 10.00% "));
     assert!(o.contains("Total additional rate: 42.98%"), "{o}");
 }

@@ -24,6 +24,7 @@ mod covered;
 mod eval;
 mod exposure;
 mod grain;
+mod line;
 mod paths;
 mod plan;
 mod refunds;
@@ -40,6 +41,7 @@ pub use exposure::{
     BaseExposure, BasketExposure, Detail, Exposure, LayerExposure, LineCount, MeasureExposure,
     SideExposure, Valuation,
 };
+pub use line::LinePart;
 pub use refunds::{RefundInterest, RefundTerms};
 pub(crate) use results::weighted_sum;
 pub use results::{

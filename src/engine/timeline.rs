@@ -5,15 +5,15 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::Prepared;
-use super::eval::{Grid, base_points, month_factors, stack, walk_class};
+use super::eval::{Grid, base_points, month_factors, walk_class};
 use super::exposure::{BaseExposure, LineCount};
 use super::plan::{SidePlan, base_of};
 use super::scenario::Scenario;
 use super::side::side_base;
 use crate::error::{Error, Result};
 use crate::tariff::{BaseRates, Measure, Schedule};
-use crate::trade::{Baseline, BasketKey};
-use crate::units::{Currency, Date, LayerId, MeasureId, Party, Rate, Window};
+use crate::trade::Baseline;
+use crate::units::{Currency, Date, LayerId, Party, Rate, Window};
 
 /// One piece of a timeline: a window over which every average is constant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,98 +295,6 @@ fn rated_by_column(baseline: &Baseline, rates: &BaseRates) -> Result<Vec<Decimal
     Ok(rated)
 }
 
-/// The rate each measure adds to basket `key` of side `importer<-exporter`
-/// on `date`, after stacking, as a rate on the basket's whole value (a
-/// measure on a content share of 0.4 at 50% adds 20%); measures that add
-/// nothing are left out.
-pub(crate) fn rates_on(
-    baselines: &[Baseline],
-    plans: &[&SidePlan],
-    measures: &[&Measure],
-    schedules: &[&Schedule],
-    side: (&str, &str),
-    key: &BasketKey,
-    date: Date,
-) -> Result<Vec<(MeasureId, Rate)>> {
-    let sp = plans
-        .iter()
-        .find(|s| {
-            let b: &Baseline = &baselines[s.baseline];
-            b.importer().as_str() == side.0 && b.exporter().as_str() == side.1
-        })
-        .ok_or_else(|| {
-            Error::unknown_among(
-                "side",
-                &format!("{}<-{}", side.0, side.1),
-                baselines
-                    .iter()
-                    .map(|b| b.label())
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(String::as_str),
-            )
-        })?;
-    let baseline = &baselines[sp.baseline];
-    let bi = baseline.find(key).ok_or_else(|| {
-        Error::unknown(
-            "basket",
-            key.to_string(),
-            format!(" in baseline {}", baseline.label()),
-        )
-    })?;
-    // Per measure, the rate weighted by the share of the basket each unit
-    // is: a measure on a content share (or a value-matched answer's slice)
-    // adds its rate times that share, so value × rate is the line's duty.
-    let mut out: Vec<(MeasureId, Decimal)> = Vec::new();
-    for (ui, u) in sp.units.iter().enumerate() {
-        if u.basket != bi {
-            continue;
-        }
-        let class = sp.unit_class[ui];
-        for g in &sp.groups {
-            let Some(gc) = g.of_class[class] else {
-                continue;
-            };
-            let mut rates: Vec<Rate> = g
-                .measures
-                .iter()
-                .enumerate()
-                .map(|(i, li)| {
-                    if g.classes[gc].cover[i].iter().any(|w| w.contains(date)) {
-                        schedules[sp.measures[*li]]
-                            .rate_on(date)
-                            .net_of(g.classes[gc].less[i])
-                    } else {
-                        Rate::ZERO
-                    }
-                })
-                .collect();
-            stack(&g.rules, date, &mut rates);
-            for (i, r) in rates.iter().enumerate() {
-                if !r.is_zero() {
-                    let id = measures[sp.measures[g.measures[i]]].id();
-                    let part = u
-                        .weight
-                        .checked_mul(r.as_fraction())
-                        .ok_or_else(|| Error::overflow("a line's rate"))?;
-                    match out.iter_mut().find(|(x, _)| x == id) {
-                        Some((_, sum)) => {
-                            *sum = sum
-                                .checked_add(part)
-                                .ok_or_else(|| Error::overflow("a line's rate"))?
-                        }
-                        None => out.push((id.clone(), part)),
-                    }
-                }
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.into_iter()
-        .map(|(id, f)| Ok((id, Rate::from_fraction(f)?)))
-        .collect()
-}
-
 impl Scenario {
     /// The average-rate timeline of every side on path `path_id`, over the
     /// window (answers included; value-matched answers on the national
@@ -417,29 +325,10 @@ impl Scenario {
         })
     }
 
-    /// The rate each measure adds to one basket on one date on path
-    /// `path_id`, after stacking (what drives a line's duty), on the
-    /// basket's whole value: a measure on a content share or an answer on a
-    /// slice adds its rate times the share it covers.
-    ///
-    /// # Errors
-    /// [`Error::Unknown`] for an unknown path, side or basket.
-    pub fn rates_on(
-        &self,
-        path_id: &str,
-        side: (&str, &str),
-        key: &BasketKey,
-        date: Date,
-    ) -> Result<Vec<(MeasureId, Rate)>> {
-        self.on_path(path_id, |_, plans, measures, schedules| {
-            rates_on(&self.baselines, plans, measures, schedules, side, key, date)
-        })
-    }
-
     /// Runs `f` on the base duty of each baseline over the horizon, the
     /// side plans, measures (answers included) and the schedule each has at
     /// the end of path `path_id`.
-    fn on_path<T>(
+    pub(super) fn on_path<T>(
         &self,
         path_id: &str,
         f: impl FnOnce(
@@ -499,31 +388,6 @@ impl Prepared {
             &schedules,
             window,
             &|_| true,
-        )
-    }
-
-    /// The rate each measure adds to one basket on one date, after stacking,
-    /// on the basket's whole value (see [`Scenario::rates_on`]).
-    ///
-    /// # Errors
-    /// [`Error::Unknown`] for an unknown side or basket.
-    pub fn rates_on(
-        &self,
-        side: (&str, &str),
-        key: &BasketKey,
-        date: Date,
-    ) -> Result<Vec<(MeasureId, Rate)>> {
-        let measures: Vec<&Measure> = self.regime().measures().iter().collect();
-        let schedules: Vec<&Schedule> = measures.iter().map(|m| m.schedule()).collect();
-        let plans: Vec<&SidePlan> = self.plan().sides.iter().collect();
-        rates_on(
-            self.baselines(),
-            &plans,
-            &measures,
-            &schedules,
-            side,
-            key,
-            date,
         )
     }
 }

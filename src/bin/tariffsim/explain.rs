@@ -7,7 +7,7 @@ use clap::Args;
 use rust_decimal::Decimal;
 use tariffsim::report::percent_text;
 use tariffsim::units::{HsCode, MeasureId, Rate};
-use tariffsim::{BasketKey, Date, Goods, Measure, Scenario, Stacking, Window};
+use tariffsim::{BasketKey, Date, Goods, LinePart, Measure, Scenario, Stacking, Window};
 
 use crate::files::{self, SCENARIO_HELP, excerpt};
 use crate::run::check_path;
@@ -22,8 +22,11 @@ Examples:
 For each measure of the side whose baseline holds the line: the rate it
 adds on that day on the path (after stacking), and why: what covers the
 line (every good, an HS prefix, a list), a product exclusion, a stacking
-rule (exclusive, highest, exempt), or no rate in force that day; then the
-total additional rate (MFN not included). The line must be a basket of a
+rule (exclusive, highest, exempt), or no rate in force that day. Where a
+measure covers only a share of the line's value (a metal content), a layer
+it displaces there says on which share, and the rate it keeps on the rest.
+Then the total additional rate, and MFN and the all-in rate where the
+scenario has base rates. The line must be a basket of a
 baseline: a line-level scenario knows HTS-10 lines, a list-level one only
 its named lists. Without --path, the scenario's first path.";
 
@@ -115,8 +118,11 @@ pub fn run(a: &ExplainArgs) -> Result<Done, Failure> {
     for b in sides {
         let side = (b.importer().as_str(), b.exporter().as_str());
         let applied = s.rates_on(&path, side, &key, date).map_err(Failure::run)?;
+        let parts = s
+            .line_parts(&path, side, &key, date)
+            .map_err(Failure::run)?;
         let _ = writeln!(out, "\n{} duties on goods from {}", side.0, side.1);
-        explain_side(&mut out, s, side, &key, code, date, &applied)?;
+        explain_side(&mut out, s, side, (&key, code), date, &applied, &parts)?;
     }
     Ok(Done::text(out))
 }
@@ -126,10 +132,10 @@ fn explain_side(
     out: &mut String,
     s: &Scenario,
     side: (&str, &str),
-    key: &BasketKey,
-    code: HsCode,
+    (key, code): (&BasketKey, HsCode),
     date: Date,
     applied: &[(MeasureId, Rate)],
+    parts: &[LinePart],
 ) -> Result<(), Failure> {
     let rate_of = |id: &MeasureId| applied.iter().find(|(m, _)| m == id).map(|(_, r)| *r);
     let day = Window::new(
@@ -188,12 +194,28 @@ fn explain_side(
                     why.push_str("; ");
                     why.push_str(&note);
                 }
+                if let Some(note) = displaced_note(s, m, key, date, parts, &measures) {
+                    why.push_str("; ");
+                    why.push_str(&note);
+                }
                 (percent_text(r.as_fraction(), 2), why)
             }
-            None => (
-                percent_text(Decimal::ZERO, 2),
-                why_not(s, m, key, date, day, &applied_measures, covered),
-            ),
+            None => {
+                let scheduled = parts
+                    .iter()
+                    .any(|p| p.measure == *m.id() && !p.scheduled.is_zero());
+                (
+                    percent_text(Decimal::ZERO, 2),
+                    why_not(
+                        s,
+                        m,
+                        (key, date, day),
+                        scheduled,
+                        &applied_measures,
+                        covered,
+                    ),
+                )
+            }
         };
         rows.push([
             m.id().to_string(),
@@ -322,13 +344,125 @@ fn highest_note(s: &Scenario, m: &Measure, date: Date) -> Option<String> {
         })
 }
 
-/// Why a measure that covers the line adds nothing on `date`.
-fn why_not(
+/// Where `m` applies to part of the line only, because on another part
+/// (a content share another measure covers) stacking displaces it: which
+/// part, what displaces it, and the rate it keeps on the rest.
+fn displaced_note(
     s: &Scenario,
     m: &Measure,
     key: &BasketKey,
     date: Date,
-    day: Window,
+    parts: &[LinePart],
+    measures: &[&Measure],
+) -> Option<String> {
+    let own: Vec<&LinePart> = parts.iter().filter(|p| p.measure == *m.id()).collect();
+    let kept = own.iter().find(|p| !p.applied.is_zero())?;
+    let lost: Vec<String> = own
+        .iter()
+        .filter(|p| !p.scheduled.is_zero() && p.applied.is_zero())
+        .map(|lost| {
+            let there: Vec<&Measure> = measures
+                .iter()
+                .copied()
+                .filter(|x| {
+                    parts.iter().any(|p| {
+                        p.part == lost.part && p.measure == *x.id() && !p.applied.is_zero()
+                    })
+                })
+                .collect();
+            let reason = stacking_reason(s, m, key, date, &there)
+                .unwrap_or_else(|| "stacking takes it off".into());
+            format!(
+                "on {} of the line's value {reason}",
+                percent_text(lost.share, 4)
+            )
+        })
+        .collect();
+    if lost.is_empty() {
+        return None;
+    }
+    let rest: Vec<&&LinePart> = own.iter().filter(|p| !p.applied.is_zero()).collect();
+    let share: Decimal = rest.iter().map(|p| p.share).sum();
+    let rate = if rest.iter().all(|p| p.applied == kept.applied) {
+        percent_text(kept.applied.as_fraction(), 2)
+    } else {
+        "rate".into()
+    };
+    Some(format!(
+        "{}; its {rate} applies to the rest, {}",
+        lost.join("; "),
+        percent_text(share, 4)
+    ))
+}
+
+/// The exemption in force on `date` that takes the line out of `m`, in
+/// words.
+fn exemption(s: &Scenario, m: &Measure, key: &BasketKey, date: Date) -> Option<String> {
+    s.regime()
+        .stacking()
+        .iter()
+        .filter(|r| r.window().contains(date))
+        .find_map(|r| match r.stacking() {
+            Stacking::Exempt { measures, goods }
+                if measures.iter().any(|x| x.matches(m)) && goods.matches(key) =>
+            {
+                Some(format!("exempt under stacking rule {}", r.id()))
+            }
+            _ => None,
+        })
+}
+
+/// The rule in force on `date` that stacks `m` off the line where the
+/// `applied` measures apply (exclusive, or only the highest), in words.
+fn stacking_reason(
+    s: &Scenario,
+    m: &Measure,
+    key: &BasketKey,
+    date: Date,
+    applied: &[&Measure],
+) -> Option<String> {
+    for r in s
+        .regime()
+        .stacking()
+        .iter()
+        .filter(|r| r.window().contains(date))
+    {
+        match r.stacking() {
+            Stacking::Exclusive { over, excluded } if excluded.iter().any(|x| x.matches(m)) => {
+                if let Some(w) = applied.iter().find(|a| over.iter().any(|x| x.matches(a))) {
+                    return Some(format!(
+                        "it yields to {} under stacking rule {} (exclusive)",
+                        w.id(),
+                        r.id()
+                    ));
+                }
+            }
+            Stacking::Highest { among } if among.iter().any(|x| x.matches(m)) => {
+                if let Some(w) = applied
+                    .iter()
+                    .find(|a| a.id() != m.id() && among.iter().any(|x| x.matches(a)))
+                {
+                    return Some(format!(
+                        "{} is higher and only the highest applies (stacking rule {})",
+                        w.id(),
+                        r.id()
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Why a measure that covers the line adds nothing on `date`: excluded
+/// that day, no rate in force (`scheduled` is whether the path sets it a
+/// rate on some part of the line before stacking), or a stacking rule.
+fn why_not(
+    s: &Scenario,
+    m: &Measure,
+    (key, date, day): (&BasketKey, Date, Window),
+    scheduled: bool,
     applied: &[&Measure],
     covered: String,
 ) -> String {
@@ -345,49 +479,22 @@ fn why_not(
             windows.join(", ")
         );
     }
-    for r in s
-        .regime()
-        .stacking()
-        .iter()
-        .filter(|r| r.window().contains(date))
-    {
-        match r.stacking() {
-            Stacking::Exempt { measures, goods }
-                if measures.iter().any(|x| x.matches(m)) && goods.matches(key) =>
-            {
-                return format!("{covered}, but exempt under stacking rule {}", r.id());
-            }
-            Stacking::Exclusive { over, excluded } if excluded.iter().any(|x| x.matches(m)) => {
-                if let Some(w) = applied.iter().find(|a| over.iter().any(|x| x.matches(a))) {
-                    return format!(
-                        "{covered}, but yields to {} under stacking rule {} (exclusive)",
-                        w.id(),
-                        r.id()
-                    );
-                }
-            }
-            Stacking::Highest { among } if among.iter().any(|x| x.matches(m)) => {
-                if let Some(w) = applied
-                    .iter()
-                    .find(|a| a.id() != m.id() && among.iter().any(|x| x.matches(a)))
-                {
-                    return format!(
-                        "{covered}, but {} is higher and only the highest applies (stacking rule {})",
-                        w.id(),
-                        r.id()
-                    );
-                }
-            }
-            _ => {}
-        }
+    if let Some(reason) = exemption(s, m, key, date) {
+        return format!("{covered}, but {reason}");
     }
-    let scheduled = m.schedule().rate_on(date);
-    if scheduled.is_zero() {
+    if scheduled && let Some(reason) = stacking_reason(s, m, key, date, applied) {
+        return format!("{covered}, but {reason}");
+    }
+    let as_scheduled = m.schedule().rate_on(date);
+    if m.is_net_of_base() && !as_scheduled.is_zero() {
+        return format!("{covered}, but net of the line's MFN it adds nothing on this day");
+    }
+    if as_scheduled.is_zero() {
         format!("{covered}, but no rate is in force on this day")
     } else {
         format!(
             "{covered}, but this path sets no rate on this day (as scheduled: {})",
-            percent_text(scheduled.as_fraction(), 2)
+            percent_text(as_scheduled.as_fraction(), 2)
         )
     }
 }
