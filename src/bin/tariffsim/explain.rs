@@ -194,7 +194,7 @@ fn explain_side(
                     why.push_str("; ");
                     why.push_str(&note);
                 }
-                if let Some(note) = displaced_note(s, m, key, date, parts, &measures) {
+                if let Some(note) = displaced_note(s, m, date, parts, &measures) {
                     why.push_str("; ");
                     why.push_str(&note);
                 }
@@ -350,7 +350,6 @@ fn highest_note(s: &Scenario, m: &Measure, date: Date) -> Option<String> {
 fn displaced_note(
     s: &Scenario,
     m: &Measure,
-    key: &BasketKey,
     date: Date,
     parts: &[LinePart],
     measures: &[&Measure],
@@ -370,7 +369,7 @@ fn displaced_note(
                     })
                 })
                 .collect();
-            let reason = stacking_reason(s, m, key, date, &there)
+            let reason = stacking_reason(s, m, date, &there)
                 .unwrap_or_else(|| "stacking takes it off".into());
             format!(
                 "on {} of the line's value {reason}",
@@ -414,13 +413,7 @@ fn exemption(s: &Scenario, m: &Measure, key: &BasketKey, date: Date) -> Option<S
 
 /// The rule in force on `date` that stacks `m` off the line where the
 /// `applied` measures apply (exclusive, or only the highest), in words.
-fn stacking_reason(
-    s: &Scenario,
-    m: &Measure,
-    key: &BasketKey,
-    date: Date,
-    applied: &[&Measure],
-) -> Option<String> {
+fn stacking_reason(s: &Scenario, m: &Measure, date: Date, applied: &[&Measure]) -> Option<String> {
     for r in s
         .regime()
         .stacking()
@@ -482,7 +475,7 @@ fn why_not(
     if let Some(reason) = exemption(s, m, key, date) {
         return format!("{covered}, but {reason}");
     }
-    if scheduled && let Some(reason) = stacking_reason(s, m, key, date, applied) {
+    if scheduled && let Some(reason) = stacking_reason(s, m, date, applied) {
         return format!("{covered}, but {reason}");
     }
     let as_scheduled = m.schedule().rate_on(date);
