@@ -24,6 +24,7 @@ mod covered;
 mod eval;
 mod exposure;
 mod grain;
+mod months;
 mod paths;
 mod plan;
 mod refunds;
