@@ -110,7 +110,17 @@ pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
 
 /// The rates each group measure contributes on a day, after stacking rules.
 pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
-    if rules.is_empty() {
+    stack_by(rules.iter(), rules.len(), day, rates);
+}
+
+/// [`stack`] under the `count` rules `rules` yields.
+fn stack_by<'a>(
+    rules: impl Iterator<Item = &'a GroupRule> + Clone,
+    count: usize,
+    day: Date,
+    rates: &mut [Rate],
+) {
+    if count == 0 {
         return;
     }
     // Which exclusive rules win, decided on the rates before any exclusion
@@ -123,16 +133,16 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
     };
     let mut small = [false; 16];
     let mut large = Vec::new();
-    let won: &mut [bool] = if rules.len() <= small.len() {
-        &mut small[..rules.len()]
+    let won: &mut [bool] = if count <= small.len() {
+        &mut small[..count]
     } else {
-        large.resize(rules.len(), false);
+        large.resize(count, false);
         &mut large
     };
-    for (w, rule) in won.iter_mut().zip(rules) {
+    for (w, rule) in won.iter_mut().zip(rules.clone()) {
         *w = wins(rule, rates);
     }
-    for (rule, w) in rules.iter().zip(won.iter()) {
+    for (rule, w) in rules.clone().zip(won.iter()) {
         if let (GroupRule::Exclusive { excluded, .. }, true) = (rule, *w) {
             for i in excluded {
                 rates[*i] = Rate::ZERO;
@@ -187,6 +197,13 @@ struct Walk {
     cursor: Vec<usize>,
     before: Vec<Rate>,
     stacked: Vec<Rate>,
+    /// The group's rules that can change a rate of the class: an exclusive
+    /// rule with measures covering it on both sides, a highest rule among
+    /// at least two measures covering it. The others leave its rates as
+    /// they are (measures that never cover it are at zero).
+    rules: Vec<usize>,
+    /// Per group measure, whether it covers the class at some time.
+    covers: Vec<bool>,
 }
 
 impl Walk {
@@ -209,6 +226,8 @@ impl Walk {
             cursor,
             before,
             stacked,
+            rules,
+            covers,
         } = self;
         points.clear();
         points.extend_from_slice(base_points);
@@ -236,6 +255,19 @@ impl Walk {
         cursor.resize(n, 0);
         active.clear();
         active.extend((0..n).filter(|i| !class.cover[*i].is_empty()));
+        covers.clear();
+        covers.extend(class.cover.iter().map(|c| !c.is_empty()));
+        let any = |of: &[usize]| of.iter().any(|i| covers[*i]);
+        rules.clear();
+        rules.extend(group.rules.iter().enumerate().filter_map(|(ri, r)| {
+            let acts = match r {
+                GroupRule::Exclusive { over, excluded, .. } => any(over) && any(excluded),
+                GroupRule::Highest { among, .. } => {
+                    among.iter().filter(|i| covers[**i]).count() > 1
+                }
+            };
+            acts.then_some(ri)
+        }));
         // Stacking is a function of the rates before it and of which rule
         // windows hold the day, and a window's hold changes only at its
         // edges, which are points: where neither changed since the last
@@ -271,7 +303,12 @@ impl Walk {
                 for &i in active.iter() {
                     before[i] = rates[i];
                 }
-                stack(&group.rules, a, rates);
+                stack_by(
+                    rules.iter().map(|ri| &group.rules[*ri]),
+                    rules.len(),
+                    a,
+                    rates,
+                );
                 for &i in active.iter() {
                     stacked[i] = rates[i];
                 }
