@@ -70,8 +70,9 @@ impl MonthMemo {
     }
 
     /// The signatures of schedule `version` (whose schedule is `schedule`),
-    /// one per month.
-    fn signature(&mut self, version: u32, schedule: &Schedule) -> &[u32] {
+    /// one per month of `window`: its timeline over the window, cut at
+    /// month starts (what [`Schedule::timeline`] gives for each month).
+    fn signature(&mut self, version: u32, schedule: &Schedule, window: Window) -> &[u32] {
         let MonthMemo {
             grids,
             timelines,
@@ -79,10 +80,17 @@ impl MonthMemo {
             ..
         } = self;
         signatures.entry(version).or_insert_with(|| {
+            let full = schedule.timeline(window);
+            let mut at = 0;
             grids
                 .iter()
                 .map(|g| {
-                    let tl = schedule.timeline(g.window);
+                    let (start, end) = (g.window.start(), g.window.end());
+                    while at + 1 < full.len() && full[at + 1].0 <= start {
+                        at += 1;
+                    }
+                    let mut tl = vec![(start, full[at].1)];
+                    tl.extend(full[at + 1..].iter().take_while(|(d, _)| *d < end).copied());
                     let next = timelines.len() as u32;
                     *timelines.entry(tl).or_insert(next)
                 })
@@ -116,7 +124,7 @@ impl MonthMemo {
         }
         let mut by_month: Vec<Vec<u32>> = vec![Vec::with_capacity(versions.len()); months];
         for (v, s) in versions.iter().zip(schedules) {
-            for (k, id) in self.signature(*v, s).iter().enumerate() {
+            for (k, id) in self.signature(*v, s, grid.window).iter().enumerate() {
                 by_month[k].push(*id);
             }
         }
