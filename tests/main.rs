@@ -18,5 +18,6 @@ mod reports;
 mod retaliation;
 mod safety;
 mod shipped;
+mod stacked_paths;
 mod switches;
 mod tree;

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::answers::AnswerSet;
 use super::eval::{Grid, GroupResult, month_factors};
 use super::exposure::BaseExposure;
+use super::months::MonthMemo;
 use super::plan::{SidePlan, Slice};
 use super::refunds::Refund;
 use super::scenario::Scenario;
@@ -88,6 +89,8 @@ pub(crate) struct Cache {
     pub months: Arc<[crate::units::Month]>,
     pub versions: Versions,
     pub groups: HashMap<GroupKey, Arc<GroupResult>>,
+    /// The months of groups, for the group results not kept whole.
+    pub group_months: MonthMemo,
     pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
     pub covered: Covered,
     pub answer_memo: super::answers::AnswerMemo,
@@ -131,6 +134,7 @@ impl Cache {
             bases,
             versions: Versions::default(),
             groups: HashMap::default(),
+            group_months: MonthMemo::default(),
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),

@@ -110,7 +110,17 @@ pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
 
 /// The rates each group measure contributes on a day, after stacking rules.
 pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
-    if rules.is_empty() {
+    stack_by(rules.iter(), rules.len(), day, rates);
+}
+
+/// [`stack`] under the `count` rules `rules` yields.
+fn stack_by<'a>(
+    rules: impl Iterator<Item = &'a GroupRule> + Clone,
+    count: usize,
+    day: Date,
+    rates: &mut [Rate],
+) {
+    if count == 0 {
         return;
     }
     // Which exclusive rules win, decided on the rates before any exclusion
@@ -123,16 +133,16 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
     };
     let mut small = [false; 16];
     let mut large = Vec::new();
-    let won: &mut [bool] = if rules.len() <= small.len() {
-        &mut small[..rules.len()]
+    let won: &mut [bool] = if count <= small.len() {
+        &mut small[..count]
     } else {
-        large.resize(rules.len(), false);
+        large.resize(count, false);
         &mut large
     };
-    for (w, rule) in won.iter_mut().zip(rules) {
+    for (w, rule) in won.iter_mut().zip(rules.clone()) {
         *w = wins(rule, rates);
     }
-    for (rule, w) in rules.iter().zip(won.iter()) {
+    for (rule, w) in rules.clone().zip(won.iter()) {
         if let (GroupRule::Exclusive { excluded, .. }, true) = (rule, *w) {
             for i in excluded {
                 rates[*i] = Rate::ZERO;
@@ -171,69 +181,143 @@ pub(crate) fn walk_class(
     timelines: &[Vec<(Date, Rate)>],
     base_points: &[Date],
     grid: &Grid,
-    mut visit: impl FnMut(Date, usize, i64, &[Rate]) -> Result<()>,
+    visit: impl FnMut(Date, usize, i64, &[Rate]) -> Result<()>,
 ) -> Result<()> {
-    let class = &group.classes[gc];
-    let window = grid.window;
-    let mut points: Vec<Date> = base_points.to_vec();
-    let mut extra = false;
-    for cover in &class.cover {
-        for w in cover {
-            for d in [w.start(), w.end()] {
-                if d > window.start() && d < window.end() {
-                    points.push(d);
-                    extra = true;
+    Walk::default().class(group, gc, timelines, base_points, grid, visit)
+}
+
+/// The buffers of a class's walk, kept from one class to the next.
+#[derive(Default)]
+struct Walk {
+    points: Vec<Date>,
+    /// The group measures that cover the class at some time; the others
+    /// keep a zero rate.
+    active: Vec<usize>,
+    rates: Vec<Rate>,
+    cursor: Vec<usize>,
+    before: Vec<Rate>,
+    stacked: Vec<Rate>,
+    /// The group's rules that can change a rate of the class: an exclusive
+    /// rule with measures covering it on both sides, a highest rule among
+    /// at least two measures covering it. The others leave its rates as
+    /// they are (measures that never cover it are at zero).
+    rules: Vec<usize>,
+    /// Per group measure, whether it covers the class at some time.
+    covers: Vec<bool>,
+}
+
+impl Walk {
+    /// [`walk_class`], in these buffers.
+    fn class(
+        &mut self,
+        group: &GroupPlan,
+        gc: usize,
+        timelines: &[Vec<(Date, Rate)>],
+        base_points: &[Date],
+        grid: &Grid,
+        mut visit: impl FnMut(Date, usize, i64, &[Rate]) -> Result<()>,
+    ) -> Result<()> {
+        let class = &group.classes[gc];
+        let window = grid.window;
+        let Walk {
+            points,
+            active,
+            rates,
+            cursor,
+            before,
+            stacked,
+            rules,
+            covers,
+        } = self;
+        points.clear();
+        points.extend_from_slice(base_points);
+        let mut extra = false;
+        for cover in &class.cover {
+            for w in cover {
+                for d in [w.start(), w.end()] {
+                    if d > window.start() && d < window.end() {
+                        points.push(d);
+                        extra = true;
+                    }
                 }
             }
         }
-    }
-    if extra {
-        points.sort_unstable();
-        points.dedup();
-    }
-    let n = group.measures.len();
-    let mut rates = vec![Rate::ZERO; n];
-    let mut cursor = vec![0usize; n];
-    // A measure that never covers the class keeps a zero rate.
-    let active: Vec<usize> = (0..n).filter(|i| !class.cover[*i].is_empty()).collect();
-    // Stacking is a function of the rates before it and of which rule
-    // windows hold the day, and a window's hold changes only at its edges,
-    // which are points: where neither changed since the last point, its
-    // stacked rates stand (most points are month starts).
-    let mut before = vec![Rate::ZERO; n];
-    let mut stacked = vec![Rate::ZERO; n];
-    let mut have = false;
-    for (pi, &a) in points.iter().enumerate() {
-        let b = points.get(pi + 1).copied().unwrap_or(window.end());
-        let days = days_between(a, b);
-        if days <= 0 {
-            continue;
+        if extra {
+            points.sort_unstable();
+            points.dedup();
         }
-        for &i in &active {
-            let tl = &timelines[i];
-            while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
-                cursor[i] += 1;
-            }
-            let covered = class.cover[i].iter().any(|w| w.contains(a));
-            rates[i] = if covered {
-                tl[cursor[i]].1.net_of(class.less[i])
-            } else {
-                Rate::ZERO
+        let n = group.measures.len();
+        for v in [&mut *rates, &mut *before, &mut *stacked] {
+            v.clear();
+            v.resize(n, Rate::ZERO);
+        }
+        cursor.clear();
+        cursor.resize(n, 0);
+        active.clear();
+        active.extend((0..n).filter(|i| !class.cover[*i].is_empty()));
+        covers.clear();
+        covers.extend(class.cover.iter().map(|c| !c.is_empty()));
+        let any = |of: &[usize]| of.iter().any(|i| covers[*i]);
+        rules.clear();
+        rules.extend(group.rules.iter().enumerate().filter_map(|(ri, r)| {
+            let acts = match r {
+                GroupRule::Exclusive { over, excluded, .. } => any(over) && any(excluded),
+                GroupRule::Highest { among, .. } => {
+                    among.iter().filter(|i| covers[**i]).count() > 1
+                }
             };
+            acts.then_some(ri)
+        }));
+        // Stacking is a function of the rates before it and of which rule
+        // windows hold the day, and a window's hold changes only at its
+        // edges, which are points: where neither changed since the last
+        // point, its stacked rates stand (most points are month starts).
+        // Stacking only zeroes rates, so a measure that never covers the
+        // class stays at zero and only the others are compared.
+        let mut have = false;
+        for (pi, &a) in points.iter().enumerate() {
+            let b = points.get(pi + 1).copied().unwrap_or(window.end());
+            let days = days_between(a, b);
+            if days <= 0 {
+                continue;
+            }
+            let mut changed = false;
+            for &i in active.iter() {
+                let tl = &timelines[i];
+                while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
+                    cursor[i] += 1;
+                }
+                let covered = class.cover[i].iter().any(|w| w.contains(a));
+                rates[i] = if covered {
+                    tl[cursor[i]].1.net_of(class.less[i])
+                } else {
+                    Rate::ZERO
+                };
+                changed |= rates[i] != before[i];
+            }
+            let edge = group
+                .rules
+                .iter()
+                .any(|r| r.window().start() == a || r.window().end() == a);
+            if !have || edge || changed {
+                for &i in active.iter() {
+                    before[i] = rates[i];
+                }
+                stack_by(
+                    rules.iter().map(|ri| &group.rules[*ri]),
+                    rules.len(),
+                    a,
+                    rates,
+                );
+                for &i in active.iter() {
+                    stacked[i] = rates[i];
+                }
+                have = true;
+            }
+            visit(a, grid.month_index(a), days, stacked)?;
         }
-        let edge = group
-            .rules
-            .iter()
-            .any(|r| r.window().start() == a || r.window().end() == a);
-        if !have || edge || rates != before {
-            before.copy_from_slice(&rates);
-            stack(&group.rules, a, &mut rates);
-            stacked.copy_from_slice(&rates);
-            have = true;
-        }
-        visit(a, grid.month_index(a), days, &stacked)?;
+        Ok(())
     }
-    Ok(())
 }
 
 /// The dates every class of a group is cut at: month starts, schedule
@@ -276,13 +360,17 @@ pub(crate) fn eval_group(
     let points = base_points(group, &timelines, grid);
     let mut duty = vec![vec![Decimal::ZERO; months]; n];
     let mut kept = Vec::new();
+    let mut walk = Walk::default();
+    // Rate-days per group measure and month (row-major), zeroed for each
+    // class where its walk left any.
+    let mut rd = vec![Decimal::ZERO; n * months];
     for gc in 0..group.classes.len() {
-        let mut rd = vec![vec![Decimal::ZERO; months]; n];
-        walk_class(group, gc, &timelines, &points, grid, |_, k, days, rates| {
+        walk.class(group, gc, &timelines, &points, grid, |_, k, days, rates| {
             let days = Decimal::from(days);
             for (i, r) in rates.iter().enumerate() {
                 if !r.is_zero() {
-                    rd[i][k] = add(rd[i][k], mul(r.as_fraction(), days)?)?;
+                    let cell = &mut rd[i * months + k];
+                    *cell = add(*cell, mul(r.as_fraction(), days)?)?;
                 }
             }
             Ok(())
@@ -291,14 +379,22 @@ pub(crate) fn eval_group(
         for k in 0..months {
             let (col, f) = factors[k];
             let dv = mul(values[col], f)?;
-            for i in 0..n {
-                if !rd[i][k].is_zero() {
-                    duty[i][k] = add(duty[i][k], mul(dv, rd[i][k])?)?;
+            for &i in &walk.active {
+                let cell = rd[i * months + k];
+                if !cell.is_zero() {
+                    duty[i][k] = add(duty[i][k], mul(dv, cell)?)?;
                 }
             }
         }
         if keep_rate_days {
-            kept.push(rd);
+            kept.push(
+                (0..n)
+                    .map(|i| rd[i * months..(i + 1) * months].to_vec())
+                    .collect(),
+            );
+        }
+        for &i in &walk.active {
+            rd[i * months..(i + 1) * months].fill(Decimal::ZERO);
         }
     }
     let mut totals = Vec::with_capacity(n);

@@ -25,6 +25,7 @@ mod eval;
 mod exposure;
 mod grain;
 mod line;
+mod months;
 mod paths;
 mod plan;
 mod refunds;

@@ -275,13 +275,19 @@ impl Scenario {
                                 .iter()
                                 .map(|li| ext[plan.measures[*li]].as_ref())
                                 .collect();
-                            let r = Arc::new(eval_group(
-                                g,
-                                &schedules,
-                                &cache.grid,
-                                &cache.factors[si],
-                                baskets,
-                            )?);
+                            let r = Arc::new(if baskets {
+                                eval_group(g, &schedules, &cache.grid, &cache.factors[si], true)?
+                            } else {
+                                cache.group_months.group(
+                                    plan_id,
+                                    gi,
+                                    g,
+                                    &schedules,
+                                    &versions,
+                                    &cache.grid,
+                                    &cache.factors[si],
+                                )?
+                            });
                             cache.groups.insert(key, Arc::clone(&r));
                             r
                         }

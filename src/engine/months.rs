@@ -1,0 +1,201 @@
+//! A group's result put together month by month.
+//!
+//! The duty a group owes in one month depends only on the rates its measures
+//! have during that month (the classes, their values and the stacking rules
+//! are the group's own). A branch that changes a measure from some date on
+//! changes the group's months from that date only, so paths that differ in
+//! one measure share every month before the change, and paths that differ
+//! in several measures changed at different dates share most months
+//! with some path evaluated before them.
+//!
+//! Each month of a group is therefore kept by the *signature* of each of the
+//! group's measures in that month: an id of its schedule's timeline inside
+//! the month. A group's result is its kept months put together. A month is
+//! evaluated exactly as before, over the same classes in the same order;
+//! only the pieces it is cut at can differ (a change of another month's
+//! rate no longer cuts it), and accruals never round (see
+//! [`crate::units::Accrued`]), so a piece cut in two adds up to the whole:
+//! the result is the same to the last unit.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::eval::{Grid, GroupResult, LayerSum, add, eval_group};
+use super::plan::GroupPlan;
+use crate::error::Result;
+use crate::tariff::Schedule;
+use crate::units::{Accrued, Date, Rate, Window};
+
+/// What one group owes in one month, in accrual units.
+#[derive(Debug)]
+struct MonthDuty {
+    /// Per group measure.
+    by_measure: Vec<Decimal>,
+    /// Per side layer of the group, in the order of [`GroupResult::layers`].
+    layers: Vec<(usize, Decimal)>,
+}
+
+/// One group's months: per month, by the signatures of the group's
+/// measures there.
+type Kept = Vec<HashMap<Box<[u32]>, Arc<MonthDuty>>>;
+
+/// The months of groups, kept across the paths of one evaluation.
+#[derive(Default)]
+pub(crate) struct MonthMemo {
+    /// One grid per month of the window, made on first use.
+    grids: Vec<Grid>,
+    /// Ids of timelines inside one month (a timeline starts on its month's
+    /// first day, so those of different months never share an id).
+    timelines: HashMap<Vec<(Date, Rate)>, u32>,
+    /// Per schedule version: per month, the id of its timeline there.
+    signatures: HashMap<u32, Box<[u32]>>,
+    /// Per side plan and group, its months.
+    kept: HashMap<(usize, usize), Kept>,
+}
+
+impl MonthMemo {
+    /// The per-month grids of `grid`'s window.
+    fn grids(&mut self, grid: &Grid) -> Result<&[Grid]> {
+        if self.grids.len() != grid.starts.len() {
+            let mut grids = Vec::with_capacity(grid.starts.len());
+            for (k, start) in grid.starts.iter().enumerate() {
+                let end = grid.starts.get(k + 1).copied().unwrap_or(grid.window.end());
+                grids.push(Grid::new(Window::new(*start, end)?)?);
+            }
+            self.grids = grids;
+        }
+        Ok(&self.grids)
+    }
+
+    /// The signatures of schedule `version` (whose schedule is `schedule`),
+    /// one per month of `window`: its timeline over the window, cut at
+    /// month starts (what [`Schedule::timeline`] gives for each month).
+    fn signature(&mut self, version: u32, schedule: &Schedule, window: Window) -> &[u32] {
+        let MonthMemo {
+            grids,
+            timelines,
+            signatures,
+            ..
+        } = self;
+        signatures.entry(version).or_insert_with(|| {
+            let full = schedule.timeline(window);
+            let mut at = 0;
+            grids
+                .iter()
+                .map(|g| {
+                    let (start, end) = (g.window.start(), g.window.end());
+                    while at + 1 < full.len() && full[at + 1].0 <= start {
+                        at += 1;
+                    }
+                    let mut tl = vec![(start, full[at].1)];
+                    tl.extend(full[at + 1..].iter().take_while(|(d, _)| *d < end).copied());
+                    let next = timelines.len() as u32;
+                    *timelines.entry(tl).or_insert(next)
+                })
+                .collect()
+        })
+    }
+
+    /// The result of group `gi` of side plan `plan` (`group`) under
+    /// `schedules`, whose versions are `versions` (both aligned with the
+    /// group's measures), over `grid` with the month factors `factors`:
+    /// what [`eval_group`] gives without per-class rate-days, from the
+    /// months already evaluated where the group's measures had the same
+    /// timelines.
+    ///
+    /// # Errors
+    /// As [`eval_group`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn group(
+        &mut self,
+        plan: usize,
+        gi: usize,
+        group: &GroupPlan,
+        schedules: &[&Schedule],
+        versions: &[u32],
+        grid: &Grid,
+        factors: &[(usize, Decimal)],
+    ) -> Result<GroupResult> {
+        let months = self.grids(grid)?.len();
+        if months == 0 {
+            return eval_group(group, schedules, grid, factors, false);
+        }
+        let mut by_month: Vec<Vec<u32>> = vec![Vec::with_capacity(versions.len()); months];
+        for (v, s) in versions.iter().zip(schedules) {
+            for (k, id) in self.signature(*v, s, grid.window).iter().enumerate() {
+                by_month[k].push(*id);
+            }
+        }
+        let mut duties: Vec<Arc<MonthDuty>> = Vec::with_capacity(months);
+        let kept = self
+            .kept
+            .entry((plan, gi))
+            .or_insert_with(|| (0..months).map(|_| HashMap::default()).collect());
+        for (k, key) in by_month.into_iter().enumerate() {
+            let d = match kept[k].get(key.as_slice()) {
+                Some(d) => Arc::clone(d),
+                None => {
+                    let one = eval_group(group, schedules, &self.grids[k], &factors[k..=k], false)?;
+                    let d = Arc::new(MonthDuty {
+                        by_measure: one.by_measure.iter().map(|row| row[0].units()).collect(),
+                        layers: one
+                            .layers
+                            .iter()
+                            .map(|l| (l.layer, l.by_month[0].units()))
+                            .collect(),
+                    });
+                    kept[k].insert(key.into_boxed_slice(), Arc::clone(&d));
+                    d
+                }
+            };
+            duties.push(d);
+        }
+        assemble(group.measures.len(), &duties)
+    }
+}
+
+/// A group's result from its months, summed as [`eval_group`] sums them.
+fn assemble(n: usize, duties: &[Arc<MonthDuty>]) -> Result<GroupResult> {
+    let mut by_measure = Vec::with_capacity(n);
+    let mut totals = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut t = Decimal::ZERO;
+        for d in duties {
+            let u = d.by_measure[i];
+            if !u.is_zero() {
+                t = add(t, u)?;
+            }
+        }
+        by_measure.push(
+            duties
+                .iter()
+                .map(|d| Accrued::from_units(d.by_measure[i]))
+                .collect(),
+        );
+        totals.push(Accrued::from_units(t));
+    }
+    let layer_count = duties.first().map_or(0, |d| d.layers.len());
+    let mut layers = Vec::with_capacity(layer_count);
+    for li in 0..layer_count {
+        let mut total = Decimal::ZERO;
+        for d in duties {
+            total = add(total, d.layers[li].1)?;
+        }
+        layers.push(LayerSum {
+            layer: duties[0].layers[li].0,
+            by_month: duties
+                .iter()
+                .map(|d| Accrued::from_units(d.layers[li].1))
+                .collect(),
+            total: Accrued::from_units(total),
+        });
+    }
+    Ok(GroupResult {
+        by_measure,
+        totals,
+        layers,
+        rate_days: Vec::new(),
+    })
+}
