@@ -50,13 +50,12 @@ impl Scenario {
     ) -> Result<Evaluation> {
         let states = self.path_states()?;
         let paths = self.tree.paths();
-        let outcomes = self.evaluate_states(&states, paths, detail, progress)?;
+        let (outcomes, mut cache) = self.evaluate_states(&states, paths, detail, progress)?;
+        // The reference shares the paths' work: the same sides, and every
+        // group result its schedules share with some path.
         let reference = match self.reference {
             Some(i) => outcomes[i].clone(),
-            None => {
-                let mut cache = Cache::new(self)?;
-                self.evaluate_state(&self.base_state(), &as_scheduled(), detail, &mut cache)?
-            }
+            None => self.evaluate_state(&self.base_state(), &as_scheduled(), detail, &mut cache)?,
         };
         Ok(Evaluation {
             window: self.window,
@@ -87,10 +86,10 @@ impl Scenario {
         paths: &[Path],
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> Result<Vec<PathOutcome>> {
+    ) -> Result<(Vec<PathOutcome>, Cache)> {
         let mut cache = Cache::new(self)?;
         let total = states.len();
-        states
+        let outcomes = states
             .iter()
             .zip(paths)
             .enumerate()
@@ -99,7 +98,8 @@ impl Scenario {
                 progress(i + 1, total);
                 out
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((outcomes, cache))
     }
 
     #[cfg(feature = "parallel")]
@@ -109,27 +109,36 @@ impl Scenario {
         paths: &[Path],
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> Result<Vec<PathOutcome>> {
+    ) -> Result<(Vec<PathOutcome>, Cache)> {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
         let chunk = states.len().div_ceil(threads).max(1);
-        let parts: Vec<Result<Vec<PathOutcome>>> = states
+        let parts: Vec<Result<(Vec<PathOutcome>, Cache)>> = states
             .par_chunks(chunk)
             .zip(paths.par_chunks(chunk))
             .map(|(ss, ps)| {
                 let mut cache = Cache::new(self)?;
-                ss.iter()
+                let outcomes = ss
+                    .iter()
                     .zip(ps)
                     .map(|(s, p)| self.evaluate_state(s, p, detail, &mut cache))
-                    .collect()
+                    .collect::<Result<_>>()?;
+                Ok((outcomes, cache))
             })
             .collect();
         let mut out = Vec::with_capacity(states.len());
+        let mut last = None;
         for p in parts {
-            out.extend(p?);
+            let (outcomes, cache) = p?;
+            out.extend(outcomes);
+            last = Some(cache);
         }
         progress(out.len(), states.len());
-        Ok(out)
+        let cache = match last {
+            Some(c) => c,
+            None => Cache::new(self)?,
+        };
+        Ok((out, cache))
     }
 
     /// The answers on a path, shared with every path whose watched
@@ -283,7 +292,7 @@ impl Scenario {
                                     gi,
                                     g,
                                     &schedules,
-                                    &versions,
+                                    &key.2,
                                     &cache.grid,
                                     &cache.factors[si],
                                 )?
