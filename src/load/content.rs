@@ -83,6 +83,7 @@ pub(super) fn read_content_shares(
             .map_or_else(String::new, |col| format!(", column {}", excerpt(col)));
         format!("{name}{col}")
     };
+    let mut seen: Vec<String> = Vec::new();
     while let Some(rec) = csv.next_row()? {
         let line = rec.line();
         let at = format!("{name}, line {line}");
@@ -126,9 +127,13 @@ pub(super) fn read_content_shares(
             }
             slot.first.insert(code, at.clone());
             slot.rows.push((code, share));
-            let file = described(&content);
-            if !slot.files.contains(&file) {
-                slot.files.push(file);
+            // Each content's file (and column) is described once per file.
+            if !seen.contains(&content) {
+                let file = described(&content);
+                if !slot.files.contains(&file) {
+                    slot.files.push(file);
+                }
+                seen.push(content.clone());
             }
         }
     }
