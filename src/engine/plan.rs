@@ -130,6 +130,8 @@ pub(crate) struct SidePlan {
     /// for a measure net of the base rate, those it covers whose base rate
     /// is not valued in full.
     pub grain_gaps: Vec<Vec<usize>>,
+    /// Per local measure: whether any class covers it at some time.
+    pub covering: Vec<bool>,
 }
 
 /// Baselines and measures, prepared: one plan per baseline.
@@ -602,6 +604,10 @@ impl SidePlan {
             });
         }
 
+        let covering = group_of
+            .iter()
+            .map(|&(g, pos)| groups[g].classes.iter().any(|c| !c.cover[pos].is_empty()))
+            .collect();
         Ok(SidePlan {
             baseline,
             measures: on_side,
@@ -612,6 +618,7 @@ impl SidePlan {
             totals,
             layers,
             grain_gaps,
+            covering,
         })
     }
 
@@ -623,10 +630,6 @@ impl SidePlan {
 
     /// Whether any class covers local measure `li` at some time.
     pub fn covers_anything(&self, li: usize) -> bool {
-        let (g, pos) = self.group_of[li];
-        self.groups[g]
-            .classes
-            .iter()
-            .any(|c| !c.cover[pos].is_empty())
+        self.covering[li]
     }
 }

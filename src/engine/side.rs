@@ -166,6 +166,8 @@ pub(crate) fn side_exposure(
 
     let mut shown = Vec::with_capacity(side.measures.len());
     let mut out = Vec::with_capacity(side.measures.len());
+    // The side layer of each measure shown, aligned with `out`.
+    let mut layer_of = Vec::with_capacity(side.measures.len());
     for (li, &mi) in side.measures.iter().enumerate() {
         let f = facts(mi);
         if !f.shown {
@@ -174,6 +176,7 @@ pub(crate) fn side_exposure(
         shown.push(li);
         let m = measures[mi];
         let (g, pos) = side.group_of[li];
+        layer_of.push(side.groups[g].layer_of[pos]);
         let gaps = side.grain_gaps[li].len();
         let covers = side.covers_anything(li);
         let inherited = f.trigger_grain;
@@ -211,7 +214,7 @@ pub(crate) fn side_exposure(
     }
     let mut layers = Vec::with_capacity(side.layers.len());
     for (li, layer) in side.layers.iter().enumerate() {
-        if !out.iter().any(|m| &m.layer == layer) {
+        if !layer_of.contains(&li) {
             continue;
         }
         let mut parts = results
@@ -236,12 +239,11 @@ pub(crate) fn side_exposure(
                 (row.into(), total)
             }
         };
-        let refundable = sum(out
+        let refundable = out
             .iter()
-            .filter(|m| &m.layer == layer)
-            .map(|m| m.refundable())
-            .collect::<Vec<_>>()
-            .iter())?;
+            .zip(&layer_of)
+            .filter(|(_, l)| **l == li)
+            .try_fold(Accrued::ZERO, |a, (m, _)| a.checked_add(m.refundable()))?;
         layers.push(LayerExposure {
             layer: layer.clone(),
             by_month,
@@ -249,20 +251,21 @@ pub(crate) fn side_exposure(
             refundable,
         });
     }
+    // Duty is never negative, so a month's cell is the literal zero until
+    // its first nonzero layer, which `plus` then takes as it is: the very
+    // `Decimal` the addition gives, without the call.
     let mut by_month = vec![Accrued::ZERO; months];
     for l in &layers {
         for (cell, a) in by_month.iter_mut().zip(l.by_month.iter()) {
-            if !a.is_zero() {
-                *cell = cell.checked_add(*a)?;
-            }
+            *cell = plus(*cell, *a)?;
         }
     }
-    let gross = sum(&by_month)?;
-    let refundable = sum(out
+    let gross = by_month
         .iter()
-        .map(|m| m.refundable())
-        .collect::<Vec<_>>()
-        .iter())?;
+        .try_fold(Accrued::ZERO, |a, b| plus(a, *b))?;
+    let refundable = out
+        .iter()
+        .try_fold(Accrued::ZERO, |a, m| a.checked_add(m.refundable()))?;
     let refundable_before = sum(out.iter().map(|m| &m.refundable_before))?;
     let refund_interest = out
         .iter()
