@@ -112,10 +112,20 @@ pub(crate) fn line_parts(
     Ok(out)
 }
 
-/// The rate each measure adds to basket `key` of side `importer<-exporter`
-/// on `date`, after stacking, as a rate on the basket's whole value (a
-/// measure on a content share of 0.4 at 50% adds 20%); measures that add
-/// nothing are left out.
+impl LinePart {
+    /// The rate each measure adds to the basket the `parts` are of, after
+    /// stacking, as a rate on the basket's whole value (a measure on a
+    /// content share of 0.4 at 50% adds 20%), by measure id; measures that
+    /// add nothing are left out.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when a sum does not fit.
+    pub fn rates(parts: &[LinePart]) -> Result<Vec<(MeasureId, Rate)>> {
+        rates_on(parts)
+    }
+}
+
+/// [`LinePart::rates`].
 fn rates_on(parts: &[LinePart]) -> Result<Vec<(MeasureId, Rate)>> {
     let mut out: Vec<(MeasureId, Decimal)> = Vec::new();
     for p in parts.iter().filter(|p| !p.applied.is_zero()) {

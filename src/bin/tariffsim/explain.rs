@@ -117,10 +117,10 @@ pub fn run(a: &ExplainArgs) -> Result<Done, Failure> {
     );
     for b in sides {
         let side = (b.importer().as_str(), b.exporter().as_str());
-        let applied = s.rates_on(&path, side, &key, date).map_err(Failure::run)?;
         let parts = s
             .line_parts(&path, side, &key, date)
             .map_err(Failure::run)?;
+        let applied = LinePart::rates(&parts).map_err(Failure::run)?;
         let _ = writeln!(out, "\n{} duties on goods from {}", side.0, side.1);
         explain_side(&mut out, s, side, (&key, code), date, &applied, &parts)?;
     }
@@ -355,7 +355,12 @@ fn displaced_note(
     measures: &[&Measure],
 ) -> Option<String> {
     let own: Vec<&LinePart> = parts.iter().filter(|p| p.measure == *m.id()).collect();
-    let kept = own.iter().find(|p| !p.applied.is_zero())?;
+    let rest: Vec<&LinePart> = own
+        .iter()
+        .copied()
+        .filter(|p| !p.applied.is_zero())
+        .collect();
+    let kept = rest.first()?;
     let lost: Vec<String> = own
         .iter()
         .filter(|p| !p.scheduled.is_zero() && p.applied.is_zero())
@@ -380,7 +385,6 @@ fn displaced_note(
     if lost.is_empty() {
         return None;
     }
-    let rest: Vec<&&LinePart> = own.iter().filter(|p| !p.applied.is_zero()).collect();
     let share: Decimal = rest.iter().map(|p| p.share).sum();
     let rate = if rest.iter().all(|p| p.applied == kept.applied) {
         percent_text(kept.applied.as_fraction(), 2)
