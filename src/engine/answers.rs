@@ -120,14 +120,6 @@ fn value_at(steps: &[(Date, Decimal)], d: Date) -> Decimal {
         .map_or(Decimal::ZERO, |(_, v)| *v)
 }
 
-fn rate_at(steps: &[(Date, Rate)], d: Date) -> Rate {
-    steps
-        .iter()
-        .rev()
-        .find(|(x, _)| *x <= d)
-        .map_or(Rate::ZERO, |(_, r)| *r)
-}
-
 /// A schedule from `(from, rate)` steps: leading zeros dropped, repeats
 /// merged.
 fn schedule_of(steps: &[(Date, Rate)]) -> Result<Schedule> {
@@ -207,19 +199,28 @@ impl Retaliation {
         let covered = self
             .covered_timeline(t, measures, schedules, claims, memo)
             .map_err(|e| e.at(format!("retaliation rule {:?}", rule.id().as_str())))?;
-        let mut dates: Vec<Date> = tl
-            .iter()
-            .map(|(d, _)| *d)
-            .chain(covered.iter().map(|(d, _)| *d))
-            .collect();
-        dates.sort_unstable();
-        dates.dedup();
         let own = self
             .side_of(measures[t])
             .map_or(Currency::USD, |s| self.national[s].currency());
-        let mut points = Vec::with_capacity(dates.len());
-        for d in dates {
-            let value = value_at(&covered, d);
+        // The rate and the covered value on each date either changes, read
+        // off both step functions (each ascending) in one merge.
+        let mut points = Vec::with_capacity(tl.len() + covered.len());
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let d = match (tl.get(i), covered.get(j)) {
+                (Some(a), Some(b)) => a.0.min(b.0),
+                (Some(a), None) => a.0,
+                (None, Some(b)) => b.0,
+                (None, None) => break,
+            };
+            while tl.get(i).is_some_and(|x| x.0 <= d) {
+                i += 1;
+            }
+            while covered.get(j).is_some_and(|x| x.0 <= d) {
+                j += 1;
+            }
+            let rate = i.checked_sub(1).map_or(Rate::ZERO, |k| tl[k].1);
+            let value = j.checked_sub(1).map_or(Decimal::ZERO, |k| covered[k].1);
             let value = match threshold {
                 Some(Some(c)) if c != own => {
                     let f = self.fx.factor(own, c, d).map_err(|gap| {
@@ -242,7 +243,7 @@ impl Retaliation {
             };
             points.push(TriggerPoint {
                 date: d,
-                rate: rate_at(&tl, d),
+                rate,
                 covered: Some(value),
             });
         }
@@ -465,7 +466,7 @@ impl Retaliation {
         }
         Ok(Request {
             event: e,
-            lag: rule.lag_days(),
+            first: later(e).unwrap_or(e),
             requested,
             wanted,
         })
@@ -473,15 +474,18 @@ impl Retaliation {
 
     fn finish(
         &self,
-        schedules: Vec<Arc<Schedule>>,
+        mut schedules: Vec<Arc<Schedule>>,
         claims: Vec<Option<Arc<Claim>>>,
     ) -> Result<AnswerSet> {
         let list = self.answers.list();
+        let answers = schedules.split_off(self.base());
         let mut made = Vec::with_capacity(list.len());
-        let mut notes = Vec::new();
-        let answers: Vec<Arc<Schedule>> = schedules[self.base()..].to_vec();
-        for (ai, a) in list.iter().enumerate() {
-            let s = &answers[ai];
+        let mut notes = Vec::with_capacity(list.len());
+        for ((a, s), (claim, ids)) in list
+            .iter()
+            .zip(&answers)
+            .zip(claims.iter().zip(&self.trigger_ids))
+        {
             let first = s.steps().iter().find(|x| !x.rate().is_zero());
             let is_made = first.is_some_and(|f| f.effective() < self.history.end());
             made.push(is_made);
@@ -489,17 +493,16 @@ impl Retaliation {
                 continue;
             };
             let rule = &self.rules[a.rule()];
-            let claim = claims[ai].as_ref();
             notes.push(AnswerNote {
                 rule: rule.id().clone(),
                 answer: a.measure().id().clone(),
-                triggers: Arc::clone(&self.trigger_ids[ai]),
+                triggers: Arc::clone(ids),
                 policy: rule.policy(),
                 effective: first.effective(),
                 rate: first.rate(),
                 peak: s.steps().iter().map(Step::rate).max().unwrap_or(Rate::ZERO),
-                requested: claim.map(|c| c.requested),
-                covered: claim.map(|c| c.covered),
+                requested: claim.as_ref().map(|c| c.requested),
+                covered: claim.as_ref().map(|c| c.covered),
                 schedule: Arc::clone(s),
             });
         }
@@ -518,7 +521,10 @@ impl Retaliation {
 pub(crate) struct Request {
     /// The trigger date of the event answered.
     event: Date,
-    lag: i64,
+    /// The answer's first possible day: the event's, `lag` days later (the
+    /// event's own when that falls past the calendar, which the schedule's
+    /// own check reports).
+    first: Date,
     /// The annual value asked for on the event's day, in the answering
     /// side's currency.
     pub(super) requested: Decimal,
@@ -530,17 +536,14 @@ pub(crate) struct Request {
 impl Request {
     /// The answer's first possible day.
     pub(super) fn first_day(&self) -> Date {
-        jiff::Span::new()
-            .try_days(self.lag)
-            .ok()
-            .and_then(|l| self.event.checked_add(l).ok())
-            .unwrap_or(self.event)
+        self.first
     }
 }
 
 /// The pointwise maximum of step functions (each zero before its first
-/// step), in one sweep over their dates: O(n log n) in the number of steps,
-/// however many functions.
+/// step), in one sweep over their dates: on each date the maximum of the
+/// functions' current rates (an answer responds to a handful of triggers,
+/// so a scan beats keeping them ordered).
 fn max_steps(each: &[Arc<Response>]) -> Vec<(Date, Rate)> {
     if each.len() == 1 {
         return each[0].0.clone();
@@ -552,25 +555,16 @@ fn max_steps(each: &[Arc<Response>]) -> Vec<(Date, Rate)> {
         .collect();
     events.sort_unstable_by_key(|(d, i, _)| (*d, *i));
     let mut current = vec![Rate::ZERO; each.len()];
-    let mut live: std::collections::BTreeMap<Rate, usize> = std::collections::BTreeMap::new();
-    live.insert(Rate::ZERO, each.len());
     let mut out: Vec<(Date, Rate)> = Vec::new();
     let mut k = 0;
     while k < events.len() {
         let d = events[k].0;
         while k < events.len() && events[k].0 == d {
             let (_, i, r) = events[k];
-            let old = std::mem::replace(&mut current[i], r);
-            if let Some(c) = live.get_mut(&old) {
-                *c -= 1;
-                if *c == 0 {
-                    live.remove(&old);
-                }
-            }
-            *live.entry(r).or_insert(0) += 1;
+            current[i] = r;
             k += 1;
         }
-        let top = live.keys().next_back().copied().unwrap_or(Rate::ZERO);
+        let top = current.iter().copied().max().unwrap_or(Rate::ZERO);
         if out.last().map_or(!top.is_zero(), |(_, x)| *x != top) {
             out.push((d, top));
         }

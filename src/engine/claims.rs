@@ -185,7 +185,7 @@ pub(crate) struct Claim {
     /// the untaxed imports).
     pub covered: Decimal,
     /// The annual value claimed over time (answer time).
-    pub value: Vec<(Date, Decimal)>,
+    pub value: Arc<Vec<(Date, Decimal)>>,
 }
 
 impl Claim {
@@ -451,7 +451,7 @@ impl Retaliation {
                     slices: merge_slices(std::mem::take(&mut slices[j])),
                     requested: r.requested,
                     covered: divided.opening[j].unwrap_or(Decimal::ZERO),
-                    value: std::mem::take(&mut divided.value[j]),
+                    value: Arc::new(std::mem::take(&mut divided.value[j])),
                 },
             ));
         }

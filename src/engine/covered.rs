@@ -27,12 +27,10 @@ impl Retaliation {
         memo: &mut Memo<'_>,
     ) -> Result<Arc<Vec<(Date, Decimal)>>> {
         if self.is_value_answer(t) {
-            return Ok(Arc::new(
-                claims[t - self.base()]
-                    .as_ref()
-                    .map(|c| c.value.clone())
-                    .unwrap_or_else(|| vec![(self.history.start(), Decimal::ZERO)]),
-            ));
+            return Ok(match &claims[t - self.base()] {
+                Some(c) => Arc::clone(&c.value),
+                None => Arc::new(vec![(self.history.start(), Decimal::ZERO)]),
+            });
         }
         let mut versions = Vec::new();
         self.group_versions(t, measures, schedules, memo.versions, &mut versions);

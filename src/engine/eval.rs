@@ -397,10 +397,22 @@ pub(crate) fn eval_group(
             rd[i * months..(i + 1) * months].fill(Decimal::ZERO);
         }
     }
-    let mut totals = Vec::with_capacity(n);
+    result_of(&group.layer_of, duty, kept)
+}
+
+/// A group's result from its duty per group measure (whose side layers are
+/// `layer_of`) and month: totals, the same summed per layer, and the
+/// rate-days `kept` per class.
+fn result_of(
+    layer_of: &[usize],
+    duty: Vec<Vec<Decimal>>,
+    kept: Vec<Vec<Vec<Decimal>>>,
+) -> Result<GroupResult> {
+    let months = duty.first().map_or(0, Vec::len);
+    let mut totals = Vec::with_capacity(duty.len());
     let mut layer_rows: Vec<(usize, Vec<Decimal>)> = Vec::new();
     for (i, row) in duty.iter().enumerate() {
-        let layer = group.layer_of[i];
+        let layer = layer_of[i];
         let li = match layer_rows.iter().position(|(l, _)| *l == layer) {
             Some(li) => li,
             None => {
@@ -435,6 +447,56 @@ pub(crate) fn eval_group(
         layers,
         rate_days: kept,
     })
+}
+
+/// [`eval_group`] of a group of one measure (in side layer `layer`) under
+/// no stacking rule, whose classes are `classes` (the windows each is
+/// covered over, nothing netted, and its values): the same result, worked
+/// out over the pieces of the measure's timeline inside each cover window,
+/// month by month, without the general walk. Rate-days are sums of
+/// `rate × days`, exact whichever way a window is cut, and the duty is then
+/// made exactly as [`eval_group`] makes it.
+pub(crate) fn eval_alone(
+    layer: usize,
+    schedule: &Schedule,
+    classes: &[(Vec<Window>, Vec<Decimal>)],
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+) -> Result<GroupResult> {
+    let months = grid.months.len();
+    let w = grid.window;
+    let tl = schedule.timeline(w);
+    let mut duty = vec![Decimal::ZERO; months];
+    let mut rd = vec![Decimal::ZERO; months];
+    for (cover, values) in classes {
+        rd.fill(Decimal::ZERO);
+        for c in cover {
+            let (a, b) = (c.start().max(w.start()), c.end().min(w.end()));
+            for (pi, (from, rate)) in tl.iter().enumerate() {
+                let to = tl.get(pi + 1).map_or(w.end(), |x| x.0);
+                let (mut d, end) = ((*from).max(a), to.min(b));
+                let r = rate.net_of(Rate::ZERO);
+                if r.is_zero() {
+                    continue;
+                }
+                let mut k = grid.month_index(d);
+                while d < end {
+                    let next = grid.starts.get(k + 1).map_or(end, |x| (*x).min(end));
+                    let days = Decimal::from(days_between(d, next));
+                    rd[k] = add(rd[k], mul(r.as_fraction(), days)?)?;
+                    d = next;
+                    k += 1;
+                }
+            }
+        }
+        for (k, cell) in rd.iter().enumerate() {
+            if !cell.is_zero() {
+                let (col, f) = factors[k];
+                duty[k] = add(duty[k], mul(mul(values[col], f)?, *cell)?)?;
+            }
+        }
+    }
+    result_of(&[layer], vec![duty], Vec::new())
 }
 
 /// Static exposure of `measures` on `baselines` over `window`: every measure

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use super::answers::AnswerSet;
 use super::cache::Cache;
-use super::eval::{GroupResult, eval_group};
+use super::eval::{GroupResult, eval_alone, eval_group};
 use super::exposure::{Detail, Exposure};
 use super::paths::PathState;
-use super::plan::{GroupClass, GroupPlan, SidePlan, Slice, base_of};
+use super::plan::{GroupPlan, SidePlan, Slice, base_of};
 use super::refunds::{Refund, refund};
 use super::results::{CommitmentOutcome, Evaluation, PathOutcome};
 use super::scenario::{AS_SCHEDULED, Scenario};
@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::outcome::{OutcomeKind, Path};
 use crate::tariff::Schedule;
 use crate::trade::Baseline;
-use crate::units::{MeasureId, Rate, Window};
+use crate::units::{MeasureId, Window};
 use rust_decimal::Decimal;
 
 impl Scenario {
@@ -442,28 +442,42 @@ impl Scenario {
             cache.value_by_claim.insert(quick, Arc::clone(&r));
             return Ok(r);
         }
-        let alone = GroupPlan {
-            measures: group.measures.clone(),
-            rules: Vec::new(),
-            classes: key
-                .2
-                .iter()
-                .map(|(cover, values)| GroupClass {
-                    cover: vec![cover.clone()],
-                    less: vec![Rate::ZERO],
-                    values: values.clone(),
-                })
-                .collect(),
-            of_class: Vec::new(),
-            layer_of: group.layer_of.clone(),
-        };
-        let r = Arc::new(eval_group(
-            &alone,
-            &[schedule.as_ref()],
+        let r = eval_alone(
+            group.layer_of[0],
+            schedule,
+            &key.2,
             &cache.grid,
             &cache.factors[si],
-            false,
-        )?);
+        )?;
+        // Checked in debug builds: the general evaluation of the same group
+        // gives the very same result.
+        #[cfg(debug_assertions)]
+        {
+            let general = GroupPlan {
+                measures: group.measures.clone(),
+                rules: Vec::new(),
+                classes: key
+                    .2
+                    .iter()
+                    .map(|(cover, values)| super::plan::GroupClass {
+                        cover: vec![cover.clone()],
+                        less: vec![crate::units::Rate::ZERO],
+                        values: values.clone(),
+                    })
+                    .collect(),
+                of_class: Vec::new(),
+                layer_of: group.layer_of.clone(),
+            };
+            let expected = eval_group(
+                &general,
+                &[schedule.as_ref()],
+                &cache.grid,
+                &cache.factors[si],
+                false,
+            )?;
+            assert_eq!(format!("{r:?}"), format!("{expected:?}"));
+        }
+        let r = Arc::new(r);
         cache.value_groups.insert(key, Arc::clone(&r));
         cache.value_by_claim.insert(quick, Arc::clone(&r));
         Ok(r)

@@ -213,6 +213,9 @@ pub(crate) fn side_exposure(
         });
     }
     let mut layers = Vec::with_capacity(side.layers.len());
+    // A layer's row while its parts are added, kept from one layer to the
+    // next.
+    let mut row: Vec<Accrued> = Vec::with_capacity(months);
     for (li, layer) in side.layers.iter().enumerate() {
         if !layer_of.contains(&li) {
             continue;
@@ -224,7 +227,8 @@ pub(crate) fn side_exposure(
         let (by_month, gross) = match (parts.next(), parts.next()) {
             (Some(only), None) => (Arc::clone(&only.by_month), only.total),
             _ => {
-                let mut row = vec![Accrued::ZERO; months];
+                row.clear();
+                row.resize(months, Accrued::ZERO);
                 let mut total = Accrued::ZERO;
                 for part in results
                     .iter()
@@ -236,7 +240,7 @@ pub(crate) fn side_exposure(
                     }
                     total = plus(total, part.total)?;
                 }
-                (row.into(), total)
+                (Arc::from(row.as_slice()), total)
             }
         };
         let refundable = out
