@@ -42,9 +42,9 @@ pub(crate) struct ClaimMemo {
     pub requests: Interned<Request>,
     divisions: rustc_hash::FxHashMap<DivisionKey, Arc<Division>>,
     /// An answer's rates over the history (day number, date, rate) and the
-    /// id of the days it comes into or goes out of force, by the version of
-    /// its schedule.
-    timelines: rustc_hash::FxHashMap<u32, (Arc<Timeline>, u32)>,
+    /// id of the days it comes into or goes out of force, indexed by the
+    /// version of its schedule.
+    timelines: Vec<Option<(Arc<Timeline>, u32)>>,
     /// Ids of the days answers come into or go out of force.
     forces: rustc_hash::FxHashMap<Vec<u32>, u32>,
     /// Every claim made, once.
@@ -60,7 +60,9 @@ impl ClaimMemo {
         schedule: &Schedule,
         history: Window,
     ) -> Result<(Arc<Timeline>, u32)> {
-        if let Some((tl, force)) = self.timelines.get(&version) {
+        // Versions are small ids from zero: the table is indexed by them.
+        let slot = version as usize;
+        if let Some(Some((tl, force))) = self.timelines.get(slot) {
             return Ok((Arc::clone(tl), *force));
         }
         let tl: Timeline = schedule
@@ -80,7 +82,10 @@ impl ClaimMemo {
             .map_err(|_| Error::overflow("the number of answer schedules"))?;
         let force = *self.forces.entry(toggles).or_insert(next);
         let tl = Arc::new(tl);
-        self.timelines.insert(version, (Arc::clone(&tl), force));
+        if self.timelines.len() <= slot {
+            self.timelines.resize(slot + 1, None);
+        }
+        self.timelines[slot] = Some((Arc::clone(&tl), force));
         Ok((tl, force))
     }
 }

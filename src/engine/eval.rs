@@ -410,39 +410,53 @@ fn result_of(
 ) -> Result<GroupResult> {
     let months = duty.first().map_or(0, Vec::len);
     let mut totals = Vec::with_capacity(duty.len());
-    let mut layer_rows: Vec<(usize, Vec<Decimal>)> = Vec::new();
-    for (i, row) in duty.iter().enumerate() {
-        let layer = layer_of[i];
-        let li = match layer_rows.iter().position(|(l, _)| *l == layer) {
-            Some(li) => li,
-            None => {
-                layer_rows.push((layer, vec![Decimal::ZERO; months]));
-                layer_rows.len() - 1
-            }
-        };
+    for row in &duty {
         let mut t = Decimal::ZERO;
-        for (k, u) in row.iter().enumerate() {
+        for u in row {
             if !u.is_zero() {
                 t = add(t, *u)?;
-                layer_rows[li].1[k] = add(layer_rows[li].1[k], *u)?;
             }
         }
         totals.push(Accrued::from_units(t));
     }
-    let mut layers = Vec::with_capacity(layer_rows.len());
-    for (layer, row) in layer_rows {
+    let by_measure: Vec<Arc<[Accrued]>> = duty
+        .iter()
+        .map(|row| row.iter().map(|u| Accrued::from_units(*u)).collect())
+        .collect();
+    // Layers in the order of their first measure. A layer of one measure
+    // is that measure's row and total: adding its months to zeros, and its
+    // zeros to the sum, gives back the very same `Decimal`s.
+    let mut layers: Vec<LayerSum> = Vec::new();
+    for (i, layer) in layer_of.iter().enumerate() {
+        if layers.iter().any(|l| l.layer == *layer) {
+            continue;
+        }
+        let members: Vec<usize> = (i..duty.len()).filter(|j| layer_of[*j] == *layer).collect();
+        if let [only] = members.as_slice() {
+            layers.push(LayerSum {
+                layer: *layer,
+                by_month: Arc::clone(&by_measure[*only]),
+                total: totals[*only],
+            });
+            continue;
+        }
+        let mut row = vec![Decimal::ZERO; months];
+        for j in members {
+            for (cell, u) in row.iter_mut().zip(&duty[j]) {
+                if !u.is_zero() {
+                    *cell = add(*cell, *u)?;
+                }
+            }
+        }
         let total = row.iter().try_fold(Decimal::ZERO, |a, u| add(a, *u))?;
         layers.push(LayerSum {
-            layer,
+            layer: *layer,
             by_month: row.into_iter().map(Accrued::from_units).collect(),
             total: Accrued::from_units(total),
         });
     }
     Ok(GroupResult {
-        by_measure: duty
-            .into_iter()
-            .map(|row| row.into_iter().map(Accrued::from_units).collect())
-            .collect(),
+        by_measure,
         totals,
         layers,
         rate_days: kept,
