@@ -191,7 +191,11 @@ impl BaseRate {
 pub struct BaseRates {
     importer: Party,
     source: String,
-    rates: BTreeMap<HsCode, BaseRate>,
+    /// Each code and its rate, in code order.
+    rates: Vec<(HsCode, BaseRate)>,
+    /// Where each code sits in `rates`: a line's rate is looked up at up to
+    /// five lengths, on every line of a baseline, so by hash.
+    index: rustc_hash::FxHashMap<HsCode, usize>,
 }
 
 impl BaseRates {
@@ -212,10 +216,16 @@ impl BaseRates {
                 )));
             }
         }
+        let rates: Vec<(HsCode, BaseRate)> = map.into_iter().collect();
         Ok(BaseRates {
             importer,
             source: source.into(),
-            rates: map,
+            index: rates
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| (*c, i))
+                .collect(),
+            rates,
         })
     }
 
@@ -244,7 +254,8 @@ impl BaseRates {
         (2..=code.len())
             .rev()
             .step_by(2)
-            .find_map(|n| self.rates.get(&code.truncate(n)))
+            .find_map(|n| self.index.get(&code.truncate(n)))
+            .map(|i| &self.rates[*i].1)
     }
 
     /// The rate of a basket: by its HS code; a named basket has none.
@@ -254,7 +265,7 @@ impl BaseRates {
 
     /// Every code and its rate, in code order.
     pub fn iter(&self) -> impl Iterator<Item = (&HsCode, &BaseRate)> {
-        self.rates.iter()
+        self.rates.iter().map(|(c, r)| (c, r))
     }
 }
 
