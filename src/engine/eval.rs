@@ -99,8 +99,7 @@ pub(crate) struct LayerSum {
 }
 
 pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
-    a.checked_add(b)
-        .ok_or_else(|| Error::overflow("accrued duty"))
+    crate::units::exact_add(a, b).ok_or_else(|| Error::overflow("accrued duty"))
 }
 
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {

@@ -1,0 +1,254 @@
+//! Exact addition of two decimals on integers, bit for bit `Decimal`'s own.
+
+use rust_decimal::Decimal;
+
+/// `a + b`: the very `Decimal` (value, scale and sign) that
+/// [`Decimal::checked_add`] gives, worked out on integers when both are
+/// positive and their scales differ — the case where `Decimal`'s own
+/// addition rescales in a 192-bit buffer and costs several times as much,
+/// and the case of sums of duty at different scales. Every other case is
+/// `Decimal`'s own addition, whose fast paths cover equal scales.
+///
+/// As `Decimal` does, the lower scale is raised to the higher and the
+/// mantissas added exactly; a sum past 96 bits drops as many digits as
+/// `Decimal` drops (its estimate from the sum's bit length, then one more
+/// until the quotient fits) and rounds half to even on the exact
+/// remainder; a rounding that carries past 96 bits drops one more digit,
+/// rounded again. The crate's tests check it against `Decimal` to the bit
+/// on generated and edge-case operands.
+pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (sa, sb) = (a.scale(), b.scale());
+    if sa == sb || a.is_sign_negative() || b.is_sign_negative() || a.is_zero() || b.is_zero() {
+        return a.checked_add(b);
+    }
+    // `low` has the lower scale and is raised to `scale`.
+    let (low, high, scale) = if sa < sb { (a, b, sb) } else { (b, a, sa) };
+    let x = low.mantissa().unsigned_abs();
+    let y = high.mantissa().unsigned_abs();
+    let p = SCALES[(scale - low.scale()) as usize];
+    // Most sums of duty fit: raised and added in 128 bits.
+    if let Some(m) = x
+        .checked_mul(p)
+        .and_then(|r| r.checked_add(y))
+        .filter(|m| *m >> 96 == 0)
+    {
+        return Some(Wide::decimal(m, scale));
+    }
+    let sum = Wide::product(x, p).plus(y);
+    let Some(bits) = sum.bits().checked_sub(96).filter(|over| *over > 0) else {
+        return Some(Wide::decimal(sum.low(), scale));
+    };
+    // `Decimal`'s estimate of the digits to drop, from the sum's length.
+    let mut drop = (((bits - 1) * 77) >> 8) + 1;
+    let (mut q, up) = loop {
+        let (q, up) = sum.rounded_quotient(drop);
+        if q.bits() <= 96 {
+            break (q.low(), up);
+        }
+        drop += 1;
+    };
+    if drop > scale {
+        return a.checked_add(b);
+    }
+    if up {
+        q += 1;
+    }
+    let mut out_scale = scale - drop;
+    if q >> 96 != 0 {
+        // The rounding carried past 96 bits: one digit more, rounded again
+        // on that digit alone.
+        if out_scale == 0 {
+            return a.checked_add(b);
+        }
+        let (d, r) = (q / 10, q % 10);
+        q = d + u128::from(r > 5 || (r == 5 && d & 1 == 1));
+        out_scale -= 1;
+    }
+    Some(Wide::decimal(q, out_scale))
+}
+
+/// 10 to the power of each scale `Decimal` can have.
+const SCALES: [u128; 29] = {
+    let mut p = [1u128; 29];
+    let mut i = 1;
+    while i < 29 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// 10 to the power of each number of digits one division drops.
+const POW10_64: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// A non-negative integer of up to 192 bits, as three 64-bit limbs, least
+/// significant first: what `Decimal` addition needs when it raises a scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Wide([u64; 3]);
+
+impl Wide {
+    /// `x × p` for `x` below 2^96 and `p` below 2^96 (a power of ten).
+    fn product(x: u128, p: u128) -> Wide {
+        // Each limb product is a widening 64 × 64-bit multiply.
+        let (x0, x1) = (u128::from(x as u64), u128::from((x >> 64) as u64));
+        let (p0, p1) = (u128::from(p as u64), u128::from((p >> 64) as u64));
+        let low = x0 * p0;
+        // Below 2^64 + 2^96 + 2^96: no overflow.
+        let mid = (low >> 64) + x0 * p1 + x1 * p0;
+        let top = (mid >> 64) + x1 * p1;
+        Wide([low as u64, mid as u64, top as u64])
+    }
+
+    /// `self + y` (the sum stays below 2^192 for the operands above).
+    fn plus(self, y: u128) -> Wide {
+        let [l0, l1, l2] = self.0;
+        let low = (u128::from(l1) << 64 | u128::from(l0)).overflowing_add(y);
+        Wide([low.0 as u64, (low.0 >> 64) as u64, l2 + u64::from(low.1)])
+    }
+
+    /// The number of significant bits.
+    fn bits(&self) -> u32 {
+        match self.0 {
+            [l0, 0, 0] => 64 - l0.leading_zeros(),
+            [_, l1, 0] => 128 - l1.leading_zeros(),
+            [_, _, l2] => 192 - l2.leading_zeros(),
+        }
+    }
+
+    /// The low 128 bits.
+    fn low(&self) -> u128 {
+        u128::from(self.0[1]) << 64 | u128::from(self.0[0])
+    }
+
+    /// `self / d` and the remainder, for `d` below 2^64.
+    fn div_rem(self, d: u64) -> (Wide, u64) {
+        let d = u128::from(d);
+        let mut q = [0u64; 3];
+        let mut r: u128 = 0;
+        for i in (0..3).rev() {
+            let n = r << 64 | u128::from(self.0[i]);
+            q[i] = (n / d) as u64;
+            r = n % d;
+        }
+        (Wide(q), r as u64)
+    }
+
+    /// `self / 10^n` truncated, and whether rounding it half to even on
+    /// the exact remainder goes up.
+    fn rounded_quotient(self, mut n: u32) -> (Wide, bool) {
+        let mut q = self;
+        let mut sticky = false;
+        while n > 19 {
+            let (next, r) = q.div_rem(POW10_64[19]);
+            sticky |= r != 0;
+            q = next;
+            n -= 19;
+        }
+        let p = POW10_64[n as usize];
+        let (q, r) = q.div_rem(p);
+        let half = p / 2;
+        let up = r > half || (r == half && (sticky || q.0[0] & 1 == 1));
+        (q, up)
+    }
+
+    /// A positive `Decimal` from a mantissa below 2^96.
+    fn decimal(m: u128, scale: u32) -> Decimal {
+        Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, scale)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `Decimal` from any 96-bit mantissa and scale, skewed towards the
+    /// edges: zero, one, the largest mantissa and sums that carry past it.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        let top = (1i128 << 96) - 1;
+        let mantissa = prop_oneof![
+            Just(0i128),
+            Just(1),
+            Just(top),
+            (top / 2 - 1000)..(top / 2 + 1000),
+            0i128..1_000_000,
+            -top..=top,
+        ];
+        (mantissa, 0u32..=28, any::<bool>()).prop_map(|(m, s, neg)| {
+            let mut d = Decimal::from_i128_with_scale(m, s);
+            // A negative zero, which `Decimal` can carry.
+            if neg && m == 0 {
+                d.set_sign_negative(true);
+            }
+            d
+        })
+    }
+
+    proptest::proptest! {
+        /// The integer addition gives the very `Decimal` — value, scale
+        /// and sign, compared as `Decimal`'s own 16 bytes — that `Decimal`'s
+        /// addition gives, or overflows where it does.
+        #[test]
+        fn exact_add_is_decimal_addition_to_the_bit(a in any_decimal(), b in any_decimal()) {
+            let fast = exact_add(a, b).map(|d| d.serialize());
+            let slow = a.checked_add(b).map(|d| d.serialize());
+            proptest::prop_assert_eq!(fast, slow, "{} + {}", a, b);
+        }
+    }
+
+    /// Two positive operands whose sum, past 96 bits, often leaves a
+    /// remainder of exactly one half where `Decimal` drops digits: the
+    /// higher-scale one ends in a 5 followed by zeros, the other is raised
+    /// past those zeros.
+    fn tie_operands() -> impl proptest::strategy::Strategy<Value = (Decimal, Decimal)> {
+        use proptest::prelude::*;
+        let top = (1u128 << 96) - 1;
+        (
+            1u128..=top,
+            1u32..=28,
+            0u32..28,
+            0u128..(1 << 60),
+            0u32..=28,
+        )
+            .prop_map(move |(x, d, k, c, s)| {
+                let k = k.min(d - 1);
+                let tail = 10u128.pow(k);
+                let y = (c * 10 + 5).saturating_mul(tail).min(top);
+                let high = s.max(d);
+                (
+                    Decimal::from_i128_with_scale(x as i128, high - d),
+                    Decimal::from_i128_with_scale(y as i128, high),
+                )
+            })
+    }
+
+    proptest::proptest! {
+        /// As above, on sums that round at a tie.
+        #[test]
+        fn exact_add_rounds_ties_as_decimal_does((a, b) in tie_operands()) {
+            let fast = exact_add(a, b).map(|d| d.serialize());
+            let slow = a.checked_add(b).map(|d| d.serialize());
+            proptest::prop_assert_eq!(fast, slow, "{} + {}", a, b);
+            let fast = exact_add(b, a).map(|d| d.serialize());
+            proptest::prop_assert_eq!(fast, slow, "{} + {}", b, a);
+        }
+    }
+
+    #[test]
+    fn exact_add_keeps_the_scale_decimal_keeps() {
+        // 1.50 + 2 = 3.50 at scale 2; 0.000 + 2.5 = 2.5 (a zero leaves the
+        // other operand as it is); (2^96 - 1) + 1 does not fit at scale 0.
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(exact_add(d("1.50"), d("2")).unwrap().to_string(), "3.50");
+        assert_eq!(exact_add(d("0.000"), d("2.5")).unwrap().to_string(), "2.5");
+        assert_eq!(exact_add(Decimal::MAX, Decimal::ONE), None);
+    }
+}
