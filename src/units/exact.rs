@@ -3,11 +3,10 @@
 use rust_decimal::Decimal;
 
 /// `a + b`: the very `Decimal` (value, scale and sign) that
-/// [`Decimal::checked_add`] gives, worked out on integers when both are
-/// positive and their scales differ — the case where `Decimal`'s own
-/// addition rescales in a 192-bit buffer and costs several times as much,
-/// and the case of sums of duty at different scales. Every other case is
-/// `Decimal`'s own addition, whose fast paths cover equal scales.
+/// [`Decimal::checked_add`] gives, worked out on integers when neither is
+/// negative: a sum of duty, which `Decimal`'s general addition (built for
+/// either sign, and rescaling in a 192-bit buffer) makes at several times
+/// the cost. With a negative operand it is `Decimal`'s own addition.
 ///
 /// As `Decimal` does, the lower scale is raised to the higher and the
 /// mantissas added exactly; a sum past 96 bits drops as many digits as
@@ -17,10 +16,17 @@ use rust_decimal::Decimal;
 /// rounded again. The crate's tests check it against `Decimal` to the bit
 /// on generated and edge-case operands.
 pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let (sa, sb) = (a.scale(), b.scale());
-    if sa == sb || a.is_sign_negative() || b.is_sign_negative() || a.is_zero() || b.is_zero() {
+    if a.is_sign_negative() || b.is_sign_negative() {
         return a.checked_add(b);
     }
+    // A zero added leaves the other operand as it is, scale included.
+    if a.is_zero() {
+        return Some(b);
+    }
+    if b.is_zero() {
+        return Some(a);
+    }
+    let (sa, sb) = (a.scale(), b.scale());
     // `low` has the lower scale and is raised to `scale`.
     let (low, high, scale) = if sa < sb { (a, b, sb) } else { (b, a, sa) };
     let x = low.mantissa().unsigned_abs();
@@ -250,5 +256,16 @@ mod tests {
         assert_eq!(exact_add(d("1.50"), d("2")).unwrap().to_string(), "3.50");
         assert_eq!(exact_add(d("0.000"), d("2.5")).unwrap().to_string(), "2.5");
         assert_eq!(exact_add(Decimal::MAX, Decimal::ONE), None);
+        // Equal scales past 96 bits drop one digit, rounding half to even,
+        // as `Decimal` does: (2^96 - 1) + 5, at scale 3, is
+        // 79228162514264337593543950340 thousandths, 7922816251426433759354395034
+        // hundredths.
+        let top = Decimal::from_i128_with_scale((1 << 96) - 1, 3);
+        let five = Decimal::from_i128_with_scale(5, 3);
+        assert_eq!(
+            exact_add(top, five).unwrap().to_string(),
+            "79228162514264337593543950.34"
+        );
+        assert_eq!(exact_add(top, five), top.checked_add(five));
     }
 }
