@@ -73,22 +73,12 @@ pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
     Some(Wide::decimal(q, out_scale))
 }
 
-/// 10 to the power of each scale `Decimal` can have.
+/// 10 to the power of each scale `Decimal` can have (up to 10^19 they also
+/// fit a `u64`, the divisor of one step of [`Wide::rounded_quotient`]).
 const SCALES: [u128; 29] = {
     let mut p = [1u128; 29];
     let mut i = 1;
     while i < 29 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
-/// 10 to the power of each number of digits one division drops.
-const POW10_64: [u64; 20] = {
-    let mut p = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
         p[i] = p[i - 1] * 10;
         i += 1;
     }
@@ -153,12 +143,12 @@ impl Wide {
         let mut q = self;
         let mut sticky = false;
         while n > 19 {
-            let (next, r) = q.div_rem(POW10_64[19]);
+            let (next, r) = q.div_rem(SCALES[19] as u64);
             sticky |= r != 0;
             q = next;
             n -= 19;
         }
-        let p = POW10_64[n as usize];
+        let p = SCALES[n as usize] as u64;
         let (q, r) = q.div_rem(p);
         let half = p / 2;
         let up = r > half || (r == half && (sticky || q.0[0] & 1 == 1));
