@@ -159,7 +159,7 @@ pub use units::{
     Probability, Rate, RuleId, Share, Window,
 };
 
-pub use engine::{AS_SCHEDULED, LinePart, Timeline, TimelineBase, TimelinePiece};
+pub use engine::{AS_SCHEDULED, LinePart, STREAM_KEPT, Timeline, TimelineBase, TimelinePiece};
 pub use units::ACCRUAL_DENOMINATOR;
 
 #[cfg(doctest)]

@@ -19,5 +19,6 @@ mod retaliation;
 mod safety;
 mod shipped;
 mod stacked_paths;
+mod streaming;
 mod switches;
 mod tree;

@@ -48,6 +48,7 @@ pub(crate) use results::weighted_sum;
 pub use results::{
     Basis, CommitmentOutcome, Diagnostic, Distribution, DutyFigures, Evaluation, PathOutcome,
 };
+pub use run::STREAM_KEPT;
 pub use scenario::{AS_SCHEDULED, Scenario, ScenarioBuilder, ScenarioInfo};
 pub use timeline::{Timeline, TimelineBase, TimelinePiece};
 

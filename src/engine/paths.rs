@@ -108,6 +108,20 @@ impl Scenario {
     /// branch's actions once on its parent's state.
     pub(crate) fn path_states(&self) -> Result<Vec<PathState>> {
         let mut out = Vec::with_capacity(self.tree.paths().len());
+        self.each_path_state(|s| {
+            out.push(s);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands `visit` the state at the end of every path, in path order, as
+    /// the tree is walked: only the states of the branches still to visit
+    /// are held, never every path's.
+    pub(crate) fn each_path_state(
+        &self,
+        mut visit: impl FnMut(PathState) -> Result<()>,
+    ) -> Result<()> {
         let root = self.tree.root();
         let base = self.base_state();
         // Depth first, first branches first: siblings are pushed in reverse.
@@ -128,10 +142,10 @@ impl Scenario {
                         pending.push((child, cb, s.clone()));
                     }
                 }
-                None => out.push(s),
+                None => visit(s)?,
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The state at the end of one path.
