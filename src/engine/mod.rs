@@ -12,9 +12,11 @@
 //! value-matched answers' share of imports, divided in `scaled` integers),
 //! `plan` and `eval` (coverage classes, with `shares` cutting baskets into
 //! the units answers claim, and their exact accrual), `side` (a
-//! side's exposure from its groups' results), `refunds`, `cache` (work
-//! shared across paths), `run` (every path), `results` (expectation and
-//! distribution), `timeline` (average rates over time).
+//! side's exposure from its groups' results), `value` (a value-matched
+//! answer's group from its claim), `refunds`, `cache` (work shared across
+//! paths), `run` (every path), `stream` (every path handed over as it is
+//! worked out), `results` (expectation and distribution), `timeline`
+//! (average rates over time).
 
 mod answers;
 mod cache;
@@ -35,7 +37,9 @@ mod scaled;
 mod scenario;
 mod shares;
 mod side;
+mod stream;
 mod timeline;
+mod value;
 
 pub use answers::MAX_ROUNDS;
 pub use exposure::{
@@ -48,8 +52,8 @@ pub(crate) use results::weighted_sum;
 pub use results::{
     Basis, CommitmentOutcome, Diagnostic, Distribution, DutyFigures, Evaluation, PathOutcome,
 };
-pub use run::STREAM_KEPT;
 pub use scenario::{AS_SCHEDULED, Scenario, ScenarioBuilder, ScenarioInfo};
+pub use stream::STREAM_KEPT;
 pub use timeline::{Timeline, TimelineBase, TimelinePiece};
 
 use crate::error::Result;

@@ -1,30 +1,25 @@
 //! Evaluating a scenario: every path of the tree over the window, sharing
 //! work across paths through the [`Cache`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::answers::AnswerSet;
 use super::cache::Cache;
-use super::eval::{GroupResult, eval_alone, eval_group};
+use super::eval::{GroupResult, eval_group};
 use super::exposure::{Detail, Exposure};
 use super::paths::PathState;
-use super::plan::{GroupPlan, SidePlan, Slice, base_of};
+use super::plan::{SidePlan, Slice, base_of};
 use super::refunds::{Refund, refund};
 use super::results::{CommitmentOutcome, Evaluation, PathOutcome};
 use super::scenario::{AS_SCHEDULED, Scenario};
 use super::side::{MeasureFacts, on_side, side_exposure};
+use super::value::map_slices;
 use crate::error::Result;
 use crate::outcome::{OutcomeKind, Path};
 use crate::tariff::Schedule;
 use crate::trade::Baseline;
-use crate::units::{MeasureId, Window};
-use rust_decimal::Decimal;
-
-/// How many group results and answer sets [`Scenario::evaluate_each`] keeps
-/// for the paths after them before it lets them go: about 1,000 paths' worth
-/// on the synthetic trees of the benches (a few megabytes).
-pub const STREAM_KEPT: usize = 4_096;
+use crate::units::MeasureId;
 
 impl Scenario {
     /// Evaluates every path of the tree over the window.
@@ -70,91 +65,6 @@ impl Scenario {
             reference,
             not_valued: self.not_valued.clone(),
         })
-    }
-
-    /// Evaluates every path of the tree as [`Scenario::evaluate`] does, but
-    /// hands each path's outcome to `each` (with its index in
-    /// [`crate::outcome::OutcomeTree::paths`]) as soon as it is worked out, keeping
-    /// none: the states of the paths are made as the tree is walked, and the
-    /// work paths share is kept for up to [`STREAM_KEPT`] group results and
-    /// answer sets, then begun again, so memory holds the scenario and a
-    /// bounded amount more, not one outcome per leaf. Returns the reference
-    /// path's outcome (see [`Evaluation::reference`]). Each outcome is the
-    /// one [`Scenario::evaluate`] gives for that path.
-    ///
-    /// ```
-    /// use tariffsim::synthetic::Synthetic;
-    /// use tariffsim::units::Accrued;
-    /// use tariffsim::{Detail, PathOutcome};
-    /// // A path's gross duty, over both sides.
-    /// let gross = |p: &PathOutcome| -> tariffsim::Result<Accrued> {
-    ///     p.exposure()
-    ///         .sides()
-    ///         .iter()
-    ///         .try_fold(Accrued::ZERO, |a, s| a.checked_add(s.gross()))
-    /// };
-    /// let s = Synthetic::new(2018).lines(50).measures(3).tree(2, 3).scenario()?;
-    /// let mut streamed = Vec::new();
-    /// let reference = s.evaluate_each(Detail::Totals, &mut |i, path| {
-    ///     streamed.push((i, gross(&path)?));
-    ///     Ok(())
-    /// })?;
-    /// let whole = s.evaluate(Detail::Totals)?;
-    /// let expected = whole
-    ///     .paths()
-    ///     .iter()
-    ///     .enumerate()
-    ///     .map(|(i, p)| Ok((i, gross(p)?)))
-    ///     .collect::<tariffsim::Result<Vec<_>>>()?;
-    /// assert_eq!(streamed, expected);
-    /// assert_eq!(&reference, whole.reference());
-    /// # Ok::<(), tariffsim::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// As [`Scenario::evaluate`], and whatever `each` returns (which stops
-    /// the walk).
-    pub fn evaluate_each(
-        &self,
-        detail: Detail,
-        each: &mut dyn FnMut(usize, PathOutcome) -> Result<()>,
-    ) -> Result<PathOutcome> {
-        self.stream(detail, STREAM_KEPT, each)
-    }
-
-    /// [`Scenario::evaluate_each`], keeping up to `kept` group results and
-    /// answer sets.
-    fn stream(
-        &self,
-        detail: Detail,
-        kept: usize,
-        each: &mut dyn FnMut(usize, PathOutcome) -> Result<()>,
-    ) -> Result<PathOutcome> {
-        let paths = self.tree.paths();
-        let mut cache = Cache::new(self)?;
-        let mut reference = None;
-        let mut i = 0;
-        self.each_path_state(|state| {
-            let path = paths.get(i).ok_or_else(|| {
-                crate::Error::Invalid("the tree has more leaves than paths".into())
-            })?;
-            let outcome = self.evaluate_state(&state, path, detail, &mut cache)?;
-            if self.reference == Some(i) {
-                reference = Some(outcome.clone());
-            }
-            each(i, outcome)?;
-            i += 1;
-            // Paths next to each other in the walk share the most work; what
-            // older paths shared is let go, so memory stays bounded.
-            if cache.groups.len() + cache.answers.len() > kept {
-                cache = Cache::new(self)?;
-            }
-            Ok(())
-        })?;
-        match reference {
-            Some(r) => Ok(r),
-            None => self.evaluate_state(&self.base_state(), &as_scheduled(), detail, &mut cache),
-        }
     }
 
     /// Evaluates one path, by id.
@@ -473,106 +383,6 @@ impl Scenario {
         })
     }
 
-    /// The result of a value-matched answer alone in its stacking group on
-    /// valuation side `si`: its claimed slices, mapped onto the side's
-    /// baskets and summed by the windows they are covered over, evaluated as
-    /// classes of their own (no other measure changes its duty).
-    #[allow(clippy::too_many_arguments)]
-    fn value_group(
-        &self,
-        si: usize,
-        group: &GroupPlan,
-        ai: usize,
-        answers: &AnswerSet,
-        schedule: &Arc<Schedule>,
-        version: u32,
-        cache: &mut Cache,
-    ) -> Result<Arc<GroupResult>> {
-        // Claims are interned (one `Arc` per distinct claim, kept as long as
-        // the cache), so a claim's address stands for its content.
-        let claim = answers.claims[ai]
-            .as_ref()
-            .map_or(0, |c| Arc::as_ptr(c) as usize);
-        let quick = (si, ai, claim, version);
-        if let Some(r) = cache.value_by_claim.get(&quick) {
-            return Ok(Arc::clone(r));
-        }
-        let b = &self.baselines[si];
-        let mut by_cover: BTreeMap<Vec<Window>, Vec<Decimal>> = BTreeMap::new();
-        if let (Some(c), Some(r)) = (&answers.claims[ai], &self.core.retaliation) {
-            let national = &r.national[c.side];
-            let pool = &r.pools[c.side];
-            // On the nation's own baseline a cell's slice is its value times
-            // the share; on another (a portfolio) basket by basket.
-            let mut add = |cover: &Vec<Window>, share: Decimal, values: &[Decimal]| {
-                let acc = by_cover
-                    .entry(cover.clone())
-                    .or_insert_with(|| vec![Decimal::ZERO; values.len()]);
-                for (v, x) in acc.iter_mut().zip(values) {
-                    *v = x
-                        .checked_mul(share)
-                        .and_then(|y| v.checked_add(y))
-                        .ok_or_else(|| crate::Error::overflow("a claimed value"))?;
-                }
-                Ok::<(), crate::Error>(())
-            };
-            if self.core.own_national[si] == Some(c.side) {
-                for sl in &c.slices {
-                    add(&sl.cover, sl.share, &pool.cells[sl.cell].values)?;
-                }
-            } else {
-                for sl in map_slices(&c.basket_slices(pool), national, b) {
-                    add(&sl.cover, sl.share, b.baskets()[sl.basket].values())?;
-                }
-            }
-        }
-        let key = (si, ai, by_cover.into_iter().collect::<Vec<_>>(), version);
-        if let Some(r) = cache.value_groups.get(&key) {
-            let r = Arc::clone(r);
-            cache.value_by_claim.insert(quick, Arc::clone(&r));
-            return Ok(r);
-        }
-        let r = eval_alone(
-            group.layer_of[0],
-            schedule,
-            &key.2,
-            &cache.grid,
-            &cache.factors[si],
-        )?;
-        // Checked in debug builds: the general evaluation of the same group
-        // gives the very same result.
-        #[cfg(debug_assertions)]
-        {
-            let general = GroupPlan {
-                measures: group.measures.clone(),
-                rules: Vec::new(),
-                classes: key
-                    .2
-                    .iter()
-                    .map(|(cover, values)| super::plan::GroupClass {
-                        cover: vec![cover.clone()],
-                        less: vec![crate::units::Rate::ZERO],
-                        values: values.clone(),
-                    })
-                    .collect(),
-                of_class: Vec::new(),
-                layer_of: group.layer_of.clone(),
-            };
-            let expected = eval_group(
-                &general,
-                &[schedule.as_ref()],
-                &cache.grid,
-                &cache.factors[si],
-                false,
-            )?;
-            assert_eq!(format!("{r:?}"), format!("{expected:?}"));
-        }
-        let r = Arc::new(r);
-        cache.value_groups.insert(key, Arc::clone(&r));
-        cache.value_by_claim.insert(quick, Arc::clone(&r));
-        Ok(r)
-    }
-
     /// The refunds beyond the window of every voided measure on a side.
     #[allow(clippy::too_many_arguments)]
     fn refunds_on(
@@ -635,69 +445,10 @@ impl Scenario {
 }
 
 /// The reference path when none is named: no branch taken, probability 0.
-fn as_scheduled() -> Path {
+pub(super) fn as_scheduled() -> Path {
     Path::reference(
         AS_SCHEDULED,
         "As scheduled (no outcome applied)",
         OutcomeKind::StatusQuo,
     )
-}
-
-/// Slices of national baskets carried onto the baskets of another baseline
-/// of the same direction: a basket of the same key, or — for a national HS
-/// line — every basket (an importer's item) whose HS code falls under it.
-fn map_slices(slices: &[Slice], national: &Baseline, to: &Baseline) -> Vec<Slice> {
-    let mut out = Vec::new();
-    for s in slices {
-        let key = national.baskets()[s.basket].key();
-        for (i, b) in to.baskets().iter().enumerate() {
-            let under = b.key() == key
-                || match (key.hs(), b.key().hs()) {
-                    (Some(line), Some(code)) if matches!(key, crate::trade::BasketKey::Hs(_)) => {
-                        line.is_prefix_of(code)
-                    }
-                    _ => false,
-                };
-            if under {
-                out.push(Slice {
-                    basket: i,
-                    share: s.share,
-                    cover: s.cover.clone(),
-                });
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::synthetic::Synthetic;
-    use crate::{Detail, PathOutcome};
-
-    #[test]
-    fn work_let_go_while_streaming_gives_the_same_outcomes() {
-        // 4 × 4 leaves with three rules, keeping at most 5 group results
-        // and answer sets: the work is begun again every path or two, and
-        // every outcome is still the one the whole evaluation gives.
-        let s = Synthetic::new(2018)
-            .lines(200)
-            .measures(4)
-            .steps(2)
-            .tree(2, 4)
-            .retaliation(3)
-            .scenario()
-            .unwrap();
-        let mut streamed: Vec<PathOutcome> = Vec::new();
-        let reference = s
-            .stream(Detail::Totals, 5, &mut |_, p| {
-                streamed.push(p);
-                Ok(())
-            })
-            .unwrap();
-        let whole = s.evaluate(Detail::Totals).unwrap();
-        assert_eq!(streamed.len(), 16);
-        assert_eq!(streamed.as_slice(), whole.paths());
-        assert_eq!(&reference, whole.reference());
-    }
 }
