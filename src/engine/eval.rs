@@ -430,17 +430,17 @@ fn result_of(
         if layers.iter().any(|l| l.layer == *layer) {
             continue;
         }
-        let members: Vec<usize> = (i..duty.len()).filter(|j| layer_of[*j] == *layer).collect();
-        if let [only] = members.as_slice() {
+        // `i` is the layer's first measure.
+        if !layer_of[i + 1..].contains(layer) {
             layers.push(LayerSum {
                 layer: *layer,
-                by_month: Arc::clone(&by_measure[*only]),
-                total: totals[*only],
+                by_month: Arc::clone(&by_measure[i]),
+                total: totals[i],
             });
             continue;
         }
         let mut row = vec![Decimal::ZERO; months];
-        for j in members {
+        for j in (i..duty.len()).filter(|j| layer_of[*j] == *layer) {
             for (cell, u) in row.iter_mut().zip(&duty[j]) {
                 if !u.is_zero() {
                     *cell = add(*cell, *u)?;
@@ -488,7 +488,8 @@ pub(crate) fn eval_alone(
             for (pi, (from, rate)) in tl.iter().enumerate() {
                 let to = tl.get(pi + 1).map_or(w.end(), |x| x.0);
                 let (mut d, end) = ((*from).max(a), to.min(b));
-                let r = rate.net_of(Rate::ZERO);
+                // Nothing is netted: the rate is the schedule's.
+                let r = *rate;
                 if r.is_zero() {
                     continue;
                 }
