@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -387,12 +388,20 @@ impl Branch {
 
     /// The same branch with one more action.
     pub fn with_action(mut self, action: Action) -> Branch {
+        // Most branches take one action: hold exactly one until a second
+        // comes (a tree of 100,000 leaves keeps every branch's list).
+        if self.actions.is_empty() {
+            self.actions.reserve_exact(1);
+        }
         self.actions.push(action);
         self
     }
 
     /// The same branch with one more commitment.
     pub fn with_commitment(mut self, commitment: Commitment) -> Branch {
+        if self.commitments.is_empty() {
+            self.commitments.reserve_exact(1);
+        }
         self.commitments.push(commitment);
         self
     }
@@ -502,12 +511,20 @@ pub struct OutcomeTree {
 /// One root-to-leaf path through an outcome tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Path {
-    id: String,
-    labels: Vec<String>,
-    kinds: Vec<OutcomeKind>,
-    /// (node index in pre-order, branch index) along the path.
-    steps: Vec<(usize, usize)>,
+    id: Box<str>,
+    steps: Box<[PathStep]>,
     probability: Decimal,
+}
+
+/// One branch taken on a path. A label is shared by every path through its
+/// branch, so a tree of 100,000 leaves holds each label once per branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PathStep {
+    /// The node's index in pre-order and the branch's among its branches;
+    /// `None` for a reference, which takes no branch.
+    at: Option<(u32, u32)>,
+    kind: OutcomeKind,
+    label: Arc<str>,
 }
 
 impl Path {
@@ -516,14 +533,14 @@ impl Path {
         &self.id
     }
 
-    /// The branch labels along the path.
-    pub fn labels(&self) -> &[String] {
-        &self.labels
+    /// The branch labels along the path, first decision first.
+    pub fn labels(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.steps.iter().map(|s| &*s.label)
     }
 
-    /// The outcome kinds along the path.
-    pub fn kinds(&self) -> &[OutcomeKind] {
-        &self.kinds
+    /// The outcome kinds along the path, first decision first.
+    pub fn kinds(&self) -> impl ExactSizeIterator<Item = OutcomeKind> + '_ {
+        self.steps.iter().map(|s| s.kind)
     }
 
     /// The product of the branch probabilities along the path (exact).
@@ -535,9 +552,11 @@ impl Path {
     pub(crate) fn reference(id: &str, label: &str, kind: OutcomeKind) -> Path {
         Path {
             id: id.into(),
-            labels: vec![label.into()],
-            kinds: vec![kind],
-            steps: Vec::new(),
+            steps: Box::new([PathStep {
+                at: None,
+                kind,
+                label: label.into(),
+            }]),
             probability: Decimal::ZERO,
         }
     }
@@ -559,7 +578,7 @@ impl OutcomeTree {
         let mut leaves = 0usize;
         check_node(&root, None, 1, &mut node_ids, &mut leaves)?;
         let mut paths = Vec::with_capacity(leaves);
-        let mut counter = 0usize;
+        let mut counter = 0u32;
         collect_paths(&root, &mut counter, &mut Vec::new(), &mut paths)?;
         Ok(OutcomeTree { root, paths })
     }
@@ -583,9 +602,11 @@ impl OutcomeTree {
                 );
                 let paths = vec![Path {
                     id: id.into(),
-                    labels: vec!["As scheduled".into()],
-                    kinds: vec![OutcomeKind::StatusQuo],
-                    steps: vec![(0, 0)],
+                    steps: Box::new([PathStep {
+                        at: Some((0, 0)),
+                        kind: OutcomeKind::StatusQuo,
+                        label: "As scheduled".into(),
+                    }]),
                     probability: Decimal::ONE,
                 }];
                 OutcomeTree { root, paths }
@@ -606,7 +627,7 @@ impl OutcomeTree {
 
     /// The path with id `id`.
     pub fn path(&self, id: &str) -> Option<&Path> {
-        self.paths.iter().find(|p| p.id == id)
+        self.paths.iter().find(|p| &*p.id == id)
     }
 
     /// Every node in pre-order.
@@ -629,7 +650,11 @@ impl OutcomeTree {
         let nodes = self.nodes();
         path.steps
             .iter()
-            .map(|(n, b)| (nodes[*n], &nodes[*n].branches[*b]))
+            .filter_map(|s| s.at)
+            .map(|(n, b)| {
+                let node = nodes[n as usize];
+                (node, &node.branches[b as usize])
+            })
             .collect()
     }
 }
@@ -714,34 +739,42 @@ fn check_node(
     Ok(())
 }
 
-fn collect_paths(
-    node: &Node,
-    counter: &mut usize,
-    prefix: &mut Vec<(usize, usize, NodeId, String, OutcomeKind, Decimal)>,
+fn collect_paths<'a>(
+    node: &'a Node,
+    counter: &mut u32,
+    prefix: &mut Vec<(PathStep, &'a NodeId, Decimal)>,
     out: &mut Vec<Path>,
 ) -> Result<()> {
     let me = *counter;
     *counter += 1;
     for (bi, b) in node.branches.iter().enumerate() {
-        let p = prefix.last().map_or(Decimal::ONE, |x| x.5);
+        let p = prefix.last().map_or(Decimal::ONE, |x| x.2);
+        let at = || format!("node {:?}, branch {:?}", node.id.as_str(), b.id.as_str());
         let prob = exact_product(p, b.probability.value()).map_err(|places| {
             Error::Invalid(format!(
                 "the path's probability needs {places} decimal places, more than the 28 a decimal holds: give the branch probabilities along it fewer decimal places"
             ))
-            .at(format!("node {:?}, branch {:?}", node.id.as_str(), b.id.as_str()))
+            .at(at())
         })?;
-        prefix.push((me, bi, b.id.clone(), b.label.clone(), b.kind, prob));
+        // Within MAX_LEAVES and MAX_DEPTH, so never past u32.
+        let bi =
+            u32::try_from(bi).map_err(|_| Error::Invalid("too many branches".into()).at(at()))?;
+        let step = PathStep {
+            at: Some((me, bi)),
+            kind: b.kind,
+            label: b.label.as_str().into(),
+        };
+        prefix.push((step, &b.id, prob));
         match &b.next {
             Some(child) => collect_paths(child, counter, prefix, out)?,
             None => out.push(Path {
                 id: prefix
                     .iter()
-                    .map(|x| x.2.as_str())
+                    .map(|x| x.1.as_str())
                     .collect::<Vec<_>>()
-                    .join("/"),
-                labels: prefix.iter().map(|x| x.3.clone()).collect(),
-                kinds: prefix.iter().map(|x| x.4).collect(),
-                steps: prefix.iter().map(|x| (x.0, x.1)).collect(),
+                    .join("/")
+                    .into(),
+                steps: prefix.iter().map(|x| x.0.clone()).collect(),
                 probability: prob,
             }),
         }
@@ -787,6 +820,75 @@ mod tests {
             OutcomeKind::Deal,
             p.parse().unwrap(),
         )
+    }
+
+    #[test]
+    fn paths_give_their_branches_labels_kinds_and_steps_in_order() {
+        // Two decisions: "truce" (0.5) leads to a second node whose
+        // "deal" (0.4) is an escalation-free deal; "war" (0.5) ends.
+        let second = Node::new(
+            "later".parse().unwrap(),
+            "",
+            d("2019-06-01").unwrap(),
+            vec![
+                Branch::new(
+                    "deal".parse().unwrap(),
+                    "Deal signed",
+                    OutcomeKind::Deal,
+                    "0.4".parse().unwrap(),
+                ),
+                Branch::new(
+                    "collapse".parse().unwrap(),
+                    "Talks collapse",
+                    OutcomeKind::Collapse,
+                    "0.6".parse().unwrap(),
+                ),
+            ],
+        );
+        let tree = OutcomeTree::new(Node::new(
+            "g20".parse().unwrap(),
+            "",
+            d("2018-12-01").unwrap(),
+            vec![
+                Branch::new(
+                    "truce".parse().unwrap(),
+                    "Truce",
+                    OutcomeKind::Truce,
+                    "0.5".parse().unwrap(),
+                )
+                .then(second),
+                Branch::new(
+                    "war".parse().unwrap(),
+                    "Escalation",
+                    OutcomeKind::Escalation,
+                    "0.5".parse().unwrap(),
+                ),
+            ],
+        ))
+        .unwrap();
+        let ids: Vec<&str> = tree.paths().iter().map(Path::id).collect();
+        assert_eq!(ids, ["truce/deal", "truce/collapse", "war"]);
+        let p = tree.path("truce/collapse").unwrap();
+        assert_eq!(p.labels().collect::<Vec<_>>(), ["Truce", "Talks collapse"]);
+        assert_eq!(
+            p.kinds().collect::<Vec<_>>(),
+            [OutcomeKind::Truce, OutcomeKind::Collapse]
+        );
+        // 0.5 × 0.6
+        assert_eq!(p.probability().to_string(), "0.30");
+        // The steps lead to the very branches named: node "later" is the
+        // second node in pre-order, "collapse" its second branch.
+        let steps: Vec<(&str, &str)> = tree
+            .steps(p)
+            .into_iter()
+            .map(|(n, b)| (n.id().as_str(), b.id().as_str()))
+            .collect();
+        assert_eq!(steps, [("g20", "truce"), ("later", "collapse")]);
+        // A reference takes no branch but keeps its label and kind.
+        let r = Path::reference("as-scheduled", "As scheduled", OutcomeKind::StatusQuo);
+        assert!(tree.steps(&r).is_empty());
+        assert_eq!(r.labels().collect::<Vec<_>>(), ["As scheduled"]);
+        assert_eq!(r.kinds().collect::<Vec<_>>(), [OutcomeKind::StatusQuo]);
     }
 
     #[test]

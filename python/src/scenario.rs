@@ -167,10 +167,10 @@ impl PyScenario {
             let d = PyDict::new(py);
             d.set_item("id", p.id())?;
             d.set_item("probability", p.probability())?;
-            d.set_item("labels", p.labels().to_vec())?;
+            d.set_item("labels", p.labels().collect::<Vec<_>>())?;
             d.set_item(
                 "kinds",
-                p.kinds().iter().map(|k| k.name()).collect::<Vec<_>>(),
+                p.kinds().map(|k| k.name()).collect::<Vec<_>>(),
             )?;
             out.append(d)?;
         }

@@ -373,8 +373,8 @@ impl Scenario {
             .collect();
         Ok(PathOutcome {
             id: path.id().to_string(),
-            labels: path.labels().to_vec(),
-            kinds: path.kinds().to_vec(),
+            labels: path.labels().map(str::to_string).collect(),
+            kinds: path.kinds().collect(),
             probability: path.probability(),
             exposure,
             answers: answers.map_or_else(|| Arc::from(Vec::new()), |a| Arc::clone(&a.notes)),
