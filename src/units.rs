@@ -38,6 +38,35 @@ mod tests {
     }
 
     #[test]
+    fn accrued_sums_are_exact_up_to_the_documented_bound_and_an_error_past_it() {
+        // The bound in `Accrued`'s docs: 2^96 - 1 whole units.
+        let units = |d: Decimal| Accrued::from_units(d);
+        let top = units(Decimal::MAX);
+        assert_eq!(top.units().to_string(), "79228162514264337593543950335");
+        // (2^96 - 2) + 1 is the bound itself, exactly.
+        assert_eq!(
+            units(Decimal::MAX - Decimal::ONE)
+                .checked_add(units(Decimal::ONE))
+                .unwrap(),
+            top
+        );
+        // One unit more is an error that says what overflowed.
+        let e = top.checked_add(units(Decimal::ONE)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "arithmetic overflow while computing a sum of accrued duty: the values are too large to hold exactly"
+        );
+        // In currency: (2^96 - 1) / 1,681,363,740 = 47,121,369,772,292,304,575.4…
+        assert_eq!(top.amount().trunc().to_string(), "47121369772292304575");
+        // With fractions of a unit, past 28 digits the last fractional digit
+        // goes, rounded half to even: 7922816251426433759354395033.5 + 0.6
+        // = …34.1 exactly, held as …34, within one unit.
+        let tenths = |m: i128| units(Decimal::from_i128_with_scale(m, 1));
+        let sum = tenths((1 << 96) - 1).checked_add(tenths(6)).unwrap();
+        assert_eq!(sum.units().to_string(), "7922816251426433759354395034");
+    }
+
+    #[test]
     fn rate_needs_its_unit_and_is_never_negative() {
         assert_eq!(
             "0.25".parse::<Rate>().unwrap_err().to_string(),

@@ -10,6 +10,7 @@ mod fidelity;
 mod files;
 mod finance;
 mod floors;
+mod integer_accrual;
 mod lines;
 mod mfn;
 mod mfn_timeline;

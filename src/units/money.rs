@@ -161,6 +161,18 @@ impl fmt::Display for Money {
 /// An exact accrued amount in a currency, held as whole units of
 /// `1 / ACCRUAL_DENOMINATOR`: sums of accruals never round, so splitting a
 /// window and adding the parts gives the whole to the last digit.
+///
+/// **Bound.** An amount is a `Decimal` of units: exact while its mantissa
+/// fits 96 bits, that is up to 2^96 − 1 =
+/// 79,228,162,514,264,337,593,543,950,335 whole units, about 4.71 × 10^19
+/// currency units (47 quintillion dollars). Sums of non-negative amounts
+/// are added on 128-bit integers where they fit (the same `Decimal`,
+/// value and scale, that `Decimal`'s addition gives). An amount that
+/// carries fractions of a unit (a value with cents times a rate with
+/// decimals) keeps them while its 28 significant digits allow; past that
+/// its last fractional digits are rounded half to even, so it stays
+/// within one unit of the exact sum. A sum of whole units past the bound
+/// is [`Error::Overflow`], never a rounded amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Accrued(Decimal);
 
