@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::answers::{Memo, Retaliation};
 use super::cache::Versions;
 use super::claims::Claim;
-use super::eval::stack;
+use super::walk::stack;
 use crate::error::{Error, Result};
 use crate::tariff::{Measure, Schedule};
 use crate::units::{Date, Rate};

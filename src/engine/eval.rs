@@ -10,8 +10,9 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 use super::exposure::{Detail, Exposure, SideExposure};
-use super::plan::{GroupPlan, GroupRule, Plan};
+use super::plan::{GroupPlan, Plan};
 use super::side::{MeasureFacts, on_side, side_base, side_exposure, side_imports};
+use super::walk::{Walk, base_points_into};
 use crate::error::{Error, Result};
 use crate::tariff::{BaseRates, Measure, Schedule};
 use crate::trade::Baseline;
@@ -58,7 +59,7 @@ impl Grid {
     }
 
     /// The index of the month holding `date` (a date inside the window).
-    fn month_index(&self, date: Date) -> usize {
+    pub fn month_index(&self, date: Date) -> usize {
         self.starts
             .partition_point(|s| *s <= date)
             .saturating_sub(1)
@@ -107,240 +108,89 @@ pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
         .ok_or_else(|| Error::overflow("accrued duty"))
 }
 
-/// The rates each group measure contributes on a day, after stacking rules.
-pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
-    stack_by(rules.iter(), rules.len(), day, rates);
-}
-
-/// [`stack`] under the `count` rules `rules` yields.
-fn stack_by<'a>(
-    rules: impl Iterator<Item = &'a GroupRule> + Clone,
-    count: usize,
-    day: Date,
-    rates: &mut [Rate],
-) {
-    if count == 0 {
-        return;
-    }
-    // Which exclusive rules win, decided on the rates before any exclusion
-    // (so rule order never matters), then applied.
-    let wins = |rule: &GroupRule, rates: &[Rate]| match rule {
-        GroupRule::Exclusive { over, window, .. } => {
-            window.contains(day) && over.iter().any(|i| !rates[*i].is_zero())
-        }
-        GroupRule::Highest { .. } => false,
-    };
-    let mut small = [false; 16];
-    let mut large = Vec::new();
-    let won: &mut [bool] = if count <= small.len() {
-        &mut small[..count]
-    } else {
-        large.resize(count, false);
-        &mut large
-    };
-    for (w, rule) in won.iter_mut().zip(rules.clone()) {
-        *w = wins(rule, rates);
-    }
-    for (rule, w) in rules.clone().zip(won.iter()) {
-        if let (GroupRule::Exclusive { excluded, .. }, true) = (rule, *w) {
-            for i in excluded {
-                rates[*i] = Rate::ZERO;
-            }
-        }
-    }
-    for rule in rules {
-        if let GroupRule::Highest { among, window } = rule {
-            if !window.contains(day) {
-                continue;
-            }
-            let best = among
-                .iter()
-                .fold(None::<(usize, Rate)>, |acc, i| match acc {
-                    Some((_, b)) if b >= rates[*i] => acc,
-                    _ => Some((*i, rates[*i])),
-                });
-            if let Some((keep, _)) = best {
-                for i in among {
-                    if *i != keep {
-                        rates[*i] = Rate::ZERO;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Walks the pieces of the window for one group class, calling `visit` with
-/// the piece's start, its month index, its days and the stacked rates (a
-/// measure net of the base rate at its rate less the class's base rate,
-/// before stacking).
-pub(crate) fn walk_class(
-    group: &GroupPlan,
-    gc: usize,
-    timelines: &[Vec<(Date, Rate)>],
-    base_points: &[Date],
-    grid: &Grid,
-    visit: impl FnMut(Date, usize, i64, &[Rate]) -> Result<()>,
-) -> Result<()> {
-    Walk::default().class(group, gc, timelines, base_points, grid, visit)
-}
-
-/// The buffers of a class's walk, kept from one class to the next.
+/// The buffers a group's evaluation works in, kept from one evaluation to
+/// the next: a month memo evaluates thousands of months of one group, each
+/// of which would otherwise allocate them anew.
 #[derive(Default)]
-struct Walk {
+pub(crate) struct GroupScratch {
+    timelines: Vec<Vec<(Date, Rate)>>,
     points: Vec<Date>,
-    /// The group measures that cover the class at some time; the others
-    /// keep a zero rate.
-    active: Vec<usize>,
-    rates: Vec<Rate>,
-    cursor: Vec<usize>,
-    before: Vec<Rate>,
-    stacked: Vec<Rate>,
-    /// The group's rules that can change a rate of the class: an exclusive
-    /// rule with measures covering it on both sides, a highest rule among
-    /// at least two measures covering it. The others leave its rates as
-    /// they are (measures that never cover it are at zero).
-    rules: Vec<usize>,
-    /// Per group measure, whether it covers the class at some time.
-    covers: Vec<bool>,
+    /// Rate-days per group measure and month (row-major), zeroed for each
+    /// class where its walk left any.
+    rd: Vec<Decimal>,
+    /// Duty per group measure and month (row-major): what the last
+    /// evaluation gave.
+    pub duty: Vec<Decimal>,
+    walk: Walk,
 }
 
-impl Walk {
-    /// [`walk_class`], in these buffers.
-    fn class(
+impl GroupScratch {
+    /// Evaluates `group` under `schedules` (aligned with its measures)
+    /// into [`GroupScratch::duty`], pushing each class's rate-days per
+    /// group measure and month onto `kept` when given.
+    pub fn eval(
         &mut self,
         group: &GroupPlan,
-        gc: usize,
-        timelines: &[Vec<(Date, Rate)>],
-        base_points: &[Date],
+        schedules: &[&Schedule],
         grid: &Grid,
-        mut visit: impl FnMut(Date, usize, i64, &[Rate]) -> Result<()>,
+        factors: &[(usize, Decimal)],
+        mut kept: Option<&mut Vec<Vec<Vec<Decimal>>>>,
     ) -> Result<()> {
-        let class = &group.classes[gc];
-        let window = grid.window;
-        let Walk {
+        let n = group.measures.len();
+        let months = grid.months.len();
+        let GroupScratch {
+            timelines,
             points,
-            active,
-            rates,
-            cursor,
-            before,
-            stacked,
-            rules,
-            covers,
+            rd,
+            duty,
+            walk,
         } = self;
-        points.clear();
-        points.extend_from_slice(base_points);
-        let mut extra = false;
-        for cover in &class.cover {
-            for w in cover {
-                for d in [w.start(), w.end()] {
-                    if d > window.start() && d < window.end() {
-                        points.push(d);
-                        extra = true;
+        timelines.truncate(n);
+        timelines.resize_with(n, Vec::new);
+        for (tl, s) in timelines.iter_mut().zip(schedules) {
+            s.timeline_into(grid.window, tl);
+        }
+        base_points_into(group, timelines, grid, points);
+        for v in [&mut *duty, &mut *rd] {
+            v.clear();
+            v.resize(n * months, Decimal::ZERO);
+        }
+        for gc in 0..group.classes.len() {
+            walk.class(group, gc, timelines, points, grid, |_, k, days, rates| {
+                let days = Decimal::from(days);
+                for (i, r) in rates.iter().enumerate() {
+                    if !r.is_zero() {
+                        let cell = &mut rd[i * months + k];
+                        *cell = add(*cell, mul(r.as_fraction(), days)?)?;
+                    }
+                }
+                Ok(())
+            })?;
+            let values = &group.classes[gc].values;
+            for k in 0..months {
+                let (col, f) = factors[k];
+                let dv = mul(values[col], f)?;
+                for &i in &walk.active {
+                    let cell = rd[i * months + k];
+                    if !cell.is_zero() {
+                        let at = i * months + k;
+                        duty[at] = add(duty[at], mul(dv, cell)?)?;
                     }
                 }
             }
-        }
-        if extra {
-            points.sort_unstable();
-            points.dedup();
-        }
-        let n = group.measures.len();
-        for v in [&mut *rates, &mut *before, &mut *stacked] {
-            v.clear();
-            v.resize(n, Rate::ZERO);
-        }
-        cursor.clear();
-        cursor.resize(n, 0);
-        active.clear();
-        active.extend((0..n).filter(|i| !class.cover[*i].is_empty()));
-        covers.clear();
-        covers.extend(class.cover.iter().map(|c| !c.is_empty()));
-        let any = |of: &[usize]| of.iter().any(|i| covers[*i]);
-        rules.clear();
-        rules.extend(group.rules.iter().enumerate().filter_map(|(ri, r)| {
-            let acts = match r {
-                GroupRule::Exclusive { over, excluded, .. } => any(over) && any(excluded),
-                GroupRule::Highest { among, .. } => {
-                    among.iter().filter(|i| covers[**i]).count() > 1
-                }
-            };
-            acts.then_some(ri)
-        }));
-        // Stacking is a function of the rates before it and of which rule
-        // windows hold the day, and a window's hold changes only at its
-        // edges, which are points: where neither changed since the last
-        // point, its stacked rates stand (most points are month starts).
-        // Stacking only zeroes rates, so a measure that never covers the
-        // class stays at zero and only the others are compared.
-        let mut have = false;
-        for (pi, &a) in points.iter().enumerate() {
-            let b = points.get(pi + 1).copied().unwrap_or(window.end());
-            let days = days_between(a, b);
-            if days <= 0 {
-                continue;
-            }
-            let mut changed = false;
-            for &i in active.iter() {
-                let tl = &timelines[i];
-                while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
-                    cursor[i] += 1;
-                }
-                let covered = class.cover[i].iter().any(|w| w.contains(a));
-                rates[i] = if covered {
-                    tl[cursor[i]].1.net_of(class.less[i])
-                } else {
-                    Rate::ZERO
-                };
-                changed |= rates[i] != before[i];
-            }
-            let edge = group
-                .rules
-                .iter()
-                .any(|r| r.window().start() == a || r.window().end() == a);
-            if !have || edge || changed {
-                for &i in active.iter() {
-                    before[i] = rates[i];
-                }
-                stack_by(
-                    rules.iter().map(|ri| &group.rules[*ri]),
-                    rules.len(),
-                    a,
-                    rates,
+            if let Some(kept) = kept.as_deref_mut() {
+                kept.push(
+                    (0..n)
+                        .map(|i| rd[i * months..(i + 1) * months].to_vec())
+                        .collect(),
                 );
-                for &i in active.iter() {
-                    stacked[i] = rates[i];
-                }
-                have = true;
             }
-            visit(a, grid.month_index(a), days, stacked)?;
+            for &i in &walk.active {
+                rd[i * months..(i + 1) * months].fill(Decimal::ZERO);
+            }
         }
         Ok(())
     }
-}
-
-/// The dates every class of a group is cut at: month starts, schedule
-/// changes and stacking-rule edges inside the window.
-pub(crate) fn base_points(
-    group: &GroupPlan,
-    timelines: &[Vec<(Date, Rate)>],
-    grid: &Grid,
-) -> Vec<Date> {
-    let w = grid.window;
-    let mut points: Vec<Date> = grid.starts.clone();
-    for tl in timelines {
-        points.extend(tl.iter().map(|(d, _)| *d));
-    }
-    for r in &group.rules {
-        for d in [r.window().start(), r.window().end()] {
-            if d > w.start() && d < w.end() {
-                points.push(d);
-            }
-        }
-    }
-    points.sort_unstable();
-    points.dedup();
-    points
 }
 
 /// Evaluates one group for the given schedules (aligned with the group's
@@ -352,50 +202,25 @@ pub(crate) fn eval_group(
     factors: &[(usize, Decimal)],
     keep_rate_days: bool,
 ) -> Result<GroupResult> {
-    let n = group.measures.len();
     let months = grid.months.len();
-    let timelines: Vec<Vec<(Date, Rate)>> =
-        schedules.iter().map(|s| s.timeline(grid.window)).collect();
-    let points = base_points(group, &timelines, grid);
-    let mut duty = vec![vec![Decimal::ZERO; months]; n];
+    let mut scratch = GroupScratch::default();
     let mut kept = Vec::new();
-    let mut walk = Walk::default();
-    // Rate-days per group measure and month (row-major), zeroed for each
-    // class where its walk left any.
-    let mut rd = vec![Decimal::ZERO; n * months];
-    for gc in 0..group.classes.len() {
-        walk.class(group, gc, &timelines, &points, grid, |_, k, days, rates| {
-            let days = Decimal::from(days);
-            for (i, r) in rates.iter().enumerate() {
-                if !r.is_zero() {
-                    let cell = &mut rd[i * months + k];
-                    *cell = add(*cell, mul(r.as_fraction(), days)?)?;
-                }
-            }
-            Ok(())
-        })?;
-        let values = &group.classes[gc].values;
-        for k in 0..months {
-            let (col, f) = factors[k];
-            let dv = mul(values[col], f)?;
-            for &i in &walk.active {
-                let cell = rd[i * months + k];
-                if !cell.is_zero() {
-                    duty[i][k] = add(duty[i][k], mul(dv, cell)?)?;
-                }
-            }
-        }
-        if keep_rate_days {
-            kept.push(
-                (0..n)
-                    .map(|i| rd[i * months..(i + 1) * months].to_vec())
-                    .collect(),
-            );
-        }
-        for &i in &walk.active {
-            rd[i * months..(i + 1) * months].fill(Decimal::ZERO);
-        }
-    }
+    scratch.eval(
+        group,
+        schedules,
+        grid,
+        factors,
+        keep_rate_days.then_some(&mut kept),
+    )?;
+    let duty = if months == 0 {
+        vec![Vec::new(); group.measures.len()]
+    } else {
+        scratch
+            .duty
+            .chunks(months)
+            .map(<[Decimal]>::to_vec)
+            .collect()
+    };
     result_of(&group.layer_of, duty, kept)
 }
 

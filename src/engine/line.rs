@@ -6,9 +6,9 @@
 use rust_decimal::Decimal;
 
 use super::Prepared;
-use super::eval::stack;
 use super::plan::SidePlan;
 use super::scenario::Scenario;
+use super::walk::stack;
 use crate::error::{Error, Result};
 use crate::tariff::{Measure, Schedule};
 use crate::trade::{Baseline, BasketKey};

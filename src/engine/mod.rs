@@ -40,6 +40,7 @@ mod side;
 mod stream;
 mod timeline;
 mod value;
+mod walk;
 
 pub use answers::MAX_ROUNDS;
 pub use exposure::{

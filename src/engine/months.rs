@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::eval::{Grid, GroupResult, LayerSum, add, eval_group};
+use super::eval::{Grid, GroupResult, GroupScratch, LayerSum, add, eval_group};
 use super::plan::GroupPlan;
 use crate::error::Result;
 use crate::tariff::Schedule;
@@ -53,6 +53,12 @@ pub(crate) struct MonthMemo {
     signatures: HashMap<u32, Box<[u32]>>,
     /// Per side plan and group, its months.
     kept: HashMap<(usize, usize), Kept>,
+    /// The buffers of a month's evaluation.
+    scratch: GroupScratch,
+    /// A timeline inside one month, while its id is looked up.
+    timeline: Vec<(Date, Rate)>,
+    /// The signatures of a group's measures, month after month.
+    keys: Vec<u32>,
 }
 
 impl MonthMemo {
@@ -77,6 +83,7 @@ impl MonthMemo {
             grids,
             timelines,
             signatures,
+            timeline,
             ..
         } = self;
         signatures.entry(version).or_insert_with(|| {
@@ -89,10 +96,17 @@ impl MonthMemo {
                     while at + 1 < full.len() && full[at + 1].0 <= start {
                         at += 1;
                     }
-                    let mut tl = vec![(start, full[at].1)];
-                    tl.extend(full[at + 1..].iter().take_while(|(d, _)| *d < end).copied());
-                    let next = timelines.len() as u32;
-                    *timelines.entry(tl).or_insert(next)
+                    timeline.clear();
+                    timeline.push((start, full[at].1));
+                    timeline.extend(full[at + 1..].iter().take_while(|(d, _)| *d < end).copied());
+                    match timelines.get(timeline.as_slice()) {
+                        Some(id) => *id,
+                        None => {
+                            let id = timelines.len() as u32;
+                            timelines.insert(timeline.clone(), id);
+                            id
+                        }
+                    }
                 })
                 .collect()
         })
@@ -122,38 +136,98 @@ impl MonthMemo {
         if months == 0 {
             return eval_group(group, schedules, grid, factors, false);
         }
-        let mut by_month: Vec<Vec<u32>> = vec![Vec::with_capacity(versions.len()); months];
-        for (v, s) in versions.iter().zip(schedules) {
+        // The signatures of the group's measures, month by month:
+        // `keys[k * n..(k + 1) * n]` is month `k`'s.
+        let n = versions.len();
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.clear();
+        keys.resize(months * n, 0);
+        for (i, (v, s)) in versions.iter().zip(schedules).enumerate() {
             for (k, id) in self.signature(*v, s, grid.window).iter().enumerate() {
-                by_month[k].push(*id);
+                keys[k * n + i] = *id;
             }
         }
-        let mut duties: Vec<Arc<MonthDuty>> = Vec::with_capacity(months);
-        let kept = self
-            .kept
+        let MonthMemo {
+            grids,
+            kept,
+            scratch,
+            ..
+        } = self;
+        let kept = kept
             .entry((plan, gi))
             .or_insert_with(|| (0..months).map(|_| HashMap::default()).collect());
-        for (k, key) in by_month.into_iter().enumerate() {
-            let d = match kept[k].get(key.as_slice()) {
+        let mut duties: Vec<Arc<MonthDuty>> = Vec::with_capacity(months);
+        for k in 0..months {
+            let key = &keys[k * n..(k + 1) * n];
+            let d = match kept[k].get(key) {
                 Some(d) => Arc::clone(d),
                 None => {
-                    let one = eval_group(group, schedules, &self.grids[k], &factors[k..=k], false)?;
+                    scratch.eval(group, schedules, &grids[k], &factors[k..=k], None)?;
                     let d = Arc::new(MonthDuty {
-                        by_measure: one.by_measure.iter().map(|row| row[0].units()).collect(),
-                        layers: one
-                            .layers
-                            .iter()
-                            .map(|l| (l.layer, l.by_month[0].units()))
-                            .collect(),
+                        layers: month_layers(&group.layer_of, &scratch.duty)?,
+                        by_measure: scratch.duty.clone(),
                     });
-                    kept[k].insert(key.into_boxed_slice(), Arc::clone(&d));
+                    #[cfg(debug_assertions)]
+                    check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
+                    kept[k].insert(key.into(), Arc::clone(&d));
                     d
                 }
             };
             duties.push(d);
         }
+        self.keys = keys;
         assemble(group.measures.len(), &duties)
     }
+}
+
+/// A month's duty per side layer of a group whose measures' layers are
+/// `layer_of`, from its duty per measure: as [`eval_group`] sums a layer
+/// (in the order of its first measure; a layer of one measure is that
+/// measure's duty, the very `Decimal`; the others skip zeros).
+fn month_layers(layer_of: &[usize], duty: &[Decimal]) -> Result<Vec<(usize, Decimal)>> {
+    let mut out: Vec<(usize, Decimal)> = Vec::new();
+    for (i, layer) in layer_of.iter().enumerate() {
+        if out.iter().any(|(l, _)| l == layer) {
+            continue;
+        }
+        if !layer_of[i + 1..].contains(layer) {
+            out.push((*layer, duty[i]));
+            continue;
+        }
+        let mut cell = Decimal::ZERO;
+        for j in (i..duty.len()).filter(|j| layer_of[*j] == *layer) {
+            if !duty[j].is_zero() {
+                cell = add(cell, duty[j])?;
+            }
+        }
+        out.push((*layer, cell));
+    }
+    Ok(out)
+}
+
+/// In debug builds: a month evaluated in kept buffers is, to the bit
+/// (value and scale), the month [`eval_group`] gives.
+#[cfg(debug_assertions)]
+fn check_month(
+    group: &GroupPlan,
+    schedules: &[&Schedule],
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+    got: &MonthDuty,
+) -> Result<()> {
+    let one = eval_group(group, schedules, grid, factors, false)?;
+    let bits = |d: &Decimal| d.serialize();
+    let want: Vec<[u8; 16]> = one.by_measure.iter().map(|r| bits(&r[0].units())).collect();
+    let have: Vec<[u8; 16]> = got.by_measure.iter().map(bits).collect();
+    assert_eq!(have, want, "a month's duty per measure");
+    let want: Vec<(usize, [u8; 16])> = one
+        .layers
+        .iter()
+        .map(|l| (l.layer, bits(&l.by_month[0].units())))
+        .collect();
+    let have: Vec<(usize, [u8; 16])> = got.layers.iter().map(|(l, d)| (*l, bits(d))).collect();
+    assert_eq!(have, want, "a month's duty per layer");
+    Ok(())
 }
 
 /// A group's result from its months, summed as [`eval_group`] sums them.

@@ -16,8 +16,9 @@
 
 use rust_decimal::Decimal;
 
-use super::eval::{Grid, base_points, eval_group, month_factors, walk_class};
+use super::eval::{Grid, eval_group, month_factors};
 use super::plan::SidePlan;
+use super::walk::{base_points, walk_class};
 use crate::error::{Error, Result};
 use crate::tariff::Schedule;
 use crate::trade::Baseline;

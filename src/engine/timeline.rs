@@ -5,11 +5,12 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::Prepared;
-use super::eval::{Grid, base_points, month_factors, walk_class};
+use super::eval::{Grid, month_factors};
 use super::exposure::{BaseExposure, LineCount};
 use super::plan::{SidePlan, base_of};
 use super::scenario::Scenario;
 use super::side::side_base;
+use super::walk::{base_points, walk_class};
 use crate::error::{Error, Result};
 use crate::tariff::{BaseRates, Measure, Schedule};
 use crate::trade::Baseline;

@@ -236,7 +236,16 @@ impl Schedule {
     /// window's start, each holds until the next (or the window's end), and
     /// consecutive pieces differ in rate.
     pub fn timeline(&self, window: Window) -> Vec<(Date, Rate)> {
-        let mut out = vec![(window.start(), self.rate_on(window.start()))];
+        let mut out = Vec::new();
+        self.timeline_into(window, &mut out);
+        out
+    }
+
+    /// [`Schedule::timeline`], into `out` (cleared first): for callers that
+    /// keep one buffer across many windows.
+    pub(crate) fn timeline_into(&self, window: Window, out: &mut Vec<(Date, Rate)>) {
+        out.clear();
+        out.push((window.start(), self.rate_on(window.start())));
         if self.suspensions.is_empty() {
             // Steps are in date order, so the rate from an in-force step's
             // date is its own.
@@ -253,7 +262,7 @@ impl Schedule {
                     out.push((d, s.rate));
                 }
             }
-            return out;
+            return;
         }
         for d in self.change_dates() {
             if d > window.start() && d < window.end() {
@@ -263,7 +272,6 @@ impl Schedule {
                 }
             }
         }
-        out
     }
 
     fn position(&self, date: Date) -> Result<usize> {
