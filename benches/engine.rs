@@ -202,6 +202,16 @@ fn engine(c: &mut Criterion) {
         b.iter(|| black_box(&answered).evaluate(Detail::Totals).unwrap())
     });
 
+    // Ten times the leaves (10 × 10 × 10 × 10): what `--features parallel`
+    // is measured on, against the serial build.
+    let wide = sizes.clone().tree(4, 10).scenario().unwrap();
+    let mut big = c.benchmark_group("engine/tree");
+    big.sample_size(10);
+    big.bench_function("10k-leaves-20k-lines", |b| {
+        b.iter(|| black_box(&wide).evaluate(Detail::Totals).unwrap())
+    });
+    big.finish();
+
     let mut slow = c.benchmark_group("reference");
     slow.sample_size(10);
     slow.bench_function("static/20k-lines", |b| {

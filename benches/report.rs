@@ -4,7 +4,8 @@
 //! own from a date of its own), drawn from a fixed seed.
 //!
 //! - `engine/numpy-workload/10000`: the evaluation, totals per side,
-//!   measure, layer and month on every path.
+//!   measure, layer and month on every path; `engine/numpy-workload/1000`
+//!   the same on the first 1,000 paths drawn.
 //! - `report/build/10000-paths`: the [`EvaluationReport`] of that
 //!   evaluation (every figure, exact, per path and across paths).
 //! - `report/table/10000-paths`: the report built and rendered as the text
@@ -36,6 +37,14 @@ fn benches(c: &mut Criterion) {
     let evaluation = scenario.evaluate(Detail::Totals).expect("evaluates");
     assert_eq!(evaluation.paths().len(), PATHS);
 
+    let fewer = workload::scenario(&lines, &workload::generate(1_000, 2025))
+        .expect("the generated paths apply");
+    c.bench_function("engine/numpy-workload/1000", |b| {
+        b.iter(|| {
+            let e = fewer.evaluate(Detail::Totals).expect("evaluates");
+            black_box(workload::totals(&e).len())
+        })
+    });
     c.bench_function("engine/numpy-workload/10000", |b| {
         b.iter(|| {
             let e = scenario.evaluate(Detail::Totals).expect("evaluates");
