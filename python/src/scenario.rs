@@ -168,10 +168,7 @@ impl PyScenario {
             d.set_item("id", p.id())?;
             d.set_item("probability", p.probability())?;
             d.set_item("labels", p.labels().collect::<Vec<_>>())?;
-            d.set_item(
-                "kinds",
-                p.kinds().map(|k| k.name()).collect::<Vec<_>>(),
-            )?;
+            d.set_item("kinds", p.kinds().map(|k| k.name()).collect::<Vec<_>>())?;
             out.append(d)?;
         }
         Ok(out)

@@ -148,6 +148,34 @@ impl Cache {
         })
     }
 
+    /// A cache over the same window, with the same import values and base
+    /// duty and every memo empty: what each thread of a parallel
+    /// evaluation starts from, so that the base duty of every line is
+    /// worked out once, not once per thread.
+    #[cfg(feature = "parallel")]
+    pub fn fresh(&self, s: &Scenario) -> Cache {
+        Cache {
+            grid: self.grid.clone(),
+            factors: self.factors.clone(),
+            imports: self.imports.clone(),
+            bases: self.bases.clone(),
+            months: Arc::clone(&self.months),
+            versions: Versions::default(),
+            groups: HashMap::default(),
+            group_months: MonthMemo::default(),
+            answers: HashMap::default(),
+            covered: HashMap::default(),
+            answer_memo: HashMap::default(),
+            trigger_memo: HashMap::default(),
+            claim_memo: super::claims::ClaimMemo::default(),
+            value_groups: HashMap::default(),
+            value_by_claim: HashMap::default(),
+            plans: s.core.plans.clone(),
+            plan_index: HashMap::default(),
+            refunds: HashMap::default(),
+        }
+    }
+
     /// The id of a schedule held in an `Arc` (see [`Versions::of`]).
     pub fn version(&mut self, s: &Arc<Schedule>) -> u32 {
         self.versions.of(s)

@@ -47,8 +47,10 @@ pub(crate) struct MonthMemo {
     /// One grid per month of the window, made on first use.
     grids: Vec<Grid>,
     /// Ids of timelines inside one month (a timeline starts on its month's
-    /// first day, so those of different months never share an id).
-    timelines: HashMap<Vec<(Date, Rate)>, u32>,
+    /// first day, so those of different months never share an id), each
+    /// rate by its bits: a rate written with more places is another key,
+    /// never a wrong one, and bits hash without `Decimal`'s normalising.
+    timelines: HashMap<Vec<(Date, [u8; 16])>, u32>,
     /// Per schedule version: per month, the id of its timeline there.
     signatures: HashMap<u32, Box<[u32]>>,
     /// Per side plan and group, its months.
@@ -56,7 +58,7 @@ pub(crate) struct MonthMemo {
     /// The buffers of a month's evaluation.
     scratch: GroupScratch,
     /// A timeline inside one month, while its id is looked up.
-    timeline: Vec<(Date, Rate)>,
+    timeline: Vec<(Date, [u8; 16])>,
     /// The signatures of a group's measures, month after month.
     keys: Vec<u32>,
 }
@@ -96,9 +98,15 @@ impl MonthMemo {
                     while at + 1 < full.len() && full[at + 1].0 <= start {
                         at += 1;
                     }
+                    let bits = |r: Rate| r.as_fraction().serialize();
                     timeline.clear();
-                    timeline.push((start, full[at].1));
-                    timeline.extend(full[at + 1..].iter().take_while(|(d, _)| *d < end).copied());
+                    timeline.push((start, bits(full[at].1)));
+                    timeline.extend(
+                        full[at + 1..]
+                            .iter()
+                            .take_while(|(d, _)| *d < end)
+                            .map(|(d, r)| (*d, bits(*r))),
+                    );
                     match timelines.get(timeline.as_slice()) {
                         Some(id) => *id,
                         None => {

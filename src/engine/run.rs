@@ -113,11 +113,14 @@ impl Scenario {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
         let chunk = states.len().div_ceil(threads).max(1);
+        // What every path shares whatever its thread (import values, the
+        // base duty), worked out once.
+        let start = Cache::new(self)?;
         let parts: Vec<Result<(Vec<PathOutcome>, Cache)>> = states
             .par_chunks(chunk)
             .zip(paths.par_chunks(chunk))
             .map(|(ss, ps)| {
-                let mut cache = Cache::new(self)?;
+                let mut cache = start.fresh(self);
                 let outcomes = ss
                     .iter()
                     .zip(ps)
@@ -134,10 +137,7 @@ impl Scenario {
             last = Some(cache);
         }
         progress(out.len(), states.len());
-        let cache = match last {
-            Some(c) => c,
-            None => Cache::new(self)?,
-        };
+        let cache = last.unwrap_or(start);
         Ok((out, cache))
     }
 
