@@ -184,7 +184,7 @@ impl MonthMemo {
             duties.push(d);
         }
         self.keys = keys;
-        assemble(group.measures.len(), &duties)
+        assemble(&group.layer_of, &duties)
     }
 }
 
@@ -238,9 +238,12 @@ fn check_month(
     Ok(())
 }
 
-/// A group's result from its months, summed as [`eval_group`] sums them.
-fn assemble(n: usize, duties: &[Arc<MonthDuty>]) -> Result<GroupResult> {
-    let mut by_measure = Vec::with_capacity(n);
+/// A group's result from its months, summed as [`eval_group`] sums them;
+/// `layer_of` gives each group measure's side layer. As there, a layer of
+/// one measure is that measure's row and total.
+fn assemble(layer_of: &[usize], duties: &[Arc<MonthDuty>]) -> Result<GroupResult> {
+    let n = layer_of.len();
+    let mut by_measure: Vec<Arc<[Accrued]>> = Vec::with_capacity(n);
     let mut totals = Vec::with_capacity(n);
     for i in 0..n {
         let mut t = Decimal::ZERO;
@@ -261,12 +264,22 @@ fn assemble(n: usize, duties: &[Arc<MonthDuty>]) -> Result<GroupResult> {
     let layer_count = duties.first().map_or(0, |d| d.layers.len());
     let mut layers = Vec::with_capacity(layer_count);
     for li in 0..layer_count {
+        let layer = duties[0].layers[li].0;
+        let mut members = (0..n).filter(|i| layer_of[*i] == layer);
+        if let (Some(only), None) = (members.next(), members.next()) {
+            layers.push(LayerSum {
+                layer,
+                by_month: Arc::clone(&by_measure[only]),
+                total: totals[only],
+            });
+            continue;
+        }
         let mut total = Decimal::ZERO;
         for d in duties {
             total = add(total, d.layers[li].1)?;
         }
         layers.push(LayerSum {
-            layer: duties[0].layers[li].0,
+            layer,
             by_month: duties
                 .iter()
                 .map(|d| Accrued::from_units(d.layers[li].1))
