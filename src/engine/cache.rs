@@ -126,26 +126,7 @@ impl Cache {
             .zip(&factors)
             .map(|(b, f)| side_base(b, s.base_rates_of(b.importer()), &grid, f))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Cache {
-            months: grid.months.clone().into(),
-            grid,
-            factors,
-            imports,
-            bases,
-            versions: Versions::default(),
-            groups: HashMap::default(),
-            group_months: MonthMemo::default(),
-            answers: HashMap::default(),
-            covered: HashMap::default(),
-            answer_memo: HashMap::default(),
-            trigger_memo: HashMap::default(),
-            claim_memo: super::claims::ClaimMemo::default(),
-            value_groups: HashMap::default(),
-            value_by_claim: HashMap::default(),
-            plans: s.core.plans.clone(),
-            plan_index: HashMap::default(),
-            refunds: HashMap::default(),
-        })
+        Ok(Cache::over(s, grid, factors, imports, bases))
     }
 
     /// A cache over the same window, with the same import values and base
@@ -154,12 +135,29 @@ impl Cache {
     /// worked out once, not once per thread.
     #[cfg(feature = "parallel")]
     pub fn fresh(&self, s: &Scenario) -> Cache {
+        Cache::over(
+            s,
+            self.grid.clone(),
+            self.factors.clone(),
+            self.imports.clone(),
+            self.bases.clone(),
+        )
+    }
+
+    /// A cache with what every path shares and every memo empty.
+    fn over(
+        s: &Scenario,
+        grid: Grid,
+        factors: Vec<Vec<(usize, Decimal)>>,
+        imports: Vec<(Arc<[Accrued]>, Accrued)>,
+        bases: Vec<Option<Arc<BaseExposure>>>,
+    ) -> Cache {
         Cache {
-            grid: self.grid.clone(),
-            factors: self.factors.clone(),
-            imports: self.imports.clone(),
-            bases: self.bases.clone(),
-            months: Arc::clone(&self.months),
+            months: grid.months.clone().into(),
+            grid,
+            factors,
+            imports,
+            bases,
             versions: Versions::default(),
             groups: HashMap::default(),
             group_months: MonthMemo::default(),
