@@ -19,6 +19,7 @@
 //! (average rates over time).
 
 mod answers;
+mod builder;
 mod cache;
 mod claims;
 mod content;
@@ -40,9 +41,11 @@ mod side;
 mod stream;
 mod timeline;
 mod value;
+mod variants;
 mod walk;
 
 pub use answers::MAX_ROUNDS;
+pub use builder::ScenarioBuilder;
 pub use exposure::{
     BaseExposure, BasketExposure, Detail, Exposure, LayerExposure, LineCount, MeasureExposure,
     SideExposure, Valuation,
@@ -53,7 +56,7 @@ pub(crate) use results::weighted_sum;
 pub use results::{
     Basis, CommitmentOutcome, Diagnostic, Distribution, DutyFigures, Evaluation, PathOutcome,
 };
-pub use scenario::{AS_SCHEDULED, Scenario, ScenarioBuilder, ScenarioInfo};
+pub use scenario::{AS_SCHEDULED, Scenario, ScenarioInfo};
 pub use stream::STREAM_KEPT;
 pub use timeline::{Timeline, TimelineBase, TimelinePiece};
 

@@ -1,0 +1,87 @@
+//! Variants of a prepared scenario: another reporting window, other
+//! baselines to value, another outcome tree. Each keeps what its change
+//! leaves valid of the preparation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::builder::value_tied;
+use super::plan::{SidePlan, base_of};
+use super::scenario::{Core, Scenario};
+use crate::error::{Error, Result};
+use crate::trade::Baseline;
+use crate::units::Window;
+
+impl Scenario {
+    /// The same scenario reported over `window`, a sub-window of its history
+    /// (or the horizon itself). Every action still applies, whatever its
+    /// date; answers and refunds still count the whole history.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a window outside the history.
+    pub fn with_window(&self, window: Window) -> Result<Scenario> {
+        let h = self.history();
+        if window.start() < h.start() || window.end() > h.end() || window.days() == 0 {
+            return Err(Error::Invalid(format!(
+                "window {window} is outside the scenario's history {h}: report a non-empty window inside it"
+            )));
+        }
+        Ok(Scenario {
+            window,
+            ..self.clone()
+        })
+    }
+
+    /// The same scenario valued on other baselines (an importer's own
+    /// SKUs): the measures, rules, tree and windows stay, and retaliation
+    /// still answers — with the thresholds and import caps — what this
+    /// scenario's own baselines trade, so the answers a path makes do not
+    /// depend on which goods are valued. Value-matched answers cover the
+    /// same share of each item as of the national line it falls under.
+    ///
+    /// # Errors
+    /// As [`Scenario::builder`]: coverage must name baskets the new
+    /// baselines have.
+    pub fn revalue(&self, baselines: Vec<Baseline>) -> Result<Scenario> {
+        let refs = self.core.measure_refs();
+        let plans = baselines
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let base = base_of(&self.base_rates, b);
+                SidePlan::new(i, b, &refs, self.regime.stacking(), base, &HashMap::new())
+                    .map(Arc::new)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let value_sides = baselines
+            .iter()
+            .map(|b| {
+                self.core.measures[self.core.base()..].iter().any(|m| {
+                    m.coverage().is_matched_value()
+                        && m.imposer() == b.importer()
+                        && m.target() == b.exporter()
+                })
+            })
+            .collect();
+        let own_national = baselines
+            .iter()
+            .map(|b| {
+                self.core
+                    .retaliation
+                    .as_ref()
+                    .and_then(|r| r.national.iter().position(|n| n == b))
+            })
+            .collect();
+        Ok(Scenario {
+            baselines,
+            core: Arc::new(Core {
+                value_tied: value_tied(&plans, &self.core.measures),
+                own_national,
+                plans,
+                value_sides,
+                ..(*self.core).clone()
+            }),
+            ..self.clone()
+        })
+    }
+}
