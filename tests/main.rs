@@ -23,3 +23,4 @@ mod stacked_paths;
 mod streaming;
 mod switches;
 mod tree;
+mod with_tree;

@@ -88,7 +88,9 @@ fn day(text: &str) -> Date {
     parse_date(text).expect("a literal date")
 }
 
-/// `lines` with one decision on [`FIRST`] whose branches are `paths`.
+/// `lines` with one decision on [`FIRST`] whose branches are `paths`
+/// ([`Scenario::with_tree`]: the lines' preparation is kept), every
+/// measure as scheduled as the reference.
 ///
 /// # Errors
 /// When a snap's date or rate does not read or a snap does not apply.
@@ -130,11 +132,8 @@ pub fn scenario(lines: &Scenario, paths: &[PathSnaps]) -> Result<Scenario> {
         })
         .collect::<Result<Vec<_>>>()?;
     let tree = OutcomeTree::new(Node::new("snaps".parse()?, "", day(FIRST), branches))?;
-    Scenario::builder(lines.horizon())
-        .baselines(lines.baselines().to_vec())
-        .regime(lines.regime().clone())
-        .tree(tree)
-        .build()
+    // The loaded scenario's preparation is kept: only the tree is new.
+    lines.with_tree(tree, None)
 }
 
 /// Per path, per layer (in [`LAYERS`] order), per month: the duty accrued,

@@ -182,29 +182,12 @@ impl ScenarioBuilder {
         check_parties(&self.baselines, &measures, &self.not_valued)?;
         let tree = match self.tree {
             Some(t) => {
-                if t.path(AS_SCHEDULED).is_some() {
-                    return Err(Error::Invalid(format!(
-                        "path id {AS_SCHEDULED:?} is the reference's (every measure as scheduled, no outcome applied): rename the branch"
-                    )));
-                }
+                check_tree(&t)?;
                 t
             }
             None => OutcomeTree::status_quo(AS_SCHEDULED, horizon.start()),
         };
-        let reference =
-            match self.reference.as_deref() {
-                None => None,
-                Some(AS_SCHEDULED) => None,
-                Some(id) => Some(tree.paths().iter().position(|p| p.id() == id).ok_or_else(
-                    || {
-                        Error::unknown_among(
-                            "reference path",
-                            id,
-                            tree.paths().iter().map(Path::id),
-                        )
-                    },
-                )?),
-            };
+        let reference = reference_of(&tree, self.reference.as_deref())?;
         let history = history(&measures, &tree, horizon, self.history_from)?;
         let refs: Vec<&Measure> = measures.iter().collect();
         let plans = self
@@ -279,6 +262,32 @@ impl ScenarioBuilder {
         // go as soon as it is made.
         scenario.each_path_state(|_| Ok(()))?;
         Ok(scenario)
+    }
+}
+
+/// Refuses a tree with a path named as the reference that takes no branch.
+pub(super) fn check_tree(tree: &OutcomeTree) -> Result<()> {
+    if tree.path(AS_SCHEDULED).is_some() {
+        return Err(Error::Invalid(format!(
+            "path id {AS_SCHEDULED:?} is the reference's (every measure as scheduled, no outcome applied): rename the branch"
+        )));
+    }
+    Ok(())
+}
+
+/// The index in `tree` of the reference path `id`; `None` for every
+/// measure as scheduled ([`AS_SCHEDULED`], or no id).
+pub(super) fn reference_of(tree: &OutcomeTree, id: Option<&str>) -> Result<Option<usize>> {
+    match id {
+        None | Some(AS_SCHEDULED) => Ok(None),
+        Some(id) => tree
+            .paths()
+            .iter()
+            .position(|p| p.id() == id)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::unknown_among("reference path", id, tree.paths().iter().map(Path::id))
+            }),
     }
 }
 
@@ -520,7 +529,7 @@ fn check_rule_baselines(rules: &[RetaliationRule], baselines: &[Baseline]) -> Re
 /// suspension or decision (never after the horizon's start). A `from` later
 /// than one of those is refused: the history would drop duty a refund owes
 /// back and triggers an answer follows.
-fn history(
+pub(super) fn history(
     measures: &[Measure],
     tree: &OutcomeTree,
     horizon: Window,

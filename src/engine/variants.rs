@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::builder::value_tied;
+use super::builder::{check_tree, history, reference_of, value_tied};
 use super::plan::{SidePlan, base_of};
 use super::scenario::{Core, Scenario};
 use crate::error::{Error, Result};
+use crate::outcome::OutcomeTree;
 use crate::trade::Baseline;
 use crate::units::Window;
 
@@ -83,5 +84,56 @@ impl Scenario {
             }),
             ..self.clone()
         })
+    }
+
+    /// The same scenario under another outcome tree, keeping what was
+    /// prepared: coverage classes, stacking groups and retaliation do not
+    /// depend on the tree, so only the tree is checked (its ids, its
+    /// reference, every action on every path) — what a sweep over trees
+    /// pays per tree instead of a whole [`Scenario::builder`]. The
+    /// reference is the path `reference` of the new tree, or every measure
+    /// as scheduled when `None`; the reporting window stays.
+    ///
+    /// ```
+    /// use tariffsim::outcome::{Branch, Node, OutcomeKind, OutcomeTree};
+    /// use tariffsim::units::parse_date;
+    /// use tariffsim::Detail;
+    /// let s = tariffsim::load::load_scenario("data/scenarios/g20-2018.toml".as_ref())?;
+    /// let one = OutcomeTree::new(Node::new(
+    ///     "now".parse()?,
+    ///     "",
+    ///     parse_date("2018-12-01")?,
+    ///     vec![Branch::new("hold".parse()?, "Hold", OutcomeKind::StatusQuo, "1".parse()?)],
+    /// ))?;
+    /// let held = s.with_tree(one, None)?;
+    /// assert_eq!(held.evaluate(Detail::Totals)?.paths().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Scenario::builder`] for a tree: a path named
+    /// [`crate::AS_SCHEDULED`], an unknown `reference`, an action that does
+    /// not apply on some path. [`Error::Invalid`] for a tree whose
+    /// decisions start the scenario's history earlier than its own do
+    /// (answers and refunds are worked out over the history): build that
+    /// scenario anew.
+    pub fn with_tree(&self, tree: OutcomeTree, reference: Option<&str>) -> Result<Scenario> {
+        check_tree(&tree)?;
+        let reference = reference_of(&tree, reference)?;
+        let h = history(&self.core.measures, &tree, self.horizon, self.history_from)?;
+        if h != self.core.history {
+            return Err(Error::Invalid(format!(
+                "the tree's decisions make the history {h}, not the scenario's {}: build the scenario anew with this tree",
+                self.core.history
+            )));
+        }
+        let scenario = Scenario {
+            tree,
+            reference,
+            ..self.clone()
+        };
+        // Every action is applied and checked, as when built.
+        scenario.each_path_state(|_| Ok(()))?;
+        Ok(scenario)
     }
 }
