@@ -56,7 +56,7 @@ mod tests {
             e.to_string(),
             "arithmetic overflow while computing a sum of accrued duty: the values are too large to hold exactly"
         );
-        // In currency: (2^96 - 1) / 1,681,363,740 = 47,121,369,772,292,304,575.4…
+        // In currency: (2^96 - 1) / 1,681,363,740 = 47,121,369,772,292,304,575.06…
         assert_eq!(top.amount().trunc().to_string(), "47121369772292304575");
         // With fractions of a unit, past 28 digits the last fractional digit
         // goes, rounded half to even: 7922816251426433759354395033.5 + 0.6

@@ -7,8 +7,9 @@
 //! with four decimals), that is `v × r × (ACCRUAL_DENOMINATOR / days)` over
 //! `10^8`: an integer numerator, because `ACCRUAL_DENOMINATOR` is divisible
 //! by 365 and 366. Summed over every day, basket and measure in `i128`, it
-//! stays below `10^15 × 10^6 × 4.6 × 10^6 × 800 × 8 ≈ 3 × 10^34`, inside
-//! `i128`'s 1.7 × 10^38, so the sum here is exact and never rounds.
+//! stays below `10^15 × 10^6 × 4.6 × 10^6 × 800 days × 8 baskets × 4
+//! measures ≈ 1.2 × 10^32`, inside `i128`'s 1.7 × 10^38, so the sum here is
+//! exact and never rounds.
 //!
 //! The engine holds the same amounts as `Decimal`s, exact while a mantissa
 //! fits 96 bits. The property: wherever the exact sum fits a `Decimal` at
@@ -177,7 +178,11 @@ proptest! {
             }
         }
 
+        // Every measure reported, in order, each with a row per month.
+        prop_assert_eq!(side.measures().len(), measures.len());
         for (i, got) in side.measures().iter().enumerate() {
+            prop_assert_eq!(got.id().as_str(), format!("m{i}"));
+            prop_assert_eq!(got.by_month().len(), months.len());
             prop_assert!(
                 agrees(got.gross().units(), by_measure[i]),
                 "measure {i}: engine {} units, integer {} / 10^{SCALE}",

@@ -48,8 +48,8 @@ pub(crate) struct MonthMemo {
     grids: Vec<Grid>,
     /// Ids of timelines inside one month (a timeline starts on its month's
     /// first day, so those of different months never share an id), each
-    /// rate by its bits: a rate written with more places is another key,
-    /// never a wrong one, and bits hash without `Decimal`'s normalising.
+    /// rate by its bits (rates are held normalised, so equal rates have
+    /// equal bits), which hash without `Decimal`'s normalising.
     timelines: HashMap<Vec<(Date, [u8; 16])>, u32>,
     /// Per schedule version: per month, the id of its timeline there.
     signatures: HashMap<u32, Box<[u32]>>,
@@ -193,6 +193,7 @@ impl MonthMemo {
 /// (in the order of its first measure; a layer of one measure is that
 /// measure's duty, the very `Decimal`; the others skip zeros).
 fn month_layers(layer_of: &[usize], duty: &[Decimal]) -> Result<Vec<(usize, Decimal)>> {
+    debug_assert_eq!(duty.len(), layer_of.len(), "one month's duty per measure");
     let mut out: Vec<(usize, Decimal)> = Vec::new();
     for (i, layer) in layer_of.iter().enumerate() {
         if out.iter().any(|(l, _)| l == layer) {

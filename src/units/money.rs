@@ -170,9 +170,10 @@ impl fmt::Display for Money {
 /// value and scale, that `Decimal`'s addition gives). An amount that
 /// carries fractions of a unit (a value with cents times a rate with
 /// decimals) keeps them while its 28 significant digits allow; past that
-/// its last fractional digits are rounded half to even, so it stays
-/// within one unit of the exact sum. A sum of whole units past the bound
-/// is [`Error::Overflow`], never a rounded amount.
+/// each addition rounds its last kept digit half to even, an error of at
+/// most half that digit, below a unit while the sum's whole units fit. A
+/// sum of whole units past the bound is [`Error::Overflow`], never a
+/// rounded amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Accrued(Decimal);
 
