@@ -190,16 +190,7 @@ impl ScenarioBuilder {
         let reference = reference_of(&tree, self.reference.as_deref())?;
         let history = history(&measures, &tree, horizon, self.history_from)?;
         let refs: Vec<&Measure> = measures.iter().collect();
-        let plans = self
-            .baselines
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let base = base_of(&self.base_rates, b);
-                SidePlan::new(i, b, &refs, self.regime.stacking(), base, &HashMap::new())
-                    .map(Arc::new)
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let plans = side_plans(&self.baselines, &refs, &self.regime, &self.base_rates)?;
         let value_sides = self
             .baselines
             .iter()
@@ -263,6 +254,24 @@ impl ScenarioBuilder {
         scenario.each_path_state(|_| Ok(()))?;
         Ok(scenario)
     }
+}
+
+/// One plan per baseline over `measures`, each netting the base rates of
+/// its importer.
+pub(super) fn side_plans(
+    baselines: &[Baseline],
+    measures: &[&Measure],
+    regime: &Regime,
+    base_rates: &[BaseRates],
+) -> Result<Vec<Arc<SidePlan>>> {
+    baselines
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let base = base_of(base_rates, b);
+            SidePlan::new(i, b, measures, regime.stacking(), base, &HashMap::new()).map(Arc::new)
+        })
+        .collect()
 }
 
 /// Refuses a tree with a path named as the reference that takes no branch.

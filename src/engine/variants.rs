@@ -2,11 +2,9 @@
 //! baselines to value, another outcome tree. Each keeps what its change
 //! leaves valid of the preparation.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::builder::{check_tree, history, reference_of, value_tied};
-use super::plan::{SidePlan, base_of};
+use super::builder::{check_tree, history, reference_of, side_plans, value_tied};
 use super::scenario::{Core, Scenario};
 use crate::error::{Error, Result};
 use crate::outcome::OutcomeTree;
@@ -45,15 +43,7 @@ impl Scenario {
     /// baselines have.
     pub fn revalue(&self, baselines: Vec<Baseline>) -> Result<Scenario> {
         let refs = self.core.measure_refs();
-        let plans = baselines
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let base = base_of(&self.base_rates, b);
-                SidePlan::new(i, b, &refs, self.regime.stacking(), base, &HashMap::new())
-                    .map(Arc::new)
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let plans = side_plans(&baselines, &refs, &self.regime, &self.base_rates)?;
         let value_sides = baselines
             .iter()
             .map(|b| {
