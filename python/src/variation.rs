@@ -285,6 +285,9 @@ impl Variation {
         for (i, e) in s.not_valued() {
             b = b.not_valued(i.clone(), e.clone());
         }
+        for r in s.base_rates() {
+            b = b.base_rates(r.clone());
+        }
         b.build()
             .and_then(|v| {
                 if s.window() == s.horizon() {

@@ -194,3 +194,18 @@ def test_the_gil_is_released_while_the_engine_runs(lines):
     assert end - start > 0.1
     inside = [t for t in ticks if start + 0.02 < t < end - 0.02]
     assert len(inside) > 10
+
+
+def test_a_variation_keeps_everything_it_does_not_edit():
+    # The rebuilt record has base (MFN) rates: a variation that edits
+    # nothing in substance (the same probabilities, a step's own rate) is
+    # the very scenario, MFN included.
+    from conftest import SCENARIOS
+
+    s = tariffsim.load_scenario(SCENARIOS / "us-china-lines-2026.toml")
+    node = s.nodes()[0]
+    same = {b["id"]: b["probability"] for b in node["branches"]}
+    assert s.with_probabilities(node["id"], same) == s
+    varied = s.with_rate("ieepa-fentanyl", "2025-03-04", "20%")
+    assert varied == s
+    assert "mfn" in set(varied.timeline(s.reference).to_arrow().column("layer").to_pylist())
