@@ -268,25 +268,12 @@ impl Variation {
         if regime.is_none() && tree.is_none() {
             return Ok(s.clone());
         }
-        let mut b = Scenario::builder(s.horizon())
-            .info(s.info().clone())
-            .baselines(s.baselines().iter().cloned())
-            .regime(regime.unwrap_or_else(|| s.regime().clone()))
-            .rules(s.retaliation().iter().cloned())
-            .tree(tree.unwrap_or_else(|| s.tree().clone()))
-            .exchange_rates(s.exchange_rates().clone())
-            .refunds(s.refund_terms().clone());
-        if let Some(p) = s.reference() {
-            b = b.reference(p.id());
+        let mut b = s.to_builder();
+        if let Some(r) = regime {
+            b = b.regime(r);
         }
-        if let Some(d) = s.history_from() {
-            b = b.history_from(d);
-        }
-        for (i, e) in s.not_valued() {
-            b = b.not_valued(i.clone(), e.clone());
-        }
-        for r in s.base_rates() {
-            b = b.base_rates(r.clone());
+        if let Some(t) = tree {
+            b = b.tree(t);
         }
         b.build()
             .and_then(|v| {

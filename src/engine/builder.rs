@@ -624,4 +624,33 @@ impl Scenario {
             base_rates: Vec::new(),
         }
     }
+
+    /// A builder holding this scenario's parts — info, baselines, regime,
+    /// rules, tree, reference, history start, exchange rates, refund terms,
+    /// the directions not valued and the base rates — to change some and
+    /// build again. The reporting window is not a part: the rebuilt
+    /// scenario reports its horizon ([`Scenario::with_window`] narrows it).
+    ///
+    /// ```
+    /// let s = tariffsim::load::load_scenario("data/scenarios/us-china-lines-2026.toml".as_ref())?;
+    /// assert!(!s.base_rates().is_empty());
+    /// assert_eq!(s.to_builder().build()?, s);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_builder(&self) -> ScenarioBuilder {
+        ScenarioBuilder {
+            info: self.info.clone(),
+            baselines: self.baselines.clone(),
+            regime: self.regime.clone(),
+            rules: self.rules.clone(),
+            tree: Some(self.tree.clone()),
+            horizon: self.horizon,
+            history_from: self.history_from,
+            reference: self.reference().map(|p| p.id().to_string()),
+            fx: self.fx.clone(),
+            refunds: self.refunds.clone(),
+            not_valued: self.not_valued.clone(),
+            base_rates: self.base_rates.clone(),
+        }
+    }
 }
