@@ -155,10 +155,11 @@ impl GroupScratch {
             v.clear();
             v.resize(n * months, Decimal::ZERO);
         }
-        for gc in 0..group.classes.len() {
+        for (gc, class) in group.classes.iter().enumerate() {
             walk.class(group, gc, timelines, points, grid, |_, k, days, rates| {
                 let days = Decimal::from(days);
-                for (i, r) in rates.iter().enumerate() {
+                for &i in &class.active {
+                    let r = rates[i];
                     if !r.is_zero() {
                         let cell = &mut rd[i * months + k];
                         *cell = add(*cell, mul(r.as_fraction(), days)?)?;
@@ -166,11 +167,11 @@ impl GroupScratch {
                 }
                 Ok(())
             })?;
-            let values = &group.classes[gc].values;
+            let values = &class.values;
             for k in 0..months {
                 let (col, f) = factors[k];
                 let dv = mul(values[col], f)?;
-                for &i in &walk.active {
+                for &i in &class.active {
                     let cell = rd[i * months + k];
                     if !cell.is_zero() {
                         let at = i * months + k;
@@ -185,7 +186,7 @@ impl GroupScratch {
                         .collect(),
                 );
             }
-            for &i in &walk.active {
+            for &i in &class.active {
                 rd[i * months..(i + 1) * months].fill(Decimal::ZERO);
             }
         }

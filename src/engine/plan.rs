@@ -23,7 +23,7 @@ use crate::tariff::{
     BaseRates, BasketIndex, Candidates, CoverageIndex, Measure, Stacking, StackingRule, subtract,
 };
 use crate::trade::{Baseline, BasketKey};
-use crate::units::{LayerId, Rate, Window};
+use crate::units::{Date, LayerId, Rate, Window};
 
 /// When a measure covers a class: ascending disjoint windows; empty = never.
 pub(crate) type Cover = Vec<Window>;
@@ -70,6 +70,74 @@ pub(crate) struct GroupClass {
     pub less: Vec<Rate>,
     /// Value per period column.
     pub values: Vec<Decimal>,
+    /// The group measures that cover the class at some time, ascending; the
+    /// others keep a zero rate on it.
+    pub active: Vec<usize>,
+    /// The group's rules that can change a rate of the class: an exclusive
+    /// rule with measures covering it on both sides, a highest rule among
+    /// at least two measures covering it. The others leave its rates as
+    /// they are.
+    pub rules: Vec<usize>,
+    /// The dates its coverage starts or ends, ascending.
+    pub edges: Vec<Date>,
+    /// The dates the window of one of its `rules` starts or ends,
+    /// ascending.
+    pub rule_edges: Vec<Date>,
+}
+
+impl GroupClass {
+    /// A class of a group whose rules are `rules`, with what its walk
+    /// through a window needs worked out once: the measures covering it,
+    /// the rules acting on it, and the dates either changes at.
+    pub fn new(
+        cover: Vec<Cover>,
+        less: Vec<Rate>,
+        values: Vec<Decimal>,
+        rules: &[GroupRule],
+    ) -> GroupClass {
+        let active: Vec<usize> = (0..cover.len()).filter(|i| !cover[*i].is_empty()).collect();
+        let any = |of: &[usize]| of.iter().any(|i| !cover[*i].is_empty());
+        let acting: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(ri, r)| {
+                let acts = match r {
+                    GroupRule::Exclusive { over, excluded, .. } => any(over) && any(excluded),
+                    GroupRule::Highest { among, .. } => {
+                        among.iter().filter(|i| !cover[**i].is_empty()).count() > 1
+                    }
+                };
+                acts.then_some(ri)
+            })
+            .collect();
+        let sorted = |mut dates: Vec<Date>| {
+            dates.sort_unstable();
+            dates.dedup();
+            dates
+        };
+        let edges = sorted(
+            cover
+                .iter()
+                .flatten()
+                .flat_map(|w| [w.start(), w.end()])
+                .collect(),
+        );
+        let rule_edges = sorted(
+            acting
+                .iter()
+                .flat_map(|ri| [rules[*ri].window().start(), rules[*ri].window().end()])
+                .collect(),
+        );
+        GroupClass {
+            cover,
+            less,
+            values,
+            active,
+            rules: acting,
+            edges,
+            rule_edges,
+        }
+    }
 }
 
 /// A stacking rule as a group applies it.
@@ -578,11 +646,12 @@ impl SidePlan {
                         let gi = gclasses.len();
                         gindex.insert(gkey.clone(), gi);
                         let (cover, less) = gkey;
-                        gclasses.push(GroupClass {
+                        gclasses.push(GroupClass::new(
                             cover,
                             less,
-                            values: vec![Decimal::ZERO; n_periods],
-                        });
+                            vec![Decimal::ZERO; n_periods],
+                            &rules,
+                        ));
                         gi
                     }
                 };

@@ -93,10 +93,13 @@ impl Scenario {
                 classes: key
                     .2
                     .iter()
-                    .map(|(cover, values)| super::plan::GroupClass {
-                        cover: vec![cover.clone()],
-                        less: vec![crate::units::Rate::ZERO],
-                        values: values.clone(),
+                    .map(|(cover, values)| {
+                        super::plan::GroupClass::new(
+                            vec![cover.clone()],
+                            vec![crate::units::Rate::ZERO],
+                            values.clone(),
+                            &[],
+                        )
                     })
                     .collect(),
                 of_class: Vec::new(),

@@ -89,20 +89,12 @@ pub(crate) fn walk_class(
 #[derive(Default)]
 pub(crate) struct Walk {
     points: Vec<Date>,
-    /// The group measures that cover the class at some time; the others
-    /// keep a zero rate.
-    pub active: Vec<usize>,
     rates: Vec<Rate>,
     cursor: Vec<usize>,
+    /// Per group measure, whether it covered the class at the last point.
+    covered: Vec<bool>,
     before: Vec<Rate>,
     stacked: Vec<Rate>,
-    /// The group's rules that can change a rate of the class: an exclusive
-    /// rule with measures covering it on both sides, a highest rule among
-    /// at least two measures covering it. The others leave its rates as
-    /// they are (measures that never cover it are at zero).
-    rules: Vec<usize>,
-    /// Per group measure, whether it covers the class at some time.
-    covers: Vec<bool>,
 }
 
 impl Walk {
@@ -120,31 +112,24 @@ impl Walk {
         let window = grid.window;
         let Walk {
             points,
-            active,
             rates,
             cursor,
+            covered,
             before,
             stacked,
-            rules,
-            covers,
         } = self;
-        points.clear();
-        points.extend_from_slice(base_points);
-        let mut extra = false;
-        for cover in &class.cover {
-            for w in cover {
-                for d in [w.start(), w.end()] {
-                    if d > window.start() && d < window.end() {
-                        points.push(d);
-                        extra = true;
-                    }
-                }
-            }
-        }
-        if extra {
+        // The class's own edges inside the window cut it further.
+        let inside = |d: &&Date| **d > window.start() && **d < window.end();
+        let points: &[Date] = if class.edges.iter().any(|d| inside(&d)) {
+            points.clear();
+            points.extend_from_slice(base_points);
+            points.extend(class.edges.iter().filter(inside));
             points.sort_unstable();
             points.dedup();
-        }
+            points
+        } else {
+            base_points
+        };
         let n = group.measures.len();
         for v in [&mut *rates, &mut *before, &mut *stacked] {
             v.clear();
@@ -152,21 +137,9 @@ impl Walk {
         }
         cursor.clear();
         cursor.resize(n, 0);
-        active.clear();
-        active.extend((0..n).filter(|i| !class.cover[*i].is_empty()));
-        covers.clear();
-        covers.extend(class.cover.iter().map(|c| !c.is_empty()));
-        let any = |of: &[usize]| of.iter().any(|i| covers[*i]);
-        rules.clear();
-        rules.extend(group.rules.iter().enumerate().filter_map(|(ri, r)| {
-            let acts = match r {
-                GroupRule::Exclusive { over, excluded, .. } => any(over) && any(excluded),
-                GroupRule::Highest { among, .. } => {
-                    among.iter().filter(|i| covers[**i]).count() > 1
-                }
-            };
-            acts.then_some(ri)
-        }));
+        covered.clear();
+        covered.resize(n, false);
+        let active = class.active.as_slice();
         // Stacking is a function of the rates before it and of which rule
         // windows hold the day, and a window's hold changes only at its
         // edges, which are points: where neither changed since the last
@@ -181,35 +154,40 @@ impl Walk {
                 continue;
             }
             let mut changed = false;
-            for &i in active.iter() {
+            for &i in active {
                 let tl = &timelines[i];
+                let mut moved = !have;
                 while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
                     cursor[i] += 1;
+                    moved = true;
                 }
-                let covered = class.cover[i].iter().any(|w| w.contains(a));
-                rates[i] = if covered {
-                    tl[cursor[i]].1.net_of(class.less[i])
-                } else {
-                    Rate::ZERO
-                };
+                let now = class.cover[i].iter().any(|w| w.contains(a));
+                if moved || now != covered[i] {
+                    covered[i] = now;
+                    rates[i] = if now {
+                        tl[cursor[i]].1.net_of(class.less[i])
+                    } else {
+                        Rate::ZERO
+                    };
+                }
                 changed |= rates[i] != before[i];
             }
-            let edge = group
-                .rules
-                .iter()
-                .any(|r| r.window().start() == a || r.window().end() == a);
+            let edge = class.rule_edges.binary_search(&a).is_ok();
             if !have || edge || changed {
-                for &i in active.iter() {
+                for &i in active {
                     before[i] = rates[i];
                 }
                 stack_by(
-                    rules.iter().map(|ri| &group.rules[*ri]),
-                    rules.len(),
+                    class.rules.iter().map(|ri| &group.rules[*ri]),
+                    class.rules.len(),
                     a,
                     rates,
                 );
-                for &i in active.iter() {
+                for &i in active {
                     stacked[i] = rates[i];
+                    // Stacking zeroes rates: what it zeroed is restored
+                    // from before it, the rates the next point compares.
+                    rates[i] = before[i];
                 }
                 have = true;
             }
