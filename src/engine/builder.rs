@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::answers::Retaliation;
+use super::cache::Shared;
 use super::claims::Pool;
 use super::grain::trigger_grains;
 use super::plan::{SidePlan, base_of};
@@ -224,6 +225,12 @@ impl ScenarioBuilder {
         };
         self.refunds.check(history)?;
         let n_baselines = self.baselines.len();
+        let shared = Arc::new(Shared::new(
+            horizon,
+            &self.baselines,
+            &plans,
+            &self.base_rates,
+        )?);
         let scenario = Scenario {
             info: self.info,
             baselines: self.baselines,
@@ -248,6 +255,7 @@ impl ScenarioBuilder {
                 trigger_grains,
                 history,
             }),
+            shared,
         };
         // Every action is applied and checked here, each path's state let
         // go as soon as it is made.

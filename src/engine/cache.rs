@@ -17,8 +17,9 @@ use super::refunds::Refund;
 use super::scenario::Scenario;
 use super::side::{side_base, side_imports};
 use crate::error::Result;
-use crate::tariff::Schedule;
-use crate::units::{Accrued, Date};
+use crate::tariff::{BaseRates, Schedule};
+use crate::trade::Baseline;
+use crate::units::{Accrued, Date, Window};
 
 /// A group's result is keyed by side plan, group, the schedule version of
 /// each of its measures, and whether per-class rate-days were kept.
@@ -108,39 +109,67 @@ pub(crate) struct Cache {
     pub refunds: HashMap<RefundKey, Refund>,
 }
 
-impl Cache {
-    pub fn new(s: &Scenario) -> Result<Cache> {
-        let grid = Grid::new(s.window)?;
-        let factors = s
-            .baselines
+/// What every evaluation of a scenario over its window shares, worked out
+/// when the scenario is prepared (and again for another window or other
+/// baselines): the window's months, each baseline's month factors, its
+/// import values and its base (MFN) duty, the same on every path.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub grid: Grid,
+    pub factors: Vec<Vec<(usize, Decimal)>>,
+    pub imports: Vec<(Arc<[Accrued]>, Accrued)>,
+    pub bases: Vec<Option<Arc<BaseExposure>>>,
+}
+
+impl Shared {
+    /// The shared figures of `baselines`, planned as `plans`, over `window`,
+    /// with the base rates of each importer found in `base_rates`.
+    ///
+    /// # Errors
+    /// A window past the calendar, a baseline without a period for some
+    /// month, an overflow.
+    pub fn new(
+        window: Window,
+        baselines: &[Baseline],
+        plans: &[Arc<SidePlan>],
+        base_rates: &[BaseRates],
+    ) -> Result<Shared> {
+        let grid = Grid::new(window)?;
+        let factors = baselines
             .iter()
             .map(|b| month_factors(b, &grid))
             .collect::<Result<Vec<_>>>()?;
-        let mut imports = Vec::with_capacity(s.baselines.len());
-        for (i, side) in s.core.plans.iter().enumerate() {
+        let mut imports = Vec::with_capacity(baselines.len());
+        for (i, side) in plans.iter().enumerate() {
             imports.push(side_imports(side, &grid, &factors[i])?);
         }
-        let bases = s
-            .baselines
+        let bases = baselines
             .iter()
             .zip(&factors)
-            .map(|(b, f)| side_base(b, s.base_rates_of(b.importer()), &grid, f))
+            .map(|(b, f)| {
+                let rates = base_rates.iter().find(|r| r.importer() == b.importer());
+                side_base(b, rates, &grid, f)
+            })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Cache::over(s, grid, factors, imports, bases))
+        Ok(Shared {
+            grid,
+            factors,
+            imports,
+            bases,
+        })
     }
+}
 
-    /// A cache over the same window, with the same import values and base
-    /// duty and every memo empty: what each thread of a parallel
-    /// evaluation starts from, so that the base duty of every line is
-    /// worked out once, not once per thread.
-    #[cfg(feature = "parallel")]
-    pub fn fresh(&self, s: &Scenario) -> Cache {
+impl Cache {
+    /// A cache for one evaluation of `s`, every memo empty.
+    pub fn new(s: &Scenario) -> Cache {
+        let shared = &s.shared;
         Cache::over(
             s,
-            self.grid.clone(),
-            self.factors.clone(),
-            self.imports.clone(),
-            self.bases.clone(),
+            shared.grid.clone(),
+            shared.factors.clone(),
+            shared.imports.clone(),
+            shared.bases.clone(),
         )
     }
 

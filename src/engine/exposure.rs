@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use crate::error::Result;
-use crate::tariff::{Authority, Origin};
+use crate::tariff::{Authority, Heading, Origin};
 use crate::trade::BasketKey;
 use crate::units::{Accrued, Currency, Date, LayerId, MeasureId, Month, Party, Window};
 
@@ -180,7 +180,7 @@ impl SideExposure {
 
     /// The measure with id `id`.
     pub fn measure(&self, id: &str) -> Option<&MeasureExposure> {
-        self.measures.iter().find(|m| m.id.as_str() == id)
+        self.measures.iter().find(|m| m.id().as_str() == id)
     }
 
     /// Duty per layer (the measures reported together), in order of first
@@ -357,11 +357,8 @@ impl BaseExposure {
 /// Duty under one measure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureExposure {
-    pub(crate) id: MeasureId,
-    pub(crate) name: std::sync::Arc<str>,
-    pub(crate) authority: Authority,
-    pub(crate) layer: LayerId,
-    pub(crate) origin: Option<std::sync::Arc<Origin>>,
+    /// The measure's id, name, authority, layer and origin, shared with it.
+    pub(crate) heading: std::sync::Arc<Heading>,
     pub(crate) by_month: std::sync::Arc<[Accrued]>,
     pub(crate) gross: Accrued,
     pub(crate) voided: Option<Date>,
@@ -373,27 +370,27 @@ pub struct MeasureExposure {
 impl MeasureExposure {
     /// The measure's id.
     pub fn id(&self) -> &MeasureId {
-        &self.id
+        &self.heading.id
     }
 
     /// The measure's name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.heading.name
     }
 
     /// The authority.
     pub fn authority(&self) -> Authority {
-        self.authority
+        self.heading.authority
     }
 
     /// The layer.
     pub fn layer(&self) -> &LayerId {
-        &self.layer
+        &self.heading.layer
     }
 
     /// The retaliation rule that made this measure, if one did.
     pub fn origin(&self) -> Option<&Origin> {
-        self.origin.as_deref()
+        self.heading.origin.as_deref()
     }
 
     /// Gross duty in each month of the window.

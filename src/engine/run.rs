@@ -75,7 +75,7 @@ impl Scenario {
     pub fn evaluate_path(&self, path_id: &str, detail: Detail) -> Result<PathOutcome> {
         let path = self.find_path(path_id)?;
         let state = self.path_state(path)?;
-        let mut cache = Cache::new(self)?;
+        let mut cache = Cache::new(self);
         self.evaluate_state(&state, path, detail, &mut cache)
     }
 
@@ -87,7 +87,7 @@ impl Scenario {
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<(Vec<PathOutcome>, Cache)> {
-        let mut cache = Cache::new(self)?;
+        let mut cache = Cache::new(self);
         let total = states.len();
         let outcomes = states
             .iter()
@@ -113,14 +113,11 @@ impl Scenario {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
         let chunk = states.len().div_ceil(threads).max(1);
-        // What every path shares whatever its thread (import values, the
-        // base duty), worked out once.
-        let start = Cache::new(self)?;
         let parts: Vec<Result<(Vec<PathOutcome>, Cache)>> = states
             .par_chunks(chunk)
             .zip(paths.par_chunks(chunk))
             .map(|(ss, ps)| {
-                let mut cache = start.fresh(self);
+                let mut cache = Cache::new(self);
                 let outcomes = ss
                     .iter()
                     .zip(ps)
@@ -137,7 +134,7 @@ impl Scenario {
             last = Some(cache);
         }
         progress(out.len(), states.len());
-        let cache = last.unwrap_or(start);
+        let cache = last.unwrap_or_else(|| Cache::new(self));
         Ok((out, cache))
     }
 

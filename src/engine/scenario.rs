@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::answers::Retaliation;
+use super::cache::Shared;
 use super::grain::TriggerGrain;
 use super::plan::SidePlan;
 use super::refunds::RefundTerms;
@@ -70,6 +71,9 @@ pub struct Scenario {
     pub(crate) not_valued: Vec<(Party, Party)>,
     pub(crate) base_rates: Vec<BaseRates>,
     pub(crate) core: Arc<Core>,
+    /// What every evaluation over `window` shares: made with `core`, and
+    /// again when the window or the baselines change.
+    pub(crate) shared: Arc<Shared>,
 }
 
 /// What is derived from a scenario's definition, once.

@@ -199,11 +199,7 @@ pub(crate) fn side_exposure(
             (n, false) => Valuation::NotValued { baskets: n },
         };
         out.push(MeasureExposure {
-            id: m.id().clone(),
-            name: m.name_arc(),
-            authority: m.authority(),
-            layer: m.layer().clone(),
-            origin: m.origin_arc().cloned(),
+            heading: Arc::clone(m.heading()),
             by_month: Arc::clone(&results[g].by_measure[pos]),
             gross: results[g].totals[pos],
             voided: f.voided,

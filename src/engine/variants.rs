@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::builder::{check_tree, history, reference_of, side_plans, value_tied};
+use super::cache::Shared;
 use super::scenario::{Core, Scenario};
 use crate::error::{Error, Result};
 use crate::outcome::OutcomeTree;
@@ -27,6 +28,12 @@ impl Scenario {
         }
         Ok(Scenario {
             window,
+            shared: Arc::new(Shared::new(
+                window,
+                &self.baselines,
+                &self.core.plans,
+                &self.base_rates,
+            )?),
             ..self.clone()
         })
     }
@@ -63,8 +70,15 @@ impl Scenario {
                     .and_then(|r| r.national.iter().position(|n| n == b))
             })
             .collect();
+        let shared = Arc::new(Shared::new(
+            self.window,
+            &baselines,
+            &plans,
+            &self.base_rates,
+        )?);
         Ok(Scenario {
             baselines,
+            shared,
             core: Arc::new(Core {
                 value_tied: value_tied(&plans, &self.core.measures),
                 own_national,

@@ -124,17 +124,25 @@ pub struct Origin {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Measure {
-    id: MeasureId,
-    name: Arc<str>,
-    authority: Authority,
-    layer: LayerId,
+    heading: Arc<Heading>,
     imposer: Party,
     target: Party,
     coverage: Coverage,
     schedule: Schedule,
     source: String,
-    origin: Option<Arc<Origin>>,
     net_of_base: bool,
+}
+
+/// What a measure is reported under: its id, name, authority, layer and,
+/// for a retaliation answer, what it answers. Shared by the measure and
+/// every report of it, so a path's report holds one reference to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Heading {
+    pub id: MeasureId,
+    pub name: Arc<str>,
+    pub authority: Authority,
+    pub layer: LayerId,
+    pub origin: Option<Arc<Origin>>,
 }
 
 impl Measure {
@@ -165,29 +173,31 @@ impl Measure {
         }
         let layer = LayerId::from_str(id.as_str())?;
         Ok(Measure {
-            name: Arc::from(id.as_str()),
-            id,
-            authority,
-            layer,
+            heading: Arc::new(Heading {
+                name: Arc::from(id.as_str()),
+                id,
+                authority,
+                layer,
+                origin: None,
+            }),
             imposer,
             target,
             coverage,
             schedule,
             source: String::new(),
-            origin: None,
             net_of_base: false,
         })
     }
 
     /// The same measure with a human-readable name.
     pub fn named(mut self, name: impl AsRef<str>) -> Measure {
-        self.name = Arc::from(name.as_ref());
+        Arc::make_mut(&mut self.heading).name = Arc::from(name.as_ref());
         self
     }
 
     /// The same measure reported in `layer`.
     pub fn in_layer(mut self, layer: LayerId) -> Measure {
-        self.layer = layer;
+        Arc::make_mut(&mut self.heading).layer = layer;
         self
     }
 
@@ -228,7 +238,7 @@ impl Measure {
     }
 
     pub(crate) fn with_origin(mut self, origin: Origin) -> Measure {
-        self.origin = Some(Arc::new(origin));
+        Arc::make_mut(&mut self.heading).origin = Some(Arc::new(origin));
         self
     }
 
@@ -242,26 +252,27 @@ impl Measure {
 
     /// The id.
     pub fn id(&self) -> &MeasureId {
-        &self.id
+        &self.heading.id
     }
 
     /// The human-readable name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.heading.name
     }
 
-    pub(crate) fn name_arc(&self) -> Arc<str> {
-        Arc::clone(&self.name)
+    /// Its id, name, authority, layer and origin, shared.
+    pub(crate) fn heading(&self) -> &Arc<Heading> {
+        &self.heading
     }
 
     /// The authority.
     pub fn authority(&self) -> Authority {
-        self.authority
+        self.heading.authority
     }
 
     /// The layer it is reported in.
     pub fn layer(&self) -> &LayerId {
-        &self.layer
+        &self.heading.layer
     }
 
     /// The party imposing the duty (the importer that collects it).
@@ -291,12 +302,7 @@ impl Measure {
 
     /// The retaliation rule that made it, if one did.
     pub fn origin(&self) -> Option<&Origin> {
-        self.origin.as_deref()
-    }
-
-    /// [`Measure::origin`], shared.
-    pub(crate) fn origin_arc(&self) -> Option<&Arc<Origin>> {
-        self.origin.as_ref()
+        self.heading.origin.as_deref()
     }
 
     /// The annual value of the baskets of `b` this measure's coverage takes
@@ -335,7 +341,7 @@ impl Measure {
                 continue;
             }
             let share = match self.coverage.content() {
-                Some(c) => c.share_for(basket.key(), self.id.as_str())?,
+                Some(c) => c.share_for(basket.key(), self.id().as_str())?,
                 None => rust_decimal::Decimal::ONE,
             };
             for c in &cols {

@@ -24,9 +24,9 @@ impl Selector {
     /// Whether `m` is picked.
     pub fn matches(&self, m: &Measure) -> bool {
         match self {
-            Selector::Measure(id) => &m.id == id,
-            Selector::Authority(a) => m.authority == *a,
-            Selector::Layer(l) => &m.layer == l,
+            Selector::Measure(id) => m.id() == id,
+            Selector::Authority(a) => m.authority() == *a,
+            Selector::Layer(l) => m.layer() == l,
         }
     }
 }
@@ -149,10 +149,10 @@ impl Regime {
     pub fn new(measures: Vec<Measure>, stacking: Vec<StackingRule>) -> Result<Regime> {
         let mut ids = HashMap::new();
         for m in &measures {
-            if ids.insert(m.id.clone(), ()).is_some() {
+            if ids.insert(m.id().clone(), ()).is_some() {
                 return Err(Error::DuplicateId {
                     kind: "measure",
-                    id: m.id.to_string(),
+                    id: m.id().to_string(),
                 });
             }
         }
@@ -184,7 +184,7 @@ impl Regime {
 
     /// The index of measure `id`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.measures.iter().position(|m| m.id.as_str() == id)
+        self.measures.iter().position(|m| m.id().as_str() == id)
     }
 }
 
