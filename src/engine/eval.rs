@@ -14,7 +14,7 @@ use super::plan::{GroupPlan, Plan};
 use super::side::{MeasureFacts, on_side, side_base, side_exposure, side_imports};
 use super::walk::{Walk, base_points_into};
 use crate::error::{Error, Result};
-use crate::tariff::{BaseRates, Measure, Schedule};
+use crate::tariff::{BaseRates, Heading, Measure, Schedule};
 use crate::trade::Baseline;
 use crate::units::{ACCRUAL_DENOMINATOR, Accrued, Date, Month, Rate, Window, days_between};
 
@@ -84,10 +84,20 @@ pub(crate) fn month_factors(baseline: &Baseline, grid: &Grid) -> Result<Vec<(usi
 /// its result, so these sums are made once, not once per path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GroupResult {
-    pub by_measure: Vec<Arc<[Accrued]>>,
-    pub totals: Vec<Accrued>,
+    /// Per group measure: its heading, its duty per month and in total,
+    /// shared by every path's report of it.
+    pub rows: Vec<Arc<MeasureRow>>,
     pub layers: Vec<LayerSum>,
     pub rate_days: Vec<Vec<Vec<Decimal>>>,
+}
+
+/// One measure's duty under one group result: what every path sharing the
+/// result reports of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MeasureRow {
+    pub heading: Arc<Heading>,
+    pub by_month: Arc<[Accrued]>,
+    pub gross: Accrued,
 }
 
 /// A group's duty in one side layer.
@@ -222,13 +232,14 @@ pub(crate) fn eval_group(
             .map(<[Decimal]>::to_vec)
             .collect()
     };
-    result_of(&group.layer_of, duty, kept)
+    result_of(&group.headings, &group.layer_of, duty, kept)
 }
 
-/// A group's result from its duty per group measure (whose side layers are
-/// `layer_of`) and month: totals, the same summed per layer, and the
-/// rate-days `kept` per class.
+/// A group's result from its duty per group measure (whose headings are
+/// `headings` and side layers `layer_of`) and month: totals, the same
+/// summed per layer, and the rate-days `kept` per class.
 fn result_of(
+    headings: &[Arc<Heading>],
     layer_of: &[usize],
     duty: Vec<Vec<Decimal>>,
     kept: Vec<Vec<Vec<Decimal>>>,
@@ -281,11 +292,30 @@ fn result_of(
         });
     }
     Ok(GroupResult {
-        by_measure,
-        totals,
+        rows: rows_of(headings, by_measure, totals),
         layers,
         rate_days: kept,
     })
+}
+
+/// Each measure's row from its heading, months and total.
+pub(crate) fn rows_of(
+    headings: &[Arc<Heading>],
+    by_measure: Vec<Arc<[Accrued]>>,
+    totals: Vec<Accrued>,
+) -> Vec<Arc<MeasureRow>> {
+    headings
+        .iter()
+        .zip(by_measure)
+        .zip(totals)
+        .map(|((h, by_month), gross)| {
+            Arc::new(MeasureRow {
+                heading: Arc::clone(h),
+                by_month,
+                gross,
+            })
+        })
+        .collect()
 }
 
 /// [`eval_group`] of a group of one measure (in side layer `layer`) under
@@ -296,6 +326,7 @@ fn result_of(
 /// `rate × days`, exact whichever way a window is cut, and the duty is then
 /// made exactly as [`eval_group`] makes it.
 pub(crate) fn eval_alone(
+    heading: &Arc<Heading>,
     layer: usize,
     schedule: &Schedule,
     classes: &[(Vec<Window>, Vec<Decimal>)],
@@ -336,7 +367,12 @@ pub(crate) fn eval_alone(
             }
         }
     }
-    result_of(&[layer], vec![duty], Vec::new())
+    result_of(
+        std::slice::from_ref(heading),
+        &[layer],
+        vec![duty],
+        Vec::new(),
+    )
 }
 
 /// Static exposure of `measures` on `baselines` over `window`: every measure

@@ -11,8 +11,9 @@
 
 use rust_decimal::Decimal;
 
+use super::eval::MeasureRow;
 use crate::error::Result;
-use crate::tariff::{Authority, Heading, Origin};
+use crate::tariff::{Authority, Origin};
 use crate::trade::BasketKey;
 use crate::units::{Accrued, Currency, Date, LayerId, MeasureId, Month, Party, Window};
 
@@ -357,10 +358,9 @@ impl BaseExposure {
 /// Duty under one measure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureExposure {
-    /// The measure's id, name, authority, layer and origin, shared with it.
-    pub(crate) heading: std::sync::Arc<Heading>,
-    pub(crate) by_month: std::sync::Arc<[Accrued]>,
-    pub(crate) gross: Accrued,
+    /// The measure's heading and its duty, shared by every path with the
+    /// same result for its stacking group.
+    pub(crate) row: std::sync::Arc<MeasureRow>,
     pub(crate) voided: Option<Date>,
     pub(crate) refundable_before: Accrued,
     pub(crate) refund_interest: Option<Accrued>,
@@ -370,37 +370,37 @@ pub struct MeasureExposure {
 impl MeasureExposure {
     /// The measure's id.
     pub fn id(&self) -> &MeasureId {
-        &self.heading.id
+        &self.row.heading.id
     }
 
     /// The measure's name.
     pub fn name(&self) -> &str {
-        &self.heading.name
+        &self.row.heading.name
     }
 
     /// The authority.
     pub fn authority(&self) -> Authority {
-        self.heading.authority
+        self.row.heading.authority
     }
 
     /// The layer.
     pub fn layer(&self) -> &LayerId {
-        &self.heading.layer
+        &self.row.heading.layer
     }
 
     /// The retaliation rule that made this measure, if one did.
     pub fn origin(&self) -> Option<&Origin> {
-        self.heading.origin.as_deref()
+        self.row.heading.origin.as_deref()
     }
 
     /// Gross duty in each month of the window.
     pub fn by_month(&self) -> &[Accrued] {
-        &self.by_month
+        &self.row.by_month
     }
 
     /// Gross duty over the window.
     pub fn gross(&self) -> Accrued {
-        self.gross
+        self.row.gross
     }
 
     /// The ruling date, when the path voids the measure's authority.
@@ -412,7 +412,7 @@ impl MeasureExposure {
     /// voided measure collects nothing after its ruling).
     pub fn refundable(&self) -> Accrued {
         if self.voided.is_some() {
-            self.gross
+            self.row.gross
         } else {
             Accrued::ZERO
         }
@@ -420,7 +420,7 @@ impl MeasureExposure {
 
     /// Duty kept over the window: gross less refundable.
     pub fn net(&self) -> Accrued {
-        Accrued::from_units(self.gross.units() - self.refundable().units())
+        Accrued::from_units(self.row.gross.units() - self.refundable().units())
     }
 
     /// Duty collected before the window and owed back.

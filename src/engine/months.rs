@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::eval::{Grid, GroupResult, GroupScratch, LayerSum, add, eval_group};
+use super::eval::{Grid, GroupResult, GroupScratch, LayerSum, add, eval_group, rows_of};
 use super::plan::GroupPlan;
 use crate::error::Result;
 use crate::tariff::Schedule;
@@ -184,7 +184,7 @@ impl MonthMemo {
             duties.push(d);
         }
         self.keys = keys;
-        assemble(&group.layer_of, &duties)
+        assemble(group, &duties)
     }
 }
 
@@ -226,7 +226,11 @@ fn check_month(
 ) -> Result<()> {
     let one = eval_group(group, schedules, grid, factors, false)?;
     let bits = |d: &Decimal| d.serialize();
-    let want: Vec<[u8; 16]> = one.by_measure.iter().map(|r| bits(&r[0].units())).collect();
+    let want: Vec<[u8; 16]> = one
+        .rows
+        .iter()
+        .map(|r| bits(&r.by_month[0].units()))
+        .collect();
     let have: Vec<[u8; 16]> = got.by_measure.iter().map(bits).collect();
     assert_eq!(have, want, "a month's duty per measure");
     let want: Vec<(usize, [u8; 16])> = one
@@ -239,10 +243,10 @@ fn check_month(
     Ok(())
 }
 
-/// A group's result from its months, summed as [`eval_group`] sums them;
-/// `layer_of` gives each group measure's side layer. As there, a layer of
-/// one measure is that measure's row and total.
-fn assemble(layer_of: &[usize], duties: &[Arc<MonthDuty>]) -> Result<GroupResult> {
+/// A group's result from its months, summed as [`eval_group`] sums them.
+/// As there, a layer of one measure is that measure's row and total.
+fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult> {
+    let layer_of = &group.layer_of;
     let n = layer_of.len();
     let mut by_measure: Vec<Arc<[Accrued]>> = Vec::with_capacity(n);
     let mut totals = Vec::with_capacity(n);
@@ -289,8 +293,7 @@ fn assemble(layer_of: &[usize], duties: &[Arc<MonthDuty>]) -> Result<GroupResult
         });
     }
     Ok(GroupResult {
-        by_measure,
-        totals,
+        rows: rows_of(&group.headings, by_measure, totals),
         layers,
         rate_days: Vec::new(),
     })

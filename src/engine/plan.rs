@@ -14,13 +14,15 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::tariff::{
-    BaseRates, BasketIndex, Candidates, CoverageIndex, Measure, Stacking, StackingRule, subtract,
+    BaseRates, BasketIndex, Candidates, CoverageIndex, Heading, Measure, Stacking, StackingRule,
+    subtract,
 };
 use crate::trade::{Baseline, BasketKey};
 use crate::units::{Date, LayerId, Rate, Window};
@@ -174,6 +176,8 @@ pub(crate) struct GroupPlan {
     pub of_class: Vec<Option<usize>>,
     /// The side layer of each group measure.
     pub layer_of: Vec<usize>,
+    /// The heading of each group measure.
+    pub headings: Vec<Arc<Heading>>,
 }
 
 /// One importer–exporter direction.
@@ -666,6 +670,7 @@ impl SidePlan {
             }
             groups.push(GroupPlan {
                 layer_of: gm.iter().map(|li| layer_of[*li]).collect(),
+                headings: gm.iter().map(|li| Arc::clone(ms[*li].heading())).collect(),
                 measures: gm,
                 rules,
                 classes: gclasses,

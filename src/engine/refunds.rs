@@ -170,7 +170,7 @@ pub(crate) fn refund(
         Ok(w) if w.days() > 0 => {
             let grid = Grid::new(w)?;
             let factors = month_factors(baseline, &grid)?;
-            eval_group(group, schedules, &grid, &factors, false)?.totals[pos]
+            eval_group(group, schedules, &grid, &factors, false)?.rows[pos].gross
         }
         _ => Accrued::ZERO,
     };

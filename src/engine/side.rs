@@ -199,9 +199,7 @@ pub(crate) fn side_exposure(
             (n, false) => Valuation::NotValued { baskets: n },
         };
         out.push(MeasureExposure {
-            heading: Arc::clone(m.heading()),
-            by_month: Arc::clone(&results[g].by_measure[pos]),
-            gross: results[g].totals[pos],
+            row: Arc::clone(&results[g].rows[pos]),
             voided: f.voided,
             refundable_before: f.refundable_before,
             refund_interest: f.refund_interest,

@@ -77,6 +77,7 @@ impl Scenario {
             return Ok(r);
         }
         let r = eval_alone(
+            &group.headings[0],
             group.layer_of[0],
             schedule,
             &key.2,
@@ -104,6 +105,7 @@ impl Scenario {
                     .collect(),
                 of_class: Vec::new(),
                 layer_of: group.layer_of.clone(),
+                headings: group.headings.clone(),
             };
             let expected = super::eval::eval_group(
                 &general,
