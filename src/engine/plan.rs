@@ -75,11 +75,13 @@ pub(crate) struct GroupClass {
     /// The group measures that cover the class at some time, ascending; the
     /// others keep a zero rate on it.
     pub active: Vec<usize>,
-    /// The group's rules that can change a rate of the class: an exclusive
+    /// The group's rules that can change a rate of the class (an exclusive
     /// rule with measures covering it on both sides, a highest rule among
-    /// at least two measures covering it. The others leave its rates as
+    /// at least two measures covering it), each over the measures covering
+    /// it alone: the others have no rate on it, so they neither make a rule
+    /// hold nor have a rate to lose. The other rules leave its rates as
     /// they are.
-    pub rules: Vec<usize>,
+    pub rules: Vec<GroupRule>,
     /// The dates its coverage starts or ends, ascending.
     pub edges: Vec<Date>,
     /// The dates the window of one of its `rules` starts or ends,
@@ -98,18 +100,34 @@ impl GroupClass {
         rules: &[GroupRule],
     ) -> GroupClass {
         let active: Vec<usize> = (0..cover.len()).filter(|i| !cover[*i].is_empty()).collect();
-        let any = |of: &[usize]| of.iter().any(|i| !cover[*i].is_empty());
-        let acting: Vec<usize> = rules
+        let covering = |of: &[usize]| -> Vec<usize> {
+            of.iter()
+                .copied()
+                .filter(|i| !cover[*i].is_empty())
+                .collect()
+        };
+        let acting: Vec<GroupRule> = rules
             .iter()
-            .enumerate()
-            .filter_map(|(ri, r)| {
-                let acts = match r {
-                    GroupRule::Exclusive { over, excluded, .. } => any(over) && any(excluded),
-                    GroupRule::Highest { among, .. } => {
-                        among.iter().filter(|i| !cover[**i].is_empty()).count() > 1
-                    }
-                };
-                acts.then_some(ri)
+            .filter_map(|r| match r {
+                GroupRule::Exclusive {
+                    window,
+                    over,
+                    excluded,
+                } => {
+                    let (over, excluded) = (covering(over), covering(excluded));
+                    (!over.is_empty() && !excluded.is_empty()).then_some(GroupRule::Exclusive {
+                        window: *window,
+                        over,
+                        excluded,
+                    })
+                }
+                GroupRule::Highest { window, among } => {
+                    let among = covering(among);
+                    (among.len() > 1).then_some(GroupRule::Highest {
+                        window: *window,
+                        among,
+                    })
+                }
             })
             .collect();
         let sorted = |mut dates: Vec<Date>| {
@@ -127,7 +145,7 @@ impl GroupClass {
         let rule_edges = sorted(
             acting
                 .iter()
-                .flat_map(|ri| [rules[*ri].window().start(), rules[*ri].window().end()])
+                .flat_map(|r| [r.window().start(), r.window().end()])
                 .collect(),
         );
         GroupClass {

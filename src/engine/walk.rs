@@ -9,16 +9,7 @@ use crate::units::{Date, Rate, days_between};
 
 /// The rates each group measure contributes on a day, after stacking rules.
 pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
-    stack_by(rules.iter(), rules.len(), day, rates);
-}
-
-/// [`stack`] under the `count` rules `rules` yields.
-fn stack_by<'a>(
-    rules: impl Iterator<Item = &'a GroupRule> + Clone,
-    count: usize,
-    day: Date,
-    rates: &mut [Rate],
-) {
+    let count = rules.len();
     if count == 0 {
         return;
     }
@@ -38,10 +29,10 @@ fn stack_by<'a>(
         large.resize(count, false);
         &mut large
     };
-    for (w, rule) in won.iter_mut().zip(rules.clone()) {
+    for (w, rule) in won.iter_mut().zip(rules) {
         *w = wins(rule, rates);
     }
-    for (rule, w) in rules.clone().zip(won.iter()) {
+    for (rule, w) in rules.iter().zip(won.iter()) {
         if let (GroupRule::Exclusive { excluded, .. }, true) = (rule, *w) {
             for i in excluded {
                 rates[*i] = Rate::ZERO;
@@ -177,12 +168,7 @@ impl Walk {
                 for &i in active {
                     before[i] = rates[i];
                 }
-                stack_by(
-                    class.rules.iter().map(|ri| &group.rules[*ri]),
-                    class.rules.len(),
-                    a,
-                    rates,
-                );
+                stack(&class.rules, a, rates);
                 for &i in active {
                     stacked[i] = rates[i];
                     // Stacking zeroes rates: what it zeroed is restored
