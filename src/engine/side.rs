@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use std::sync::Arc;
 
-use super::eval::{Grid, GroupResult, add, mul};
+use super::eval::{Grid, GroupResult, LayerSum, add, mul};
 use super::exposure::{
     BaseExposure, BasketExposure, Detail, LayerExposure, LineCount, MeasureExposure, SideExposure,
     Valuation, sum,
@@ -206,20 +206,35 @@ pub(crate) fn side_exposure(
             valuation,
         });
     }
-    let mut layers = Vec::with_capacity(side.layers.len());
+    let count = side.layers.len();
+    // Which layers have a measure shown, and each one's refundable duty:
+    // its measures' in their order.
+    let mut shown_in = vec![false; count];
+    let mut refundable_in = vec![Accrued::ZERO; count];
+    for (m, &l) in out.iter().zip(&layer_of) {
+        shown_in[l] = true;
+        refundable_in[l] = refundable_in[l].checked_add(m.refundable())?;
+    }
+    // Each layer's first part and whether it has more, in one pass over
+    // the groups' results.
+    let mut first: Vec<Option<&LayerSum>> = vec![None; count];
+    let mut several = vec![false; count];
+    for part in results.iter().flat_map(|r| r.layers.iter()) {
+        match first[part.layer] {
+            None => first[part.layer] = Some(part),
+            Some(_) => several[part.layer] = true,
+        }
+    }
+    let mut layers = Vec::with_capacity(count);
     // A layer's row while its parts are added, kept from one layer to the
     // next.
     let mut row: Vec<Accrued> = Vec::with_capacity(months);
     for (li, layer) in side.layers.iter().enumerate() {
-        if !layer_of.contains(&li) {
+        if !shown_in[li] {
             continue;
         }
-        let mut parts = results
-            .iter()
-            .flat_map(|r| r.layers.iter())
-            .filter(|x| x.layer == li);
-        let (by_month, gross) = match (parts.next(), parts.next()) {
-            (Some(only), None) => (Arc::clone(&only.by_month), only.total),
+        let (by_month, gross) = match (first[li], several[li]) {
+            (Some(only), false) => (Arc::clone(&only.by_month), only.total),
             _ => {
                 row.clear();
                 row.resize(months, Accrued::ZERO);
@@ -237,16 +252,11 @@ pub(crate) fn side_exposure(
                 (Arc::from(row.as_slice()), total)
             }
         };
-        let refundable = out
-            .iter()
-            .zip(&layer_of)
-            .filter(|(_, l)| **l == li)
-            .try_fold(Accrued::ZERO, |a, (m, _)| a.checked_add(m.refundable()))?;
         layers.push(LayerExposure {
             layer: layer.clone(),
             by_month,
             gross,
-            refundable,
+            refundable: refundable_in[li],
         });
     }
     // Duty is never negative, so a month's cell is the literal zero until
@@ -261,10 +271,20 @@ pub(crate) fn side_exposure(
     let gross = by_month
         .iter()
         .try_fold(Accrued::ZERO, |a, b| plus(a, *b))?;
-    let refundable = out
-        .iter()
-        .try_fold(Accrued::ZERO, |a, m| a.checked_add(m.refundable()))?;
-    let refundable_before = sum(out.iter().map(|m| &m.refundable_before))?;
+    // Most paths void nothing and owe nothing from before the window: each
+    // sum is then of the literal zero, which is that zero.
+    let refundable = if out.iter().all(|m| m.voided.is_none()) {
+        Accrued::ZERO
+    } else {
+        out.iter()
+            .try_fold(Accrued::ZERO, |a, m| a.checked_add(m.refundable()))?
+    };
+    let literal_zero = |a: &Accrued| a.is_zero() && a.units().scale() == 0;
+    let refundable_before = if out.iter().all(|m| literal_zero(&m.refundable_before)) {
+        Accrued::ZERO
+    } else {
+        sum(out.iter().map(|m| &m.refundable_before))?
+    };
     let refund_interest = out
         .iter()
         .filter_map(|m| m.refund_interest)
