@@ -2,8 +2,9 @@
 //! what building the scenario anew with that tree gives, and refuses what
 //! building would refuse.
 
+use rust_decimal::Decimal;
 use tariffsim::outcome::*;
-use tariffsim::units::parse_date;
+use tariffsim::units::{Window, parse_date};
 use tariffsim::*;
 
 fn busan() -> Scenario {
@@ -163,4 +164,53 @@ fn another_tree_is_refused_where_building_refuses_it() {
     .unwrap();
     let e = s.with_tree(early, None).unwrap_err().to_string();
     assert!(e.contains("build the scenario anew"), "{e}");
+}
+
+#[test]
+fn a_window_the_baselines_cover_evaluates_where_the_horizon_has_a_gap() {
+    // A baseline of 2019 alone ($365 a year, $1 a day) under a 25% measure,
+    // on a 2019–2020 horizon: the scenario builds, evaluating the whole
+    // horizon names the missing year, and the scenario narrowed to 2019
+    // evaluates: 365 days × $1 × 0.25 = $91.25.
+    let us = Baseline::new(
+        "US".parse().unwrap(),
+        "CN".parse().unwrap(),
+        Currency::USD,
+        Periods::Years(vec![2019]),
+        vec![Basket::new(
+            "goods".parse().unwrap(),
+            "",
+            vec![Decimal::from(365)],
+        )],
+    )
+    .unwrap();
+    let m = Measure::new(
+        "m".parse().unwrap(),
+        Authority::Section301,
+        "US".parse().unwrap(),
+        "CN".parse().unwrap(),
+        Coverage::of(Goods::all()),
+        Schedule::flat(parse_date("2019-01-01").unwrap(), "25%".parse().unwrap()),
+    )
+    .unwrap();
+    let horizon = Window::new(
+        parse_date("2019-01-01").unwrap(),
+        parse_date("2021-01-01").unwrap(),
+    )
+    .unwrap();
+    let s = Scenario::builder(horizon)
+        .baseline(us)
+        .regime(Regime::new(vec![m], vec![]).unwrap())
+        .build()
+        .unwrap();
+    let err = s.evaluate(Detail::Totals).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "baseline US<-CN has no value for year 2020: add that period or widen the baseline"
+    );
+    assert!(s.evaluate_path("as-scheduled", Detail::Totals).is_err());
+    let y = s.with_window(Window::year(2019).unwrap()).unwrap();
+    let e = y.evaluate(Detail::Totals).unwrap();
+    let side = e.path("as-scheduled").unwrap().side("US", "CN").unwrap();
+    assert_eq!(side.net().amount(), Decimal::new(9125, 2));
 }

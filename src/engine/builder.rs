@@ -225,12 +225,15 @@ impl ScenarioBuilder {
         };
         self.refunds.check(history)?;
         let n_baselines = self.baselines.len();
-        let shared = Arc::new(Shared::new(
+        let shared = Shared::new(
             horizon,
+            &measures,
             &self.baselines,
             &plans,
             &self.base_rates,
-        )?);
+        )
+        .ok()
+        .map(Arc::new);
         let scenario = Scenario {
             info: self.info,
             baselines: self.baselines,

@@ -17,9 +17,9 @@ use super::refunds::Refund;
 use super::scenario::Scenario;
 use super::side::{side_base, side_imports};
 use crate::error::Result;
-use crate::tariff::{BaseRates, Schedule};
+use crate::tariff::{BaseRates, Measure, Schedule};
 use crate::trade::Baseline;
-use crate::units::{Accrued, Date, Window};
+use crate::units::{Accrued, Date, MeasureId, Window};
 
 /// A group's result is keyed by side plan, group, the schedule version of
 /// each of its measures, and whether per-class rate-days were kept.
@@ -88,6 +88,8 @@ pub(crate) struct Cache {
     pub bases: Vec<Option<Arc<BaseExposure>>>,
     /// The window's months, shared by every path's exposure.
     pub months: Arc<[crate::units::Month]>,
+    /// The measures no baseline values, the same on every path.
+    pub unvalued: Arc<[MeasureId]>,
     pub versions: Versions,
     pub groups: HashMap<GroupKey, Arc<GroupResult>>,
     /// The months of groups, for the group results not kept whole.
@@ -112,24 +114,30 @@ pub(crate) struct Cache {
 /// What every evaluation of a scenario over its window shares, worked out
 /// when the scenario is prepared (and again for another window or other
 /// baselines): the window's months, each baseline's month factors, its
-/// import values and its base (MFN) duty, the same on every path.
+/// import values and its base (MFN) duty, and the measures no baseline
+/// values, the same on every path.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub grid: Grid,
     pub factors: Vec<Vec<(usize, Decimal)>>,
     pub imports: Vec<(Arc<[Accrued]>, Accrued)>,
     pub bases: Vec<Option<Arc<BaseExposure>>>,
+    /// The measures (answers included) imposed on a direction no baseline
+    /// trades.
+    pub unvalued: Arc<[MeasureId]>,
 }
 
 impl Shared {
-    /// The shared figures of `baselines`, planned as `plans`, over `window`,
-    /// with the base rates of each importer found in `base_rates`.
+    /// The shared figures of `measures` on `baselines`, planned as `plans`,
+    /// over `window`, with the base rates of each importer found in
+    /// `base_rates`.
     ///
     /// # Errors
     /// A window past the calendar, a baseline without a period for some
     /// month, an overflow.
     pub fn new(
         window: Window,
+        measures: &[Measure],
         baselines: &[Baseline],
         plans: &[Arc<SidePlan>],
         base_rates: &[BaseRates],
@@ -151,42 +159,58 @@ impl Shared {
                 side_base(b, rates, &grid, f)
             })
             .collect::<Result<Vec<_>>>()?;
+        let unvalued = measures
+            .iter()
+            .filter(|m| {
+                !baselines
+                    .iter()
+                    .any(|b| b.importer() == m.imposer() && b.exporter() == m.target())
+            })
+            .map(|m| m.id().clone())
+            .collect();
         Ok(Shared {
             grid,
             factors,
             imports,
             bases,
+            unvalued,
         })
     }
 }
 
 impl Cache {
     /// A cache for one evaluation of `s`, every memo empty.
-    pub fn new(s: &Scenario) -> Cache {
-        let shared = &s.shared;
-        Cache::over(
-            s,
-            shared.grid.clone(),
-            shared.factors.clone(),
-            shared.imports.clone(),
-            shared.bases.clone(),
-        )
+    ///
+    /// # Errors
+    /// Where the scenario's shared figures could not be made when it was
+    /// prepared, why (a baseline without a period the window needs).
+    pub fn new(s: &Scenario) -> Result<Cache> {
+        let made;
+        let shared = match &s.shared {
+            Some(shared) => shared.as_ref(),
+            None => {
+                made = Shared::new(
+                    s.window,
+                    &s.core.measures,
+                    &s.baselines,
+                    &s.core.plans,
+                    &s.base_rates,
+                )?;
+                &made
+            }
+        };
+        Ok(Cache::over(s, shared))
     }
 
     /// A cache with what every path shares and every memo empty.
-    fn over(
-        s: &Scenario,
-        grid: Grid,
-        factors: Vec<Vec<(usize, Decimal)>>,
-        imports: Vec<(Arc<[Accrued]>, Accrued)>,
-        bases: Vec<Option<Arc<BaseExposure>>>,
-    ) -> Cache {
+    fn over(s: &Scenario, shared: &Shared) -> Cache {
         Cache {
-            months: grid.months.clone().into(),
-            grid,
-            factors,
-            imports,
-            bases,
+            months: shared.grid.months.clone().into(),
+            grid: shared.grid.clone(),
+            factors: shared.factors.clone(),
+            imports: shared.imports.clone(),
+            bases: shared.bases.clone(),
+            unvalued: Arc::clone(&shared.unvalued),
             versions: Versions::default(),
             groups: HashMap::default(),
             group_months: MonthMemo::default(),

@@ -35,7 +35,7 @@ pub struct Exposure {
     pub(crate) window: Window,
     pub(crate) months: std::sync::Arc<[Month]>,
     pub(crate) sides: Vec<SideExposure>,
-    pub(crate) unvalued: Vec<MeasureId>,
+    pub(crate) unvalued: std::sync::Arc<[MeasureId]>,
 }
 
 impl Exposure {

@@ -75,7 +75,7 @@ impl Scenario {
     pub fn evaluate_path(&self, path_id: &str, detail: Detail) -> Result<PathOutcome> {
         let path = self.find_path(path_id)?;
         let state = self.path_state(path)?;
-        let mut cache = Cache::new(self);
+        let mut cache = Cache::new(self)?;
         self.evaluate_state(&state, path, detail, &mut cache)
     }
 
@@ -87,7 +87,7 @@ impl Scenario {
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<(Vec<PathOutcome>, Cache)> {
-        let mut cache = Cache::new(self);
+        let mut cache = Cache::new(self)?;
         let total = states.len();
         let outcomes = states
             .iter()
@@ -117,7 +117,7 @@ impl Scenario {
             .par_chunks(chunk)
             .zip(paths.par_chunks(chunk))
             .map(|(ss, ps)| {
-                let mut cache = Cache::new(self);
+                let mut cache = Cache::new(self)?;
                 let outcomes = ss
                     .iter()
                     .zip(ps)
@@ -134,7 +134,10 @@ impl Scenario {
             last = Some(cache);
         }
         progress(out.len(), states.len());
-        let cache = last.unwrap_or_else(|| Cache::new(self));
+        let cache = match last {
+            Some(cache) => cache,
+            None => Cache::new(self)?,
+        };
         Ok((out, cache))
     }
 
@@ -346,16 +349,7 @@ impl Scenario {
             window: self.window,
             months: Arc::clone(&cache.months),
             sides,
-            unvalued: measures
-                .iter()
-                .filter(|m| {
-                    !self
-                        .baselines
-                        .iter()
-                        .any(|b| b.importer() == m.imposer() && b.exporter() == m.target())
-                })
-                .map(|m| m.id().clone())
-                .collect(),
+            unvalued: Arc::clone(&cache.unvalued),
         };
         let commitments = state
             .commitments

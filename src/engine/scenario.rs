@@ -72,8 +72,12 @@ pub struct Scenario {
     pub(crate) base_rates: Vec<BaseRates>,
     pub(crate) core: Arc<Core>,
     /// What every evaluation over `window` shares: made with `core`, and
-    /// again when the window or the baselines change.
-    pub(crate) shared: Arc<Shared>,
+    /// again when the window or the baselines change. `None` where it cannot
+    /// be made (a baseline without a period the window needs): each
+    /// evaluation then tries again and reports why, so the scenario can
+    /// still be narrowed with [`Scenario::with_window`] to what its
+    /// baselines cover.
+    pub(crate) shared: Option<Arc<Shared>>,
 }
 
 /// What is derived from a scenario's definition, once.

@@ -77,7 +77,7 @@ impl Scenario {
         each: &mut dyn FnMut(usize, PathOutcome) -> Result<()>,
     ) -> Result<PathOutcome> {
         let paths = self.tree.paths();
-        let mut cache = Cache::new(self);
+        let mut cache = Cache::new(self)?;
         let mut reference = None;
         let mut i = 0;
         self.each_path_state(|state| {
@@ -93,7 +93,7 @@ impl Scenario {
             // Paths next to each other in the walk share the most work; what
             // older paths shared is let go, so memory stays bounded.
             if cache.groups.len() + cache.answers.len() > kept {
-                cache = Cache::new(self);
+                cache = Cache::new(self)?;
             }
             Ok(())
         })?;

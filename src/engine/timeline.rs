@@ -345,7 +345,7 @@ impl Scenario {
             None if path_id == super::AS_SCHEDULED => self.base_state(),
             None => self.path_state(self.find_path(path_id)?)?,
         };
-        let mut cache = super::cache::Cache::new(self);
+        let mut cache = super::cache::Cache::new(self)?;
         let answers = self.answer_set(&state, &mut cache)?;
         let mut plans: Vec<std::sync::Arc<SidePlan>> = self.core.plans.clone();
         if let Some(a) = &answers {

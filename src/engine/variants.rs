@@ -28,12 +28,15 @@ impl Scenario {
         }
         Ok(Scenario {
             window,
-            shared: Arc::new(Shared::new(
+            shared: Shared::new(
                 window,
+                &self.core.measures,
                 &self.baselines,
                 &self.core.plans,
                 &self.base_rates,
-            )?),
+            )
+            .ok()
+            .map(Arc::new),
             ..self.clone()
         })
     }
@@ -70,12 +73,15 @@ impl Scenario {
                     .and_then(|r| r.national.iter().position(|n| n == b))
             })
             .collect();
-        let shared = Arc::new(Shared::new(
+        let shared = Shared::new(
             self.window,
+            &self.core.measures,
             &baselines,
             &plans,
             &self.base_rates,
-        )?);
+        )
+        .ok()
+        .map(Arc::new);
         Ok(Scenario {
             baselines,
             shared,

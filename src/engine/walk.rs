@@ -176,6 +176,16 @@ impl Walk {
                     rates[i] = before[i];
                 }
                 have = true;
+            } else {
+                // Rates compare by value; the stacked rates kept are the
+                // very ones a restack would give because rates are held
+                // normalised (and a timeline merges equal steps), so a
+                // rate equal in value is equal to the bit.
+                debug_assert!(
+                    active.iter().all(|&i| rates[i].as_fraction().serialize()
+                        == before[i].as_fraction().serialize()),
+                    "a rate equal in value to the last point's is the same to the bit"
+                );
             }
             visit(a, grid.month_index(a), days, stacked)?;
         }
