@@ -168,8 +168,7 @@ impl GroupScratch {
         for (gc, class) in group.classes.iter().enumerate() {
             walk.class(group, gc, timelines, points, grid, |_, k, days, rates| {
                 let days = Decimal::from(days);
-                for &i in &class.active {
-                    let r = rates[i];
+                for (&i, &r) in class.active.iter().zip(rates) {
                     if !r.is_zero() {
                         let cell = &mut rd[i * months + k];
                         *cell = add(*cell, mul(r.as_fraction(), days)?)?;

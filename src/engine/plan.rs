@@ -78,9 +78,9 @@ pub(crate) struct GroupClass {
     /// The group's rules that can change a rate of the class (an exclusive
     /// rule with measures covering it on both sides, a highest rule among
     /// at least two measures covering it), each over the measures covering
-    /// it alone: the others have no rate on it, so they neither make a rule
-    /// hold nor have a rate to lose. The other rules leave its rates as
-    /// they are.
+    /// it alone, by their positions in `active`: the others have no rate on
+    /// it, so they neither make a rule hold nor have a rate to lose. The
+    /// other rules leave its rates as they are.
     pub rules: Vec<GroupRule>,
     /// The dates its coverage starts or ends, ascending.
     pub edges: Vec<Date>,
@@ -100,10 +100,10 @@ impl GroupClass {
         rules: &[GroupRule],
     ) -> GroupClass {
         let active: Vec<usize> = (0..cover.len()).filter(|i| !cover[*i].is_empty()).collect();
+        // The measures of `of` covering the class, as positions in `active`.
         let covering = |of: &[usize]| -> Vec<usize> {
             of.iter()
-                .copied()
-                .filter(|i| !cover[*i].is_empty())
+                .filter_map(|i| active.binary_search(i).ok())
                 .collect()
         };
         let acting: Vec<GroupRule> = rules

@@ -207,8 +207,12 @@ fn group_walk(
     let timelines: Vec<Vec<(Date, Rate)>> = schedules.iter().map(|s| s.timeline(w)).collect();
     let points = base_points(group, &timelines, &grid);
     let mut out = Vec::new();
-    for gc in 0..group.classes.len() {
-        let values = &group.classes[gc].values;
+    for (gc, class) in group.classes.iter().enumerate() {
+        // A class the measure never covers owes it nothing.
+        let Ok(at) = class.active.binary_search(&pos) else {
+            continue;
+        };
+        let values = &class.values;
         walk_class(
             group,
             gc,
@@ -216,7 +220,7 @@ fn group_walk(
             &points,
             &grid,
             |a, k, days, rates| {
-                let r = rates[pos];
+                let r = rates[at];
                 if !r.is_zero() {
                     let (col, f) = factors[k];
                     let per_day = values[col]

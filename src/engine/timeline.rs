@@ -208,7 +208,7 @@ pub(crate) fn timelines(
                     let pi = points.partition_point(|p| *p <= a).saturating_sub(1);
                     let (col, f) = factors[k];
                     let dv = mul(values[col], f)?;
-                    for (i, r) in rates.iter().enumerate() {
+                    for (&i, r) in g.classes[gc].active.iter().zip(rates) {
                         if !r.is_zero() {
                             let l = layer_of[g.measures[i]];
                             if let Some(cell) = acc[pi].get_mut(l) {

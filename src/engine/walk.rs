@@ -3,6 +3,8 @@
 //! them.
 
 use super::eval::Grid;
+#[cfg(doc)]
+use super::plan::GroupClass;
 use super::plan::{GroupPlan, GroupRule};
 use crate::error::Result;
 use crate::units::{Date, Rate, days_between};
@@ -62,9 +64,10 @@ pub(crate) fn stack(rules: &[GroupRule], day: Date, rates: &mut [Rate]) {
 }
 
 /// Walks the pieces of the window for one group class, calling `visit` with
-/// the piece's start, its month index, its days and the stacked rates (a
+/// the piece's start, its month index, its days and the stacked rates of the
+/// measures covering the class, aligned with [`GroupClass::active`] (a
 /// measure net of the base rate at its rate less the class's base rate,
-/// before stacking).
+/// before stacking); the group's other measures have no rate on it.
 pub(crate) fn walk_class(
     group: &GroupPlan,
     gc: usize,
@@ -76,13 +79,14 @@ pub(crate) fn walk_class(
     Walk::default().class(group, gc, timelines, base_points, grid, visit)
 }
 
-/// The buffers of a class's walk, kept from one class to the next.
+/// The buffers of a class's walk, kept from one class to the next; each is
+/// aligned with the class's [`GroupClass::active`].
 #[derive(Default)]
 pub(crate) struct Walk {
     points: Vec<Date>,
     rates: Vec<Rate>,
     cursor: Vec<usize>,
-    /// Per group measure, whether it covered the class at the last point.
+    /// Whether each measure covered the class at the last point.
     covered: Vec<bool>,
     before: Vec<Rate>,
     stacked: Vec<Rate>,
@@ -121,7 +125,8 @@ impl Walk {
         } else {
             base_points
         };
-        let n = group.measures.len();
+        let active = class.active.as_slice();
+        let n = active.len();
         for v in [&mut *rates, &mut *before, &mut *stacked] {
             v.clear();
             v.resize(n, Rate::ZERO);
@@ -130,13 +135,10 @@ impl Walk {
         cursor.resize(n, 0);
         covered.clear();
         covered.resize(n, false);
-        let active = class.active.as_slice();
         // Stacking is a function of the rates before it and of which rule
         // windows hold the day, and a window's hold changes only at its
         // edges, which are points: where neither changed since the last
         // point, its stacked rates stand (most points are month starts).
-        // Stacking only zeroes rates, so a measure that never covers the
-        // class stays at zero and only the others are compared.
         let mut have = false;
         for (pi, &a) in points.iter().enumerate() {
             let b = points.get(pi + 1).copied().unwrap_or(window.end());
@@ -145,36 +147,32 @@ impl Walk {
                 continue;
             }
             let mut changed = false;
-            for &i in active {
+            for (j, &i) in active.iter().enumerate() {
                 let tl = &timelines[i];
                 let mut moved = !have;
-                while cursor[i] + 1 < tl.len() && tl[cursor[i] + 1].0 <= a {
-                    cursor[i] += 1;
+                while cursor[j] + 1 < tl.len() && tl[cursor[j] + 1].0 <= a {
+                    cursor[j] += 1;
                     moved = true;
                 }
                 let now = class.cover[i].iter().any(|w| w.contains(a));
-                if moved || now != covered[i] {
-                    covered[i] = now;
-                    rates[i] = if now {
-                        tl[cursor[i]].1.net_of(class.less[i])
+                if moved || now != covered[j] {
+                    covered[j] = now;
+                    rates[j] = if now {
+                        tl[cursor[j]].1.net_of(class.less[i])
                     } else {
                         Rate::ZERO
                     };
                 }
-                changed |= rates[i] != before[i];
+                changed |= rates[j] != before[j];
             }
             let edge = class.rule_edges.binary_search(&a).is_ok();
             if !have || edge || changed {
-                for &i in active {
-                    before[i] = rates[i];
-                }
+                before.copy_from_slice(rates);
                 stack(&class.rules, a, rates);
-                for &i in active {
-                    stacked[i] = rates[i];
-                    // Stacking zeroes rates: what it zeroed is restored
-                    // from before it, the rates the next point compares.
-                    rates[i] = before[i];
-                }
+                stacked.copy_from_slice(rates);
+                // Stacking zeroes rates: what it zeroed is restored from
+                // before it, the rates the next point compares.
+                rates.copy_from_slice(before);
                 have = true;
             } else {
                 // Rates compare by value; the stacked rates kept are the
@@ -182,8 +180,10 @@ impl Walk {
                 // normalised (and a timeline merges equal steps), so a
                 // rate equal in value is equal to the bit.
                 debug_assert!(
-                    active.iter().all(|&i| rates[i].as_fraction().serialize()
-                        == before[i].as_fraction().serialize()),
+                    rates
+                        .iter()
+                        .zip(before.iter())
+                        .all(|(r, b)| r.as_fraction().serialize() == b.as_fraction().serialize()),
                     "a rate equal in value to the last point's is the same to the bit"
                 );
             }
