@@ -12,14 +12,14 @@ use super::answers::AnswerSet;
 use super::eval::{Grid, GroupResult, month_factors};
 use super::exposure::BaseExposure;
 use super::months::MonthMemo;
-use super::plan::{SidePlan, Slice};
+use super::plan::{SidePlan, Slice, base_of};
 use super::refunds::Refund;
 use super::scenario::Scenario;
 use super::side::{side_base, side_imports};
 use crate::error::Result;
 use crate::tariff::{BaseRates, Measure, Schedule};
 use crate::trade::Baseline;
-use crate::units::{Accrued, Date, MeasureId, Window};
+use crate::units::{Accrued, Date, MeasureId, Month, Window};
 
 /// A group's result is keyed by side plan, group, the schedule version of
 /// each of its measures, and whether per-class rate-days were kept.
@@ -78,18 +78,8 @@ pub(crate) type ValueKey = (
 );
 
 pub(crate) struct Cache {
-    pub grid: Grid,
-    pub factors: Vec<Vec<(usize, Decimal)>>,
-    /// Import values per month and in total, per baseline: the same on
-    /// every path.
-    pub imports: Vec<(Arc<[Accrued]>, Accrued)>,
-    /// The base (MFN) duty per baseline, when the scenario has base rates
-    /// for its importer: the same on every path.
-    pub bases: Vec<Option<Arc<BaseExposure>>>,
-    /// The window's months, shared by every path's exposure.
-    pub months: Arc<[crate::units::Month]>,
-    /// The measures no baseline values, the same on every path.
-    pub unvalued: Arc<[MeasureId]>,
+    /// What every path shares, made when the scenario was prepared.
+    pub shared: Arc<Shared>,
     pub versions: Versions,
     pub groups: HashMap<GroupKey, Arc<GroupResult>>,
     /// The months of groups, for the group results not kept whole.
@@ -119,8 +109,14 @@ pub(crate) struct Cache {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub grid: Grid,
+    /// The window's months, shared by every path's exposure.
+    pub months: Arc<[Month]>,
+    /// Per baseline, its month factors ([`month_factors`]).
     pub factors: Vec<Vec<(usize, Decimal)>>,
+    /// Import values per month and in total, per baseline.
     pub imports: Vec<(Arc<[Accrued]>, Accrued)>,
+    /// The base (MFN) duty per baseline, when the scenario has base rates
+    /// for its importer.
     pub bases: Vec<Option<Arc<BaseExposure>>>,
     /// The measures (answers included) imposed on a direction no baseline
     /// trades.
@@ -154,10 +150,7 @@ impl Shared {
         let bases = baselines
             .iter()
             .zip(&factors)
-            .map(|(b, f)| {
-                let rates = base_rates.iter().find(|r| r.importer() == b.importer());
-                side_base(b, rates, &grid, f)
-            })
+            .map(|(b, f)| side_base(b, base_of(base_rates, b), &grid, f))
             .collect::<Result<Vec<_>>>()?;
         let unvalued = measures
             .iter()
@@ -169,6 +162,7 @@ impl Shared {
             .map(|m| m.id().clone())
             .collect();
         Ok(Shared {
+            months: grid.months.clone().into(),
             grid,
             factors,
             imports,
@@ -185,32 +179,18 @@ impl Cache {
     /// Where the scenario's shared figures could not be made when it was
     /// prepared, why (a baseline without a period the window needs).
     pub fn new(s: &Scenario) -> Result<Cache> {
-        let made;
         let shared = match &s.shared {
-            Some(shared) => shared.as_ref(),
-            None => {
-                made = Shared::new(
-                    s.window,
-                    &s.core.measures,
-                    &s.baselines,
-                    &s.core.plans,
-                    &s.base_rates,
-                )?;
-                &made
-            }
+            Some(shared) => Arc::clone(shared),
+            None => Arc::new(Shared::new(
+                s.window,
+                &s.core.measures,
+                &s.baselines,
+                &s.core.plans,
+                &s.base_rates,
+            )?),
         };
-        Ok(Cache::over(s, shared))
-    }
-
-    /// A cache with what every path shares and every memo empty.
-    fn over(s: &Scenario, shared: &Shared) -> Cache {
-        Cache {
-            months: shared.grid.months.clone().into(),
-            grid: shared.grid.clone(),
-            factors: shared.factors.clone(),
-            imports: shared.imports.clone(),
-            bases: shared.bases.clone(),
-            unvalued: Arc::clone(&shared.unvalued),
+        Ok(Cache {
+            shared,
             versions: Versions::default(),
             groups: HashMap::default(),
             group_months: MonthMemo::default(),
@@ -224,7 +204,7 @@ impl Cache {
             plans: s.core.plans.clone(),
             plan_index: HashMap::default(),
             refunds: HashMap::default(),
-        }
+        })
     }
 
     /// The id of a schedule held in an `Arc` (see [`Versions::of`]).

@@ -407,9 +407,7 @@ pub(crate) fn static_exposure(
             }
             let refs: Vec<&GroupResult> = results.iter().collect();
             let imports = side_imports(side, &grid, &factors)?;
-            let rates = base_rates
-                .iter()
-                .find(|r| r.importer() == baseline.importer());
+            let rates = super::plan::base_of(base_rates, baseline);
             let base = side_base(baseline, rates, &grid, &factors)?;
             side_exposure(
                 side,

@@ -285,7 +285,13 @@ impl Scenario {
                                 .map(|li| ext[plan.measures[*li]].as_ref())
                                 .collect();
                             let r = Arc::new(if baskets {
-                                eval_group(g, &schedules, &cache.grid, &cache.factors[si], true)?
+                                eval_group(
+                                    g,
+                                    &schedules,
+                                    &cache.shared.grid,
+                                    &cache.shared.factors[si],
+                                    true,
+                                )?
                             } else {
                                 cache.group_months.group(
                                     plan_id,
@@ -293,8 +299,8 @@ impl Scenario {
                                     g,
                                     &schedules,
                                     &key.2,
-                                    &cache.grid,
-                                    &cache.factors[si],
+                                    &cache.shared.grid,
+                                    &cache.shared.factors[si],
                                 )?
                             });
                             cache.groups.insert(key, Arc::clone(&r));
@@ -334,12 +340,12 @@ impl Scenario {
                     &plan,
                     baseline,
                     &measures,
-                    &cache.grid,
-                    &cache.factors[si],
+                    &cache.shared.grid,
+                    &cache.shared.factors[si],
                     detail,
                     &refs,
-                    &cache.imports[si],
-                    cache.bases[si].clone(),
+                    &cache.shared.imports[si],
+                    cache.shared.bases[si].clone(),
                     &facts,
                 )
             };
@@ -347,9 +353,9 @@ impl Scenario {
         }
         let exposure = Exposure {
             window: self.window,
-            months: Arc::clone(&cache.months),
+            months: Arc::clone(&cache.shared.months),
             sides,
-            unvalued: Arc::clone(&cache.unvalued),
+            unvalued: Arc::clone(&cache.shared.unvalued),
         };
         let commitments = state
             .commitments

@@ -364,7 +364,7 @@ impl Scenario {
             .chain(answers.iter().flat_map(|a| a.schedules.iter()))
             .map(|s| s.as_ref())
             .collect();
-        f(&cache.bases, &plan_refs, &measures, &schedules)
+        f(&cache.shared.bases, &plan_refs, &measures, &schedules)
     }
 }
 

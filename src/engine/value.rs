@@ -81,8 +81,8 @@ impl Scenario {
             group.layer_of[0],
             schedule,
             &key.2,
-            &cache.grid,
-            &cache.factors[si],
+            &cache.shared.grid,
+            &cache.shared.factors[si],
         )?;
         // Checked in debug builds: the general evaluation of the same group
         // gives the very same result.
@@ -110,8 +110,8 @@ impl Scenario {
             let expected = super::eval::eval_group(
                 &general,
                 &[schedule.as_ref()],
-                &cache.grid,
-                &cache.factors[si],
+                &cache.shared.grid,
+                &cache.shared.factors[si],
                 false,
             )?;
             assert_eq!(format!("{r:?}"), format!("{expected:?}"));
