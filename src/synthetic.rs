@@ -1201,11 +1201,21 @@ mod tests {
         }
     }
 
-    /// Any number of threads gives the serial result.
+    /// Any number of threads gives the serial result, on a tree with
+    /// enough leaves (64, with two retaliation rules) for its paths to be
+    /// put together while others are gathered; and each path is what it
+    /// is evaluated alone, in a cache of its own.
     #[cfg(feature = "parallel")]
     #[test]
     fn threads_do_not_change_results() {
-        let s = small().scenario().unwrap();
+        let s = Synthetic::new(11)
+            .lines(300)
+            .measures(6)
+            .steps(4)
+            .tree(3, 4)
+            .retaliation(2)
+            .scenario()
+            .unwrap();
         let run = |threads: usize| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -1214,6 +1224,15 @@ mod tests {
                 .install(|| s.evaluate(Detail::Totals).unwrap())
         };
         let serial = run(1);
+        assert_eq!(serial.paths().len(), 64);
+        for p in serial.paths() {
+            assert_eq!(
+                &s.evaluate_path(p.id(), Detail::Totals).unwrap(),
+                p,
+                "path {}",
+                p.id()
+            );
+        }
         assert_eq!(run(2), serial);
         assert_eq!(run(5), serial);
     }
