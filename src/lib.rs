@@ -77,7 +77,10 @@
 //!
 //! ## Rounding
 //!
-//! Nothing is rounded during evaluation. Reports round once, at the edge, to
+//! Nothing is rounded to cents during evaluation: accrued units keep
+//! Decimal's 28 significant digits, and a side's month and gross, the sums
+//! of many parts, are taken exactly and rounded once to those 28 digits
+//! (see [`Accrued`]). Reports round once, at the edge, to
 //! cents with [`rust_decimal::RoundingStrategy::MidpointAwayFromZero`]
 //! ([`Money::round_cents`], [`Accrued::to_cents`]). Average rates on a
 //! timeline are a division and are exact to Decimal's 28 significant digits.

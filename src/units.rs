@@ -16,12 +16,14 @@
 mod calendar;
 mod codes;
 mod exact;
+mod exact_sum;
 mod money;
 mod rate;
 
 pub use calendar::*;
 pub use codes::*;
 pub(crate) use exact::exact_add;
+pub(crate) use exact_sum::ExactSum;
 pub use money::*;
 pub use rate::*;
 

@@ -151,6 +151,75 @@ fn nine_layers_at_the_extremes_fit_and_ten_overflow_with_a_clear_error() {
     );
 }
 
+/// `terms` summed exactly and rounded once, half to even, dropping the
+/// fewest digits that fit `Decimal`'s 96 bits: worked out on `i128`, apart
+/// from the engine's arithmetic. Zero terms count for nothing.
+fn rounded_once(terms: &[Decimal]) -> Decimal {
+    let nonzero: Vec<&Decimal> = terms.iter().filter(|t| !t.is_zero()).collect();
+    let scale = nonzero.iter().map(|t| t.scale()).max().unwrap_or(0);
+    let exact = nonzero.iter().fold(0u128, |sum, t| {
+        let raised = t
+            .mantissa()
+            .unsigned_abs()
+            .checked_mul(10u128.pow(scale - t.scale()))
+            .expect("fits 128 bits");
+        sum.checked_add(raised).expect("fits 128 bits")
+    });
+    let (mut m, mut drop) = (exact, 0);
+    while m >> 96 != 0 {
+        drop += 1;
+        let p = 10u128.pow(drop);
+        let (q, r) = (exact / p, exact % p);
+        m = q + u128::from(r > p / 2 || (r == p / 2 && q % 2 == 1));
+    }
+    Decimal::from_i128_with_scale(m as i128, scale - drop)
+}
+
+#[test]
+fn a_sides_months_and_gross_are_its_layers_summed_exactly_and_rounded_once() {
+    // 999,999,999,999,999.99 a year at 9,999.99%, 33.3333% and 7.7777% over
+    // 2019: in accrual units each layer's month has more significant digits
+    // than Decimal's 28, so it is already rounded (see the test below).
+    // A month of the side is the exact sum of its three layers' months,
+    // rounded once, and the gross the exact sum of all 36 layer-months,
+    // rounded once; both are worked out here on i128.
+    let b = annual("US", "CN", &[("goods", "999999999999999.99")]);
+    let regime = Regime::new(
+        vec![
+            flat("a", "US", "CN", "2019-01-01", "9999.99%"),
+            flat("b", "US", "CN", "2019-01-01", "33.3333%"),
+            flat("c", "US", "CN", "2019-01-01", "7.7777%"),
+        ],
+        vec![],
+    )
+    .unwrap();
+    let e = engine::exposure(&[b], &regime, Window::year(2019).unwrap(), Detail::Totals).unwrap();
+    let side = e.side("US", "CN").unwrap();
+    let layers = side.layers();
+    assert_eq!(layers.len(), 3);
+    let units = |a: &tariffsim::units::Accrued| a.units();
+    for k in 0..12 {
+        let cells: Vec<Decimal> = layers.iter().map(|l| units(&l.by_month()[k])).collect();
+        assert_eq!(
+            units(&side.by_month()[k]).to_string(),
+            rounded_once(&cells).to_string(),
+            "month {}",
+            k + 1
+        );
+    }
+    let all: Vec<Decimal> = layers
+        .iter()
+        .flat_map(|l| l.by_month().iter().map(units))
+        .collect();
+    let once = rounded_once(&all);
+    assert_eq!(units(&side.gross()).to_string(), once.to_string());
+    // Added one by one, Decimal rounds at every addition past 28 digits
+    // and ends two hundredths of a unit away: ...686.91 against ...686.89.
+    assert_eq!(once.to_string(), "168827431310777398311725686.89");
+    let folded = all[1..].iter().fold(all[0], |a, b| a + b);
+    assert_eq!(folded.to_string(), "168827431310777398311725686.91");
+}
+
 #[test]
 fn cents_at_the_extremes_are_right_to_the_cent() {
     // 999,999,999,999,999.99 at 9,999.99% for 50 years:

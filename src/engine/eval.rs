@@ -16,7 +16,9 @@ use super::walk::{Walk, base_points_into};
 use crate::error::{Error, Result};
 use crate::tariff::{BaseRates, Heading, Measure, Schedule};
 use crate::trade::Baseline;
-use crate::units::{ACCRUAL_DENOMINATOR, Accrued, Date, Month, Rate, Window, days_between};
+use crate::units::{
+    ACCRUAL_DENOMINATOR, Accrued, Date, ExactSum, Month, Rate, Window, days_between,
+};
 
 /// The months of a window and where each starts (clipped to the window).
 #[derive(Debug, Clone)]
@@ -89,6 +91,40 @@ pub(crate) struct GroupResult {
     pub rows: Vec<Arc<MeasureRow>>,
     pub layers: Vec<LayerSum>,
     pub rate_days: Vec<Vec<Vec<Decimal>>>,
+    /// The exact sum of its layers' duty in each month, unrounded: what a
+    /// side adds up its months from.
+    pub months: Arc<[ExactSum]>,
+    /// The same over the whole window.
+    pub all: ExactSum,
+}
+
+impl GroupResult {
+    /// A group's result from its rows, layers and rate-days, with its
+    /// exact sums per month and over the window.
+    pub fn new(
+        rows: Vec<Arc<MeasureRow>>,
+        layers: Vec<LayerSum>,
+        rate_days: Vec<Vec<Vec<Decimal>>>,
+    ) -> GroupResult {
+        let count = layers.first().map_or(0, |l| l.by_month.len());
+        let mut months = vec![ExactSum::new(); count];
+        let mut all = ExactSum::new();
+        for l in &layers {
+            for (sum, a) in months.iter_mut().zip(l.by_month.iter()) {
+                sum.add(a.units());
+            }
+        }
+        for m in &months {
+            all.merge(m);
+        }
+        GroupResult {
+            rows,
+            layers,
+            rate_days,
+            months: months.into(),
+            all,
+        }
+    }
 }
 
 /// One measure's duty under one group result: what every path sharing the
@@ -290,11 +326,11 @@ fn result_of(
             total: Accrued::from_units(total),
         });
     }
-    Ok(GroupResult {
-        rows: rows_of(headings, by_measure, totals),
+    Ok(GroupResult::new(
+        rows_of(headings, by_measure, totals),
         layers,
-        rate_days: kept,
-    })
+        kept,
+    ))
 }
 
 /// Each measure's row from its heading, months and total.

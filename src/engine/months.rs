@@ -292,9 +292,9 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
             total: Accrued::from_units(total),
         });
     }
-    Ok(GroupResult {
-        rows: rows_of(&group.headings, by_measure, totals),
+    Ok(GroupResult::new(
+        rows_of(&group.headings, by_measure, totals),
         layers,
-        rate_days: Vec::new(),
-    })
+        Vec::new(),
+    ))
 }

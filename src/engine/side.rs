@@ -16,7 +16,7 @@ use super::plan::SidePlan;
 use crate::error::{Error, Result};
 use crate::tariff::{BaseRates, Measure};
 use crate::trade::Baseline;
-use crate::units::{Accrued, Date, Rate};
+use crate::units::{Accrued, Date, ExactSum, Rate};
 
 /// The import value of one side in each month of the grid, and over the
 /// whole grid: the same on every path, so computed once per evaluation.
@@ -226,8 +226,9 @@ pub(crate) fn side_exposure(
         }
     }
     let mut layers = Vec::with_capacity(count);
-    // A layer's row while its parts are added, kept from one layer to the
-    // next.
+    // A layer's months while its parts are added, kept from one layer to
+    // the next.
+    let mut cells: Vec<ExactSum> = Vec::with_capacity(months);
     let mut row: Vec<Accrued> = Vec::with_capacity(months);
     for (li, layer) in side.layers.iter().enumerate() {
         if !shown_in[li] {
@@ -236,20 +237,24 @@ pub(crate) fn side_exposure(
         let (by_month, gross) = match (first[li], several[li]) {
             (Some(only), false) => (Arc::clone(&only.by_month), only.total),
             _ => {
-                row.clear();
-                row.resize(months, Accrued::ZERO);
-                let mut total = Accrued::ZERO;
+                cells.clear();
+                cells.resize(months, ExactSum::new());
+                let mut total = ExactSum::new();
                 for part in results
                     .iter()
                     .flat_map(|r| r.layers.iter())
                     .filter(|x| x.layer == li)
                 {
-                    for (cell, a) in row.iter_mut().zip(part.by_month.iter()) {
-                        *cell = plus(*cell, *a)?;
+                    for (cell, a) in cells.iter_mut().zip(part.by_month.iter()) {
+                        cell.add(a.units());
                     }
-                    total = plus(total, part.total)?;
+                    total.add(part.total.units());
                 }
-                (Arc::from(row.as_slice()), total)
+                row.clear();
+                for cell in &cells {
+                    row.push(rounded(cell)?);
+                }
+                (Arc::from(row.as_slice()), rounded(&total)?)
             }
         };
         layers.push(LayerExposure {
@@ -259,18 +264,41 @@ pub(crate) fn side_exposure(
             refundable: refundable_in[li],
         });
     }
-    // Duty is never negative, so a month's cell is the literal zero until
-    // its first nonzero layer, which `plus` then takes as it is: the very
-    // `Decimal` the addition gives, without the call.
-    let mut by_month = vec![Accrued::ZERO; months];
-    for l in &layers {
-        for (cell, a) in by_month.iter_mut().zip(l.by_month.iter()) {
-            *cell = plus(*cell, *a)?;
-        }
-    }
-    let gross = by_month
+    // A month is the exact sum of the side's duty in it, over the layers
+    // shown, and the gross the exact sum of every month, each rounded
+    // once. Where every layer is shown, those are the sums each group
+    // result made of its own layers.
+    cells.clear();
+    cells.resize(months, ExactSum::new());
+    let mut whole = ExactSum::new();
+    if results
         .iter()
-        .try_fold(Accrued::ZERO, |a, b| plus(a, *b))?;
+        .flat_map(|r| r.layers.iter())
+        .all(|part| shown_in[part.layer])
+    {
+        for r in results {
+            for (cell, m) in cells.iter_mut().zip(r.months.iter()) {
+                cell.merge(m);
+            }
+            whole.merge(&r.all);
+        }
+    } else {
+        for part in results
+            .iter()
+            .flat_map(|r| r.layers.iter())
+            .filter(|part| shown_in[part.layer])
+        {
+            for (cell, a) in cells.iter_mut().zip(part.by_month.iter()) {
+                cell.add(a.units());
+            }
+        }
+        cells.iter().for_each(|cell| whole.merge(cell));
+    }
+    let mut by_month = Vec::with_capacity(months);
+    for cell in &cells {
+        by_month.push(rounded(cell)?);
+    }
+    let gross = rounded(&whole)?;
     // Most paths void nothing and owe nothing from before the window: each
     // sum is then of the literal zero, which is that zero.
     let refundable = if out.iter().all(|m| m.voided.is_none()) {
@@ -316,16 +344,11 @@ pub(crate) fn side_exposure(
     })
 }
 
-/// `a + b` as `Decimal` makes it, without the call where either is zero: a
-/// zero plus `b` is `b` as it is, and `a` plus a zero is `a` as it is.
-fn plus(a: Accrued, b: Accrued) -> Result<Accrued> {
-    if a.is_zero() {
-        Ok(b)
-    } else if b.is_zero() {
-        Ok(a)
-    } else {
-        a.checked_add(b)
-    }
+/// An exact sum of accrued units, rounded once ([`ExactSum`]).
+fn rounded(sum: &ExactSum) -> Result<Accrued> {
+    sum.total()
+        .map(Accrued::from_units)
+        .ok_or_else(|| Error::overflow("a sum of accrued duty"))
 }
 
 /// Distributes group results to baskets: each basket's duty is its own daily

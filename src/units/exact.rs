@@ -75,7 +75,7 @@ pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
 
 /// 10 to the power of each scale `Decimal` can have (up to 10^19 they also
 /// fit a `u64`, the divisor of one step of [`Wide::rounded_quotient`]).
-const SCALES: [u128; 29] = {
+pub(super) const SCALES: [u128; 29] = {
     let mut p = [1u128; 29];
     let mut i = 1;
     while i < 29 {

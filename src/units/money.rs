@@ -172,7 +172,10 @@ impl fmt::Display for Money {
 /// decimals) keeps them while its 28 significant digits allow; past that
 /// each addition rounds its last kept digit half to even, an error of at
 /// most half that digit, below a unit while the sum's whole units fit. A
-/// sum of whole units past the bound is [`Error::Overflow`], never a
+/// side's duty in a month, and its gross over the window, are sums of many
+/// parts: each is taken exactly and rounded once, the same in whatever
+/// order the parts come (a multi-part layer's months and total likewise).
+/// A sum of whole units past the bound is [`Error::Overflow`], never a
 /// rounded amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Accrued(Decimal);
