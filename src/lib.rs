@@ -78,9 +78,10 @@
 //! ## Rounding
 //!
 //! Nothing is rounded to cents during evaluation: accrued units keep
-//! Decimal's 28 significant digits, and a side's month and gross, the sums
-//! of many parts, are taken exactly and rounded once to those 28 digits
-//! (see [`Accrued`]). Reports round once, at the edge, to
+//! Decimal's 28 significant digits, and the sums of many parts (a
+//! measure's gross over its months, a side's month over its layers and
+//! its gross) are taken exactly and rounded once to those 28 digits (see
+//! [`Accrued`]). Reports round once, at the edge, to
 //! cents with [`rust_decimal::RoundingStrategy::MidpointAwayFromZero`]
 //! ([`Money::round_cents`], [`Accrued::to_cents`]). Average rates on a
 //! timeline are a division and are exact to Decimal's 28 significant digits.

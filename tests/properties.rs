@@ -182,7 +182,8 @@ fn a_sides_months_and_gross_are_its_layers_summed_exactly_and_rounded_once() {
     // than Decimal's 28, so it is already rounded (see the test below).
     // A month of the side is the exact sum of its three layers' months,
     // rounded once, and the gross the exact sum of all 36 layer-months,
-    // rounded once; both are worked out here on i128.
+    // rounded once; both are worked out here on i128, as is each layer's
+    // gross over its months.
     let b = annual("US", "CN", &[("goods", "999999999999999.99")]);
     let regime = Regime::new(
         vec![
@@ -206,6 +207,15 @@ fn a_sides_months_and_gross_are_its_layers_summed_exactly_and_rounded_once() {
             "month {}",
             k + 1
         );
+    }
+    // Each layer (one measure here) totals its own months the same way.
+    for (l, m) in layers.iter().zip(side.measures()) {
+        let months: Vec<Decimal> = l.by_month().iter().map(units).collect();
+        assert_eq!(
+            units(&l.gross()).to_string(),
+            rounded_once(&months).to_string()
+        );
+        assert_eq!(units(&m.gross()), units(&l.gross()));
     }
     let all: Vec<Decimal> = layers
         .iter()

@@ -149,6 +149,16 @@ pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
     crate::units::exact_add(a, b).ok_or_else(|| Error::overflow("accrued duty"))
 }
 
+/// The exact sum of `terms`, rounded once ([`ExactSum`]).
+pub(crate) fn exact_total(terms: impl IntoIterator<Item = Decimal>) -> Result<Decimal> {
+    let mut sum = ExactSum::new();
+    for t in terms {
+        sum.add(t);
+    }
+    sum.total()
+        .ok_or_else(|| Error::overflow("a sum of accrued duty"))
+}
+
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_mul(b)
         .ok_or_else(|| Error::overflow("accrued duty"))
@@ -282,13 +292,7 @@ fn result_of(
     let months = duty.first().map_or(0, Vec::len);
     let mut totals = Vec::with_capacity(duty.len());
     for row in &duty {
-        let mut t = Decimal::ZERO;
-        for u in row {
-            if !u.is_zero() {
-                t = add(t, *u)?;
-            }
-        }
-        totals.push(Accrued::from_units(t));
+        totals.push(Accrued::from_units(exact_total(row.iter().copied())?));
     }
     let by_measure: Vec<Arc<[Accrued]>> = duty
         .iter()
@@ -311,15 +315,20 @@ fn result_of(
             });
             continue;
         }
-        let mut row = vec![Decimal::ZERO; months];
+        let mut row = vec![ExactSum::new(); months];
         for j in (i..duty.len()).filter(|j| layer_of[*j] == *layer) {
             for (cell, u) in row.iter_mut().zip(&duty[j]) {
-                if !u.is_zero() {
-                    *cell = add(*cell, *u)?;
-                }
+                cell.add(*u);
             }
         }
-        let total = row.iter().try_fold(Decimal::ZERO, |a, u| add(a, *u))?;
+        let row = row
+            .iter()
+            .map(|cell| {
+                cell.total()
+                    .ok_or_else(|| Error::overflow("a sum of accrued duty"))
+            })
+            .collect::<Result<Vec<Decimal>>>()?;
+        let total = exact_total(row.iter().copied())?;
         layers.push(LayerSum {
             layer: *layer,
             by_month: row.into_iter().map(Accrued::from_units).collect(),

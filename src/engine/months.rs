@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::eval::{Grid, GroupResult, GroupScratch, LayerSum, add, eval_group, rows_of};
+use super::eval::{Grid, GroupResult, GroupScratch, LayerSum, eval_group, exact_total, rows_of};
 use super::plan::GroupPlan;
 use crate::error::Result;
 use crate::tariff::Schedule;
@@ -191,7 +191,8 @@ impl MonthMemo {
 /// A month's duty per side layer of a group whose measures' layers are
 /// `layer_of`, from its duty per measure: as [`eval_group`] sums a layer
 /// (in the order of its first measure; a layer of one measure is that
-/// measure's duty, the very `Decimal`; the others skip zeros).
+/// measure's duty, the very `Decimal`; the others are exact sums rounded
+/// once).
 fn month_layers(layer_of: &[usize], duty: &[Decimal]) -> Result<Vec<(usize, Decimal)>> {
     debug_assert_eq!(duty.len(), layer_of.len(), "one month's duty per measure");
     let mut out: Vec<(usize, Decimal)> = Vec::new();
@@ -203,12 +204,11 @@ fn month_layers(layer_of: &[usize], duty: &[Decimal]) -> Result<Vec<(usize, Deci
             out.push((*layer, duty[i]));
             continue;
         }
-        let mut cell = Decimal::ZERO;
-        for j in (i..duty.len()).filter(|j| layer_of[*j] == *layer) {
-            if !duty[j].is_zero() {
-                cell = add(cell, duty[j])?;
-            }
-        }
+        let cell = exact_total(
+            (i..duty.len())
+                .filter(|j| layer_of[*j] == *layer)
+                .map(|j| duty[j]),
+        )?;
         out.push((*layer, cell));
     }
     Ok(out)
@@ -251,13 +251,7 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
     let mut by_measure: Vec<Arc<[Accrued]>> = Vec::with_capacity(n);
     let mut totals = Vec::with_capacity(n);
     for i in 0..n {
-        let mut t = Decimal::ZERO;
-        for d in duties {
-            let u = d.by_measure[i];
-            if !u.is_zero() {
-                t = add(t, u)?;
-            }
-        }
+        let t = exact_total(duties.iter().map(|d| d.by_measure[i]))?;
         by_measure.push(
             duties
                 .iter()
@@ -279,10 +273,7 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
             });
             continue;
         }
-        let mut total = Decimal::ZERO;
-        for d in duties {
-            total = add(total, d.layers[li].1)?;
-        }
+        let total = exact_total(duties.iter().map(|d| d.layers[li].1))?;
         layers.push(LayerSum {
             layer,
             by_month: duties

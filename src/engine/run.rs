@@ -319,17 +319,20 @@ impl Scenario {
                     cache,
                 )?;
                 let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
+                // With a stated rate, a measure owing nothing owes no
+                // interest: zero, not "none stated".
+                let no_interest = self.refunds.interest().map(|_| crate::units::Accrued::ZERO);
                 let facts = |mi: usize| {
-                    let r = refunds.get(&mi);
+                    let r = if refunds.is_empty() {
+                        None
+                    } else {
+                        refunds.get(&mi)
+                    };
                     MeasureFacts {
                         shown: mi < base || answers.as_ref().is_some_and(|a| a.made[mi - base]),
                         voided: state.voided.get(mi).copied().flatten(),
                         refundable_before: r.map_or(crate::units::Accrued::ZERO, |r| r.before),
-                        // With a stated rate, a measure owing nothing owes no
-                        // interest: zero, not "none stated".
-                        refund_interest: r.and_then(|r| r.interest).or_else(|| {
-                            self.refunds.interest().map(|_| crate::units::Accrued::ZERO)
-                        }),
+                        refund_interest: r.and_then(|r| r.interest).or(no_interest),
                         trigger_grain: mi
                             .checked_sub(base)
                             .and_then(|ai| self.core.trigger_grains.get(ai).copied())

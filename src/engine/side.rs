@@ -164,19 +164,24 @@ pub(crate) fn side_exposure(
     let months = grid.months.len();
     let (import_by_month, import_value) = (Arc::clone(&imports.0), imports.1);
 
-    let mut shown = Vec::with_capacity(side.measures.len());
+    let count = side.layers.len();
+    // The local measures shown (kept for basket detail alone), and per
+    // layer whether a measure of it is shown and its refundable duty: its
+    // measures' in their order.
+    let baskets = detail == Detail::Baskets;
+    let mut shown = Vec::new();
     let mut out = Vec::with_capacity(side.measures.len());
-    // The side layer of each measure shown, aligned with `out`.
-    let mut layer_of = Vec::with_capacity(side.measures.len());
+    let mut shown_in = vec![(false, Accrued::ZERO); count];
     for (li, &mi) in side.measures.iter().enumerate() {
         let f = facts(mi);
         if !f.shown {
             continue;
         }
-        shown.push(li);
+        if baskets {
+            shown.push(li);
+        }
         let m = measures[mi];
         let (g, pos) = side.group_of[li];
-        layer_of.push(side.groups[g].layer_of[pos]);
         let gaps = side.grain_gaps[li].len();
         let covers = side.covers_anything(li);
         let inherited = f.trigger_grain;
@@ -198,31 +203,29 @@ pub(crate) fn side_exposure(
             (n, true) => Valuation::Partly { baskets: n },
             (n, false) => Valuation::NotValued { baskets: n },
         };
-        out.push(MeasureExposure {
+        let exposure = MeasureExposure {
             row: Arc::clone(&results[g].rows[pos]),
             voided: f.voided,
             refundable_before: f.refundable_before,
             refund_interest: f.refund_interest,
             valuation,
-        });
-    }
-    let count = side.layers.len();
-    // Which layers have a measure shown, and each one's refundable duty:
-    // its measures' in their order.
-    let mut shown_in = vec![false; count];
-    let mut refundable_in = vec![Accrued::ZERO; count];
-    for (m, &l) in out.iter().zip(&layer_of) {
-        shown_in[l] = true;
-        refundable_in[l] = refundable_in[l].checked_add(m.refundable())?;
+        };
+        let layer = &mut shown_in[side.groups[g].layer_of[pos]];
+        layer.0 = true;
+        // A measure not voided owes back the literal zero, which leaves
+        // the sum as it is.
+        if exposure.voided.is_some() {
+            layer.1 = layer.1.checked_add(exposure.refundable())?;
+        }
+        out.push(exposure);
     }
     // Each layer's first part and whether it has more, in one pass over
     // the groups' results.
-    let mut first: Vec<Option<&LayerSum>> = vec![None; count];
-    let mut several = vec![false; count];
+    let mut first: Vec<(Option<&LayerSum>, bool)> = vec![(None, false); count];
     for part in results.iter().flat_map(|r| r.layers.iter()) {
-        match first[part.layer] {
-            None => first[part.layer] = Some(part),
-            Some(_) => several[part.layer] = true,
+        match &mut first[part.layer] {
+            (None, _) => first[part.layer].0 = Some(part),
+            (Some(_), several) => *several = true,
         }
     }
     let mut layers = Vec::with_capacity(count);
@@ -231,10 +234,11 @@ pub(crate) fn side_exposure(
     let mut cells: Vec<ExactSum> = Vec::with_capacity(months);
     let mut row: Vec<Accrued> = Vec::with_capacity(months);
     for (li, layer) in side.layers.iter().enumerate() {
-        if !shown_in[li] {
+        let (shown_here, refundable) = shown_in[li];
+        if !shown_here {
             continue;
         }
-        let (by_month, gross) = match (first[li], several[li]) {
+        let (by_month, gross) = match first[li] {
             (Some(only), false) => (Arc::clone(&only.by_month), only.total),
             _ => {
                 cells.clear();
@@ -261,7 +265,7 @@ pub(crate) fn side_exposure(
             layer: layer.clone(),
             by_month,
             gross,
-            refundable: refundable_in[li],
+            refundable,
         });
     }
     // A month is the exact sum of the side's duty in it, over the layers
@@ -274,7 +278,7 @@ pub(crate) fn side_exposure(
     if results
         .iter()
         .flat_map(|r| r.layers.iter())
-        .all(|part| shown_in[part.layer])
+        .all(|part| shown_in[part.layer].0)
     {
         for r in results {
             for (cell, m) in cells.iter_mut().zip(r.months.iter()) {
@@ -286,7 +290,7 @@ pub(crate) fn side_exposure(
         for part in results
             .iter()
             .flat_map(|r| r.layers.iter())
-            .filter(|part| shown_in[part.layer])
+            .filter(|part| shown_in[part.layer].0)
         {
             for (cell, a) in cells.iter_mut().zip(part.by_month.iter()) {
                 cell.add(a.units());
@@ -320,7 +324,7 @@ pub(crate) fn side_exposure(
             Ok::<_, crate::Error>(Some(acc.unwrap_or(Accrued::ZERO).checked_add(x)?))
         })?;
 
-    let baskets = if detail == Detail::Baskets {
+    let baskets = if baskets {
         basket_detail(side, baseline, grid, factors, results, &shown, &out)?
     } else {
         Vec::new()

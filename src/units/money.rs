@@ -171,10 +171,11 @@ impl fmt::Display for Money {
 /// carries fractions of a unit (a value with cents times a rate with
 /// decimals) keeps them while its 28 significant digits allow; past that
 /// each addition rounds its last kept digit half to even, an error of at
-/// most half that digit, below a unit while the sum's whole units fit. A
-/// side's duty in a month, and its gross over the window, are sums of many
-/// parts: each is taken exactly and rounded once, the same in whatever
-/// order the parts come (a multi-part layer's months and total likewise).
+/// most half that digit, below a unit while the sum's whole units fit.
+/// The engine's sums of many parts (a measure's or a layer's gross over
+/// its months, a layer's month over its measures, a side's month and
+/// gross) are taken exactly and rounded once, the same in whatever order
+/// the parts come.
 /// A sum of whole units past the bound is [`Error::Overflow`], never a
 /// rounded amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
