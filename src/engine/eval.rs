@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::exposure::{Detail, Exposure, SideExposure};
 use super::plan::{GroupPlan, Plan};
@@ -84,46 +84,61 @@ pub(crate) fn month_factors(baseline: &Baseline, grid: &Grid) -> Result<Vec<(usi
 /// the window, the same summed per side layer, and (when kept) the
 /// rate-days per group class. Paths that share a group's schedules share
 /// its result, so these sums are made once, not once per path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct GroupResult {
     /// Per group measure: its heading, its duty per month and in total,
     /// shared by every path's report of it.
     pub rows: Vec<Arc<MeasureRow>>,
     pub layers: Vec<LayerSum>,
     pub rate_days: Vec<Vec<Vec<Decimal>>>,
-    /// The exact sum of its layers' duty in each month, unrounded: what a
-    /// side adds up its months from.
-    pub months: Arc<[ExactSum]>,
-    /// The same over the whole window.
+    /// The exact sums of its layers' duty, made on first use.
+    sums: OnceLock<GroupSums>,
+}
+
+/// A group result's duty over all its layers, exactly and unrounded: what a
+/// side adds up its months and gross from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GroupSums {
+    /// In each month.
+    pub months: Box<[ExactSum]>,
+    /// Over the whole window.
     pub all: ExactSum,
 }
 
 impl GroupResult {
-    /// A group's result from its rows, layers and rate-days, with its
-    /// exact sums per month and over the window.
+    /// A group's result from its rows, layers and rate-days.
     pub fn new(
         rows: Vec<Arc<MeasureRow>>,
         layers: Vec<LayerSum>,
         rate_days: Vec<Vec<Vec<Decimal>>>,
     ) -> GroupResult {
-        let count = layers.first().map_or(0, |l| l.by_month.len());
-        let mut months = vec![ExactSum::new(); count];
-        let mut all = ExactSum::new();
-        for l in &layers {
-            for (sum, a) in months.iter_mut().zip(l.by_month.iter()) {
-                sum.add(a.units());
-            }
-        }
-        for m in &months {
-            all.merge(m);
-        }
         GroupResult {
             rows,
             layers,
             rate_days,
-            months: months.into(),
-            all,
+            sums: OnceLock::new(),
         }
+    }
+
+    /// Its exact sums per month and over the window, made once.
+    pub fn sums(&self) -> &GroupSums {
+        self.sums.get_or_init(|| {
+            let count = self.layers.first().map_or(0, |l| l.by_month.len());
+            let mut months = vec![ExactSum::new(); count];
+            for l in &self.layers {
+                for (sum, a) in months.iter_mut().zip(l.by_month.iter()) {
+                    sum.add(a.units());
+                }
+            }
+            let mut all = ExactSum::new();
+            for m in &months {
+                all.merge(m);
+            }
+            GroupSums {
+                months: months.into(),
+                all,
+            }
+        })
     }
 }
 

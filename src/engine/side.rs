@@ -281,10 +281,11 @@ pub(crate) fn side_exposure(
         .all(|part| shown_in[part.layer].0)
     {
         for r in results {
-            for (cell, m) in cells.iter_mut().zip(r.months.iter()) {
+            let sums = r.sums();
+            for (cell, m) in cells.iter_mut().zip(sums.months.iter()) {
                 cell.merge(m);
             }
-            whole.merge(&r.all);
+            whole.merge(&sums.all);
         }
     } else {
         for part in results
