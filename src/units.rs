@@ -19,6 +19,7 @@ mod exact;
 mod exact_sum;
 mod money;
 mod rate;
+mod wide;
 
 pub use calendar::*;
 pub use codes::*;

@@ -2,6 +2,8 @@
 
 use rust_decimal::Decimal;
 
+use super::wide::{SCALES, U256, decimal};
+
 /// `a + b`: the very `Decimal` (value, scale and sign) that
 /// [`Decimal::checked_add`] gives, worked out on integers when neither is
 /// negative: a sum of duty, which `Decimal`'s general addition (built for
@@ -38,11 +40,11 @@ pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
         .and_then(|r| r.checked_add(y))
         .filter(|m| *m >> 96 == 0)
     {
-        return Some(Wide::decimal(m, scale));
+        return Some(decimal(m, scale, false));
     }
-    let sum = Wide::product(x, p).plus(y);
+    let sum = U256::product(x, p).plus(U256::from_u128(y));
     let Some(bits) = sum.bits().checked_sub(96).filter(|over| *over > 0) else {
-        return Some(Wide::decimal(sum.low(), scale));
+        return Some(decimal(sum.low(), scale, false));
     };
     // `Decimal`'s estimate of the digits to drop, from the sum's length.
     let mut drop = (((bits - 1) * 77) >> 8) + 1;
@@ -70,95 +72,7 @@ pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
         q = d + u128::from(r > 5 || (r == 5 && d & 1 == 1));
         out_scale -= 1;
     }
-    Some(Wide::decimal(q, out_scale))
-}
-
-/// 10 to the power of each scale `Decimal` can have (up to 10^19 they also
-/// fit a `u64`, the divisor of one step of [`Wide::rounded_quotient`]).
-pub(super) const SCALES: [u128; 29] = {
-    let mut p = [1u128; 29];
-    let mut i = 1;
-    while i < 29 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
-/// A non-negative integer of up to 192 bits, as three 64-bit limbs, least
-/// significant first: what `Decimal` addition needs when it raises a scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Wide([u64; 3]);
-
-impl Wide {
-    /// `x × p` for `x` below 2^96 and `p` below 2^96 (a power of ten).
-    fn product(x: u128, p: u128) -> Wide {
-        // Each limb product is a widening 64 × 64-bit multiply.
-        let (x0, x1) = (u128::from(x as u64), u128::from((x >> 64) as u64));
-        let (p0, p1) = (u128::from(p as u64), u128::from((p >> 64) as u64));
-        let low = x0 * p0;
-        // Below 2^64 + 2^96 + 2^96: no overflow.
-        let mid = (low >> 64) + x0 * p1 + x1 * p0;
-        let top = (mid >> 64) + x1 * p1;
-        Wide([low as u64, mid as u64, top as u64])
-    }
-
-    /// `self + y` (the sum stays below 2^192 for the operands above).
-    fn plus(self, y: u128) -> Wide {
-        let [l0, l1, l2] = self.0;
-        let low = (u128::from(l1) << 64 | u128::from(l0)).overflowing_add(y);
-        Wide([low.0 as u64, (low.0 >> 64) as u64, l2 + u64::from(low.1)])
-    }
-
-    /// The number of significant bits.
-    fn bits(&self) -> u32 {
-        match self.0 {
-            [l0, 0, 0] => 64 - l0.leading_zeros(),
-            [_, l1, 0] => 128 - l1.leading_zeros(),
-            [_, _, l2] => 192 - l2.leading_zeros(),
-        }
-    }
-
-    /// The low 128 bits.
-    fn low(&self) -> u128 {
-        u128::from(self.0[1]) << 64 | u128::from(self.0[0])
-    }
-
-    /// `self / d` and the remainder, for `d` below 2^64.
-    fn div_rem(self, d: u64) -> (Wide, u64) {
-        let d = u128::from(d);
-        let mut q = [0u64; 3];
-        let mut r: u128 = 0;
-        for i in (0..3).rev() {
-            let n = r << 64 | u128::from(self.0[i]);
-            q[i] = (n / d) as u64;
-            r = n % d;
-        }
-        (Wide(q), r as u64)
-    }
-
-    /// `self / 10^n` truncated, and whether rounding it half to even on
-    /// the exact remainder goes up.
-    fn rounded_quotient(self, mut n: u32) -> (Wide, bool) {
-        let mut q = self;
-        let mut sticky = false;
-        while n > 19 {
-            let (next, r) = q.div_rem(SCALES[19] as u64);
-            sticky |= r != 0;
-            q = next;
-            n -= 19;
-        }
-        let p = SCALES[n as usize] as u64;
-        let (q, r) = q.div_rem(p);
-        let half = p / 2;
-        let up = r > half || (r == half && (sticky || q.0[0] & 1 == 1));
-        (q, up)
-    }
-
-    /// A positive `Decimal` from a mantissa below 2^96.
-    fn decimal(m: u128, scale: u32) -> Decimal {
-        Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, scale)
-    }
+    Some(decimal(q, out_scale, false))
 }
 
 #[cfg(test)]
