@@ -32,8 +32,8 @@ pub(crate) struct ExactSum {
     scale: u32,
     /// Whether a nonzero term was added.
     nonzero: bool,
-    /// The last zero added while every term was zero.
-    zero: Decimal,
+    /// The last zero added while every term was zero, if any was.
+    zero: Option<Decimal>,
 }
 
 impl ExactSum {
@@ -47,7 +47,7 @@ impl ExactSum {
     pub fn add(&mut self, d: Decimal) {
         if d.is_zero() {
             if !self.nonzero {
-                self.zero = d;
+                self.zero = Some(d);
             }
             return;
         }
@@ -69,8 +69,9 @@ impl ExactSum {
     #[inline]
     pub fn merge(&mut self, other: &ExactSum) {
         if !other.nonzero {
-            if !self.nonzero {
-                self.zero = other.zero;
+            // An empty sum adds nothing, not even a zero.
+            if let (false, Some(z)) = (self.nonzero, other.zero) {
+                self.zero = Some(z);
             }
             return;
         }
@@ -97,7 +98,7 @@ impl ExactSum {
     /// past `Decimal`'s range (more than 96 bits of whole units).
     pub fn total(&self) -> Option<Decimal> {
         if !self.nonzero {
-            return Some(self.zero);
+            return Some(self.zero.unwrap_or(Decimal::ZERO));
         }
         let negative = self.sum.0[3] >> 63 == 1;
         let magnitude = if negative {
@@ -278,5 +279,19 @@ mod tests {
         // Opposite signs cancel exactly, at the highest scale.
         s.add(d("-2.50"));
         assert_eq!(s.total().map(|d| d.to_string()), Some("0.00".into()));
+        // Merging an empty sum adds nothing, so a sum of zeros keeps its
+        // last zero's scale; merging a sum of zeros brings its last zero.
+        let mut s = ExactSum::new();
+        s.add(d("0.00"));
+        s.merge(&ExactSum::new());
+        assert_eq!(s.total().map(|d| d.to_string()), Some("0.00".into()));
+        let mut zeros = ExactSum::new();
+        zeros.add(d("0.0000"));
+        s.merge(&zeros);
+        assert_eq!(s.total().map(|d| d.to_string()), Some("0.0000".into()));
+        assert_eq!(
+            ExactSum::new().total().map(|d| d.to_string()),
+            Some("0".into())
+        );
     }
 }

@@ -138,8 +138,9 @@ impl U256 {
     }
 
     /// `self / 10^n` truncated, and whether rounding it half to even on
-    /// the exact remainder goes up.
+    /// the exact remainder goes up; `n` is at least 1 (a digit dropped).
     pub fn rounded_quotient(self, mut n: u32) -> (U256, bool) {
+        debug_assert!(n >= 1, "a rounded quotient drops at least one digit");
         let mut q = self;
         let mut sticky = false;
         while n > 19 {
