@@ -548,6 +548,17 @@ impl Path {
         self.probability
     }
 
+    /// The branches the path takes, first decision first: each as the
+    /// index of its node in pre-order ([`OutcomeTree::nodes`]) and its
+    /// index among the node's branches.
+    #[cfg(any(test, feature = "parallel"))]
+    pub(crate) fn branches_taken(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.steps
+            .iter()
+            .filter_map(|s| s.at)
+            .map(|(n, b)| (n as usize, b as usize))
+    }
+
     /// A reference that takes no branch, with probability 0.
     pub(crate) fn reference(id: &str, label: &str, kind: OutcomeKind) -> Path {
         Path {

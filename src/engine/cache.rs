@@ -4,14 +4,14 @@
 //! share the work.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
 
 use super::answers::AnswerSet;
 use super::eval::{Grid, GroupResult, month_factors};
 use super::exposure::BaseExposure;
-use super::months::MonthMemo;
+use super::months::{MonthMemo, SharedMonths};
 use super::plan::{SidePlan, Slice, base_of};
 use super::refunds::Refund;
 use super::scenario::Scenario;
@@ -179,6 +179,22 @@ impl Cache {
     /// Where the scenario's shared figures could not be made when it was
     /// prepared, why (a baseline without a period the window needs).
     pub fn new(s: &Scenario) -> Result<Cache> {
+        Cache::sharing_months(s, SharedMonths::new_shared(), false)
+    }
+
+    /// A cache for one thread of an evaluation of `s`, every memo empty
+    /// but the months of groups, which it shares with the other threads'
+    /// caches through `months`, evaluating a group's missing months last
+    /// month first when `backward` (so that threads going opposite ways
+    /// seldom evaluate the same month).
+    ///
+    /// # Errors
+    /// As [`Cache::new`].
+    pub fn sharing_months(
+        s: &Scenario,
+        months: Arc<Mutex<SharedMonths>>,
+        backward: bool,
+    ) -> Result<Cache> {
         let shared = match &s.shared {
             Some(shared) => Arc::clone(shared),
             None => Arc::new(Shared::new(
@@ -193,7 +209,7 @@ impl Cache {
             shared,
             versions: Versions::default(),
             groups: HashMap::default(),
-            group_months: MonthMemo::default(),
+            group_months: MonthMemo::sharing(months, s.core.plans.len(), backward),
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),

@@ -16,9 +16,14 @@
 //! rate no longer cuts it), and accruals never round (see
 //! [`crate::units::Accrued`]), so a piece cut in two adds up to the whole:
 //! the result is the same to the last unit.
+//!
+//! With the `parallel` feature, the threads of one evaluation share the
+//! months of the scenario's own side plans ([`SharedMonths`]): a month one
+//! thread worked out is not worked out again by another, unless both were
+//! at it at once.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rust_decimal::Decimal;
 
@@ -41,20 +46,47 @@ struct MonthDuty {
 /// measures there.
 type Kept = Vec<HashMap<Box<[u32]>, Arc<MonthDuty>>>;
 
-/// The months of groups, kept across the paths of one evaluation.
+/// What the memos of one evaluation's threads share: the ids of timelines
+/// inside one month, and the months of the groups of the scenario's own
+/// side plans (those every thread numbers alike). A thread holds the lock
+/// only to look months up or to put them in, never while it evaluates one,
+/// so two threads may evaluate the same month at once; both give the same
+/// duty to the bit, and the first one put in is kept.
 #[derive(Default)]
-pub(crate) struct MonthMemo {
-    /// One grid per month of the window, made on first use.
-    grids: Vec<Grid>,
+pub(crate) struct SharedMonths {
     /// Ids of timelines inside one month (a timeline starts on its month's
     /// first day, so those of different months never share an id), each
     /// rate by its bits (rates are held normalised, so equal rates have
     /// equal bits), which hash without `Decimal`'s normalising.
     timelines: HashMap<Vec<(Date, [u8; 16])>, u32>,
-    /// Per schedule version: per month, the id of its timeline there.
-    signatures: HashMap<u32, Box<[u32]>>,
-    /// Per side plan and group, its months.
+    /// Per side plan of the scenario and group, its months.
     kept: HashMap<(usize, usize), Kept>,
+}
+
+impl SharedMonths {
+    /// A new, empty memo for threads to share.
+    pub fn new_shared() -> Arc<Mutex<SharedMonths>> {
+        Arc::new(Mutex::new(SharedMonths::default()))
+    }
+}
+
+/// The months of groups, kept across the paths of one evaluation (and, for
+/// the scenario's own side plans, across its threads).
+pub(crate) struct MonthMemo {
+    /// One grid per month of the window, made on first use.
+    grids: Vec<Grid>,
+    /// What this memo shares with the other threads of the evaluation.
+    shared: Arc<Mutex<SharedMonths>>,
+    /// Side plans numbered from here on are this memo's own (made for the
+    /// slices of a path): their months are kept here, not shared.
+    own_plans: usize,
+    /// The months of groups of this memo's own side plans.
+    local: HashMap<(usize, usize), Kept>,
+    /// Whether a group's missing months are evaluated last month first.
+    backward: bool,
+    /// Per schedule version (numbered by this memo's cache): per month, the
+    /// id of its timeline there.
+    signatures: HashMap<u32, Box<[u32]>>,
     /// The buffers of a month's evaluation.
     scratch: GroupScratch,
     /// A timeline inside one month, while its id is looked up.
@@ -64,6 +96,46 @@ pub(crate) struct MonthMemo {
 }
 
 impl MonthMemo {
+    /// A memo sharing `shared` with other threads, for a cache whose first
+    /// `own_plans` side plans are the scenario's own, evaluating a group's
+    /// missing months last month first when `backward`.
+    pub fn sharing(
+        shared: Arc<Mutex<SharedMonths>>,
+        own_plans: usize,
+        backward: bool,
+    ) -> MonthMemo {
+        MonthMemo {
+            grids: Vec::new(),
+            shared,
+            own_plans,
+            local: HashMap::default(),
+            backward,
+            signatures: HashMap::default(),
+            scratch: GroupScratch::default(),
+            timeline: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    /// Runs `f` on the months kept of group `gi` of side plan `plan`
+    /// (`months` of them), under the shared lock for the scenario's own
+    /// plans.
+    fn with_kept<R>(
+        &mut self,
+        plan: usize,
+        gi: usize,
+        months: usize,
+        f: impl FnOnce(&mut Kept) -> R,
+    ) -> R {
+        let fresh = || (0..months).map(|_| HashMap::default()).collect();
+        if plan < self.own_plans {
+            let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+            f(shared.kept.entry((plan, gi)).or_insert_with(fresh))
+        } else {
+            f(self.local.entry((plan, gi)).or_insert_with(fresh))
+        }
+    }
+
     /// The per-month grids of `grid`'s window.
     fn grids(&mut self, grid: &Grid) -> Result<&[Grid]> {
         if self.grids.len() != grid.starts.len() {
@@ -83,13 +155,15 @@ impl MonthMemo {
     fn signature(&mut self, version: u32, schedule: &Schedule, window: Window) -> &[u32] {
         let MonthMemo {
             grids,
-            timelines,
+            shared,
             signatures,
             timeline,
             ..
         } = self;
         signatures.entry(version).or_insert_with(|| {
             let full = schedule.timeline(window);
+            let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            let timelines = &mut shared.timelines;
             let mut at = 0;
             grids
                 .iter()
@@ -155,34 +229,40 @@ impl MonthMemo {
                 keys[k * n + i] = *id;
             }
         }
-        let MonthMemo {
-            grids,
-            kept,
-            scratch,
-            ..
-        } = self;
-        let kept = kept
-            .entry((plan, gi))
-            .or_insert_with(|| (0..months).map(|_| HashMap::default()).collect());
-        let mut duties: Vec<Arc<MonthDuty>> = Vec::with_capacity(months);
-        for k in 0..months {
-            let key = &keys[k * n..(k + 1) * n];
-            let d = match kept[k].get(key) {
-                Some(d) => Arc::clone(d),
-                None => {
-                    scratch.eval(group, schedules, &grids[k], &factors[k..=k], None)?;
-                    let d = Arc::new(MonthDuty {
-                        layers: month_layers(&group.layer_of, &scratch.duty)?,
-                        by_measure: scratch.duty.clone(),
-                    });
-                    #[cfg(debug_assertions)]
-                    check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
-                    kept[k].insert(key.into(), Arc::clone(&d));
-                    d
-                }
-            };
-            duties.push(d);
+        // The months kept, looked up under the lock at once; those missing
+        // are evaluated without it, then put in (the first put in is kept).
+        let mut found: Vec<Option<Arc<MonthDuty>>> = self.with_kept(plan, gi, months, |kept| {
+            (0..months)
+                .map(|k| kept[k].get(&keys[k * n..(k + 1) * n]).cloned())
+                .collect()
+        });
+        // The months missing, in this memo's order; each looked up again
+        // just before it is evaluated, as another thread may have put it in
+        // since (threads going opposite ways meet in the middle).
+        let mut missing: Vec<usize> = (0..months).filter(|k| found[*k].is_none()).collect();
+        if self.backward {
+            missing.reverse();
         }
+        for k in missing {
+            let key = &keys[k * n..(k + 1) * n];
+            if let Some(d) = self.with_kept(plan, gi, months, |kept| kept[k].get(key).cloned()) {
+                found[k] = Some(d);
+                continue;
+            }
+            let MonthMemo { grids, scratch, .. } = &mut *self;
+            scratch.eval(group, schedules, &grids[k], &factors[k..=k], None)?;
+            let d = Arc::new(MonthDuty {
+                layers: month_layers(&group.layer_of, &scratch.duty)?,
+                by_measure: scratch.duty.clone(),
+            });
+            #[cfg(debug_assertions)]
+            check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
+            let kept = self.with_kept(plan, gi, months, |kept| {
+                Arc::clone(kept[k].entry(key.into()).or_insert(d))
+            });
+            found[k] = Some(kept);
+        }
+        let duties: Vec<Arc<MonthDuty>> = found.into_iter().flatten().collect();
         self.keys = keys;
         assemble(group, &duties)
     }

@@ -104,14 +104,53 @@ impl Scenario {
         }
     }
 
-    /// The state at the end of every path, in path order; applying each
-    /// branch's actions once on its parent's state.
-    pub(crate) fn path_states(&self) -> Result<Vec<PathState>> {
-        let mut out = Vec::with_capacity(self.tree.paths().len());
-        self.each_path_state(|s| {
-            out.push(s);
-            Ok(())
+    /// The states at the end of the paths `range` (by index in path
+    /// order), in path order: each branch's actions applied once on its
+    /// parent's state, as [`Scenario::each_path_state`] applies them, but
+    /// only on the branches these paths take.
+    ///
+    /// # Errors
+    /// As [`Scenario::each_path_state`]; [`Error::Invalid`] for a range
+    /// past the paths.
+    #[cfg(any(test, feature = "parallel"))]
+    pub(crate) fn path_states_in(&self, range: std::ops::Range<usize>) -> Result<Vec<PathState>> {
+        let paths = self.tree.paths();
+        let chosen = paths.get(range.clone()).ok_or_else(|| {
+            Error::Invalid(format!(
+                "paths {}..{} asked of a tree of {}",
+                range.start,
+                range.end,
+                paths.len()
+            ))
         })?;
+        let nodes = self.tree.nodes();
+        let mut out = Vec::with_capacity(chosen.len());
+        let base = self.base_state();
+        // The branches the last path took and the state after each.
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut after: Vec<PathState> = Vec::new();
+        for path in chosen {
+            let steps: Vec<(usize, usize)> = path.branches_taken().collect();
+            let shared = taken.iter().zip(&steps).take_while(|(a, b)| a == b).count();
+            taken.truncate(shared);
+            after.truncate(shared);
+            for &(ni, bi) in &steps[shared..] {
+                let (node, b) = nodes
+                    .get(ni)
+                    .and_then(|n| Some((*n, n.branches().get(bi)?)))
+                    .ok_or_else(|| Error::Invalid(format!("path {} leaves the tree", path.id())))?;
+                let mut s = after.last().unwrap_or(&base).clone();
+                for (ai, a) in b.actions().iter().enumerate() {
+                    self.apply(&mut s, node, b, ai, a)?;
+                }
+                s.commitments.extend(b.commitments().iter().cloned());
+                taken.push((ni, bi));
+                after.push(s);
+            }
+            // A leaf's state is no other path's parent state.
+            taken.pop();
+            out.push(after.pop().unwrap_or_else(|| base.clone()));
+        }
         Ok(out)
     }
 
@@ -168,5 +207,58 @@ impl Scenario {
         self.tree.path(path_id).ok_or_else(|| {
             Error::unknown_among("path", path_id, self.tree.paths().iter().map(Path::id))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PathState;
+    use crate::synthetic::Synthetic;
+
+    /// Every run of paths `a..b` gets the states the whole walk gives those
+    /// paths, whatever branches its first path shares with the path before.
+    fn runs_match_the_walk(s: &crate::Scenario) {
+        let mut walked: Vec<PathState> = Vec::new();
+        s.each_path_state(|state| {
+            walked.push(state);
+            Ok(())
+        })
+        .unwrap();
+        let n = walked.len();
+        assert_eq!(n, s.tree.paths().len());
+        for a in 0..n {
+            for b in a..=n {
+                let run = s.path_states_in(a..b).unwrap();
+                assert_eq!(run.len(), b - a);
+                for (i, (got, want)) in run.iter().zip(&walked[a..b]).enumerate() {
+                    let at = || format!("{}: paths {a}..{b}, path {}", s.info().id, a + i);
+                    assert_eq!(got.schedules, want.schedules, "{}", at());
+                    assert_eq!(got.voided, want.voided, "{}", at());
+                    assert_eq!(got.commitments, want.commitments, "{}", at());
+                }
+            }
+        }
+        assert!(s.path_states_in(0..n + 1).is_err());
+    }
+
+    #[test]
+    fn a_run_of_paths_has_the_states_the_walk_gives_them() {
+        // Three levels of three branches, each branch changing a measure:
+        // runs start under every branch and at every depth.
+        let s = Synthetic::new(2018)
+            .lines(20)
+            .measures(3)
+            .steps(2)
+            .tree(3, 3)
+            .scenario()
+            .unwrap();
+        runs_match_the_walk(&s);
+        // The shipped trees: leaves at different depths, rulings that void,
+        // purchase commitments.
+        for name in ["busan-2025", "record-2018-2026", "g20-2018"] {
+            let path = format!("data/scenarios/{name}.toml");
+            let s = crate::load::load_scenario(path.as_ref()).unwrap();
+            runs_match_the_walk(&s);
+        }
     }
 }

@@ -28,7 +28,8 @@ impl Scenario {
     /// measures tied by stacking rules is evaluated once per distinct set of
     /// schedules, and retaliation once per distinct set of the schedules it
     /// watches, whichever paths share them. With the `parallel` feature,
-    /// paths are spread over threads; the result is identical.
+    /// paths are spread over threads, one run of neighbouring paths a
+    /// thread, sharing the months of groups; the result is identical.
     ///
     /// # Errors
     /// [`crate::Error::RetaliationLoop`] when answers do not settle on some
@@ -48,15 +49,7 @@ impl Scenario {
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<Evaluation> {
-        let states = self.path_states()?;
-        let paths = self.tree.paths();
-        let (outcomes, mut cache) = self.evaluate_states(&states, paths, detail, progress)?;
-        // The reference shares the paths' work: the same sides, and every
-        // group result its schedules share with some path.
-        let reference = match self.reference {
-            Some(i) => outcomes[i].clone(),
-            None => self.evaluate_state(&self.base_state(), &as_scheduled(), detail, &mut cache)?,
-        };
+        let (outcomes, reference) = self.evaluate_paths(detail, progress)?;
         Ok(Evaluation {
             window: self.window,
             horizon: self.horizon,
@@ -79,66 +72,95 @@ impl Scenario {
         self.evaluate_state(&state, path, detail, &mut cache)
     }
 
+    /// Every path's outcome, in path order, and the reference's: the paths
+    /// evaluated as the tree is walked, sharing one cache, each state let
+    /// go once evaluated.
     #[cfg(not(feature = "parallel"))]
-    fn evaluate_states(
+    fn evaluate_paths(
         &self,
-        states: &[PathState],
-        paths: &[Path],
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> Result<(Vec<PathOutcome>, Cache)> {
-        let mut cache = Cache::new(self)?;
-        let total = states.len();
-        let outcomes = states
-            .iter()
-            .zip(paths)
-            .enumerate()
-            .map(|(i, (s, p))| {
-                let out = self.evaluate_state(s, p, detail, &mut cache);
-                progress(i + 1, total);
-                out
-            })
-            .collect::<Result<_>>()?;
-        Ok((outcomes, cache))
+    ) -> Result<(Vec<PathOutcome>, PathOutcome)> {
+        let total = self.tree.paths().len();
+        let mut outcomes = Vec::with_capacity(total);
+        let reference = self.stream(detail, usize::MAX, &mut |i, outcome| {
+            outcomes.push(outcome);
+            progress(i + 1, total);
+            Ok(())
+        })?;
+        Ok((outcomes, reference))
     }
 
+    /// Every path's outcome, in path order, and the reference's, on the
+    /// threads of the pool: one run of paths a thread, whose states the
+    /// thread makes and lets go, each with its own cache but all sharing
+    /// the months of groups; a reference off the tree after the last run's
+    /// paths, sharing their work.
     #[cfg(feature = "parallel")]
-    fn evaluate_states(
+    fn evaluate_paths(
         &self,
-        states: &[PathState],
-        paths: &[Path],
         detail: Detail,
         progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> Result<(Vec<PathOutcome>, Cache)> {
+    ) -> Result<(Vec<PathOutcome>, PathOutcome)> {
         use rayon::prelude::*;
+        let paths = self.tree.paths();
         let threads = rayon::current_num_threads().max(1);
-        let chunk = states.len().div_ceil(threads).max(1);
-        let parts: Vec<Result<(Vec<PathOutcome>, Cache)>> = states
-            .par_chunks(chunk)
-            .zip(paths.par_chunks(chunk))
-            .map(|(ss, ps)| {
-                let mut cache = Cache::new(self)?;
-                let outcomes = ss
-                    .iter()
-                    .zip(ps)
-                    .map(|(s, p)| self.evaluate_state(s, p, detail, &mut cache))
-                    .collect::<Result<_>>()?;
-                Ok((outcomes, cache))
+        // A reference off the tree counts as one more path when the paths
+        // are shared out.
+        let items = paths.len() + usize::from(self.reference.is_none());
+        let run = items.div_ceil(threads).max(1);
+        let runs: Vec<std::ops::Range<usize>> = (0..paths.len())
+            .step_by(run)
+            .map(|start| start..(start + run).min(paths.len()))
+            .collect();
+        let last = runs.len().saturating_sub(1);
+        // Paths next to each other share most months, and the first paths
+        // of every run need the months all paths share: every other run
+        // goes from its last path back, and its last month back, so two
+        // threads seldom work out the same month at once.
+        let months = super::months::SharedMonths::new_shared();
+        type Part = (Vec<PathOutcome>, Option<PathOutcome>);
+        let parts: Vec<Result<Part>> = runs
+            .into_par_iter()
+            .enumerate()
+            .map(|(r, range)| {
+                let backward = r % 2 == 1;
+                let mut cache = Cache::sharing_months(self, Arc::clone(&months), backward)?;
+                let states = self.path_states_in(range.clone())?;
+                let mut one =
+                    |(s, p): (&PathState, &Path)| self.evaluate_state(s, p, detail, &mut cache);
+                let pairs = states.iter().zip(&paths[range]);
+                let outcomes = if !backward {
+                    pairs.map(&mut one).collect::<Result<Vec<_>>>()?
+                } else {
+                    let mut back = pairs.rev().map(&mut one).collect::<Result<Vec<_>>>()?;
+                    back.reverse();
+                    back
+                };
+                let off_tree = match self.reference {
+                    None if r == last => Some(one((&self.base_state(), &as_scheduled()))?),
+                    _ => None,
+                };
+                Ok((outcomes, off_tree))
             })
             .collect();
-        let mut out = Vec::with_capacity(states.len());
-        let mut last = None;
-        for p in parts {
-            let (outcomes, cache) = p?;
-            out.extend(outcomes);
-            last = Some(cache);
+        let mut outcomes = Vec::with_capacity(paths.len());
+        let mut off_tree = None;
+        for part in parts {
+            let (run, r) = part?;
+            outcomes.extend(run);
+            off_tree = off_tree.or(r);
         }
-        progress(out.len(), states.len());
-        let cache = match last {
-            Some(cache) => cache,
-            None => Cache::new(self)?,
+        progress(outcomes.len(), paths.len());
+        let reference = match (self.reference.and_then(|i| outcomes.get(i)), off_tree) {
+            (Some(r), _) => r.clone(),
+            (None, Some(r)) => r,
+            (None, None) => {
+                let mut cache = Cache::new(self)?;
+                self.evaluate_state(&self.base_state(), &as_scheduled(), detail, &mut cache)?
+            }
         };
-        Ok((out, cache))
+        Ok((outcomes, reference))
     }
 
     /// The answers on a path, shared with every path whose watched

@@ -70,7 +70,7 @@ impl Scenario {
 
     /// [`Scenario::evaluate_each`], keeping up to `kept` group results and
     /// answer sets.
-    fn stream(
+    pub(super) fn stream(
         &self,
         detail: Detail,
         kept: usize,
