@@ -369,3 +369,127 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
         Vec::new(),
     ))
 }
+
+#[cfg(all(test, feature = "parallel"))]
+mod tests {
+    use crate::Detail;
+
+    /// A value-matched answer tied in a stacking group with another
+    /// measure of its side: each path whose answer claims other imports
+    /// gets a side plan of its own, numbered by each thread's cache in the
+    /// order it meets them, so threads must not share those plans' months
+    /// (sharing them by their numbers fails this at two threads). The
+    /// answer's schedule is the same on every path; the value it claims is
+    /// not, as the branches revoke Section 232 on `b`, which `m1` then
+    /// covers, at different dates.
+    #[test]
+    fn threads_keep_per_path_side_plans_apart() {
+        let text = r#"
+[scenario]
+id = "tied"
+horizon = "2020-01-01..2021-01-01"
+[[baseline]]
+importer = "US"
+exporter = "CN"
+basket = [{ key = "a", value = "100000000000" }, { key = "b", value = "50000000000" }]
+[[baseline]]
+importer = "CN"
+exporter = "US"
+basket = [{ key = "x", value = "500000000000" }, { key = "z", value = "10000000000" }]
+[[measure]]
+id = "m1"
+authority = "ieepa"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["a", "b"] }
+steps = [{ from = "2020-01-01", rate = "20%" }]
+[[measure]]
+id = "s232"
+authority = "section-232"
+imposer = "US"
+target = "CN"
+goods = { baskets = ["b"] }
+steps = [{ from = "2020-01-01", rate = "25%" }]
+[[measure]]
+id = "cn-tax"
+authority = "section-301"
+imposer = "CN"
+target = "US"
+goods = { all = true }
+steps = [{ from = "2020-01-01", rate = "5%" }]
+[[measure]]
+id = "cn-earlier"
+authority = "retaliation"
+imposer = "CN"
+target = "US"
+layer = "cnv"
+goods = { baskets = ["z"] }
+steps = [{ from = "2020-01-01", rate = "10%" }]
+[[stacking]]
+id = "ex"
+kind = "exclusive"
+over = ["s232"]
+excluded = ["m1"]
+[[stacking]]
+id = "tie"
+kind = "highest"
+among = ["layer:cnv", "cn-tax"]
+[[retaliation]]
+id = "cnv"
+party = "CN"
+against = "US"
+watch = ["m1"]
+on = "in-force"
+rate = "match"
+covers = "value"
+[[node]]
+id = "n"
+date = "2020-03-01"
+[[node.branch]]
+id = "drop-july"
+kind = "deal"
+probability = "0.25"
+action = [{ do = "revoke", target = "s232", from = "2020-07-01" }]
+[[node.branch]]
+id = "drop-april"
+kind = "deal"
+probability = "0.25"
+action = [{ do = "revoke", target = "s232", from = "2020-04-01" }]
+[[node.branch]]
+id = "drop-october"
+kind = "deal"
+probability = "0.25"
+action = [{ do = "revoke", target = "s232", from = "2020-10-01" }]
+[[node.branch]]
+id = "sq"
+kind = "status-quo"
+probability = "0.25"
+"#;
+        let s = crate::load::parse_scenario(text, std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+        assert_eq!(
+            s.core.value_tied,
+            [false, true],
+            "the answer is tied on China's side"
+        );
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| s.evaluate(Detail::Totals).unwrap())
+        };
+        let serial = run(1);
+        for p in serial.paths() {
+            assert_eq!(
+                &s.evaluate_path(p.id(), Detail::Totals).unwrap(),
+                p,
+                "path {}",
+                p.id()
+            );
+        }
+        for threads in [2, 3, 4] {
+            assert_eq!(run(threads), serial, "{threads} threads");
+        }
+    }
+}

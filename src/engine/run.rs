@@ -133,9 +133,11 @@ impl Scenario {
                 let outcomes = if !backward {
                     pairs.map(&mut one).collect::<Result<Vec<_>>>()?
                 } else {
-                    let mut back = pairs.rev().map(&mut one).collect::<Result<Vec<_>>>()?;
+                    // Every path is evaluated, so that the error reported is
+                    // the first path's in path order, as serially.
+                    let mut back: Vec<Result<PathOutcome>> = pairs.rev().map(&mut one).collect();
                     back.reverse();
-                    back
+                    back.into_iter().collect::<Result<Vec<_>>>()?
                 };
                 let off_tree = match self.reference {
                     None if r == last => Some(one((&self.base_state(), &as_scheduled()))?),
