@@ -80,8 +80,13 @@ pub(crate) struct MonthMemo {
     /// Side plans numbered from here on are this memo's own (made for the
     /// slices of a path): their months are kept here, not shared.
     own_plans: usize,
-    /// The months of groups of this memo's own side plans.
+    /// The months of groups this memo has met: all of those of its own
+    /// side plans, and those of the scenario's it has looked up or put in
+    /// the shared memo, so that it looks each up under the lock once.
     local: HashMap<(usize, usize), Kept>,
+    /// The ids of the timelines this memo has met, as the shared memo
+    /// numbers them.
+    ids: HashMap<Vec<(Date, [u8; 16])>, u32>,
     /// Whether a group's missing months are evaluated last month first.
     backward: bool,
     /// Per schedule version (numbered by this memo's cache): per month, the
@@ -109,6 +114,7 @@ impl MonthMemo {
             shared,
             own_plans,
             local: HashMap::default(),
+            ids: HashMap::default(),
             backward,
             signatures: HashMap::default(),
             scratch: GroupScratch::default(),
@@ -117,23 +123,18 @@ impl MonthMemo {
         }
     }
 
-    /// Runs `f` on the months kept of group `gi` of side plan `plan`
-    /// (`months` of them), under the shared lock for the scenario's own
-    /// plans.
-    fn with_kept<R>(
-        &mut self,
+    /// Runs `f` on the shared memo's months of group `gi` of the scenario's
+    /// side plan `plan` (`months` of them), under its lock.
+    fn with_shared<R>(
+        &self,
         plan: usize,
         gi: usize,
         months: usize,
         f: impl FnOnce(&mut Kept) -> R,
     ) -> R {
+        let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
         let fresh = || (0..months).map(|_| HashMap::default()).collect();
-        if plan < self.own_plans {
-            let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-            f(shared.kept.entry((plan, gi)).or_insert_with(fresh))
-        } else {
-            f(self.local.entry((plan, gi)).or_insert_with(fresh))
-        }
+        f(shared.kept.entry((plan, gi)).or_insert_with(fresh))
     }
 
     /// The per-month grids of `grid`'s window.
@@ -156,14 +157,13 @@ impl MonthMemo {
         let MonthMemo {
             grids,
             shared,
+            ids,
             signatures,
             timeline,
             ..
         } = self;
         signatures.entry(version).or_insert_with(|| {
             let full = schedule.timeline(window);
-            let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            let timelines = &mut shared.timelines;
             let mut at = 0;
             grids
                 .iter()
@@ -181,14 +181,16 @@ impl MonthMemo {
                             .take_while(|(d, _)| *d < end)
                             .map(|(d, r)| (*d, bits(*r))),
                     );
-                    match timelines.get(timeline.as_slice()) {
-                        Some(id) => *id,
-                        None => {
-                            let id = timelines.len() as u32;
-                            timelines.insert(timeline.clone(), id);
-                            id
-                        }
+                    if let Some(id) = ids.get(timeline.as_slice()) {
+                        return *id;
                     }
+                    let id = {
+                        let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                        let next = shared.timelines.len() as u32;
+                        *shared.timelines.entry(timeline.clone()).or_insert(next)
+                    };
+                    ids.insert(timeline.clone(), id);
+                    id
                 })
                 .collect()
         })
@@ -229,38 +231,67 @@ impl MonthMemo {
                 keys[k * n + i] = *id;
             }
         }
-        // The months kept, looked up under the lock at once; those missing
-        // are evaluated without it, then put in (the first put in is kept).
-        let mut found: Vec<Option<Arc<MonthDuty>>> = self.with_kept(plan, gi, months, |kept| {
+        // The months this memo has met; for the scenario's side plans, those
+        // missing are looked up in the shared memo under one lock, and each
+        // still missing is looked up again just before it is evaluated (as
+        // another thread may have put it in since: threads going opposite
+        // ways meet in the middle), evaluated without the lock and put in
+        // (the first put in is kept).
+        let shared = plan < self.own_plans;
+        let fresh = || (0..months).map(|_| HashMap::default()).collect();
+        let mut found: Vec<Option<Arc<MonthDuty>>> = {
+            let local = self.local.entry((plan, gi)).or_insert_with(fresh);
             (0..months)
-                .map(|k| kept[k].get(&keys[k * n..(k + 1) * n]).cloned())
+                .map(|k| local[k].get(&keys[k * n..(k + 1) * n]).cloned())
                 .collect()
-        });
-        // The months missing, in this memo's order; each looked up again
-        // just before it is evaluated, as another thread may have put it in
-        // since (threads going opposite ways meet in the middle).
+        };
+        // Months not met before, to keep here once found.
+        let new: Vec<usize> = (0..months).filter(|k| found[*k].is_none()).collect();
+        if shared && !new.is_empty() {
+            self.with_shared(plan, gi, months, |kept| {
+                for (k, slot) in found.iter_mut().enumerate() {
+                    if slot.is_none() {
+                        *slot = kept[k].get(&keys[k * n..(k + 1) * n]).cloned();
+                    }
+                }
+            });
+        }
         let mut missing: Vec<usize> = (0..months).filter(|k| found[*k].is_none()).collect();
         if self.backward {
             missing.reverse();
         }
         for k in missing {
             let key = &keys[k * n..(k + 1) * n];
-            if let Some(d) = self.with_kept(plan, gi, months, |kept| kept[k].get(key).cloned()) {
-                found[k] = Some(d);
-                continue;
+            let put_in = match shared {
+                true => self.with_shared(plan, gi, months, |kept| kept[k].get(key).cloned()),
+                false => None,
+            };
+            let d = match put_in {
+                Some(d) => d,
+                None => {
+                    let MonthMemo { grids, scratch, .. } = &mut *self;
+                    scratch.eval(group, schedules, &grids[k], &factors[k..=k], None)?;
+                    let d = Arc::new(MonthDuty {
+                        layers: month_layers(&group.layer_of, &scratch.duty)?,
+                        by_measure: scratch.duty.clone(),
+                    });
+                    #[cfg(debug_assertions)]
+                    check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
+                    match shared {
+                        true => self.with_shared(plan, gi, months, |kept| {
+                            Arc::clone(kept[k].entry(key.into()).or_insert(d))
+                        }),
+                        false => d,
+                    }
+                }
+            };
+            found[k] = Some(d);
+        }
+        let local = self.local.entry((plan, gi)).or_insert_with(fresh);
+        for k in new {
+            if let Some(d) = &found[k] {
+                local[k].insert(keys[k * n..(k + 1) * n].into(), Arc::clone(d));
             }
-            let MonthMemo { grids, scratch, .. } = &mut *self;
-            scratch.eval(group, schedules, &grids[k], &factors[k..=k], None)?;
-            let d = Arc::new(MonthDuty {
-                layers: month_layers(&group.layer_of, &scratch.duty)?,
-                by_measure: scratch.duty.clone(),
-            });
-            #[cfg(debug_assertions)]
-            check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
-            let kept = self.with_kept(plan, gi, months, |kept| {
-                Arc::clone(kept[k].entry(key.into()).or_insert(d))
-            });
-            found[k] = Some(kept);
         }
         let duties: Vec<Arc<MonthDuty>> = found.into_iter().flatten().collect();
         self.keys = keys;
