@@ -995,6 +995,34 @@ impl TreeBuilder<'_> {
     }
 }
 
+/// Evaluates `s` (totals) on one thread, holds each path of it to the
+/// path evaluated alone and the evaluation on each count of `threads` to
+/// it, and gives it.
+#[cfg(all(test, feature = "parallel"))]
+pub(crate) fn threads_agree(s: &Scenario, threads: &[usize]) -> crate::Evaluation {
+    use crate::Detail;
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| s.evaluate(Detail::Totals).unwrap())
+    };
+    let serial = run(1);
+    for p in serial.paths() {
+        assert_eq!(
+            &s.evaluate_path(p.id(), Detail::Totals).unwrap(),
+            p,
+            "path {}",
+            p.id()
+        );
+    }
+    for &n in threads {
+        assert_eq!(run(n), serial, "{n} threads");
+    }
+    serial
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -1216,25 +1244,8 @@ mod tests {
             .retaliation(2)
             .scenario()
             .unwrap();
-        let run = |threads: usize| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-                .install(|| s.evaluate(Detail::Totals).unwrap())
-        };
-        let serial = run(1);
+        let serial = threads_agree(&s, &[2, 5]);
         assert_eq!(serial.paths().len(), 64);
-        for p in serial.paths() {
-            assert_eq!(
-                &s.evaluate_path(p.id(), Detail::Totals).unwrap(),
-                p,
-                "path {}",
-                p.id()
-            );
-        }
-        assert_eq!(run(2), serial);
-        assert_eq!(run(5), serial);
     }
 
     #[test]

@@ -403,8 +403,6 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
 
 #[cfg(all(test, feature = "parallel"))]
 mod tests {
-    use crate::Detail;
-
     /// A value-matched answer tied in a stacking group with another
     /// measure of its side: each path whose answer claims other imports
     /// gets a side plan of its own, numbered by each thread's cache in the
@@ -503,24 +501,6 @@ probability = "0.25"
             [false, true],
             "the answer is tied on China's side"
         );
-        let run = |threads: usize| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-                .install(|| s.evaluate(Detail::Totals).unwrap())
-        };
-        let serial = run(1);
-        for p in serial.paths() {
-            assert_eq!(
-                &s.evaluate_path(p.id(), Detail::Totals).unwrap(),
-                p,
-                "path {}",
-                p.id()
-            );
-        }
-        for threads in [2, 3, 4] {
-            assert_eq!(run(threads), serial, "{threads} threads");
-        }
+        crate::synthetic::threads_agree(&s, &[2, 3, 4]);
     }
 }
