@@ -4,14 +4,14 @@
 //! share the work.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::answers::AnswerSet;
 use super::eval::{Grid, GroupResult, month_factors};
 use super::exposure::BaseExposure;
-use super::months::{MonthMemo, SharedMonths};
+use super::months::MonthMemo;
 use super::plan::{SidePlan, Slice, base_of};
 use super::refunds::Refund;
 use super::scenario::Scenario;
@@ -179,7 +179,7 @@ impl Cache {
     /// Where the scenario's shared figures could not be made when it was
     /// prepared, why (a baseline without a period the window needs).
     pub fn new(s: &Scenario) -> Result<Cache> {
-        Cache::sharing_months(s, SharedMonths::new_shared(), false)
+        Cache::with_months(s, MonthMemo::alone())
     }
 
     /// A cache for one thread of an evaluation of `s`, every memo empty
@@ -190,11 +190,18 @@ impl Cache {
     ///
     /// # Errors
     /// As [`Cache::new`].
+    #[cfg(feature = "parallel")]
     pub fn sharing_months(
         s: &Scenario,
-        months: Arc<Mutex<SharedMonths>>,
+        months: Arc<std::sync::Mutex<super::months::SharedMonths>>,
         backward: bool,
     ) -> Result<Cache> {
+        let memo = MonthMemo::sharing(months, s.core.plans.len(), backward);
+        Cache::with_months(s, memo)
+    }
+
+    /// A cache for `s` whose months of groups are kept in `group_months`.
+    fn with_months(s: &Scenario, group_months: MonthMemo) -> Result<Cache> {
         let shared = match &s.shared {
             Some(shared) => Arc::clone(shared),
             None => Arc::new(Shared::new(
@@ -209,7 +216,7 @@ impl Cache {
             shared,
             versions: Versions::default(),
             groups: HashMap::default(),
-            group_months: MonthMemo::sharing(months, s.core.plans.len(), backward),
+            group_months,
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),

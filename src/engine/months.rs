@@ -46,6 +46,11 @@ struct MonthDuty {
 /// measures there.
 type Kept = Vec<HashMap<Box<[u32]>, Arc<MonthDuty>>>;
 
+/// `months` months of a group, none kept yet.
+fn no_months(months: usize) -> Kept {
+    (0..months).map(|_| HashMap::default()).collect()
+}
+
 /// What the memos of one evaluation's threads share: the ids of timelines
 /// inside one month, and the months of the groups of the scenario's own
 /// side plans (those every thread numbers alike). A thread holds the lock
@@ -101,6 +106,12 @@ pub(crate) struct MonthMemo {
 }
 
 impl MonthMemo {
+    /// A memo of one thread's own, sharing nothing: every side plan's
+    /// months are kept in it alone, looked up without a lock.
+    pub fn alone() -> MonthMemo {
+        MonthMemo::sharing(SharedMonths::new_shared(), 0, false)
+    }
+
     /// A memo sharing `shared` with other threads, for a cache whose first
     /// `own_plans` side plans are the scenario's own, evaluating a group's
     /// missing months last month first when `backward`.
@@ -133,8 +144,10 @@ impl MonthMemo {
         f: impl FnOnce(&mut Kept) -> R,
     ) -> R {
         let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-        let fresh = || (0..months).map(|_| HashMap::default()).collect();
-        f(shared.kept.entry((plan, gi)).or_insert_with(fresh))
+        f(shared
+            .kept
+            .entry((plan, gi))
+            .or_insert_with(|| no_months(months)))
     }
 
     /// The per-month grids of `grid`'s window.
@@ -237,17 +250,19 @@ impl MonthMemo {
         // another thread may have put it in since: threads going opposite
         // ways meet in the middle), evaluated without the lock and put in
         // (the first put in is kept).
-        let shared = plan < self.own_plans;
-        let fresh = || (0..months).map(|_| HashMap::default()).collect();
+        let in_shared = plan < self.own_plans;
         let mut found: Vec<Option<Arc<MonthDuty>>> = {
-            let local = self.local.entry((plan, gi)).or_insert_with(fresh);
+            let local = self
+                .local
+                .entry((plan, gi))
+                .or_insert_with(|| no_months(months));
             (0..months)
                 .map(|k| local[k].get(&keys[k * n..(k + 1) * n]).cloned())
                 .collect()
         };
         // Months not met before, to keep here once found.
         let new: Vec<usize> = (0..months).filter(|k| found[*k].is_none()).collect();
-        if shared && !new.is_empty() {
+        if in_shared && !new.is_empty() {
             self.with_shared(plan, gi, months, |kept| {
                 for (k, slot) in found.iter_mut().enumerate() {
                     if slot.is_none() {
@@ -262,7 +277,7 @@ impl MonthMemo {
         }
         for k in missing {
             let key = &keys[k * n..(k + 1) * n];
-            let put_in = match shared {
+            let put_in = match in_shared {
                 true => self.with_shared(plan, gi, months, |kept| kept[k].get(key).cloned()),
                 false => None,
             };
@@ -277,7 +292,7 @@ impl MonthMemo {
                     });
                     #[cfg(debug_assertions)]
                     check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
-                    match shared {
+                    match in_shared {
                         true => self.with_shared(plan, gi, months, |kept| {
                             Arc::clone(kept[k].entry(key.into()).or_insert(d))
                         }),
@@ -287,7 +302,10 @@ impl MonthMemo {
             };
             found[k] = Some(d);
         }
-        let local = self.local.entry((plan, gi)).or_insert_with(fresh);
+        let local = self
+            .local
+            .entry((plan, gi))
+            .or_insert_with(|| no_months(months));
         for k in new {
             if let Some(d) = &found[k] {
                 local[k].insert(keys[k * n..(k + 1) * n].into(), Arc::clone(d));

@@ -104,6 +104,16 @@ impl Scenario {
         }
     }
 
+    /// Takes branch `b` of `node` on state `s`: its actions applied in
+    /// order, its commitments added.
+    fn take(&self, s: &mut PathState, node: &Node, b: &Branch) -> Result<()> {
+        for (ai, a) in b.actions().iter().enumerate() {
+            self.apply(s, node, b, ai, a)?;
+        }
+        s.commitments.extend(b.commitments().iter().cloned());
+        Ok(())
+    }
+
     /// The states at the end of the paths `range` (by index in path
     /// order), in path order: each branch's actions applied once on its
     /// parent's state, as [`Scenario::each_path_state`] applies them, but
@@ -140,10 +150,7 @@ impl Scenario {
                     .and_then(|n| Some((*n, n.branches().get(bi)?)))
                     .ok_or_else(|| Error::Invalid(format!("path {} leaves the tree", path.id())))?;
                 let mut s = after.last().unwrap_or(&base).clone();
-                for (ai, a) in b.actions().iter().enumerate() {
-                    self.apply(&mut s, node, b, ai, a)?;
-                }
-                s.commitments.extend(b.commitments().iter().cloned());
+                self.take(&mut s, node, b)?;
                 taken.push((ni, bi));
                 after.push(s);
             }
@@ -171,10 +178,7 @@ impl Scenario {
             .map(|b| (root, b, base.clone()))
             .collect();
         while let Some((node, b, mut s)) = pending.pop() {
-            for (ai, a) in b.actions().iter().enumerate() {
-                self.apply(&mut s, node, b, ai, a)?;
-            }
-            s.commitments.extend(b.commitments().iter().cloned());
+            self.take(&mut s, node, b)?;
             match b.next() {
                 Some(child) => {
                     for cb in child.branches().iter().rev() {
@@ -191,10 +195,7 @@ impl Scenario {
     pub(crate) fn path_state(&self, path: &Path) -> Result<PathState> {
         let mut s = self.base_state();
         for (node, b) in self.tree.steps(path) {
-            for (ai, a) in b.actions().iter().enumerate() {
-                self.apply(&mut s, node, b, ai, a)?;
-            }
-            s.commitments.extend(b.commitments().iter().cloned());
+            self.take(&mut s, node, b)?;
         }
         Ok(s)
     }
