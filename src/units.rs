@@ -23,7 +23,7 @@ mod wide;
 
 pub use calendar::*;
 pub use codes::*;
-pub(crate) use exact::exact_add;
+pub(crate) use exact::{exact_add, exact_mul};
 pub(crate) use exact_sum::ExactSum;
 pub use money::*;
 pub use rate::*;

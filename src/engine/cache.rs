@@ -99,6 +99,25 @@ pub(crate) struct Cache {
     pub plans: Vec<Arc<SidePlan>>,
     pub plan_index: HashMap<PlanKey, usize>,
     pub refunds: HashMap<RefundKey, Refund>,
+    /// Buffers a path's evaluation works in, kept from one path to the
+    /// next.
+    pub scratch: PathScratch,
+}
+
+/// The buffers of one path's evaluation, kept from one path to the next so
+/// that a path allocates only what its outcome keeps.
+#[derive(Default)]
+pub(crate) struct PathScratch {
+    /// A group's key while its result is looked up.
+    pub group_key: GroupKey,
+    /// Each group's versions, one group after another.
+    pub versions_of: Vec<u32>,
+    /// Where each group's versions end in `versions_of`.
+    pub ends: Vec<usize>,
+    /// The side's group results.
+    pub results: Vec<Arc<GroupResult>>,
+    /// The side's sums ([`super::side::SideScratch`]).
+    pub side: super::side::SideScratch,
 }
 
 /// What every evaluation of a scenario over its window shares, worked out
@@ -121,6 +140,8 @@ pub(crate) struct Shared {
     /// The measures (answers included) imposed on a direction no baseline
     /// trades.
     pub unvalued: Arc<[MeasureId]>,
+    /// No answer notes, shared by every path without answers.
+    pub no_answers: Arc<[crate::retaliation::AnswerNote]>,
 }
 
 impl Shared {
@@ -168,6 +189,7 @@ impl Shared {
             imports,
             bases,
             unvalued,
+            no_answers: Arc::from(Vec::new()),
         })
     }
 }
@@ -227,6 +249,7 @@ impl Cache {
             plans: s.core.plans.clone(),
             plan_index: HashMap::default(),
             refunds: HashMap::default(),
+            scratch: PathScratch::default(),
         })
     }
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::exposure::{Detail, Exposure, SideExposure};
 use super::plan::{GroupPlan, Plan};
-use super::side::{MeasureFacts, on_side, side_base, side_exposure, side_imports};
+use super::side::{MeasureFacts, SideScratch, on_side, side_base, side_exposure, side_imports};
 use super::walk::{Walk, base_points_into};
 use crate::error::{Error, Result};
 use crate::tariff::{BaseRates, Heading, Measure, Schedule};
@@ -174,9 +174,9 @@ pub(crate) fn exact_total(terms: impl IntoIterator<Item = Decimal>) -> Result<De
         .ok_or_else(|| Error::overflow("a sum of accrued duty"))
 }
 
+/// `a × b` as [`Decimal::checked_mul`] gives it ([`crate::units::exact_mul`]).
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
-    a.checked_mul(b)
-        .ok_or_else(|| Error::overflow("accrued duty"))
+    crate::units::exact_mul(a, b).ok_or_else(|| Error::overflow("accrued duty"))
 }
 
 /// The buffers a group's evaluation works in, kept from one evaluation to
@@ -465,7 +465,6 @@ pub(crate) fn static_exposure(
                     detail == Detail::Baskets,
                 )?);
             }
-            let refs: Vec<&GroupResult> = results.iter().collect();
             let imports = side_imports(side, &grid, &factors)?;
             let rates = super::plan::base_of(base_rates, baseline);
             let base = side_base(baseline, rates, &grid, &factors)?;
@@ -476,10 +475,11 @@ pub(crate) fn static_exposure(
                 &grid,
                 &factors,
                 detail,
-                &refs,
+                &results,
                 &imports,
                 base,
                 &|_| MeasureFacts::PLAIN,
+                &mut SideScratch::default(),
             )
         };
         sides.push(one().map_err(|e| on_side(e, baseline))?);

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::answers::AnswerSet;
-use super::cache::Cache;
-use super::eval::{GroupResult, eval_group};
+use super::cache::{Cache, PathScratch};
+use super::eval::eval_group;
 use super::exposure::{Detail, Exposure};
 use super::paths::PathState;
 use super::plan::{SidePlan, Slice, base_of};
@@ -247,14 +247,12 @@ impl Scenario {
         detail: Detail,
         cache: &mut Cache,
     ) -> Result<PathOutcome> {
-        let measures = self.core.measure_refs();
-        let base = self.core.base();
+        let measures = &self.core.measures;
         let answers = self.answer_set(state, cache)?;
-        let ext: Vec<&Arc<Schedule>> = state
-            .schedules
-            .iter()
-            .chain(answers.iter().flat_map(|a| a.schedules.iter()))
-            .collect();
+        let ext = Schedules {
+            regime: &state.schedules,
+            answers: answers.as_ref().map_or(&[], |a| a.schedules.as_slice()),
+        };
         let baskets = detail == Detail::Baskets;
         let mut sides = Vec::with_capacity(self.baselines.len());
         for (si, baseline) in self.baselines.iter().enumerate() {
@@ -269,112 +267,17 @@ impl Scenario {
             };
             let plan = Arc::clone(&cache.plans[plan_id]);
             let mut one = || -> Result<super::exposure::SideExposure> {
-                let mut results: Vec<Arc<GroupResult>> = Vec::with_capacity(plan.groups.len());
-                // Each group's versions, one after another, ending at `ends`.
-                let mut versions_of: Vec<u32> = Vec::with_capacity(plan.measures.len());
-                let mut ends: Vec<usize> = Vec::with_capacity(plan.groups.len());
-                for (gi, g) in plan.groups.iter().enumerate() {
-                    if let (Some(a), true, [li]) = (&answers, alone, g.measures.as_slice()) {
-                        let mi = plan.measures[*li];
-                        if measures[mi].coverage().is_matched_value() {
-                            let version = cache.version(ext[mi]);
-                            results.push(self.value_group(
-                                si,
-                                g,
-                                mi - base,
-                                a,
-                                ext[mi],
-                                version,
-                                cache,
-                            )?);
-                            versions_of.push(version);
-                            ends.push(versions_of.len());
-                            continue;
-                        }
-                    }
-                    let versions: Vec<u32> = g
-                        .measures
-                        .iter()
-                        .map(|li| cache.version(ext[plan.measures[*li]]))
-                        .collect();
-                    versions_of.extend_from_slice(&versions);
-                    ends.push(versions_of.len());
-                    let key = (plan_id, gi, versions, baskets);
-                    let r = match cache.groups.get(&key) {
-                        Some(r) => Arc::clone(r),
-                        None => {
-                            let schedules: Vec<&Schedule> = g
-                                .measures
-                                .iter()
-                                .map(|li| ext[plan.measures[*li]].as_ref())
-                                .collect();
-                            let r = Arc::new(if baskets {
-                                eval_group(
-                                    g,
-                                    &schedules,
-                                    &cache.shared.grid,
-                                    &cache.shared.factors[si],
-                                    true,
-                                )?
-                            } else {
-                                cache.group_months.group(
-                                    plan_id,
-                                    gi,
-                                    g,
-                                    &schedules,
-                                    &key.2,
-                                    &cache.shared.grid,
-                                    &cache.shared.factors[si],
-                                )?
-                            });
-                            cache.groups.insert(key, Arc::clone(&r));
-                            r
-                        }
-                    };
-                    results.push(r);
-                }
-                let refunds = self.refunds_on(
-                    &plan,
-                    plan_id,
-                    baseline,
+                let mut scratch = std::mem::take(&mut cache.scratch);
+                let out = self.side_of(
                     state,
-                    &ext,
-                    (&versions_of, &ends),
-                    cache,
-                )?;
-                let refs: Vec<&GroupResult> = results.iter().map(Arc::as_ref).collect();
-                // With a stated rate, a measure owing nothing owes no
-                // interest: zero, not "none stated".
-                let no_interest = self.refunds.interest().map(|_| crate::units::Accrued::ZERO);
-                let facts = |mi: usize| {
-                    let r = if refunds.is_empty() {
-                        None
-                    } else {
-                        refunds.get(&mi)
-                    };
-                    MeasureFacts {
-                        shown: mi < base || answers.as_ref().is_some_and(|a| a.made[mi - base]),
-                        voided: state.voided.get(mi).copied().flatten(),
-                        refundable_before: r.map_or(crate::units::Accrued::ZERO, |r| r.before),
-                        refund_interest: r.and_then(|r| r.interest).or(no_interest),
-                        trigger_grain: mi
-                            .checked_sub(base)
-                            .and_then(|ai| self.core.trigger_grains.get(ai).copied())
-                            .unwrap_or(MeasureFacts::PLAIN.trigger_grain),
-                    }
-                };
-                side_exposure(
-                    &plan,
-                    baseline,
-                    &measures,
-                    &cache.shared.grid,
-                    &cache.shared.factors[si],
+                    (si, baseline, plan_id, &plan),
+                    (&answers, ext, alone, baskets),
                     detail,
-                    &refs,
-                    &cache.shared.imports[si],
-                    cache.shared.bases[si].clone(),
-                    &facts,
-                )
+                    &mut scratch,
+                    cache,
+                );
+                cache.scratch = scratch;
+                out
             };
             sides.push(one().map_err(|e| on_side(e, baseline))?);
         }
@@ -401,10 +304,148 @@ impl Scenario {
             kinds: path.kinds().collect(),
             probability: path.probability(),
             exposure,
-            answers: answers.map_or_else(|| Arc::from(Vec::new()), |a| Arc::clone(&a.notes)),
+            answers: answers.map_or_else(
+                || Arc::clone(&cache.shared.no_answers),
+                |a| Arc::clone(&a.notes),
+            ),
             commitments,
             voided,
         })
+    }
+
+    /// One side of a path: its groups' results (kept in `cache` by their
+    /// schedules' versions), its refunds and its exposure. `side` is the
+    /// side's index, baseline, side plan id and plan; `ext` the schedule of
+    /// every measure (answers after the regime's), `alone` whether
+    /// value-matched answers alone in their group are evaluated from their
+    /// claims.
+    #[allow(clippy::too_many_arguments)]
+    fn side_of(
+        &self,
+        state: &PathState,
+        (si, baseline, plan_id, plan): (usize, &Baseline, usize, &SidePlan),
+        (answers, ext, alone, baskets): (&Option<Arc<AnswerSet>>, Schedules<'_>, bool, bool),
+        detail: Detail,
+        scratch: &mut PathScratch,
+        cache: &mut Cache,
+    ) -> Result<super::exposure::SideExposure> {
+        let measures = &self.core.measures;
+        let base = self.core.base();
+        let PathScratch {
+            group_key: key,
+            versions_of,
+            ends,
+            results,
+            side,
+        } = scratch;
+        versions_of.clear();
+        ends.clear();
+        results.clear();
+        for (gi, g) in plan.groups.iter().enumerate() {
+            if let (Some(a), true, [li]) = (answers, alone, g.measures.as_slice()) {
+                let mi = plan.measures[*li];
+                if measures[mi].coverage().is_matched_value() {
+                    let version = cache.version(&ext[mi]);
+                    results.push(self.value_group(
+                        si,
+                        g,
+                        mi - base,
+                        a,
+                        &ext[mi],
+                        version,
+                        cache,
+                    )?);
+                    versions_of.push(version);
+                    ends.push(versions_of.len());
+                    continue;
+                }
+            }
+            // The group's key, in a buffer kept from one look-up to the
+            // next: most look-ups find a result, and allocate nothing.
+            key.0 = plan_id;
+            key.1 = gi;
+            key.2.clear();
+            for li in &g.measures {
+                key.2.push(cache.version(&ext[plan.measures[*li]]));
+            }
+            key.3 = baskets;
+            versions_of.extend_from_slice(&key.2);
+            ends.push(versions_of.len());
+            let r = match cache.groups.get(&*key) {
+                Some(r) => Arc::clone(r),
+                None => {
+                    let schedules: Vec<&Schedule> = g
+                        .measures
+                        .iter()
+                        .map(|li| ext[plan.measures[*li]].as_ref())
+                        .collect();
+                    let r = Arc::new(if baskets {
+                        eval_group(
+                            g,
+                            &schedules,
+                            &cache.shared.grid,
+                            &cache.shared.factors[si],
+                            true,
+                        )?
+                    } else {
+                        cache.group_months.group(
+                            plan_id,
+                            gi,
+                            g,
+                            &schedules,
+                            &key.2,
+                            &cache.shared.grid,
+                            &cache.shared.factors[si],
+                        )?
+                    });
+                    cache.groups.insert(key.clone(), Arc::clone(&r));
+                    r
+                }
+            };
+            results.push(r);
+        }
+        let refunds = self.refunds_on(
+            plan,
+            plan_id,
+            baseline,
+            state,
+            ext,
+            (versions_of, ends),
+            cache,
+        )?;
+        // With a stated rate, a measure owing nothing owes no
+        // interest: zero, not "none stated".
+        let no_interest = self.refunds.interest().map(|_| crate::units::Accrued::ZERO);
+        let facts = |mi: usize| {
+            let r = if refunds.is_empty() {
+                None
+            } else {
+                refunds.get(&mi)
+            };
+            MeasureFacts {
+                shown: mi < base || answers.as_ref().is_some_and(|a| a.made[mi - base]),
+                voided: state.voided.get(mi).copied().flatten(),
+                refundable_before: r.map_or(crate::units::Accrued::ZERO, |r| r.before),
+                refund_interest: r.and_then(|r| r.interest).or(no_interest),
+                trigger_grain: mi
+                    .checked_sub(base)
+                    .and_then(|ai| self.core.trigger_grains.get(ai).copied())
+                    .unwrap_or(MeasureFacts::PLAIN.trigger_grain),
+            }
+        };
+        side_exposure(
+            plan,
+            baseline,
+            measures,
+            &cache.shared.grid,
+            &cache.shared.factors[si],
+            detail,
+            results,
+            &cache.shared.imports[si],
+            cache.shared.bases[si].clone(),
+            &facts,
+            side,
+        )
     }
 
     /// The refunds beyond the window of every voided measure on a side.
@@ -415,7 +456,7 @@ impl Scenario {
         plan_id: usize,
         baseline: &Baseline,
         state: &PathState,
-        ext: &[&Arc<Schedule>],
+        ext: Schedules<'_>,
         (versions_of, ends): (&[u32], &[usize]),
         cache: &mut Cache,
     ) -> Result<HashMap<usize, Refund>> {
@@ -465,6 +506,25 @@ impl Scenario {
             out.insert(mi, r);
         }
         Ok(out)
+    }
+}
+
+/// The schedule of every measure on a path, by the measure's index: the
+/// regime's measures, then the answers made on the path.
+#[derive(Clone, Copy)]
+pub(crate) struct Schedules<'a> {
+    regime: &'a [Arc<Schedule>],
+    answers: &'a [Arc<Schedule>],
+}
+
+impl std::ops::Index<usize> for Schedules<'_> {
+    type Output = Arc<Schedule>;
+
+    fn index(&self, mi: usize) -> &Arc<Schedule> {
+        match self.regime.get(mi) {
+            Some(s) => s,
+            None => &self.answers[mi - self.regime.len()],
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 use super::eval::{Grid, GroupResult, LayerSum, add, mul};
@@ -145,24 +146,48 @@ impl MeasureFacts {
     };
 }
 
+/// The buffers [`side_exposure`] adds a side up in, kept from one path to
+/// the next.
+#[derive(Default)]
+pub(crate) struct SideScratch {
+    /// Per layer, whether a measure of it is shown, and its refundable
+    /// duty.
+    shown_in: Vec<(bool, Accrued)>,
+    /// Per layer, its first part and whether it has more.
+    first: Vec<(Option<(usize, usize)>, bool)>,
+    /// A row of months while its parts are added.
+    cells: Vec<ExactSum>,
+    /// The same row, rounded.
+    row: Vec<Accrued>,
+}
+
 /// Evaluates one side with one schedule per local measure, from the
 /// results of its groups (which paths may share) and its import values
-/// ([`side_imports`]); `facts` is indexed like `measures`.
+/// ([`side_imports`]); `facts` is indexed like `measures`; `scratch` holds
+/// the sums while they are made.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn side_exposure(
+pub(crate) fn side_exposure<M: Borrow<Measure>, R: Borrow<GroupResult>>(
     side: &SidePlan,
     baseline: &Baseline,
-    measures: &[&Measure],
+    measures: &[M],
     grid: &Grid,
     factors: &[(usize, Decimal)],
     detail: Detail,
-    results: &[&GroupResult],
+    results: &[R],
     imports: &(Arc<[Accrued]>, Accrued),
     base: Option<Arc<BaseExposure>>,
     facts: &dyn Fn(usize) -> MeasureFacts,
+    scratch: &mut SideScratch,
 ) -> Result<SideExposure> {
     let months = grid.months.len();
     let (import_by_month, import_value) = (Arc::clone(&imports.0), imports.1);
+    let SideScratch {
+        shown_in,
+        first,
+        cells,
+        row,
+    } = scratch;
+    let result = |g: usize| -> &GroupResult { results[g].borrow() };
 
     let count = side.layers.len();
     // The local measures shown (kept for basket detail alone), and per
@@ -171,7 +196,8 @@ pub(crate) fn side_exposure(
     let baskets = detail == Detail::Baskets;
     let mut shown = Vec::new();
     let mut out = Vec::with_capacity(side.measures.len());
-    let mut shown_in = vec![(false, Accrued::ZERO); count];
+    shown_in.clear();
+    shown_in.resize(count, (false, Accrued::ZERO));
     for (li, &mi) in side.measures.iter().enumerate() {
         let f = facts(mi);
         if !f.shown {
@@ -180,7 +206,7 @@ pub(crate) fn side_exposure(
         if baskets {
             shown.push(li);
         }
-        let m = measures[mi];
+        let m: &Measure = measures[mi].borrow();
         let (g, pos) = side.group_of[li];
         let gaps = side.grain_gaps[li].len();
         let covers = side.covers_anything(li);
@@ -204,7 +230,7 @@ pub(crate) fn side_exposure(
             (n, false) => Valuation::NotValued { baskets: n },
         };
         let exposure = MeasureExposure {
-            row: Arc::clone(&results[g].rows[pos]),
+            row: Arc::clone(&result(g).rows[pos]),
             voided: f.voided,
             refundable_before: f.refundable_before,
             refund_interest: f.refund_interest,
@@ -219,43 +245,42 @@ pub(crate) fn side_exposure(
         }
         out.push(exposure);
     }
-    // Each layer's first part and whether it has more, in one pass over
-    // the groups' results.
-    let mut first: Vec<(Option<&LayerSum>, bool)> = vec![(None, false); count];
-    for part in results.iter().flat_map(|r| r.layers.iter()) {
-        match &mut first[part.layer] {
-            (None, _) => first[part.layer].0 = Some(part),
-            (Some(_), several) => *several = true,
+    // Each layer's first part (its group and place there) and whether it
+    // has more, in one pass over the groups' results.
+    first.clear();
+    first.resize(count, (None, false));
+    for (g, r) in results.iter().enumerate() {
+        for (at, part) in r.borrow().layers.iter().enumerate() {
+            match &mut first[part.layer] {
+                (None, _) => first[part.layer].0 = Some((g, at)),
+                (Some(_), several) => *several = true,
+            }
         }
     }
+    let parts = || results.iter().flat_map(|r| r.borrow().layers.iter());
     let mut layers = Vec::with_capacity(count);
-    // A layer's months while its parts are added, kept from one layer to
-    // the next.
-    let mut cells: Vec<ExactSum> = Vec::with_capacity(months);
-    let mut row: Vec<Accrued> = Vec::with_capacity(months);
     for (li, layer) in side.layers.iter().enumerate() {
         let (shown_here, refundable) = shown_in[li];
         if !shown_here {
             continue;
         }
         let (by_month, gross) = match first[li] {
-            (Some(only), false) => (Arc::clone(&only.by_month), only.total),
+            (Some((g, at)), false) => {
+                let only: &LayerSum = &result(g).layers[at];
+                (Arc::clone(&only.by_month), only.total)
+            }
             _ => {
                 cells.clear();
                 cells.resize(months, ExactSum::new());
                 let mut total = ExactSum::new();
-                for part in results
-                    .iter()
-                    .flat_map(|r| r.layers.iter())
-                    .filter(|x| x.layer == li)
-                {
+                for part in parts().filter(|x| x.layer == li) {
                     for (cell, a) in cells.iter_mut().zip(part.by_month.iter()) {
                         cell.add(a.units());
                     }
                     total.add(part.total.units());
                 }
                 row.clear();
-                for cell in &cells {
+                for cell in cells.iter() {
                     row.push(rounded(cell)?);
                 }
                 (Arc::from(row.as_slice()), rounded(&total)?)
@@ -275,24 +300,16 @@ pub(crate) fn side_exposure(
     cells.clear();
     cells.resize(months, ExactSum::new());
     let mut whole = ExactSum::new();
-    if results
-        .iter()
-        .flat_map(|r| r.layers.iter())
-        .all(|part| shown_in[part.layer].0)
-    {
+    if parts().all(|part| shown_in[part.layer].0) {
         for r in results {
-            let sums = r.sums();
+            let sums = r.borrow().sums();
             for (cell, m) in cells.iter_mut().zip(sums.months.iter()) {
                 cell.merge(m);
             }
             whole.merge(&sums.all);
         }
     } else {
-        for part in results
-            .iter()
-            .flat_map(|r| r.layers.iter())
-            .filter(|part| shown_in[part.layer].0)
-        {
+        for part in parts().filter(|part| shown_in[part.layer].0) {
             for (cell, a) in cells.iter_mut().zip(part.by_month.iter()) {
                 cell.add(a.units());
             }
@@ -300,7 +317,7 @@ pub(crate) fn side_exposure(
         cells.iter().for_each(|cell| whole.merge(cell));
     }
     let mut by_month = Vec::with_capacity(months);
-    for cell in &cells {
+    for cell in cells.iter() {
         by_month.push(rounded(cell)?);
     }
     let gross = rounded(&whole)?;
@@ -326,7 +343,15 @@ pub(crate) fn side_exposure(
         })?;
 
     let baskets = if baskets {
-        basket_detail(side, baseline, grid, factors, results, &shown, &out)?
+        basket_detail(
+            side,
+            baseline,
+            grid,
+            factors,
+            &results_of(results),
+            &shown,
+            &out,
+        )?
     } else {
         Vec::new()
     };
@@ -347,6 +372,11 @@ pub(crate) fn side_exposure(
         baskets,
         base,
     })
+}
+
+/// The group results `results` hold.
+fn results_of<R: Borrow<GroupResult>>(results: &[R]) -> Vec<&GroupResult> {
+    results.iter().map(Borrow::borrow).collect()
 }
 
 /// An exact sum of accrued units, rounded once ([`ExactSum`]).

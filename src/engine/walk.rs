@@ -146,6 +146,11 @@ impl Walk {
             if days <= 0 {
                 continue;
             }
+            // At each point `rates` are those before the last stacking
+            // (`before`), so a rate changes where it is set anew to other
+            // bits. Rates are held normalised, so equal rates have equal
+            // bits; were two equal rates apart in bits, the stacking would
+            // only be done again, to the same rates.
             let mut changed = false;
             for (j, &i) in active.iter().enumerate() {
                 let tl = &timelines[i];
@@ -157,13 +162,14 @@ impl Walk {
                 let now = class.cover[i].iter().any(|w| w.contains(a));
                 if moved || now != covered[j] {
                     covered[j] = now;
-                    rates[j] = if now {
+                    let rate = if now {
                         tl[cursor[j]].1.net_of(class.less[i])
                     } else {
                         Rate::ZERO
                     };
+                    changed |= rate.as_fraction().serialize() != rates[j].as_fraction().serialize();
+                    rates[j] = rate;
                 }
-                changed |= rates[j] != before[j];
             }
             let edge = class.rule_edges.binary_search(&a).is_ok();
             if !have || edge || changed {

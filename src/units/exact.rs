@@ -1,4 +1,5 @@
-//! Exact addition of two decimals on integers, bit for bit `Decimal`'s own.
+//! Exact addition and multiplication of two decimals on integers, bit for
+//! bit `Decimal`'s own.
 
 use rust_decimal::Decimal;
 
@@ -75,6 +76,33 @@ pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
     Some(decimal(q, out_scale, false))
 }
 
+/// `a × b`: the very `Decimal` (value, scale and sign) that
+/// [`Decimal::checked_mul`] gives, worked out inline when both mantissas
+/// fit 64 bits, their product 96 bits and the two scales add up to at
+/// most 28 (a duty's daily value times a rate, a rate times days): then
+/// `Decimal` keeps the product whole at the summed scale, and so does
+/// this. A zero operand gives [`Decimal::ZERO`], as `Decimal` gives it.
+/// Otherwise (a product `Decimal` would round or reject) it is
+/// `Decimal`'s own multiplication. The crate's tests check it against
+/// `Decimal` to the bit on generated and edge-case operands.
+#[inline]
+pub(crate) fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.is_zero() || b.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    let scale = a.scale() + b.scale();
+    let (x, y) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    if scale <= 28 && x >> 64 == 0 && y >> 64 == 0 {
+        // Both below 2^64: the product fits 128 bits.
+        let m = x * y;
+        if m >> 96 == 0 {
+            let negative = a.is_sign_negative() != b.is_sign_negative();
+            return Some(decimal(m, scale, negative));
+        }
+    }
+    a.checked_mul(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +140,66 @@ mod tests {
             let slow = a.checked_add(b).map(|d| d.serialize());
             proptest::prop_assert_eq!(fast, slow, "{} + {}", a, b);
         }
+    }
+
+    /// Mantissas at the edges of the inline multiplication: below and
+    /// past 64 bits, and products either side of 96 bits.
+    fn mul_operand() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        let mantissa = prop_oneof![
+            Just(0i128),
+            Just(1),
+            (1i128 << 31)..(1i128 << 33),
+            (1i128 << 47)..(1i128 << 49),
+            ((1i128 << 64) - 1000)..((1i128 << 64) + 1000),
+            -(1i128 << 96) + 1..(1i128 << 96),
+        ];
+        (mantissa, 0u32..=28, any::<bool>()).prop_map(|(m, s, neg)| {
+            let mut d = Decimal::from_i128_with_scale(m, s);
+            if neg && m == 0 {
+                d.set_sign_negative(true);
+            }
+            d
+        })
+    }
+
+    proptest::proptest! {
+        /// The inline multiplication gives the very `Decimal` — value,
+        /// scale and sign, as `Decimal`'s own 16 bytes — that `Decimal`'s
+        /// multiplication gives, or overflows where it does.
+        #[test]
+        fn exact_mul_is_decimal_multiplication_to_the_bit(a in mul_operand(), b in mul_operand()) {
+            let fast = exact_mul(a, b).map(|d| d.serialize());
+            let slow = a.checked_mul(b).map(|d| d.serialize());
+            proptest::prop_assert_eq!(fast, slow, "{} × {}", a, b);
+        }
+    }
+
+    #[test]
+    fn exact_mul_at_its_edges() {
+        // (2^64 - 1)² is past 96 bits, so the inline path gives way to
+        // Decimal's own, which drops digits: the same bits either way.
+        let top = Decimal::from_i128_with_scale((1i128 << 64) - 1, 2);
+        let same = |a: Decimal, b: Decimal| {
+            assert_eq!(
+                exact_mul(a, b).map(|d| d.serialize()),
+                a.checked_mul(b).map(|d| d.serialize()),
+                "{a} × {b}"
+            );
+        };
+        same(top, top);
+        // 0.25 × 31 days = 7.75 at scale 2, kept whole.
+        let quarter = Decimal::new(25, 2);
+        assert_eq!(
+            exact_mul(quarter, Decimal::from(31)),
+            Some(Decimal::new(775, 2))
+        );
+        // A zero operand of any scale gives the plain zero, scale 0.
+        let zero = Decimal::new(0, 7);
+        assert_eq!(exact_mul(zero, quarter).map(|d| d.scale()), Some(0));
+        // -0.5 × 0.5 = -0.25 at scale 2; scales past 28 go to Decimal.
+        same(Decimal::new(-5, 1), Decimal::new(5, 1));
+        same(Decimal::new(3, 20), Decimal::new(7, 20));
     }
 
     /// Two positive operands whose sum, past 96 bits, often leaves a
