@@ -120,9 +120,17 @@ mod tests {
             0i128..1_000_000,
             -top..=top,
         ];
-        (mantissa, 0u32..=28, any::<bool>()).prop_map(|(m, s, neg)| {
+        with_scale(mantissa)
+    }
+
+    /// A `Decimal` of each of `mantissas` at any scale; a zero may be
+    /// negative, as `Decimal` can carry it.
+    fn with_scale(
+        mantissas: impl proptest::strategy::Strategy<Value = i128>,
+    ) -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (mantissas, 0u32..=28, any::<bool>()).prop_map(|(m, s, neg)| {
             let mut d = Decimal::from_i128_with_scale(m, s);
-            // A negative zero, which `Decimal` can carry.
             if neg && m == 0 {
                 d.set_sign_negative(true);
             }
@@ -143,24 +151,18 @@ mod tests {
     }
 
     /// Mantissas at the edges of the inline multiplication: below and
-    /// past 64 bits, and products either side of 96 bits.
+    /// past 64 bits, of either sign, and products either side of 96 bits.
     fn mul_operand() -> impl proptest::strategy::Strategy<Value = Decimal> {
         use proptest::prelude::*;
         let mantissa = prop_oneof![
             Just(0i128),
             Just(1),
             (1i128 << 31)..(1i128 << 33),
-            (1i128 << 47)..(1i128 << 49),
+            -(1i128 << 49)..(1i128 << 49),
             ((1i128 << 64) - 1000)..((1i128 << 64) + 1000),
             -(1i128 << 96) + 1..(1i128 << 96),
         ];
-        (mantissa, 0u32..=28, any::<bool>()).prop_map(|(m, s, neg)| {
-            let mut d = Decimal::from_i128_with_scale(m, s);
-            if neg && m == 0 {
-                d.set_sign_negative(true);
-            }
-            d
-        })
+        with_scale(mantissa)
     }
 
     proptest::proptest! {
