@@ -18,6 +18,11 @@ pub(crate) struct PathState {
     pub commitments: Vec<Commitment>,
 }
 
+/// What a branch's action replaced in a [`PathState`]: the measure's index,
+/// its schedule and its ruling before, so the walk can step back up the tree
+/// without a copy of the state per branch.
+type Replaced = (usize, Arc<Schedule>, Option<Date>);
+
 impl Scenario {
     fn apply(
         &self,
@@ -26,6 +31,7 @@ impl Scenario {
         branch: &Branch,
         ai: usize,
         action: &Action,
+        replaced: &mut Vec<Replaced>,
     ) -> Result<()> {
         let ctx = || {
             format!(
@@ -37,10 +43,10 @@ impl Scenario {
             )
         };
         let measures = self.regime.measures();
-        let targets: Vec<usize> = (0..measures.len())
+        let mut targets = (0..measures.len())
             .filter(|i| action.target().matches(&measures[*i]))
-            .collect();
-        if targets.is_empty() {
+            .peekable();
+        if targets.peek().is_none() {
             crate::tariff::check_selector(action.target(), measures).map_err(|e| e.at(ctx()))?;
         }
         for i in targets {
@@ -72,8 +78,9 @@ impl Scenario {
             let next = action
                 .apply(&state.schedules[i])
                 .map_err(|e| e.at(format!("{}, measure {id:?}", ctx())))?;
+            let was_voided = state.voided[i];
             if let Some(d) = action.void_date() {
-                state.voided[i] = Some(state.voided[i].map_or(d, |v| v.min(d)));
+                state.voided[i] = Some(was_voided.map_or(d, |v| v.min(d)));
                 self.refunds
                     .check_ruling(d)
                     .map_err(|e| e.at(format!("{}, measure {id:?}", ctx())))?;
@@ -87,7 +94,8 @@ impl Scenario {
                     .at(ctx()));
                 }
             }
-            state.schedules[i] = Arc::new(next);
+            let was = std::mem::replace(&mut state.schedules[i], Arc::new(next));
+            replaced.push((i, was, was_voided));
         }
         Ok(())
     }
@@ -105,13 +113,25 @@ impl Scenario {
     }
 
     /// Takes branch `b` of `node` on state `s`: its actions applied in
-    /// order, its commitments added.
-    fn take(&self, s: &mut PathState, node: &Node, b: &Branch) -> Result<()> {
+    /// order (what each replaced added to `replaced`), its commitments
+    /// added.
+    fn take_noting(
+        &self,
+        s: &mut PathState,
+        node: &Node,
+        b: &Branch,
+        replaced: &mut Vec<Replaced>,
+    ) -> Result<()> {
         for (ai, a) in b.actions().iter().enumerate() {
-            self.apply(s, node, b, ai, a)?;
+            self.apply(s, node, b, ai, a, replaced)?;
         }
         s.commitments.extend(b.commitments().iter().cloned());
         Ok(())
+    }
+
+    /// Takes branch `b` of `node` on state `s`, for good.
+    fn take(&self, s: &mut PathState, node: &Node, b: &Branch) -> Result<()> {
+        self.take_noting(s, node, b, &mut Vec::new())
     }
 
     /// The states at the end of the paths `range` (by index in path
@@ -162,30 +182,40 @@ impl Scenario {
     }
 
     /// Hands `visit` the state at the end of every path, in path order, as
-    /// the tree is walked: only the states of the branches still to visit
-    /// are held, never every path's.
+    /// the tree is walked depth first. One state is kept: a branch's
+    /// actions change it, and what they replaced is put back once every
+    /// path under the branch has been visited, so no state is copied.
     pub(crate) fn each_path_state(
         &self,
-        mut visit: impl FnMut(PathState) -> Result<()>,
+        mut visit: impl FnMut(&PathState) -> Result<()>,
     ) -> Result<()> {
-        let root = self.tree.root();
-        let base = self.base_state();
-        // Depth first, first branches first: siblings are pushed in reverse.
-        let mut pending: Vec<(&Node, &Branch, PathState)> = root
-            .branches()
-            .iter()
-            .rev()
-            .map(|b| (root, b, base.clone()))
-            .collect();
-        while let Some((node, b, mut s)) = pending.pop() {
-            self.take(&mut s, node, b)?;
-            match b.next() {
-                Some(child) => {
-                    for cb in child.branches().iter().rev() {
-                        pending.push((child, cb, s.clone()));
-                    }
+        let mut state = self.base_state();
+        let mut replaced: Vec<Replaced> = Vec::new();
+        // Per node on the way down: the node, the next branch to take, and
+        // where the replacements and commitments of the branch taken last
+        // begin.
+        let mut open: Vec<(&Node, usize, (usize, usize))> = vec![(self.tree.root(), 0, (0, 0))];
+        while let Some((node, next, mark)) = open.last_mut() {
+            let node: &Node = node;
+            if *next > 0 {
+                // Step back out of the branch taken last here.
+                let (from, kept) = *mark;
+                for (i, schedule, voided) in replaced.drain(from..).rev() {
+                    state.schedules[i] = schedule;
+                    state.voided[i] = voided;
                 }
-                None => visit(s)?,
+                state.commitments.truncate(kept);
+            }
+            let Some(b) = node.branches().get(*next) else {
+                open.pop();
+                continue;
+            };
+            *next += 1;
+            *mark = (replaced.len(), state.commitments.len());
+            self.take_noting(&mut state, node, b, &mut replaced)?;
+            match b.next() {
+                Some(child) => open.push((child, 0, (0, 0))),
+                None => visit(&state)?,
             }
         }
         Ok(())
@@ -221,7 +251,7 @@ mod tests {
     fn runs_match_the_walk(s: &crate::Scenario) {
         let mut walked: Vec<PathState> = Vec::new();
         s.each_path_state(|state| {
-            walked.push(state);
+            walked.push(state.clone());
             Ok(())
         })
         .unwrap();

@@ -84,7 +84,7 @@ impl Scenario {
             let path = paths.get(i).ok_or_else(|| {
                 crate::Error::Invalid("the tree has more leaves than paths".into())
             })?;
-            let outcome = self.evaluate_state(&state, path, detail, &mut cache)?;
+            let outcome = self.evaluate_state(state, path, detail, &mut cache)?;
             if self.reference == Some(i) {
                 reference = Some(outcome.clone());
             }
