@@ -244,7 +244,9 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::PathState;
+    use crate::outcome::{Branch, Commitment, Node, OutcomeTree};
     use crate::synthetic::Synthetic;
+    use rust_decimal::Decimal;
 
     /// Every run of paths `a..b` gets the states the whole walk gives those
     /// paths, whatever branches its first path shares with the path before.
@@ -272,6 +274,47 @@ mod tests {
         assert!(s.path_states_in(0..n + 1).is_err());
     }
 
+    /// `s` with a commitment added to every branch of its tree, each with
+    /// its own value (its position in the walk, in dollars).
+    fn with_commitments(s: &crate::Scenario) -> crate::Scenario {
+        fn node(n: &Node, count: &mut u64) -> Node {
+            let branches = n
+                .branches()
+                .iter()
+                .map(|b| {
+                    *count += 1;
+                    let c = Commitment::new(
+                        "CN".parse().unwrap(),
+                        format!("branch {count}"),
+                        crate::units::Money::usd(Decimal::from(*count)),
+                        s_window(),
+                    )
+                    .unwrap();
+                    let plain = b.actions().iter().cloned().fold(
+                        Branch::new(b.id().clone(), b.label(), b.kind(), b.probability()),
+                        Branch::with_action,
+                    );
+                    let plain = plain.with_commitment(c);
+                    match b.next() {
+                        Some(next) => plain.then(node(next, count)),
+                        None => plain,
+                    }
+                })
+                .collect();
+            Node::new(n.id().clone(), n.label(), n.date(), branches)
+        }
+        fn s_window() -> crate::units::Window {
+            crate::units::Window::year(2019).unwrap()
+        }
+        let tree = OutcomeTree::new(node(s.tree().root(), &mut 0)).unwrap();
+        crate::Scenario::builder(s.horizon())
+            .baselines(s.baselines().to_vec())
+            .regime(s.regime().clone())
+            .tree(tree)
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn a_run_of_paths_has_the_states_the_walk_gives_them() {
         // Three levels of three branches, each branch changing a measure:
@@ -284,6 +327,9 @@ mod tests {
             .scenario()
             .unwrap();
         runs_match_the_walk(&s);
+        // Every branch of the same tree with a purchase commitment of its
+        // own: a path holds its own branches' commitments and no sibling's.
+        runs_match_the_walk(&with_commitments(&s));
         // The shipped trees: leaves at different depths, rulings that void,
         // purchase commitments.
         for name in ["busan-2025", "record-2018-2026", "g20-2018"] {
