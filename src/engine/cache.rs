@@ -41,6 +41,11 @@ pub(crate) struct Versions {
     /// without hashing a schedule. The `Arc` is kept, so its address cannot
     /// be reused while the cache lives.
     shared: HashMap<usize, (Arc<Schedule>, u32)>,
+    /// Per measure index, the address of the last schedule looked up there
+    /// and its id: a path shares most of its `Arc`s with the path before,
+    /// so most look-ups end here without hashing. Every address here is
+    /// kept in `shared`, so an equal address is the same `Arc`.
+    last: Vec<(usize, u32)>,
 }
 
 impl Versions {
@@ -61,6 +66,23 @@ impl Versions {
         };
         self.shared.insert(address, (Arc::clone(s), v));
         v
+    }
+
+    /// [`Versions::of`] for the schedule of measure `mi`.
+    pub fn of_measure(&mut self, mi: usize, s: &Arc<Schedule>) -> u32 {
+        let address = Arc::as_ptr(s) as usize;
+        match self.last.get(mi) {
+            Some(&(last, v)) if last == address => v,
+            _ => {
+                let v = self.of(s);
+                if self.last.len() <= mi {
+                    // No `Arc` lies at address 0.
+                    self.last.resize(mi + 1, (0, 0));
+                }
+                self.last[mi] = (address, v);
+                v
+            }
+        }
     }
 }
 
@@ -253,8 +275,9 @@ impl Cache {
         })
     }
 
-    /// The id of a schedule held in an `Arc` (see [`Versions::of`]).
-    pub fn version(&mut self, s: &Arc<Schedule>) -> u32 {
-        self.versions.of(s)
+    /// The id of measure `mi`'s schedule, held in an `Arc` (see
+    /// [`Versions::of_measure`]).
+    pub fn version(&mut self, mi: usize, s: &Arc<Schedule>) -> u32 {
+        self.versions.of_measure(mi, s)
     }
 }

@@ -478,7 +478,7 @@ pub(crate) fn static_exposure(
                 &results,
                 &imports,
                 base,
-                &|_| MeasureFacts::PLAIN,
+                |_| MeasureFacts::PLAIN,
                 &mut SideScratch::default(),
             )
         };

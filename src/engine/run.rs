@@ -178,7 +178,7 @@ impl Scenario {
         let key: Vec<u32> = r
             .relevant
             .iter()
-            .map(|i| cache.version(&state.schedules[*i]))
+            .map(|i| cache.version(*i, &state.schedules[*i]))
             .collect();
         if let Some(a) = cache.answers.get(&key) {
             return Ok(Some(Arc::clone(a)));
@@ -345,7 +345,7 @@ impl Scenario {
             if let (Some(a), true, [li]) = (answers, alone, g.measures.as_slice()) {
                 let mi = plan.measures[*li];
                 if measures[mi].coverage().is_matched_value() {
-                    let version = cache.version(&ext[mi]);
+                    let version = cache.version(mi, &ext[mi]);
                     results.push(self.value_group(
                         si,
                         g,
@@ -366,7 +366,8 @@ impl Scenario {
             key.1 = gi;
             key.2.clear();
             for li in &g.measures {
-                key.2.push(cache.version(&ext[plan.measures[*li]]));
+                let mi = plan.measures[*li];
+                key.2.push(cache.version(mi, &ext[mi]));
             }
             key.3 = baskets;
             versions_of.extend_from_slice(&key.2);
@@ -443,7 +444,7 @@ impl Scenario {
             results,
             &cache.shared.imports[si],
             cache.shared.bases[si].clone(),
-            &facts,
+            facts,
             side,
         )
     }

@@ -166,7 +166,11 @@ pub(crate) struct SideScratch {
 /// ([`side_imports`]); `facts` is indexed like `measures`; `scratch` holds
 /// the sums while they are made.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn side_exposure<M: Borrow<Measure>, R: Borrow<GroupResult>>(
+pub(crate) fn side_exposure<
+    M: Borrow<Measure>,
+    R: Borrow<GroupResult>,
+    F: Fn(usize) -> MeasureFacts,
+>(
     side: &SidePlan,
     baseline: &Baseline,
     measures: &[M],
@@ -176,7 +180,7 @@ pub(crate) fn side_exposure<M: Borrow<Measure>, R: Borrow<GroupResult>>(
     results: &[R],
     imports: &(Arc<[Accrued]>, Accrued),
     base: Option<Arc<BaseExposure>>,
-    facts: &dyn Fn(usize) -> MeasureFacts,
+    facts: F,
     scratch: &mut SideScratch,
 ) -> Result<SideExposure> {
     let months = grid.months.len();
