@@ -305,10 +305,9 @@ fn read_baseline_file(
     if baskets.is_empty() {
         return Err(Error::Invalid("the file has a header but no rows".into()).at(name));
     }
-    Baseline::with_nesting(
-        importer,
-        exporter,
-        currency,
+    // `seen` kept one row per key.
+    Baseline::with_unique_keys(
+        (importer, exporter, currency),
         periods,
         baskets,
         columns.nesting,

@@ -61,12 +61,8 @@ impl FromStr for BasketKey {
     fn from_str(s: &str) -> Result<BasketKey> {
         // An HS code in plain digits, the common case (a key per row of
         // large files), needs no trimming and no search for `@`.
-        let plain = s.as_bytes();
-        if (2..=10).contains(&plain.len())
-            && plain.len() % 2 == 0
-            && plain.iter().all(u8::is_ascii_digit)
-        {
-            return Ok(BasketKey::Hs(s.parse()?));
+        if let Some(code) = HsCode::plain(s) {
+            return Ok(BasketKey::Hs(code));
         }
         let t = s.trim();
         if let Some((id, code)) = t.split_once('@') {
@@ -242,6 +238,40 @@ impl Baseline {
         baskets: Vec<Basket>,
         nesting: Nesting,
     ) -> Result<Baseline> {
+        Baseline::checked(
+            (importer, exporter, currency),
+            periods,
+            baskets,
+            nesting,
+            Keys::Check,
+        )
+    }
+
+    /// [`Baseline::with_nesting`] for baskets whose keys the caller has
+    /// already found to be given once each (a CSV reader that keeps one row
+    /// per key): the keys are not hashed a second time.
+    pub(crate) fn with_unique_keys(
+        (importer, exporter, currency): (Party, Party, Currency),
+        periods: Periods,
+        baskets: Vec<Basket>,
+        nesting: Nesting,
+    ) -> Result<Baseline> {
+        Baseline::checked(
+            (importer, exporter, currency),
+            periods,
+            baskets,
+            nesting,
+            Keys::Unique,
+        )
+    }
+
+    fn checked(
+        (importer, exporter, currency): (Party, Party, Currency),
+        periods: Periods,
+        baskets: Vec<Basket>,
+        nesting: Nesting,
+        keys: Keys,
+    ) -> Result<Baseline> {
         let label = format!("{importer}<-{exporter}");
         if importer == exporter {
             return Err(Error::Invalid(format!(
@@ -258,7 +288,19 @@ impl Baseline {
                 "baseline {label}: periods must be listed once each, in ascending order"
             )));
         }
-        let mut seen = FxHashSet::with_capacity_and_hasher(baskets.len(), Default::default());
+        let mut seen = match keys {
+            Keys::Check => FxHashSet::with_capacity_and_hasher(baskets.len(), Default::default()),
+            Keys::Unique => {
+                debug_assert!(
+                    {
+                        let mut once = FxHashSet::default();
+                        baskets.iter().all(|b| once.insert(&b.key))
+                    },
+                    "a caller that vouches for its keys gives each once"
+                );
+                FxHashSet::default()
+            }
+        };
         let labels = periods.labels();
         for b in &baskets {
             if b.values.len() != periods.len() {
@@ -280,7 +322,7 @@ impl Baseline {
                     });
                 }
             }
-            if !seen.insert(&b.key) {
+            if keys == Keys::Check && !seen.insert(&b.key) {
                 return Err(Error::DuplicateId {
                     kind: "basket",
                     id: b.key.to_string(),
@@ -447,6 +489,14 @@ impl Baseline {
 /// The first pair of baskets where an HS basket lies inside another (an
 /// item lies inside an HS basket of its code or a prefix; items never lie
 /// inside items), as `(outer, inner)`.
+/// Whether a baseline's constructor checks that each key is given once, or
+/// its caller has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    Check,
+    Unique,
+}
+
 fn nested_pair(baskets: &[Basket]) -> Option<(String, String)> {
     // HS baskets all of one length and no items (a lines file): none lies
     // inside another, since only a shorter code can hold a code.

@@ -88,16 +88,8 @@ impl FromStr for HsCode {
     fn from_str(s: &str) -> Result<HsCode> {
         // Read in place (a code per row of large files). Plain digits, the
         // common case, need no trimming and no dots skipped.
-        let plain = s.as_bytes();
-        if (2..=10).contains(&plain.len())
-            && plain.len() % 2 == 0
-            && plain.iter().all(u8::is_ascii_digit)
-        {
-            let digits = plain.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
-            return Ok(HsCode {
-                len: plain.len() as u8,
-                digits,
-            });
+        if let Some(code) = HsCode::plain(s) {
+            return Ok(code);
         }
         // Otherwise: trimmed, dots skipped, at most ten digits.
         let mut len = 0usize;
@@ -121,6 +113,30 @@ impl FromStr for HsCode {
         }
         Ok(HsCode {
             len: len as u8,
+            digits,
+        })
+    }
+}
+
+impl HsCode {
+    /// The code `s` spells in plain digits, an even number of them from 2
+    /// to 10 (no dots, no spaces), checked and read in one pass; `None`
+    /// for anything else, which `from_str` reads the long way.
+    pub(crate) fn plain(s: &str) -> Option<HsCode> {
+        let bytes = s.as_bytes();
+        if !(2..=10).contains(&bytes.len()) || bytes.len() % 2 != 0 {
+            return None;
+        }
+        let mut digits = 0u64;
+        for b in bytes {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            digits = digits * 10 + u64::from(d);
+        }
+        Some(HsCode {
+            len: bytes.len() as u8,
             digits,
         })
     }
@@ -232,3 +248,44 @@ id_type!(
     LayerId,
     "layer id"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::HsCode;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass read takes exactly an even number (2 to 10) of
+        /// ASCII digits, and reads them as `u64`'s own parser does; every
+        /// other text goes the long way, which still reads dotted codes.
+        #[test]
+        fn plain_codes_are_even_runs_of_ascii_digits(
+            s in "[0-9]{0,12}|[0-9.]{0,12}|[0-9 ]{0,12}|[0-9a٣]{0,6}"
+        ) {
+            let digits_only = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let plain = digits_only && (2..=10).contains(&s.len()) && s.len() % 2 == 0;
+            match HsCode::plain(&s) {
+                Some(code) => {
+                    prop_assert!(plain, "{s:?} read as plain");
+                    prop_assert_eq!(code.len(), s.len());
+                    prop_assert_eq!(code.digits, s.parse::<u64>().unwrap());
+                    prop_assert_eq!(s.parse::<HsCode>().ok(), Some(code));
+                }
+                None => prop_assert!(!plain, "{s:?} not read as plain"),
+            }
+        }
+    }
+
+    #[test]
+    fn dotted_and_odd_codes_go_the_long_way() {
+        // 8471.30.01 is 847130 01 with its dots skipped: eight digits.
+        let dotted: HsCode = "8471.30.01".parse().unwrap();
+        assert_eq!(HsCode::plain("84713001"), Some(dotted));
+        assert_eq!(HsCode::plain("8471.30.01"), None);
+        // Seven and eleven digits are no HS code either way.
+        assert!(HsCode::plain("0101300").is_none());
+        assert!("0101300".parse::<HsCode>().is_err());
+        assert!(HsCode::plain("01013000001").is_none());
+        assert!("01013000001".parse::<HsCode>().is_err());
+    }
+}
