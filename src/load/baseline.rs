@@ -9,7 +9,7 @@ use super::dto::*;
 use super::fields::{check_text, field};
 use super::input::{LoadOptions, Opener};
 use crate::error::{Error, Result, ResultExt, excerpt};
-use crate::trade::{Baseline, Basket, BasketKey, Nesting, Periods};
+use crate::trade::{Baseline, Basket, BasketKey, Keys, Nesting, Periods};
 use crate::units::{Currency, Month, parse_decimal};
 
 pub(super) fn read_baseline_dto(
@@ -306,11 +306,12 @@ fn read_baseline_file(
         return Err(Error::Invalid("the file has a header but no rows".into()).at(name));
     }
     // `seen` kept one row per key.
-    Baseline::with_unique_keys(
+    Baseline::checked(
         (importer, exporter, currency),
         periods,
         baskets,
         columns.nesting,
+        Keys::Unique,
     )
     .at(|| name.clone())
 }

@@ -5,151 +5,19 @@
 //! accrues evenly over its days: an annual $200B in 2019 is 200B / 365 a day,
 //! in 2020 200B / 366 a day (docs/DOMAIN.md, Accrual).
 
-use std::fmt;
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
-use crate::units::{BasketId, Currency, Date, HsCode, Month, Party};
+use crate::units::{Currency, Date, HsCode, Month, Party};
 
+mod basket;
 mod fx;
 mod observed;
 
+pub use basket::{Basket, BasketKey, Periods};
 pub use fx::{ExchangeRates, FxGap, FxSeries};
 pub use observed::ObservedDuty;
-
-/// Which goods a baseline row stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BasketKey {
-    /// Goods under an HS code, at any depth (a 10-digit line, a chapter).
-    Hs(HsCode),
-    /// A named group of goods, such as `list-3-goods`.
-    Named(BasketId),
-    /// One item of an importer's own (an SKU) with the HS code it enters
-    /// under: unique by its id, covered by HS prefixes through its code.
-    /// Written `id@code`, e.g. `SKU-17@8471300100`.
-    Item(BasketId, HsCode),
-}
-
-impl BasketKey {
-    /// The HS code the basket enters under, if it has one.
-    pub fn hs(&self) -> Option<&HsCode> {
-        match self {
-            BasketKey::Hs(c) | BasketKey::Item(_, c) => Some(c),
-            BasketKey::Named(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for BasketKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BasketKey::Hs(c) => c.fmt(f),
-            BasketKey::Named(n) => n.fmt(f),
-            BasketKey::Item(id, c) => write!(f, "{id}@{c}"),
-        }
-    }
-}
-
-impl FromStr for BasketKey {
-    type Err = Error;
-
-    /// Digits (dots allowed) read as an HS code, `id@code` as an item,
-    /// anything else as a name.
-    fn from_str(s: &str) -> Result<BasketKey> {
-        // An HS code in plain digits, the common case (a key per row of
-        // large files), needs no trimming and no search for `@`.
-        if let Some(code) = HsCode::plain(s) {
-            return Ok(BasketKey::Hs(code));
-        }
-        let t = s.trim();
-        if let Some((id, code)) = t.split_once('@') {
-            return Ok(BasketKey::Item(id.parse()?, code.parse()?));
-        }
-        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-            Ok(BasketKey::Hs(t.parse()?))
-        } else {
-            Ok(BasketKey::Named(t.parse()?))
-        }
-    }
-}
-
-/// The periods a baseline's values are given for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Periods {
-    /// One annual value per basket, the same every year (static volumes).
-    Annual,
-    /// One value per calendar year listed, ascending; other years are gaps.
-    Years(Vec<i16>),
-    /// One value per calendar month listed, ascending; other months are gaps.
-    Months(Vec<Month>),
-}
-
-impl Periods {
-    /// How many values each basket carries.
-    pub fn len(&self) -> usize {
-        match self {
-            Periods::Annual => 1,
-            Periods::Years(y) => y.len(),
-            Periods::Months(m) => m.len(),
-        }
-    }
-
-    /// Whether there are no period columns (never true for a valid baseline).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The column labels: `value`, or years, or months.
-    pub fn labels(&self) -> Vec<String> {
-        match self {
-            Periods::Annual => vec!["value".into()],
-            Periods::Years(y) => y.iter().map(|y| y.to_string()).collect(),
-            Periods::Months(m) => m.iter().map(|m| m.to_string()).collect(),
-        }
-    }
-}
-
-/// One row of a baseline: a basket and its value per period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Basket {
-    key: BasketKey,
-    description: String,
-    values: Vec<Decimal>,
-}
-
-impl Basket {
-    /// A basket with one value per period of the baseline it goes into.
-    pub fn new(key: BasketKey, description: impl Into<String>, values: Vec<Decimal>) -> Basket {
-        Basket {
-            key,
-            description: description.into(),
-            values,
-        }
-    }
-
-    /// A basket with one annual value.
-    pub fn annual(key: BasketKey, description: impl Into<String>, value: Decimal) -> Basket {
-        Basket::new(key, description, vec![value])
-    }
-
-    /// Which goods.
-    pub fn key(&self) -> &BasketKey {
-        &self.key
-    }
-
-    /// The description.
-    pub fn description(&self) -> &str {
-        &self.description
-    }
-
-    /// The value per period, aligned with the baseline's [`Periods`].
-    pub fn values(&self) -> &[Decimal] {
-        &self.values
-    }
-}
 
 /// What one party imports from another, by basket, per period.
 ///
@@ -247,25 +115,11 @@ impl Baseline {
         )
     }
 
-    /// [`Baseline::with_nesting`] for baskets whose keys the caller has
-    /// already found to be given once each (a CSV reader that keeps one row
-    /// per key): the keys are not hashed a second time.
-    pub(crate) fn with_unique_keys(
-        (importer, exporter, currency): (Party, Party, Currency),
-        periods: Periods,
-        baskets: Vec<Basket>,
-        nesting: Nesting,
-    ) -> Result<Baseline> {
-        Baseline::checked(
-            (importer, exporter, currency),
-            periods,
-            baskets,
-            nesting,
-            Keys::Unique,
-        )
-    }
-
-    fn checked(
+    /// [`Baseline::with_nesting`], where `keys` says whether each key is
+    /// checked to be given once here or the caller has found it so (a CSV
+    /// reader that keeps one row per key), so the keys are not hashed a
+    /// second time.
+    pub(crate) fn checked(
         (importer, exporter, currency): (Party, Party, Currency),
         periods: Periods,
         baskets: Vec<Basket>,
@@ -492,8 +346,10 @@ impl Baseline {
 /// Whether a baseline's constructor checks that each key is given once, or
 /// its caller has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keys {
+pub(crate) enum Keys {
+    /// The constructor checks.
     Check,
+    /// The caller has found every key given once.
     Unique,
 }
 
