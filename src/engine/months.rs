@@ -103,6 +103,13 @@ pub(crate) struct MonthMemo {
     timeline: Vec<(Date, [u8; 16])>,
     /// The signatures of a group's measures, month after month.
     keys: Vec<u32>,
+    /// A group's months while they are found, then in order.
+    found: Vec<Option<Arc<MonthDuty>>>,
+    duties: Vec<Arc<MonthDuty>>,
+    /// The months a group's look-up did not find here, and those it did
+    /// not find at all.
+    new: Vec<usize>,
+    missing: Vec<usize>,
 }
 
 impl MonthMemo {
@@ -131,6 +138,10 @@ impl MonthMemo {
             scratch: GroupScratch::default(),
             timeline: Vec::new(),
             keys: Vec::new(),
+            found: Vec::new(),
+            duties: Vec::new(),
+            new: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -251,17 +262,19 @@ impl MonthMemo {
         // ways meet in the middle), evaluated without the lock and put in
         // (the first put in is kept).
         let in_shared = plan < self.own_plans;
-        let mut found: Vec<Option<Arc<MonthDuty>>> = {
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        {
             let local = self
                 .local
                 .entry((plan, gi))
                 .or_insert_with(|| no_months(months));
-            (0..months)
-                .map(|k| local[k].get(&keys[k * n..(k + 1) * n]).cloned())
-                .collect()
-        };
+            found.extend((0..months).map(|k| local[k].get(&keys[k * n..(k + 1) * n]).cloned()));
+        }
         // Months not met before, to keep here once found.
-        let new: Vec<usize> = (0..months).filter(|k| found[*k].is_none()).collect();
+        let mut new = std::mem::take(&mut self.new);
+        new.clear();
+        new.extend((0..months).filter(|k| found[*k].is_none()));
         if in_shared && !new.is_empty() {
             self.with_shared(plan, gi, months, |kept| {
                 for (k, slot) in found.iter_mut().enumerate() {
@@ -271,11 +284,13 @@ impl MonthMemo {
                 }
             });
         }
-        let mut missing: Vec<usize> = (0..months).filter(|k| found[*k].is_none()).collect();
+        let mut missing = std::mem::take(&mut self.missing);
+        missing.clear();
+        missing.extend((0..months).filter(|k| found[*k].is_none()));
         if self.backward {
             missing.reverse();
         }
-        for k in missing {
+        for &k in &missing {
             let key = &keys[k * n..(k + 1) * n];
             let put_in = match in_shared {
                 true => self.with_shared(plan, gi, months, |kept| kept[k].get(key).cloned()),
@@ -306,14 +321,19 @@ impl MonthMemo {
             .local
             .entry((plan, gi))
             .or_insert_with(|| no_months(months));
-        for k in new {
+        for &k in &new {
             if let Some(d) = &found[k] {
                 local[k].insert(keys[k * n..(k + 1) * n].into(), Arc::clone(d));
             }
         }
-        let duties: Vec<Arc<MonthDuty>> = found.into_iter().flatten().collect();
-        self.keys = keys;
-        assemble(group, &duties)
+        let mut duties = std::mem::take(&mut self.duties);
+        duties.clear();
+        duties.extend(found.drain(..).flatten());
+        let result = assemble(group, &duties);
+        duties.clear();
+        (self.keys, self.found, self.duties, self.new, self.missing) =
+            (keys, found, duties, new, missing);
+        result
     }
 }
 
