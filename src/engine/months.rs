@@ -33,13 +33,20 @@ use crate::error::Result;
 use crate::tariff::Schedule;
 use crate::units::{Accrued, Date, Rate, Window};
 
-/// What one group owes in one month, in accrual units.
-#[derive(Debug)]
-struct MonthDuty {
-    /// Per group measure.
-    by_measure: Vec<Decimal>,
-    /// Per side layer of the group, in the order of [`GroupResult::layers`].
-    layers: Vec<(usize, Decimal)>,
+/// What one group owes in one month, in accrual units, in one slice: per
+/// group measure, then per side layer of the group, in the order of
+/// [`GroupResult::layers`] (of each layer's first measure, as
+/// [`group_layers`] gives them).
+type MonthDuty = [Decimal];
+
+/// The side layers of a group whose measures' layers are `layer_of`, in
+/// the order of their first measure.
+fn group_layers(layer_of: &[usize]) -> impl Iterator<Item = usize> + '_ {
+    layer_of
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| !layer_of[..*i].contains(l))
+        .map(|(_, l)| *l)
 }
 
 /// One group's months: per month, by the signatures of the group's
@@ -110,6 +117,8 @@ pub(crate) struct MonthMemo {
     /// not find at all.
     new: Vec<usize>,
     missing: Vec<usize>,
+    /// A month's duty while it is made.
+    cells: Vec<Decimal>,
 }
 
 impl MonthMemo {
@@ -142,6 +151,7 @@ impl MonthMemo {
             duties: Vec::new(),
             new: Vec::new(),
             missing: Vec::new(),
+            cells: Vec::new(),
         }
     }
 
@@ -299,12 +309,17 @@ impl MonthMemo {
             let d = match put_in {
                 Some(d) => d,
                 None => {
-                    let MonthMemo { grids, scratch, .. } = &mut *self;
+                    let MonthMemo {
+                        grids,
+                        scratch,
+                        cells,
+                        ..
+                    } = &mut *self;
                     scratch.eval(group, schedules, &grids[k], &factors[k..=k], None)?;
-                    let d = Arc::new(MonthDuty {
-                        layers: month_layers(&group.layer_of, &scratch.duty)?,
-                        by_measure: scratch.duty.clone(),
-                    });
+                    cells.clear();
+                    cells.extend_from_slice(&scratch.duty);
+                    month_layers(&group.layer_of, &scratch.duty, cells)?;
+                    let d: Arc<MonthDuty> = Arc::from(cells.as_slice());
                     #[cfg(debug_assertions)]
                     check_month(group, schedules, &grids[k], &factors[k..=k], &d)?;
                     match in_shared {
@@ -337,30 +352,28 @@ impl MonthMemo {
     }
 }
 
-/// A month's duty per side layer of a group whose measures' layers are
-/// `layer_of`, from its duty per measure: as [`eval_group`] sums a layer
-/// (in the order of its first measure; a layer of one measure is that
-/// measure's duty, the very `Decimal`; the others are exact sums rounded
-/// once).
-fn month_layers(layer_of: &[usize], duty: &[Decimal]) -> Result<Vec<(usize, Decimal)>> {
+/// Adds to `out` a month's duty per side layer of a group whose measures'
+/// layers are `layer_of`, from its duty per measure: as [`eval_group`] sums
+/// a layer (in the order of its first measure; a layer of one measure is
+/// that measure's duty, the very `Decimal`; the others are exact sums
+/// rounded once).
+fn month_layers(layer_of: &[usize], duty: &[Decimal], out: &mut Vec<Decimal>) -> Result<()> {
     debug_assert_eq!(duty.len(), layer_of.len(), "one month's duty per measure");
-    let mut out: Vec<(usize, Decimal)> = Vec::new();
     for (i, layer) in layer_of.iter().enumerate() {
-        if out.iter().any(|(l, _)| l == layer) {
+        if layer_of[..i].contains(layer) {
             continue;
         }
         if !layer_of[i + 1..].contains(layer) {
-            out.push((*layer, duty[i]));
+            out.push(duty[i]);
             continue;
         }
-        let cell = exact_total(
+        out.push(exact_total(
             (i..duty.len())
                 .filter(|j| layer_of[*j] == *layer)
                 .map(|j| duty[j]),
-        )?;
-        out.push((*layer, cell));
+        )?);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// In debug builds: a month evaluated in kept buffers is, to the bit
@@ -380,14 +393,19 @@ fn check_month(
         .iter()
         .map(|r| bits(&r.by_month[0].units()))
         .collect();
-    let have: Vec<[u8; 16]> = got.by_measure.iter().map(bits).collect();
+    let n = group.layer_of.len();
+    let have: Vec<[u8; 16]> = got[..n].iter().map(bits).collect();
     assert_eq!(have, want, "a month's duty per measure");
     let want: Vec<(usize, [u8; 16])> = one
         .layers
         .iter()
         .map(|l| (l.layer, bits(&l.by_month[0].units())))
         .collect();
-    let have: Vec<(usize, [u8; 16])> = got.layers.iter().map(|(l, d)| (*l, bits(d))).collect();
+    let have: Vec<(usize, [u8; 16])> = group_layers(&group.layer_of)
+        .zip(&got[n..])
+        .map(|(l, d)| (l, bits(d)))
+        .collect();
+    assert_eq!(got.len(), n + have.len(), "one cell per measure and layer");
     assert_eq!(have, want, "a month's duty per layer");
     Ok(())
 }
@@ -400,19 +418,13 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
     let mut by_measure: Vec<Arc<[Accrued]>> = Vec::with_capacity(n);
     let mut totals = Vec::with_capacity(n);
     for i in 0..n {
-        let t = exact_total(duties.iter().map(|d| d.by_measure[i]))?;
-        by_measure.push(
-            duties
-                .iter()
-                .map(|d| Accrued::from_units(d.by_measure[i]))
-                .collect(),
-        );
+        let t = exact_total(duties.iter().map(|d| d[i]))?;
+        by_measure.push(duties.iter().map(|d| Accrued::from_units(d[i])).collect());
         totals.push(Accrued::from_units(t));
     }
-    let layer_count = duties.first().map_or(0, |d| d.layers.len());
-    let mut layers = Vec::with_capacity(layer_count);
-    for li in 0..layer_count {
-        let layer = duties[0].layers[li].0;
+    let mut layers = Vec::new();
+    for (li, layer) in group_layers(layer_of).enumerate() {
+        let at = n + li;
         let mut members = (0..n).filter(|i| layer_of[*i] == layer);
         if let (Some(only), None) = (members.next(), members.next()) {
             layers.push(LayerSum {
@@ -422,13 +434,10 @@ fn assemble(group: &GroupPlan, duties: &[Arc<MonthDuty>]) -> Result<GroupResult>
             });
             continue;
         }
-        let total = exact_total(duties.iter().map(|d| d.layers[li].1))?;
+        let total = exact_total(duties.iter().map(|d| d[at]))?;
         layers.push(LayerSum {
             layer,
-            by_month: duties
-                .iter()
-                .map(|d| Accrued::from_units(d.layers[li].1))
-                .collect(),
+            by_month: duties.iter().map(|d| Accrued::from_units(d[at])).collect(),
             total: Accrued::from_units(total),
         });
     }
