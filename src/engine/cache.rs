@@ -35,7 +35,9 @@ pub(crate) type PlanKey = (usize, Vec<(usize, Vec<Slice>)>);
 /// Small ids for schedules, the same for equal schedules.
 #[derive(Default)]
 pub(crate) struct Versions {
-    schedules: HashMap<Schedule, u32>,
+    /// Schedule ids by content, each schedule held by the `Arc` it first
+    /// came in (not copied).
+    schedules: HashMap<Arc<Schedule>, u32>,
     /// Schedule ids by the address of an `Arc`: paths share the `Arc` of
     /// every measure no branch on them touched, so most look-ups end here
     /// without hashing a schedule. The `Arc` is kept, so its address cannot
@@ -60,7 +62,7 @@ impl Versions {
             Some(v) => *v,
             None => {
                 let v = self.schedules.len() as u32;
-                self.schedules.insert(s.as_ref().clone(), v);
+                self.schedules.insert(Arc::clone(s), v);
                 v
             }
         };

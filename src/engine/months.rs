@@ -49,6 +49,10 @@ fn group_layers(layer_of: &[usize]) -> impl Iterator<Item = usize> + '_ {
         .map(|(_, l)| *l)
 }
 
+/// A timeline inside one month, each rate by its bits: held once, by the
+/// shared memo and by every thread's memo that met it.
+type MonthTimeline = Arc<[(Date, [u8; 16])]>;
+
 /// One group's months: per month, by the signatures of the group's
 /// measures there.
 type Kept = Vec<HashMap<Box<[u32]>, Arc<MonthDuty>>>;
@@ -70,7 +74,7 @@ pub(crate) struct SharedMonths {
     /// first day, so those of different months never share an id), each
     /// rate by its bits (rates are held normalised, so equal rates have
     /// equal bits), which hash without `Decimal`'s normalising.
-    timelines: HashMap<Vec<(Date, [u8; 16])>, u32>,
+    timelines: HashMap<MonthTimeline, u32>,
     /// Per side plan of the scenario and group, its months.
     kept: HashMap<(usize, usize), Kept>,
 }
@@ -98,7 +102,7 @@ pub(crate) struct MonthMemo {
     local: HashMap<(usize, usize), Kept>,
     /// The ids of the timelines this memo has met, as the shared memo
     /// numbers them.
-    ids: HashMap<Vec<(Date, [u8; 16])>, u32>,
+    ids: HashMap<MonthTimeline, u32>,
     /// Whether a group's missing months are evaluated last month first.
     backward: bool,
     /// Per schedule version (numbered by this memo's cache): per month, the
@@ -218,12 +222,19 @@ impl MonthMemo {
                     if let Some(id) = ids.get(timeline.as_slice()) {
                         return *id;
                     }
-                    let id = {
+                    let (kept, id) = {
                         let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                        let next = shared.timelines.len() as u32;
-                        *shared.timelines.entry(timeline.clone()).or_insert(next)
+                        match shared.timelines.get_key_value(timeline.as_slice()) {
+                            Some((kept, id)) => (Arc::clone(kept), *id),
+                            None => {
+                                let next = shared.timelines.len() as u32;
+                                let kept: MonthTimeline = Arc::from(timeline.as_slice());
+                                shared.timelines.insert(Arc::clone(&kept), next);
+                                (kept, next)
+                            }
+                        }
                     };
-                    ids.insert(timeline.clone(), id);
+                    ids.insert(kept, id);
                     id
                 })
                 .collect()
