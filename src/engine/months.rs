@@ -114,8 +114,9 @@ pub(crate) struct MonthMemo {
     timeline: Vec<(Date, [u8; 16])>,
     /// The signatures of a group's measures, month after month.
     keys: Vec<u32>,
-    /// A group's months while they are found, then in order.
+    /// A group's months while they are looked up.
     found: Vec<Option<Arc<MonthDuty>>>,
+    /// The same, in order, once every one is found.
     duties: Vec<Arc<MonthDuty>>,
     /// The months a group's look-up did not find here, and those it did
     /// not find at all.
