@@ -371,19 +371,13 @@ impl MonthMemo {
 /// rounded once).
 fn month_layers(layer_of: &[usize], duty: &[Decimal], out: &mut Vec<Decimal>) -> Result<()> {
     debug_assert_eq!(duty.len(), layer_of.len(), "one month's duty per measure");
-    for (i, layer) in layer_of.iter().enumerate() {
-        if layer_of[..i].contains(layer) {
-            continue;
-        }
-        if !layer_of[i + 1..].contains(layer) {
-            out.push(duty[i]);
-            continue;
-        }
-        out.push(exact_total(
-            (i..duty.len())
-                .filter(|j| layer_of[*j] == *layer)
-                .map(|j| duty[j]),
-        )?);
+    for layer in group_layers(layer_of) {
+        let members = || (0..duty.len()).filter(move |i| layer_of[*i] == layer);
+        let mut each = members();
+        out.push(match (each.next(), each.next()) {
+            (Some(only), None) => duty[only],
+            _ => exact_total(members().map(|i| duty[i]))?,
+        });
     }
     Ok(())
 }
