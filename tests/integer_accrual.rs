@@ -102,7 +102,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Integer and decimal accrual agree, per measure over the window and
-    /// per measure and month, on generated baselines, schedules and windows.
+    /// per measure and month, on generated baselines, schedules and windows:
+    /// in static exposure and on a scenario's path.
     #[test]
     fn integer_and_decimal_accrual_agree_to_the_unit((values, measures, start, length) in case()) {
         let keys: Vec<String> = (0..values.len()).map(|i| format!("b{i}")).collect();
@@ -149,8 +150,23 @@ proptest! {
             vec![],
         )
         .unwrap();
-        let e = engine::exposure(&[baseline], &regime, window, Detail::Totals).unwrap();
-        let side = e.side("US", "CN").unwrap();
+        let e = engine::exposure(
+            std::slice::from_ref(&baseline),
+            &regime,
+            window,
+            Detail::Totals,
+        )
+        .unwrap();
+        // The same measures on a scenario's one path, as scheduled: each is
+        // a group of its own, evaluated by its covered value summed over
+        // days (the linear evaluation) where every figure fits.
+        let scenario = Scenario::builder(window)
+            .baseline(baseline)
+            .regime(regime)
+            .build()
+            .unwrap();
+        let evaluation = scenario.evaluate(Detail::Totals).unwrap();
+        let on_path = evaluation.paths()[0].exposure().side("US", "CN").unwrap();
 
         // Integer accrual, day by day, apart from the engine.
         let months = e.months();
@@ -178,27 +194,29 @@ proptest! {
             }
         }
 
-        // Every measure reported, in order, each with a row per month.
-        prop_assert_eq!(side.measures().len(), measures.len());
-        for (i, got) in side.measures().iter().enumerate() {
-            prop_assert_eq!(got.id().as_str(), format!("m{i}"));
-            prop_assert_eq!(got.by_month().len(), months.len());
-            prop_assert!(
-                agrees(got.gross().units(), by_measure[i]),
-                "measure {i}: engine {} units, integer {} / 10^{SCALE}",
-                got.gross().units(),
-                by_measure[i]
-            );
-            for (k, cell) in got.by_month().iter().enumerate() {
+        for side in [e.side("US", "CN").unwrap(), on_path] {
+            // Every measure reported, in order, each with a row per month.
+            prop_assert_eq!(side.measures().len(), measures.len());
+            for (i, got) in side.measures().iter().enumerate() {
+                prop_assert_eq!(got.id().as_str(), format!("m{i}"));
+                prop_assert_eq!(got.by_month().len(), months.len());
                 prop_assert!(
-                    agrees(cell.units(), by_month[i][k]),
-                    "measure {i}, month {k}: engine {}, integer {} / 10^{SCALE}",
-                    cell.units(),
-                    by_month[i][k]
+                    agrees(got.gross().units(), by_measure[i]),
+                    "measure {i}: engine {} units, integer {} / 10^{SCALE}",
+                    got.gross().units(),
+                    by_measure[i]
                 );
+                for (k, cell) in got.by_month().iter().enumerate() {
+                    prop_assert!(
+                        agrees(cell.units(), by_month[i][k]),
+                        "measure {i}, month {k}: engine {}, integer {} / 10^{SCALE}",
+                        cell.units(),
+                        by_month[i][k]
+                    );
+                }
             }
+            let total: i128 = by_measure.iter().sum();
+            prop_assert!(agrees(side.gross().units(), total), "side: engine {}, integer {} / 10^{SCALE}", side.gross().units(), total);
         }
-        let total: i128 = by_measure.iter().sum();
-        prop_assert!(agrees(side.gross().units(), total), "side: engine {}, integer {} / 10^{SCALE}", side.gross().units(), total);
     }
 }

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::answers::AnswerSet;
 use super::eval::{Grid, GroupResult, month_factors};
 use super::exposure::BaseExposure;
+use super::linear::LinearMemo;
 use super::months::MonthMemo;
 use super::plan::{SidePlan, Slice, base_of};
 use super::refunds::Refund;
@@ -108,6 +109,9 @@ pub(crate) struct Cache {
     pub groups: HashMap<GroupKey, Arc<GroupResult>>,
     /// The months of groups, for the group results not kept whole.
     pub group_months: MonthMemo,
+    /// The groups whose duty is linear in their one measure's rate,
+    /// evaluated without the month memo.
+    pub linear: LinearMemo,
     pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
     pub covered: Covered,
     pub answer_memo: super::answers::AnswerMemo,
@@ -263,6 +267,7 @@ impl Cache {
             versions: Versions::default(),
             groups: HashMap::default(),
             group_months,
+            linear: LinearMemo::default(),
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),

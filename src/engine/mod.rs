@@ -28,6 +28,7 @@ mod eval;
 mod exposure;
 mod grain;
 mod line;
+mod linear;
 mod months;
 mod paths;
 mod plan;

@@ -17,6 +17,10 @@
 //! [`crate::units::Accrued`]), so a piece cut in two adds up to the whole:
 //! the result is the same to the last unit.
 //!
+//! A group of one measure whose duty is linear in its rate does not come
+//! here: [`super::linear`] evaluates it from its covered value summed over
+//! days.
+//!
 //! With the `parallel` feature, the threads of one evaluation share the
 //! months of the scenario's own side plans ([`SharedMonths`]): a month one
 //! thread worked out is not worked out again by another, unless both were

@@ -380,14 +380,15 @@ impl Scenario {
                         .iter()
                         .map(|li| ext[plan.measures[*li]].as_ref())
                         .collect();
-                    let r = Arc::new(if baskets {
-                        eval_group(
-                            g,
-                            &schedules,
-                            &cache.shared.grid,
-                            &cache.shared.factors[si],
-                            true,
-                        )?
+                    let (grid, factors) = (&cache.shared.grid, &cache.shared.factors[si]);
+                    let linear = match (baskets, schedules.as_slice()) {
+                        (false, [one]) => cache.linear.group((plan_id, gi), g, one, grid, factors),
+                        _ => None,
+                    };
+                    let r = Arc::new(if let Some(r) = linear {
+                        r
+                    } else if baskets {
+                        eval_group(g, &schedules, grid, factors, true)?
                     } else {
                         cache.group_months.group(
                             plan_id,

@@ -1,0 +1,355 @@
+//! A group whose duty is linear in its one measure's rate.
+//!
+//! A group of one measure under no stacking rule, on classes whose base
+//! rate the measure is not net of, owes in each month the sum over its
+//! classes and the pieces of its timeline of `daily value × rate × days`.
+//! Gathered the other way round, that is the sum over the pieces of
+//! `rate × V(piece)`, where `V` is the daily value the measure covers,
+//! summed over the piece's days: a figure of the group alone, the same under
+//! every schedule. So the group keeps `V` summed from the window's start
+//! to each day ([`Linear`]), and a schedule costs two look-ups and one
+//! multiplication a piece and month, whatever the number of classes.
+//!
+//! Every figure is a whole number of accrual units at a fixed scale, held
+//! in `i128` and added and multiplied checked. The sums never round, so
+//! the duty is the value [`eval_group`] gives: where a figure would not fit
+//! (past `i128`, or a month's duty past `Decimal`'s 96-bit mantissa or 28
+//! decimals) the group is evaluated the general way instead. Debug builds
+//! compare every result with [`eval_group`].
+
+use rustc_hash::FxHashMap as HashMap;
+
+use rust_decimal::Decimal;
+
+use std::sync::Arc;
+
+#[cfg(debug_assertions)]
+use super::eval::eval_group;
+use super::eval::{Grid, GroupResult, LayerSum, rows_of};
+use super::plan::GroupPlan;
+use crate::tariff::Schedule;
+use crate::units::{Accrued, Date, Rate, Window, days_between, exact_mul};
+
+/// The covered daily value of a group of one linear measure, summed from
+/// the window's start: `cum[d]` is the sum over the window's first `d`
+/// days, as a mantissa at `scale` decimals, in accrual units.
+#[derive(Debug)]
+pub(crate) struct Linear {
+    cum: Box<[i128]>,
+    scale: u32,
+    /// The day of the window each month of the grid starts on.
+    month_at: Box<[usize]>,
+}
+
+/// `10^exp`, when it fits.
+fn ten_to(exp: u32) -> Option<i128> {
+    10i128.checked_pow(exp)
+}
+
+/// `m` at `from` decimals, rescaled to `to` (≥ `from`).
+fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
+    match to.checked_sub(from)? {
+        0 => Some(m),
+        up => m.checked_mul(ten_to(up)?),
+    }
+}
+
+/// `v × r`, when it fits: a covered value (non-negative) times a rate's
+/// mantissa, multiplied as two 64-bit halves when the rate's fits 64 bits
+/// (it does for every rate with fewer than 20 digits).
+fn times(v: i128, r: i128) -> Option<i128> {
+    match (u128::try_from(v), u64::try_from(r)) {
+        (Ok(v), Ok(r)) => {
+            let low = u128::from(v as u64) * u128::from(r);
+            let high = u128::from((v >> 64) as u64) * u128::from(r);
+            let high = u64::try_from(high).ok()?;
+            let sum = low.checked_add(u128::from(high) << 64)?;
+            i128::try_from(sum).ok()
+        }
+        _ => v.checked_mul(r),
+    }
+}
+
+/// The `Decimal` of mantissa `m` at `scale`, when it fits 96 bits and 28
+/// decimals.
+fn decimal((m, scale): (i128, u32)) -> Option<Decimal> {
+    match m {
+        0 => Some(Decimal::ZERO),
+        _ => Decimal::try_from_i128_with_scale(m, scale).ok(),
+    }
+}
+
+impl Linear {
+    /// The group's summed covered value, when its duty is linear in its
+    /// measure's rate (one measure, no rule, nothing netted of a base rate)
+    /// and every value is non-negative and fits; otherwise `None`, and the
+    /// group is evaluated the general way.
+    pub fn of(group: &GroupPlan, grid: &Grid, factors: &[(usize, Decimal)]) -> Option<Linear> {
+        if group.measures.len() != 1 || !group.rules.is_empty() {
+            return None;
+        }
+        if group.classes.iter().any(|c| !c.less[0].is_zero()) {
+            return None;
+        }
+        let window = grid.window;
+        let days = usize::try_from(window.days()).ok()?;
+        let months = grid.months.len();
+        if factors.len() != months {
+            return None;
+        }
+        // Each class's daily value in each month, and the finest scale.
+        let mut daily = Vec::with_capacity(group.classes.len() * months);
+        let mut scale = 0;
+        for class in &group.classes {
+            for &(col, f) in factors {
+                let dv = exact_mul(*class.values.get(col)?, f)?;
+                if dv.is_sign_negative() && !dv.is_zero() {
+                    return None;
+                }
+                scale = scale.max(dv.scale());
+                daily.push(dv);
+            }
+        }
+        // The daily value changes where a cover window or a month starts or
+        // ends: added up as differences from one day to the next.
+        let at = |d: Date| usize::try_from(days_between(window.start(), d)).ok();
+        let mut step = vec![0i128; days + 1];
+        let mut windows: Vec<Window> = Vec::new();
+        for (ci, class) in group.classes.iter().enumerate() {
+            merged_into(&class.cover[0], window, &mut windows);
+            for w in &windows {
+                let mut k = grid.month_index(w.start());
+                while k < months && grid.starts[k] < w.end() {
+                    let month_end = grid.starts.get(k + 1).copied().unwrap_or(window.end());
+                    let (a, b) = (w.start().max(grid.starts[k]), w.end().min(month_end));
+                    let dv = daily[ci * months + k];
+                    if a < b && !dv.is_zero() {
+                        let m = rescale(dv.mantissa(), dv.scale(), scale)?;
+                        let (a, b) = (at(a)?, at(b)?);
+                        step[a] = step[a].checked_add(m)?;
+                        step[b] = step[b].checked_sub(m)?;
+                    }
+                    k += 1;
+                }
+            }
+        }
+        let mut cum = Vec::with_capacity(days + 1);
+        let (mut value, mut sum) = (0i128, 0i128);
+        cum.push(0);
+        for s in &step[..days] {
+            value = value.checked_add(*s)?;
+            sum = sum.checked_add(value)?;
+            cum.push(sum);
+        }
+        let month_at = grid.starts.iter().map(|d| at(*d)).collect::<Option<_>>()?;
+        Some(Linear {
+            cum: cum.into(),
+            scale,
+            month_at,
+        })
+    }
+
+    /// The day of the window `d` is, `d` being in month `k` of `grid`.
+    fn at(&self, grid: &Grid, k: usize, d: Date) -> usize {
+        let into = i64::from(d.day()) - i64::from(grid.starts[k].day());
+        self.month_at[k] + usize::try_from(into).unwrap_or(0)
+    }
+}
+
+/// The windows of `cover` inside `window`, overlapping and touching ones
+/// merged, in date order, into `out` (cleared first): a day covered twice
+/// is covered once, as the general walk counts it.
+fn merged_into(cover: &[Window], window: Window, out: &mut Vec<Window>) {
+    out.clear();
+    out.extend(cover.iter().filter_map(|w| w.intersect(&window)));
+    out.sort_unstable_by_key(Window::start);
+    let mut kept = 0;
+    for i in 0..out.len() {
+        if kept > 0 && out[i].start() <= out[kept - 1].end() {
+            let end = out[kept - 1].end().max(out[i].end());
+            out[kept - 1] = Window::ordered(out[kept - 1].start(), end);
+        } else {
+            out[kept] = out[i];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// The linear groups met so far, by side plan and group (`None`: the group
+/// is not linear), and the buffers their evaluations work in.
+#[derive(Default)]
+pub(crate) struct LinearMemo {
+    groups: HashMap<(usize, usize), Option<Linear>>,
+    timeline: Vec<(Date, Rate)>,
+    /// Per month: the duty's mantissa and scale.
+    duty: Vec<(i128, u32)>,
+    /// Per month: the duty.
+    months: Vec<Accrued>,
+}
+
+impl LinearMemo {
+    /// The result of group `gi` of side plan `plan` (`group`) under
+    /// `schedule`, over `grid` with the month factors `factors`, when the
+    /// group is linear and every figure fits; `None` otherwise. The result
+    /// is [`eval_group`]'s, figure for figure.
+    pub fn group(
+        &mut self,
+        (plan, gi): (usize, usize),
+        group: &GroupPlan,
+        schedule: &Schedule,
+        grid: &Grid,
+        factors: &[(usize, Decimal)],
+    ) -> Option<GroupResult> {
+        let LinearMemo {
+            groups,
+            timeline,
+            duty,
+            months,
+        } = self;
+        let linear = groups
+            .entry((plan, gi))
+            .or_insert_with(|| Linear::of(group, grid, factors))
+            .as_ref()?;
+        month_duty(linear, schedule, grid, timeline, duty)?;
+        // The total, exact at the months' finest scale.
+        let top = duty.iter().map(|d| d.1).max().unwrap_or(0);
+        let mut total = 0i128;
+        for &(m, s) in duty.iter() {
+            total = total.checked_add(rescale(m, s, top)?)?;
+        }
+        let total = Accrued::from_units(decimal((total, top))?);
+        months.clear();
+        for d in duty.iter() {
+            months.push(Accrued::from_units(decimal(*d)?));
+        }
+        let by_month: Arc<[Accrued]> = Arc::from(months.as_slice());
+        let result = GroupResult::new(
+            rows_of(&group.headings, vec![Arc::clone(&by_month)], vec![total]),
+            vec![LayerSum {
+                layer: group.layer_of[0],
+                by_month,
+                total,
+            }],
+            Vec::new(),
+        );
+        #[cfg(debug_assertions)]
+        check(&result, group, schedule, grid, factors);
+        Some(result)
+    }
+}
+
+/// In debug builds: a linear group's result is, figure for figure, the one
+/// [`eval_group`] gives.
+#[cfg(debug_assertions)]
+fn check(
+    result: &GroupResult,
+    group: &GroupPlan,
+    schedule: &Schedule,
+    grid: &Grid,
+    factors: &[(usize, Decimal)],
+) {
+    let Ok(general) = eval_group(group, &[schedule], grid, factors, false) else {
+        panic!("the general evaluation of a linear group failed");
+    };
+    assert_eq!(result.rows, general.rows, "a linear group's rows");
+    assert_eq!(result.layers, general.layers, "a linear group's layers");
+}
+
+/// The duty of `linear`'s group in each month of `grid` under `schedule`
+/// into `duty` (a mantissa and scale per month): per piece of its timeline
+/// and month, `rate × covered value`, added at the finest scale; `None`
+/// where a figure does not fit.
+fn month_duty(
+    linear: &Linear,
+    schedule: &Schedule,
+    grid: &Grid,
+    timeline: &mut Vec<(Date, Rate)>,
+    duty: &mut Vec<(i128, u32)>,
+) -> Option<()> {
+    let window = grid.window;
+    let months = grid.months.len();
+    schedule.timeline_into(window, timeline);
+    duty.clear();
+    duty.resize(months, (0, 0));
+    for (pi, (from, rate)) in timeline.iter().enumerate() {
+        let r = rate.as_fraction();
+        if r.is_zero() {
+            continue;
+        }
+        let (rm, rs) = (r.mantissa(), r.scale() + linear.scale);
+        let to = timeline
+            .get(pi + 1)
+            .map_or(window.end(), |x| x.0.min(window.end()));
+        let mut k = grid.month_index(*from);
+        let mut a = linear.at(grid, k, *from);
+        let end = match to == window.end() {
+            true => linear.cum.len() - 1,
+            false => linear.at(grid, grid.month_index(to), to),
+        };
+        while a < end {
+            let b = linear.month_at.get(k + 1).map_or(end, |x| (*x).min(end));
+            let v = linear.cum[b].checked_sub(linear.cum[a])?;
+            if v != 0 {
+                let term = times(v, rm)?;
+                let (m, s) = duty[k];
+                duty[k] = match (m, s.cmp(&rs)) {
+                    (0, _) => (term, rs),
+                    (_, std::cmp::Ordering::Less) => (rescale(m, s, rs)?.checked_add(term)?, rs),
+                    _ => (m.checked_add(rescale(term, rs, s)?)?, s),
+                };
+            }
+            a = b;
+            k += 1;
+        }
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        text.parse().expect("a literal date")
+    }
+
+    fn window(a: &str, b: &str) -> Window {
+        Window::new(day(a), day(b)).expect("a literal window")
+    }
+
+    /// Overlapping and touching windows are counted once, and cut to the
+    /// evaluation's window: Jan 1–Feb 1 and Jan 15–Mar 1 overlap, Mar 1–Apr 1
+    /// touches them, May 1–Jun 1 stands apart; inside Jan 10–May 15 that is
+    /// Jan 10–Apr 1 and May 1–May 15.
+    #[test]
+    fn cover_windows_are_merged_and_cut() {
+        let cover = [
+            window("2025-03-01", "2025-04-01"),
+            window("2025-01-01", "2025-02-01"),
+            window("2025-05-01", "2025-06-01"),
+            window("2025-01-15", "2025-03-01"),
+        ];
+        let mut out = Vec::new();
+        merged_into(&cover, window("2025-01-10", "2025-05-15"), &mut out);
+        assert_eq!(
+            out,
+            [
+                window("2025-01-10", "2025-04-01"),
+                window("2025-05-01", "2025-05-15")
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// The split multiplication is `i128`'s checked one, for every
+        /// non-negative covered value and any rate mantissa.
+        #[test]
+        fn split_multiplication_is_checked_multiplication(
+            v in proptest::prop_oneof![0i128..=1 << 70, 0i128..=i128::MAX],
+            r in proptest::prop_oneof![0i128..=i128::from(u64::MAX), proptest::num::i128::ANY],
+        ) {
+            proptest::prop_assert_eq!(times(v, r), v.checked_mul(r));
+        }
+    }
+}
