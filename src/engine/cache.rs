@@ -59,14 +59,8 @@ impl Versions {
         if let Some((_, v)) = self.shared.get(&address) {
             return *v;
         }
-        let v = match self.schedules.get(s.as_ref()) {
-            Some(v) => *v,
-            None => {
-                let v = self.schedules.len() as u32;
-                self.schedules.insert(Arc::clone(s), v);
-                v
-            }
-        };
+        let next = self.schedules.len() as u32;
+        let v = *self.schedules.entry(Arc::clone(s)).or_insert(next);
         self.shared.insert(address, (Arc::clone(s), v));
         v
     }

@@ -21,8 +21,17 @@ use crate::error::{Error, Result};
 /// assert!("0.25".parse::<Rate>().is_err()); // the unit must be written
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Rate(Decimal);
+
+/// A rate is held normalised (every constructor normalises it), so equal
+/// rates have the same bits: hashing the bits agrees with equality and
+/// skips the normalising `Decimal`'s own hash does.
+impl std::hash::Hash for Rate {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.serialize().hash(state);
+    }
+}
 
 impl Rate {
     /// No duty.
@@ -202,3 +211,34 @@ unit_interval!(
     Probability,
     "probability"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    proptest::proptest! {
+        /// Rates equal in value hash alike, however they were written: a
+        /// fraction at any scale (`0.25`, `0.250`, `0.2500…`), the same as a
+        /// percentage, and the difference of two rates.
+        #[test]
+        fn equal_rates_hash_alike(m in 0i64..=10_000_000, scale in 0u32..=8, extra in 0u32..=6) {
+            let hasher = std::collections::hash_map::RandomState::new();
+            let hash = |r: Rate| hasher.hash_one(r);
+            let a = Rate::from_fraction(Decimal::new(m, scale)).unwrap();
+            let wider = Decimal::new(m, scale) * Decimal::new(10i64.pow(extra), 0);
+            let b = Rate::from_fraction(Decimal::from_i128_with_scale(wider.mantissa(), scale + extra)).unwrap();
+            let c = Rate::from_percent(Decimal::new(m, scale) * Decimal::ONE_HUNDRED).unwrap();
+            let one = Rate::from_fraction(Decimal::ONE).unwrap();
+            let d = Rate::from_fraction(Decimal::new(m, scale) + Decimal::ONE)
+                .unwrap()
+                .net_of(one);
+            proptest::prop_assert_eq!(a, b);
+            proptest::prop_assert_eq!(a, c);
+            proptest::prop_assert_eq!(a, d);
+            proptest::prop_assert_eq!(hash(a), hash(b));
+            proptest::prop_assert_eq!(hash(a), hash(c));
+            proptest::prop_assert_eq!(hash(a), hash(d));
+        }
+    }
+}
