@@ -41,16 +41,23 @@ pub(crate) struct Linear {
     month_at: Box<[usize]>,
 }
 
-/// `10^exp`, when it fits.
-fn ten_to(exp: u32) -> Option<i128> {
-    10i128.checked_pow(exp)
-}
+/// `10^exp` for every `exp` whose power fits `i128` (0 to 38).
+const TENS: [i128; 39] = {
+    let mut tens = [1i128; 39];
+    let mut i = 1;
+    while i < tens.len() {
+        tens[i] = tens[i - 1] * 10;
+        i += 1;
+    }
+    tens
+};
 
-/// `m` at `from` decimals, rescaled to `to` (≥ `from`).
+/// `m` at `from` decimals, rescaled to `to` (≥ `from`), when it fits.
 fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
-    match to.checked_sub(from)? {
-        0 => Some(m),
-        up => m.checked_mul(ten_to(up)?),
+    match (m, to.checked_sub(from)?) {
+        (0, _) => Some(0),
+        (_, 0) => Some(m),
+        (_, up) => m.checked_mul(*TENS.get(usize::try_from(up).ok()?)?),
     }
 }
 
@@ -339,6 +346,20 @@ mod tests {
                 window("2025-05-01", "2025-05-15")
             ]
         );
+    }
+
+    /// Rescaling is exact or refused: 10^38 is the largest power of ten in
+    /// `i128` (about 1.7 × 10^38), so 1 rescales by 38 places and 2 does not,
+    /// nor does anything by 39; zero rescales to zero whatever the places.
+    #[test]
+    fn rescaling_stops_where_i128_does() {
+        assert_eq!(rescale(7, 2, 2), Some(7));
+        assert_eq!(rescale(7, 2, 5), Some(7_000));
+        assert_eq!(rescale(1, 0, 38), Some(10i128.pow(38)));
+        assert_eq!(rescale(2, 0, 38), None);
+        assert_eq!(rescale(1, 0, 39), None);
+        assert_eq!(rescale(0, 0, 60), Some(0));
+        assert_eq!(rescale(1, 3, 2), None, "a finer scale is never asked down");
     }
 
     proptest::proptest! {
