@@ -95,14 +95,12 @@ pub(crate) struct GroupResult {
     sums: OnceLock<GroupSums>,
 }
 
-/// A group result's duty over all its layers, exactly and unrounded: what a
-/// side adds up its months and gross from.
+/// A group result's duty over all its layers in each month, exactly and
+/// unrounded: what a side adds up its months from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GroupSums {
     /// In each month.
     pub months: Box<[ExactSum]>,
-    /// Over the whole window.
-    pub all: ExactSum,
 }
 
 impl GroupResult {
@@ -120,7 +118,7 @@ impl GroupResult {
         }
     }
 
-    /// Its exact sums per month and over the window, made once.
+    /// Its exact sums per month, made once.
     pub fn sums(&self) -> &GroupSums {
         self.sums.get_or_init(|| {
             let count = self.layers.first().map_or(0, |l| l.by_month.len());
@@ -130,13 +128,8 @@ impl GroupResult {
                     sum.add(a.units());
                 }
             }
-            let mut all = ExactSum::new();
-            for m in &months {
-                all.merge(m);
-            }
             GroupSums {
                 months: months.into(),
-                all,
             }
         })
     }

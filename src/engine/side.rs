@@ -299,18 +299,26 @@ pub(crate) fn side_exposure<
     }
     // A month is the exact sum of the side's duty in it, over the layers
     // shown, and the gross the exact sum of every month, each rounded
-    // once. Where every layer is shown, those are the sums each group
-    // result made of its own layers.
+    // once. Where every layer is shown, a group result of several layers
+    // gives the sums it made of them, and one of a single layer its months.
     cells.clear();
     cells.resize(months, ExactSum::new());
     let mut whole = ExactSum::new();
     if parts().all(|part| shown_in[part.layer].0) {
         for r in results {
-            let sums = r.borrow().sums();
-            for (cell, m) in cells.iter_mut().zip(sums.months.iter()) {
-                cell.merge(m);
+            let r = r.borrow();
+            match r.layers.as_slice() {
+                [one] => {
+                    for (cell, a) in cells.iter_mut().zip(one.by_month.iter()) {
+                        cell.add(a.units());
+                    }
+                }
+                _ => {
+                    for (cell, m) in cells.iter_mut().zip(r.sums().months.iter()) {
+                        cell.merge(m);
+                    }
+                }
             }
-            whole.merge(&sums.all);
         }
     } else {
         for part in parts().filter(|part| shown_in[part.layer].0) {
@@ -318,8 +326,8 @@ pub(crate) fn side_exposure<
                 cell.add(a.units());
             }
         }
-        cells.iter().for_each(|cell| whole.merge(cell));
     }
+    cells.iter().for_each(|cell| whole.merge(cell));
     let mut by_month = Vec::with_capacity(months);
     for cell in cells.iter() {
         by_month.push(rounded(cell)?);
