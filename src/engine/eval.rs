@@ -7,6 +7,7 @@
 
 use rust_decimal::Decimal;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::exposure::{Detail, Exposure, SideExposure};
@@ -93,6 +94,19 @@ pub(crate) struct GroupResult {
     pub rate_days: Vec<Vec<Vec<Decimal>>>,
     /// The exact sums of its layers' duty, made on first use.
     sums: OnceLock<GroupSums>,
+    /// Whether a side has added it up before ([`GroupResult::sums_if_shared`]).
+    met: Met,
+}
+
+/// Whether a group result was met before: a flag that clones with its
+/// value.
+#[derive(Debug, Default)]
+struct Met(AtomicBool);
+
+impl Clone for Met {
+    fn clone(&self) -> Met {
+        Met(AtomicBool::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 /// A group result's duty over all its layers in each month, exactly and
@@ -115,6 +129,20 @@ impl GroupResult {
             layers,
             rate_days,
             sums: OnceLock::new(),
+            met: Met::default(),
+        }
+    }
+
+    /// Its sums ([`GroupResult::sums`]) when they are made already or this
+    /// is the second time a side asks; `None` the first time. A result of
+    /// one path is then added up from its layers' months directly, and one
+    /// many paths share from sums made once: the same exact sums either
+    /// way ([`ExactSum::merge`]).
+    pub fn sums_if_shared(&self) -> Option<&GroupSums> {
+        match self.sums.get() {
+            Some(sums) => Some(sums),
+            None if self.met.0.swap(true, Ordering::Relaxed) => Some(self.sums()),
+            None => None,
         }
     }
 

@@ -28,7 +28,7 @@ use super::eval::eval_group;
 use super::eval::{Grid, GroupResult, LayerSum, rows_of};
 use super::plan::GroupPlan;
 use crate::tariff::Schedule;
-use crate::units::{Accrued, Date, Rate, Window, days_between, exact_mul};
+use crate::units::{Accrued, Date, Rate, Window, days_between};
 
 /// The covered daily value of a group of one linear measure, summed from
 /// the window's start: `cum[d]` is the sum over the window's first `d`
@@ -104,37 +104,69 @@ impl Linear {
         if factors.len() != months {
             return None;
         }
-        // Each class's daily value in each month, and the finest scale.
-        let mut daily = Vec::with_capacity(group.classes.len() * months);
+        let at = |d: Date| usize::try_from(days_between(window.start(), d)).ok();
+        let month_at: Box<[usize]> = grid.starts.iter().map(|d| at(*d)).collect::<Option<_>>()?;
+        // The day of the window a date in month `k` is.
+        let day_of = |k: usize, d: Date| {
+            let into = i64::from(d.day()) - i64::from(grid.starts[k].day());
+            Some(month_at[k] + usize::try_from(into).ok()?)
+        };
+        // Classes covered over the same windows add their values first, per
+        // period column the window uses, as mantissas at the values' finest
+        // scale.
+        let mut columns: Vec<usize> = factors.iter().map(|(col, _)| *col).collect();
+        columns.sort_unstable();
+        columns.dedup();
         let mut scale = 0;
         for class in &group.classes {
-            for &(col, f) in factors {
-                let dv = exact_mul(*class.values.get(col)?, f)?;
-                if dv.is_sign_negative() && !dv.is_zero() {
+            for &col in &columns {
+                let v = class.values.get(col)?;
+                if v.is_sign_negative() && !v.is_zero() {
                     return None;
                 }
-                scale = scale.max(dv.scale());
-                daily.push(dv);
+                scale = scale.max(v.scale());
             }
         }
-        // The daily value changes where a cover window or a month starts or
-        // ends: added up as differences from one day to the next.
-        let at = |d: Date| usize::try_from(days_between(window.start(), d)).ok();
-        let mut step = vec![0i128; days + 1];
+        let mut covers: HashMap<Vec<Window>, Vec<i128>> = HashMap::default();
         let mut windows: Vec<Window> = Vec::new();
-        for (ci, class) in group.classes.iter().enumerate() {
+        for class in &group.classes {
             merged_into(&class.cover[0], window, &mut windows);
-            for w in &windows {
+            if windows.is_empty() {
+                continue;
+            }
+            if !covers.contains_key(&windows) {
+                covers.insert(windows.clone(), vec![0; class.values.len()]);
+            }
+            let sums = covers.get_mut(&windows)?;
+            for &col in &columns {
+                let v = class.values[col];
+                let m = rescale(v.mantissa(), v.scale(), scale)?;
+                sums[col] = sums[col].checked_add(m)?;
+            }
+        }
+        // The daily value (value × ACCRUAL_DENOMINATOR / period days, a
+        // whole factor) changes where a cover window or a month starts or
+        // ends: added up as differences from one day to the next.
+        let mut step = vec![0i128; days + 1];
+        for (windows, sums) in &covers {
+            for w in windows {
                 let mut k = grid.month_index(w.start());
                 while k < months && grid.starts[k] < w.end() {
                     let month_end = grid.starts.get(k + 1).copied().unwrap_or(window.end());
                     let (a, b) = (w.start().max(grid.starts[k]), w.end().min(month_end));
-                    let dv = daily[ci * months + k];
-                    if a < b && !dv.is_zero() {
-                        let m = rescale(dv.mantissa(), dv.scale(), scale)?;
-                        let (a, b) = (at(a)?, at(b)?);
-                        step[a] = step[a].checked_add(m)?;
-                        step[b] = step[b].checked_sub(m)?;
+                    let (col, f) = factors[k];
+                    if f.scale() != 0 {
+                        return None;
+                    }
+                    let dv = sums[col].checked_mul(f.mantissa())?;
+                    if a < b && dv != 0 {
+                        let b = match b == month_end {
+                            true => month_at.get(k + 1).copied().unwrap_or(days),
+                            false => day_of(k, b)?,
+                        };
+                        let a = day_of(k, a)?;
+                        step[a] = step[a].checked_add(dv)?;
+                        step[b] = step[b].checked_sub(dv)?;
                     }
                     k += 1;
                 }
@@ -148,7 +180,6 @@ impl Linear {
             sum = sum.checked_add(value)?;
             cum.push(sum);
         }
-        let month_at = grid.starts.iter().map(|d| at(*d)).collect::<Option<_>>()?;
         Some(Linear {
             cum: cum.into(),
             scale,

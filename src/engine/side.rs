@@ -299,8 +299,10 @@ pub(crate) fn side_exposure<
     }
     // A month is the exact sum of the side's duty in it, over the layers
     // shown, and the gross the exact sum of every month, each rounded
-    // once. Where every layer is shown, a group result of several layers
-    // gives the sums it made of them, and one of a single layer its months.
+    // once. Where every layer is shown, a group result gives the sums it
+    // made of its layers, except a result of a single layer met for the
+    // first time, which gives its months as they are (most such results
+    // belong to one path; those shared make their sums on the second).
     cells.clear();
     cells.resize(months, ExactSum::new());
     let mut whole = ExactSum::new();
@@ -308,7 +310,7 @@ pub(crate) fn side_exposure<
         for r in results {
             let r = r.borrow();
             match r.layers.as_slice() {
-                [one] => {
+                [one] if r.sums_if_shared().is_none() => {
                     for (cell, a) in cells.iter_mut().zip(one.by_month.iter()) {
                         cell.add(a.units());
                     }
