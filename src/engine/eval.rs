@@ -94,13 +94,14 @@ pub(crate) struct GroupResult {
     pub rate_days: Vec<Vec<Vec<Decimal>>>,
     /// The exact sums of its layers' duty, made on first use.
     sums: OnceLock<GroupSums>,
-    /// Whether a side has added it up before ([`GroupResult::sums_if_shared`]).
+    /// Whether a side has added it up before, or is to take its sums
+    /// whenever it does ([`GroupResult::sums_if_shared`]).
     met: Met,
 }
 
 /// Whether a group result was met before: a flag that clones with its
 /// value.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Met(AtomicBool);
 
 impl Clone for Met {
@@ -129,15 +130,23 @@ impl GroupResult {
             layers,
             rate_days,
             sums: OnceLock::new(),
-            met: Met::default(),
+            met: Met(AtomicBool::new(true)),
         }
     }
 
-    /// Its sums ([`GroupResult::sums`]) when they are made already or this
-    /// is the second time a side asks; `None` the first time. A result of
-    /// one path is then added up from its layers' months directly, and one
-    /// many paths share from sums made once: the same exact sums either
-    /// way ([`ExactSum::merge`]).
+    /// The same result, to be added up from its layers' months the first
+    /// time a side meets it rather than from sums made for it: for a
+    /// result that most likely serves one path (a linear group's, see
+    /// [`super::linear`]).
+    pub fn summed_when_shared(self) -> GroupResult {
+        self.met.0.store(false, Ordering::Relaxed);
+        self
+    }
+
+    /// Its sums ([`GroupResult::sums`]), except the first time a side asks
+    /// for those of a result [`GroupResult::summed_when_shared`]: then
+    /// `None`, and the side adds up its layers' months directly. The
+    /// exact sums are the same either way ([`ExactSum::merge`]).
     pub fn sums_if_shared(&self) -> Option<&GroupSums> {
         match self.sums.get() {
             Some(sums) => Some(sums),

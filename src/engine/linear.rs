@@ -270,7 +270,8 @@ impl LinearMemo {
                 total,
             }],
             Vec::new(),
-        );
+        )
+        .summed_when_shared();
         #[cfg(debug_assertions)]
         check(&result, group, schedule, grid, factors);
         Some(result)

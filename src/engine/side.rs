@@ -300,9 +300,10 @@ pub(crate) fn side_exposure<
     // A month is the exact sum of the side's duty in it, over the layers
     // shown, and the gross the exact sum of every month, each rounded
     // once. Where every layer is shown, a group result gives the sums it
-    // made of its layers, except a result of a single layer met for the
-    // first time, which gives its months as they are (most such results
-    // belong to one path; those shared make their sums on the second).
+    // made of its layers, except a linear group's result of a single layer
+    // met for the first time, which gives its months as they are (most
+    // such results serve one path; those shared make their sums on the
+    // second meeting).
     cells.clear();
     cells.resize(months, ExactSum::new());
     let mut whole = ExactSum::new();
