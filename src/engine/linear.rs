@@ -313,15 +313,18 @@ fn month_duty(
     duty.resize(months, (0, 0));
     for (pi, (from, rate)) in timeline.iter().enumerate() {
         let r = rate.as_fraction();
-        if r.is_zero() {
+        // A timeline's pieces start inside the window (so does the first,
+        // at its start); a piece is cut to it all the same.
+        let from = (*from).max(window.start());
+        if r.is_zero() || from >= window.end() {
             continue;
         }
         let (rm, rs) = (r.mantissa(), r.scale() + linear.scale);
         let to = timeline
             .get(pi + 1)
             .map_or(window.end(), |x| x.0.min(window.end()));
-        let mut k = grid.month_index(*from);
-        let mut a = linear.at(grid, k, *from);
+        let mut k = grid.month_index(from);
+        let mut a = linear.at(grid, k, from);
         let end = match to == window.end() {
             true => linear.cum.len() - 1,
             false => linear.at(grid, grid.month_index(to), to),
