@@ -12,10 +12,11 @@
 //!
 //! Every figure is a whole number of accrual units at a fixed scale, held
 //! in `i128` and added and multiplied checked. The sums never round, so
-//! the duty is the value [`eval_group`] gives: where a figure would not fit
-//! (past `i128`, or a month's duty past `Decimal`'s 96-bit mantissa or 28
-//! decimals) the group is evaluated the general way instead. Debug builds
-//! compare every result with [`eval_group`].
+//! the duty is the value [`eval_group`] gives (its scale, the trailing
+//! zeros a `Decimal` carries, may differ; reports normalise amounts): where
+//! a figure would not fit (past `i128`, or a month's duty past `Decimal`'s
+//! 96-bit mantissa or 28 decimals) the group is evaluated the general way
+//! instead. Debug builds compare every result's values with [`eval_group`].
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -101,7 +102,7 @@ impl Linear {
         let window = grid.window;
         let days = usize::try_from(window.days()).ok()?;
         let months = grid.months.len();
-        if factors.len() != months {
+        if months == 0 || factors.len() != months {
             return None;
         }
         let at = |d: Date| usize::try_from(days_between(window.start(), d)).ok();

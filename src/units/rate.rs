@@ -93,7 +93,7 @@ impl Rate {
     pub fn checked_add(self, other: Rate) -> Result<Rate> {
         self.0
             .checked_add(other.0)
-            .map(Rate)
+            .map(|sum| Rate(sum.normalize()))
             .ok_or_else(|| Error::overflow("a sum of rates"))
     }
 
@@ -220,7 +220,8 @@ mod tests {
     proptest::proptest! {
         /// Rates equal in value hash alike, however they were written: a
         /// fraction at any scale (`0.25`, `0.250`, `0.2500…`), the same as a
-        /// percentage, and the difference of two rates.
+        /// percentage, the difference of two rates and the sum of two halves
+        /// (`0.125 + 0.125` is `0.250` to `Decimal`'s addition).
         #[test]
         fn equal_rates_hash_alike(m in 0i64..=10_000_000, scale in 0u32..=8, extra in 0u32..=6) {
             let hasher = std::collections::hash_map::RandomState::new();
@@ -233,6 +234,10 @@ mod tests {
             let d = Rate::from_fraction(Decimal::new(m, scale) + Decimal::ONE)
                 .unwrap()
                 .net_of(one);
+            let half = Rate::from_fraction(Decimal::new(m * 5, scale + 1)).unwrap();
+            let e = half.checked_add(half).unwrap();
+            proptest::prop_assert_eq!(a, e);
+            proptest::prop_assert_eq!(hash(a), hash(e));
             proptest::prop_assert_eq!(a, b);
             proptest::prop_assert_eq!(a, c);
             proptest::prop_assert_eq!(a, d);
