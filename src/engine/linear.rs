@@ -107,11 +107,6 @@ impl Linear {
         }
         let at = |d: Date| usize::try_from(days_between(window.start(), d)).ok();
         let month_at: Box<[usize]> = grid.starts.iter().map(|d| at(*d)).collect::<Option<_>>()?;
-        // The day of the window a date in month `k` is.
-        let day_of = |k: usize, d: Date| {
-            let into = i64::from(d.day()) - i64::from(grid.starts[k].day());
-            Some(month_at[k] + usize::try_from(into).ok()?)
-        };
         // Classes covered over the same windows add their values first, per
         // period column the window uses, as mantissas at the values' finest
         // scale.
@@ -161,11 +156,7 @@ impl Linear {
                     }
                     let dv = sums[col].checked_mul(f.mantissa())?;
                     if a < b && dv != 0 {
-                        let b = match b == month_end {
-                            true => month_at.get(k + 1).copied().unwrap_or(days),
-                            false => day_of(k, b)?,
-                        };
-                        let a = day_of(k, a)?;
+                        let (a, b) = (day_of(grid, &month_at, a), day_of(grid, &month_at, b));
                         step[a] = step[a].checked_add(dv)?;
                         step[b] = step[b].checked_sub(dv)?;
                     }
@@ -187,12 +178,18 @@ impl Linear {
             month_at,
         })
     }
+}
 
-    /// The day of the window `d` is, `d` being in month `k` of `grid`.
-    fn at(&self, grid: &Grid, k: usize, d: Date) -> usize {
-        let into = i64::from(d.day()) - i64::from(grid.starts[k].day());
-        self.month_at[k] + usize::try_from(into).unwrap_or(0)
-    }
+/// The day of `grid`'s window `d` is (a date inside it, or its end), from
+/// the day each month of the grid starts on (`month_at`, one or more): no
+/// calendar arithmetic.
+fn day_of(grid: &Grid, month_at: &[usize], d: Date) -> usize {
+    let k = grid.month_index(d);
+    let into = match d >= grid.window.end() {
+        true => grid.days[k],
+        false => i64::from(d.day()) - i64::from(grid.starts[k].day()),
+    };
+    month_at[k] + usize::try_from(into).unwrap_or(0)
 }
 
 /// The windows of `cover` inside `window`, overlapping and touching ones
@@ -325,11 +322,8 @@ fn month_duty(
             .get(pi + 1)
             .map_or(window.end(), |x| x.0.min(window.end()));
         let mut k = grid.month_index(from);
-        let mut a = linear.at(grid, k, from);
-        let end = match to == window.end() {
-            true => linear.cum.len() - 1,
-            false => linear.at(grid, grid.month_index(to), to),
-        };
+        let mut a = day_of(grid, &linear.month_at, from);
+        let end = day_of(grid, &linear.month_at, to);
         while a < end {
             let b = linear.month_at.get(k + 1).map_or(end, |x| (*x).min(end));
             let v = linear.cum[b].checked_sub(linear.cum[a])?;
