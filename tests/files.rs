@@ -255,6 +255,63 @@ fn a_key_given_twice_with_the_same_value_is_read_once() {
     assert_eq!(b.baskets().len(), 1);
 }
 
+#[test]
+fn repeated_keys_in_an_unsorted_file_are_read_once_or_refused_at_the_first_clash() {
+    // Keys out of order, `b` three times (lines 3, 5, 7) with one value,
+    // `a` twice with another value on line 6: `b`'s repeats are dropped,
+    // the first row of each key kept in file order, and the clash on
+    // line 6 is the error, naming `a`'s first line.
+    let text = "key,description,value\nc,first c,3\nb,first b,2\na,first a,1\nb,again,2\na,clash,9\nb,again,2\n";
+    assert_eq!(
+        csv_error("clash", text),
+        "DIR/baseline.csv, line 6: a is given again with different values (first on line 4): keep one row per key"
+    );
+    // Of two clashes, the one on the earlier line is reported, whatever
+    // the order of the keys.
+    let two = "key,value\nz,1\ny,2\ny,3\nz,4\n";
+    assert_eq!(
+        csv_error("two-clashes", two),
+        "DIR/baseline.csv, line 4: y is given again with different values (first on line 3): keep one row per key"
+    );
+    // A clash before a bad row is the first error in the file; a bad row
+    // before a clash is.
+    assert_eq!(
+        csv_error("clash-first", "key,value\nb,1\nb,2\na,x\n"),
+        "DIR/baseline.csv, line 3: b is given again with different values (first on line 2): keep one row per key"
+    );
+    assert!(
+        csv_error("bad-first", "key,value\nb,1\na,x\nb,2\n")
+            .starts_with("DIR/baseline.csv, line 3, field \"value\": invalid value \"x\""),
+    );
+
+    let dir = TempDir::new("repeats");
+    let path = dir.file(
+        "baseline.csv",
+        b"key,description,value\nc,first c,3\nb,first b,2\na,first a,1\nb,again,2\na,again,1\n",
+    );
+    let b = load::read_baseline_csv(
+        &path,
+        "US".parse().unwrap(),
+        "CN".parse().unwrap(),
+        Currency::USD,
+        &load::CsvColumns::default(),
+    )
+    .unwrap();
+    let read: Vec<(String, &str)> = b
+        .baskets()
+        .iter()
+        .map(|k| (k.key().to_string(), k.description()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("c".to_string(), "first c"),
+            ("b".to_string(), "first b"),
+            ("a".to_string(), "first a")
+        ]
+    );
+}
+
 /// A mutation of a byte string: flip, delete or insert bytes at positions.
 #[derive(Debug, Clone)]
 enum Edit {

@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
-
 use super::csv_rows::open_csv;
 use super::dto::*;
 use super::fields::{check_text, field};
@@ -261,9 +259,11 @@ fn read_baseline_file(
     };
     let rows = csv.rows_hint();
     let mut baskets: Vec<Basket> = Vec::with_capacity(rows);
-    let mut seen: FxHashMap<BasketKey, (u64, usize)> =
-        FxHashMap::with_capacity_and_hasher(rows, Default::default());
-    while let Some(rec) = csv.next_row()? {
+    let mut lines: Vec<u64> = Vec::with_capacity(rows);
+    let next = |csv: &mut super::csv_rows::CsvFile| -> Result<Option<(u64, Basket)>> {
+        let Some(rec) = csv.next_row()? else {
+            return Ok(None);
+        };
         let line = rec.line();
         let ctx = |f: &str| format!("{name}, line {line}, field {}", excerpt(f));
         let key: BasketKey = rec
@@ -284,28 +284,34 @@ fn read_baseline_file(
             }
             values.push(v);
         }
-        if let Some((first_line, i)) = seen.get(&key) {
-            if baskets[*i].values() == values.as_slice() {
-                continue;
-            }
-            return Err(Error::Invalid(format!(
-                "{key} is given again with different values (first on line {first_line}): keep one row per key"
-            ))
-            .at(format!("{name}, line {line}")));
-        }
         let description = desc_col.and_then(|c| rec.get(c)).unwrap_or("");
         check_text(description, false).at(|| ctx("description"))?;
-        let description = description.to_string();
-        seen.insert(key.clone(), (line, baskets.len()));
-        baskets.push(Basket::new(key, description, values));
+        Ok(Some((line, Basket::new(key, description, values))))
+    };
+    loop {
+        match next(&mut csv) {
+            Ok(Some((line, basket))) => {
+                lines.push(line);
+                baskets.push(basket);
+            }
+            Ok(None) => break,
+            // A key given again with other values on an earlier line is
+            // the first error in the file.
+            Err(e) => return Err(given_again(&baskets, &lines, &name).err().unwrap_or(e)),
+        }
     }
-    // The index is not needed past the file: free it before the baseline
-    // builds its own (124 MB less at the peak for 2.2 million rows).
-    drop(seen);
+    let again = given_again(&baskets, &lines, &name)?;
+    if !again.is_empty() {
+        let mut i = 0;
+        baskets.retain(|_| {
+            i += 1;
+            again.binary_search(&(i - 1)).is_err()
+        });
+    }
     if baskets.is_empty() {
         return Err(Error::Invalid("the file has a header but no rows".into()).at(name));
     }
-    // `seen` kept one row per key.
+    // `given_again` kept one row per key.
     Baseline::checked(
         (importer, exporter, currency),
         periods,
@@ -314,4 +320,46 @@ fn read_baseline_file(
         Keys::Unique,
     )
     .at(|| name.clone())
+}
+
+/// The rows (by index, ascending) that repeat an earlier row's key with the
+/// same values, to be read once; `baskets` are the rows read so far, in
+/// file order, at `lines`. Keys are compared in order, not hashed: a file
+/// sorted by key costs one pass.
+///
+/// # Errors
+/// [`Error::Invalid`] for the first row (in file order) that repeats an
+/// earlier row's key with other values, naming both lines.
+fn given_again(baskets: &[Basket], lines: &[u64], name: &str) -> Result<Vec<usize>> {
+    if baskets.windows(2).all(|w| w[0].key() < w[1].key()) {
+        return Ok(Vec::new());
+    }
+    let mut order: Vec<usize> = (0..baskets.len()).collect();
+    // Stable: of the rows with one key, the first in the file comes first.
+    order.sort_by(|a, b| baskets[*a].key().cmp(baskets[*b].key()));
+    let mut again = Vec::new();
+    // The repeat with other values that comes first in the file, and the
+    // row it repeats.
+    let mut clash: Option<(usize, usize)> = None;
+    let mut run = 0;
+    for k in 1..order.len() {
+        let (first, later) = (order[run], order[k]);
+        if baskets[first].key() != baskets[later].key() {
+            run = k;
+        } else if baskets[first].values() == baskets[later].values() {
+            again.push(later);
+        } else if clash.is_none_or(|(_, l)| later < l) {
+            clash = Some((first, later));
+        }
+    }
+    if let Some((first, later)) = clash {
+        return Err(Error::Invalid(format!(
+            "{} is given again with different values (first on line {}): keep one row per key",
+            baskets[later].key(),
+            lines[first]
+        ))
+        .at(format!("{name}, line {}", lines[later])));
+    }
+    again.sort_unstable();
+    Ok(again)
 }
