@@ -3,8 +3,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rustc_hash::FxHashSet;
-
 use crate::trade::BasketKey;
 use crate::units::{BasketId, HsCode};
 
@@ -59,7 +57,6 @@ impl Eq for HsList {}
 #[derive(Debug, Clone, Default)]
 struct HsSet {
     sorted: Vec<HsCode>,
-    lookup: FxHashSet<HsCode>,
     lengths: Vec<usize>,
 }
 
@@ -71,18 +68,16 @@ impl HsSet {
         let mut lengths: Vec<usize> = sorted.iter().map(HsCode::len).collect();
         lengths.sort_unstable();
         lengths.dedup();
-        HsSet {
-            lookup: sorted.iter().copied().collect(),
-            sorted,
-            lengths,
-        }
+        HsSet { sorted, lengths }
     }
 
+    /// Searched by halves in the sorted codes, once per length listed: a
+    /// set of thousands is built without hashing each code.
     fn covers(&self, code: &HsCode) -> bool {
         self.lengths
             .iter()
             .take_while(|l| **l <= code.len())
-            .any(|l| self.lookup.contains(&code.truncate(*l)))
+            .any(|l| self.sorted.binary_search(&code.truncate(*l)).is_ok())
     }
 
     /// Whether some code lies strictly inside `code` (is longer and starts

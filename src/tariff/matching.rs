@@ -113,10 +113,21 @@ impl<'a> BasketIndex<'a> {
 
     /// Marks the baskets whose code lies under one of `prefixes` (the code
     /// itself or an extension of it).
+    ///
+    /// Prefixes come sorted (by length, then digits), so within a run of
+    /// one length their ranges start in ascending order: each range's
+    /// first basket is searched for forward from the last one's, in steps
+    /// that double, not over all baskets.
     fn mark_under(&self, prefixes: &[HsCode], out: &mut [bool]) {
+        let mut from = 0;
+        let mut last_start = 0;
         for p in prefixes {
             let range = p.padded_range();
-            let from = self.codes.partition_point(|(c, _, _)| *c < range.start);
+            if range.start < last_start {
+                from = 0;
+            }
+            last_start = range.start;
+            from += first_at_or_after(&self.codes[from..], range.start);
             for &(c, len, i) in &self.codes[from..] {
                 if c >= range.end {
                     break;
@@ -146,6 +157,19 @@ impl<'a> BasketIndex<'a> {
             }
         }
     }
+}
+
+/// How many of `codes` (ascending) lie below `start`: searched for in steps
+/// that double from the front, then by halves, so a start near the front
+/// costs a few steps.
+fn first_at_or_after(codes: &[(u64, usize, usize)], start: u64) -> usize {
+    let mut end = 1;
+    while end < codes.len() && codes[end - 1].0 < start {
+        end *= 2;
+    }
+    let end = end.min(codes.len());
+    let begin = end / 2;
+    begin + codes[begin..end].partition_point(|(c, _, _)| *c < start)
 }
 
 /// A coverage matched against every basket of a baseline: per basket,
@@ -300,6 +324,49 @@ mod tests {
             for (i, b) in baskets.iter().enumerate() {
                 assert_eq!(matched[i], g.matches(b.key()), "{:?} on {}", g, b.key());
                 assert_eq!(partly[i], g.partly_in(b.key()), "{:?} in {}", g, b.key());
+            }
+        }
+    }
+
+    /// An HS code of 2 to 10 digits (an even count) from `digits`.
+    fn code_of(digits: u64, pairs: usize) -> HsCode {
+        let text = format!("{digits:010}");
+        text[..2 * pairs].parse().unwrap()
+    }
+
+    proptest::proptest! {
+        /// Baskets under prefixes, as the index marks them, are those a
+        /// prefix starts, checked code by code with `is_prefix_of`. Digits
+        /// are drawn from few values so prefixes and codes nest.
+        #[test]
+        fn marked_baskets_are_those_under_a_prefix(
+            baskets in proptest::collection::vec((0u64..4, 0u64..4, 1usize..=5), 1..40),
+            prefixes in proptest::collection::vec((0u64..4, 0u64..4, 1usize..=5), 0..12),
+        ) {
+            // Leading digits pick a chapter; the rest repeat a digit, so
+            // codes share prefixes often.
+            let code = |(a, b, pairs): (u64, u64, usize)| {
+                code_of(a * 1_000_000_000 + b * 111_111_111, pairs)
+            };
+            let keys: Vec<HsCode> = baskets.into_iter().map(code).collect();
+            let listed: Vec<HsCode> = prefixes.into_iter().map(code).collect();
+            let mut seen = std::collections::HashSet::new();
+            let baskets: Vec<Basket> = keys
+                .iter()
+                .filter(|k| seen.insert(**k))
+                .map(|k| Basket::annual(BasketKey::Hs(*k), "", Decimal::ONE))
+                .collect();
+            let mut index = BasketIndex::new(&baskets);
+            let by_list = Goods::lists([HsList::new("l", listed.clone())]);
+            let by_prefix = Goods::hs(listed.clone());
+            for goods in [by_list, by_prefix] {
+                let marked = index.matches(&goods);
+                for (b, m) in baskets.iter().zip(&marked) {
+                    let code = b.key().hs().copied().unwrap();
+                    let under = listed.iter().any(|p| p.is_prefix_of(&code));
+                    proptest::prop_assert_eq!(*m, under, "{} under {:?}", code, listed);
+                    proptest::prop_assert_eq!(goods.matches(b.key()), under);
+                }
             }
         }
     }
