@@ -271,7 +271,12 @@ fn read_baseline_file(
             .unwrap_or("")
             .parse()
             .at(|| ctx(&columns.key))?;
-        let mut values = Vec::with_capacity(value_cols.len());
+        // One value (an annual baseline) needs no vector.
+        let mut values = match value_cols.len() {
+            1 => Vec::new(),
+            n => Vec::with_capacity(n),
+        };
+        let mut annual = None;
         for &c in &value_cols {
             let h = headers.get(c).unwrap_or("value");
             let v = parse_decimal("value", rec.get(c).unwrap_or("")).at(|| ctx(h))?;
@@ -282,11 +287,18 @@ fn read_baseline_file(
                 }
                 .at(ctx(h)));
             }
-            values.push(v);
+            match value_cols.len() {
+                1 => annual = Some(v),
+                _ => values.push(v),
+            }
         }
         let description = desc_col.and_then(|c| rec.get(c)).unwrap_or("");
         check_text(description, false).at(|| ctx("description"))?;
-        Ok(Some((line, Basket::new(key, description, values))))
+        let basket = match annual {
+            Some(v) => Basket::annual(key, description, v),
+            None => Basket::new(key, description, values),
+        };
+        Ok(Some((line, basket)))
     };
     loop {
         match next(&mut csv) {

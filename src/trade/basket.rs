@@ -106,12 +106,40 @@ impl Periods {
 pub struct Basket {
     pub(super) key: BasketKey,
     pub(super) description: String,
-    pub(super) values: Vec<Decimal>,
+    values: Values,
+}
+
+/// A basket's values: one (an annual baseline, the common case) held in
+/// place, more in a vector. One value is always `One`, so derived equality
+/// and hashing follow the values.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Values {
+    One(Decimal),
+    Many(Vec<Decimal>),
+}
+
+impl Values {
+    fn as_slice(&self) -> &[Decimal] {
+        match self {
+            Values::One(v) => std::slice::from_ref(v),
+            Values::Many(v) => v,
+        }
+    }
+}
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
 }
 
 impl Basket {
     /// A basket with one value per period of the baseline it goes into.
     pub fn new(key: BasketKey, description: impl Into<String>, values: Vec<Decimal>) -> Basket {
+        let values = match values.as_slice() {
+            [one] => Values::One(*one),
+            _ => Values::Many(values),
+        };
         Basket {
             key,
             description: description.into(),
@@ -121,7 +149,11 @@ impl Basket {
 
     /// A basket with one annual value.
     pub fn annual(key: BasketKey, description: impl Into<String>, value: Decimal) -> Basket {
-        Basket::new(key, description, vec![value])
+        Basket {
+            key,
+            description: description.into(),
+            values: Values::One(value),
+        }
     }
 
     /// Which goods.
@@ -136,6 +168,6 @@ impl Basket {
 
     /// The value per period, aligned with the baseline's [`Periods`].
     pub fn values(&self) -> &[Decimal] {
-        &self.values
+        self.values.as_slice()
     }
 }

@@ -157,15 +157,15 @@ impl Baseline {
         };
         let labels = periods.labels();
         for b in &baskets {
-            if b.values.len() != periods.len() {
+            if b.values().len() != periods.len() {
                 return Err(Error::Invalid(format!(
                     "baseline {label}, basket {}: {} values for {} periods; give one value per period",
                     b.key,
-                    b.values.len(),
+                    b.values().len(),
                     periods.len()
                 )));
             }
-            for (v, p) in b.values.iter().zip(&labels) {
+            for (v, p) in b.values().iter().zip(&labels) {
                 if v.is_sign_negative() && !v.is_zero() {
                     return Err(Error::Negative {
                         what: format!(
@@ -280,10 +280,10 @@ impl Baseline {
             )
         })?;
         match &self.periods {
-            Periods::Annual => Ok(b.values[0]),
+            Periods::Annual => Ok(b.values()[0]),
             Periods::Years(ys) => {
                 ys.binary_search(&year)
-                    .map(|i| b.values[i])
+                    .map(|i| b.values()[i])
                     .map_err(|_| Error::BaselineGap {
                         baseline: self.label(),
                         period: format!("year {year}"),
@@ -298,7 +298,7 @@ impl Baseline {
                         period: format!("month {month}"),
                     })?;
                     sum = sum
-                        .checked_add(b.values[i])
+                        .checked_add(b.values()[i])
                         .ok_or_else(|| Error::overflow("an annual trade value"))?;
                 }
                 Ok(sum)
