@@ -380,6 +380,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text of commas, quotes, line ends, spaces and letters is
+        /// read as the `csv` parser reads it: rows cut in place where they
+        /// have the plain shape, the parser's rows and errors from the
+        /// first that does not.
+        #[test]
+        fn any_text_reads_as_the_parser_reads_it(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"ab,,\"\n\n\r 1".to_vec()), 0..60),
+        ) {
+            proptest::prop_assert_eq!(cut(&bytes), parsed(&String::from_utf8_lossy(&bytes)));
+        }
+    }
+
     #[test]
     fn invalid_utf8_is_reported_where_the_parser_reports_it() {
         let text = b"a,b\n1,2\n3,\xff\n5,6\n";
