@@ -555,6 +555,7 @@ pub(crate) trait ResultExt<T> {
 }
 
 impl<T> ResultExt<T> for Result<T> {
+    #[inline]
     fn at(self, context: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|e| e.at(context()))
     }

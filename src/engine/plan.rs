@@ -438,6 +438,21 @@ impl SidePlan {
         let mut always: Vec<Option<usize>> = vec![None; ms.len()];
         let mut numbered: Vec<FxHashMap<Cover, usize>> = vec![FxHashMap::default(); ms.len()];
         let mut covers: Vec<Vec<Cover>> = vec![Vec::new(); ms.len()];
+        // Baskets that a measure's goods take in, and that the same
+        // exclusions and exempt rules take out, share its cover: per local
+        // measure, the cover number of each such set as bits (exclusions,
+        // then exempt rules), or `None` for never covered. Windows are cut
+        // once per set, not once per basket. A measure with more than 64
+        // of them has its windows cut per basket.
+        let mut by_bits: Vec<FxHashMap<u64, Option<usize>>> = vec![FxHashMap::default(); ms.len()];
+        let with_bits: Vec<bool> = coverage
+            .iter()
+            .zip(&exempt)
+            .map(|(c, ex)| {
+                c.as_ref()
+                    .is_some_and(|c| c.exclusion_count() + ex.len() <= 64)
+            })
+            .collect();
         let mut rates: Vec<Vec<Rate>> = vec![vec![Rate::ZERO]; ms.len()];
         let mut rate_numbers: Vec<FxHashMap<Rate, usize>> = vec![FxHashMap::default(); ms.len()];
         let on_content: Vec<bool> = ms
@@ -449,6 +464,7 @@ impl SidePlan {
         let mut keys: Vec<Vec<(usize, Cover, Rate)>> = Vec::new();
         let mut unit_class = Vec::with_capacity(units.len());
         let mut key: Vec<(usize, usize, usize)> = Vec::new();
+        let mut last_key: Vec<(usize, usize, usize)> = Vec::new();
         let mut cover: Cover = Vec::new();
         let candidates = Candidates::new(&coverage, b.baskets().len());
         for u in &units {
@@ -456,24 +472,46 @@ impl SidePlan {
             key.clear();
             for &li in candidates.of(u.basket) {
                 let m = ms[li];
-                cover.clear();
                 if on_content[li] && !u.content.contains(&li) {
                     continue;
-                } else if let Some(c) = &coverage[li] {
-                    c.covered_windows(u.basket, &mut cover);
-                } else if let Some((_, c)) = u.slice.iter().find(|(owner, _)| *owner == li) {
-                    cover.extend_from_slice(c);
                 }
-                if cover.is_empty() {
-                    continue;
-                }
-                for (on, w) in &exempt[li] {
-                    if on[u.basket] {
-                        cover = subtract(&cover, *w);
+                let bits = match &coverage[li] {
+                    Some(c) if with_bits[li] => {
+                        let Some(mut bits) = c.excluding(u.basket) else {
+                            continue;
+                        };
+                        let first = c.exclusion_count();
+                        for (k, (on, _)) in exempt[li].iter().enumerate() {
+                            bits |= u64::from(on[u.basket]) << (first + k);
+                        }
+                        Some(bits)
                     }
-                }
-                if cover.is_empty() {
-                    continue;
+                    _ => None,
+                };
+                let known = bits.and_then(|bits| by_bits[li].get(&bits).copied());
+                match known {
+                    Some(None) => continue,
+                    Some(Some(_)) => {}
+                    None => {
+                        cover.clear();
+                        if let Some(c) = &coverage[li] {
+                            c.covered_windows(u.basket, &mut cover);
+                        } else if let Some((_, c)) = u.slice.iter().find(|(owner, _)| *owner == li)
+                        {
+                            cover.extend_from_slice(c);
+                        }
+                        for (on, w) in &exempt[li] {
+                            if on[u.basket] && !cover.is_empty() {
+                                cover = subtract(&cover, *w);
+                            }
+                        }
+                        if cover.is_empty() {
+                            if let Some(bits) = bits {
+                                by_bits[li].insert(bits, None);
+                            }
+                            continue;
+                        }
+                    }
                 }
                 let less = if m.is_net_of_base() {
                     match net_base(base, basket.key()) {
@@ -492,28 +530,43 @@ impl SidePlan {
                 } else {
                     0
                 };
-                let known = if cover == [Window::ALL] {
-                    always[li]
-                } else {
-                    numbered[li].get(cover.as_slice()).copied()
-                };
                 let n = match known {
-                    Some(n) => n,
-                    None => {
-                        let n = covers[li].len();
-                        covers[li].push(cover.clone());
-                        if cover == [Window::ALL] {
-                            always[li] = Some(n);
+                    Some(Some(n)) => n,
+                    _ => {
+                        let seen = if cover == [Window::ALL] {
+                            always[li]
                         } else {
-                            numbered[li].insert(cover.clone(), n);
+                            numbered[li].get(cover.as_slice()).copied()
+                        };
+                        let n = match seen {
+                            Some(n) => n,
+                            None => {
+                                let n = covers[li].len();
+                                covers[li].push(cover.clone());
+                                if cover == [Window::ALL] {
+                                    always[li] = Some(n);
+                                } else {
+                                    numbered[li].insert(cover.clone(), n);
+                                }
+                                n
+                            }
+                        };
+                        if let Some(bits) = bits {
+                            by_bits[li].insert(bits, Some(n));
                         }
                         n
                     }
                 };
                 key.push((li, n, less));
             }
-            let ci = match index.get(key.as_slice()) {
-                Some(ci) => *ci,
+            // Neighbouring lines (the file's order) tend to share a key:
+            // the last unit's class is tried before the index.
+            let known = match unit_class.last() {
+                Some(&last) if last_key == key => Some(last),
+                _ => index.get(key.as_slice()).copied(),
+            };
+            let ci = match known {
+                Some(ci) => ci,
                 None => {
                     let ci = classes.len();
                     index.insert(key.clone(), ci);
@@ -538,6 +591,7 @@ impl SidePlan {
                 classes[ci].values[p] = add(classes[ci].values[p], w, "a class's trade value")?;
             }
             unit_class.push(ci);
+            std::mem::swap(&mut last_key, &mut key);
         }
 
         for gaps in &mut grain_gaps {

@@ -37,6 +37,7 @@ pub(super) fn window_of(from: &Option<String>, until: &Option<String>) -> Result
 ///
 /// Control characters are refused rather than escaped, so what a report
 /// prints is what the file says.
+#[inline]
 pub(crate) fn check_text(text: &str, prose: bool) -> Result<()> {
     // Printable ASCII holds no control character (the common case, and a
     // check per row of large files): every byte looked at, without an early
@@ -47,6 +48,12 @@ pub(crate) fn check_text(text: &str, prose: bool) -> Result<()> {
     {
         return Ok(());
     }
+    find_control(text, prose)
+}
+
+/// [`check_text`] of a text that is not all printable ASCII.
+#[inline(never)]
+fn find_control(text: &str, prose: bool) -> Result<()> {
     let bad = text
         .chars()
         .enumerate()

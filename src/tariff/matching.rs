@@ -198,6 +198,23 @@ impl CoverageIndex {
         &self.goods
     }
 
+    /// How many dated exclusions the coverage has.
+    pub fn exclusion_count(&self) -> usize {
+        self.exclusions.len()
+    }
+
+    /// The exclusions that take basket `basket` out at some time, as bits
+    /// (bit `k`: the `k`-th exclusion; the first 64 only), or `None` when
+    /// the goods do not take it in. Baskets with the same bits are
+    /// covered over the same windows.
+    pub fn excluding(&self, basket: usize) -> Option<u64> {
+        if !self.goods[basket] {
+            return None;
+        }
+        let bits = self.exclusions.iter().take(64).enumerate();
+        Some(bits.fold(0, |mask, (k, (on, _))| mask | (u64::from(on[basket]) << k)))
+    }
+
     /// Writes into `out` the windows during which basket `basket` is
     /// covered, ascending and disjoint; empty when never.
     pub fn covered_windows(&self, basket: usize, out: &mut Vec<Window>) {

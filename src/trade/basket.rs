@@ -47,12 +47,21 @@ impl FromStr for BasketKey {
 
     /// Digits (dots allowed) read as an HS code, `id@code` as an item,
     /// anything else as a name.
+    #[inline]
     fn from_str(s: &str) -> Result<BasketKey> {
         // An HS code in plain digits, the common case (a key per row of
         // large files), needs no trimming and no search for `@`.
-        if let Some(code) = HsCode::plain(s) {
-            return Ok(BasketKey::Hs(code));
+        match HsCode::plain(s) {
+            Some(code) => Ok(BasketKey::Hs(code)),
+            None => BasketKey::parse_long(s),
         }
+    }
+}
+
+impl BasketKey {
+    /// A key other than an HS code in plain digits.
+    #[inline(never)]
+    fn parse_long(s: &str) -> Result<BasketKey> {
         let t = s.trim();
         if let Some((id, code)) = t.split_once('@') {
             return Ok(BasketKey::Item(id.parse()?, code.parse()?));

@@ -85,13 +85,22 @@ impl HsCode {
 impl FromStr for HsCode {
     type Err = Error;
 
+    #[inline]
     fn from_str(s: &str) -> Result<HsCode> {
         // Read in place (a code per row of large files). Plain digits, the
         // common case, need no trimming and no dots skipped.
-        if let Some(code) = HsCode::plain(s) {
-            return Ok(code);
+        match HsCode::plain(s) {
+            Some(code) => Ok(code),
+            None => HsCode::parse_long(s),
         }
-        // Otherwise: trimmed, dots skipped, at most ten digits.
+    }
+}
+
+impl HsCode {
+    /// A code in any other spelling than plain digits.
+    #[inline(never)]
+    fn parse_long(s: &str) -> Result<HsCode> {
+        // Trimmed, dots skipped, at most ten digits.
         let mut len = 0usize;
         let mut digits = 0u64;
         let mut only_digits = true;
@@ -116,12 +125,11 @@ impl FromStr for HsCode {
             digits,
         })
     }
-}
 
-impl HsCode {
     /// The code `s` spells in plain digits, an even number of them from 2
     /// to 10 (no dots, no spaces), checked and read in one pass; `None`
     /// for anything else, which `from_str` reads the long way.
+    #[inline]
     pub(crate) fn plain(s: &str) -> Option<HsCode> {
         let bytes = s.as_bytes();
         if !(2..=10).contains(&bytes.len()) || bytes.len() % 2 != 0 {

@@ -272,6 +272,7 @@ impl Accrued {
 /// # Errors
 /// [`Error::Parse`] naming what was wrong: an exponent, a separator, too many
 /// significant digits, too large a magnitude, or not a number.
+#[inline]
 pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
     // Plain digits that fit a u64 (a value per row of large files) are read
     // in place: the same decimal, at scale 0, as the text gives.
@@ -280,6 +281,12 @@ pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
         let n = plain.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
         return Ok(Decimal::from(n));
     }
+    parse_long(what, text)
+}
+
+/// [`parse_decimal`] of any text other than plain digits.
+#[inline(never)]
+fn parse_long(what: &'static str, text: &str) -> Result<Decimal> {
     let t = text.trim();
     let bad = |fix: &str| Error::Parse {
         what,
