@@ -77,32 +77,35 @@ impl CsvFile {
     /// Reads the header of the CSV text `bytes`; `name` is how errors name
     /// it, `empty` what to do about an empty file.
     pub fn new(name: &str, bytes: Vec<u8>, empty: &str) -> Result<CsvFile> {
+        // The text up to its first invalid UTF-8, if any (checked once),
+        // and the rest, which the parser reads.
         let (text, tail) = match String::from_utf8(bytes) {
-            Ok(text) => (text.into_bytes(), Vec::new()),
+            Ok(text) => (text, Vec::new()),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let mut text = e.into_bytes();
                 let tail = text.split_off(valid);
-                (text, tail)
+                match String::from_utf8(text) {
+                    Ok(text) => (text, tail),
+                    Err(e) => {
+                        let mut all = e.into_bytes();
+                        all.extend_from_slice(&tail);
+                        (String::new(), all)
+                    }
+                }
             }
         };
-        let (text, header) = match String::from_utf8(text) {
-            Ok(text) => {
-                let mut spans = Vec::new();
-                // A byte order mark the parser drops, and carriage returns,
-                // which end lines too: the parser reads such files.
-                let parser = text.starts_with('\u{feff}')
-                    || memchr::memchr(b'\r', text.as_bytes()).is_some();
-                let next = match parser {
-                    true => None,
-                    false => plain_row(text.as_bytes(), 0, tail.is_empty(), &mut spans),
-                };
-                (text.into_bytes(), next.map(|n| (n, spans)))
-            }
-            Err(e) => (e.into_bytes(), None),
+        let mut spans = Vec::new();
+        // A byte order mark the parser drops, and carriage returns, which
+        // end lines too: the parser reads such files.
+        let parser =
+            text.starts_with('\u{feff}') || memchr::memchr(b'\r', text.as_bytes()).is_some();
+        let header = match parser {
+            true => None,
+            false => plain_row(text.as_bytes(), 0, tail.is_empty(), &mut spans),
         };
-        let (headers, rows) = match (header, String::from_utf8(text)) {
-            (Some((next, spans)), Ok(text)) => {
+        let (headers, rows) = match header {
+            Some(next) => {
                 let headers: csv::StringRecord = spans
                     .iter()
                     .map(|&(s, e)| text.get(s..e).unwrap_or_default())
@@ -117,8 +120,8 @@ impl CsvFile {
                 };
                 (headers, rows)
             }
-            (_, text) => {
-                let mut bytes = text.map_or_else(|e| e.into_bytes(), String::into_bytes);
+            None => {
+                let mut bytes = text.into_bytes();
                 bytes.extend_from_slice(&tail);
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
