@@ -395,6 +395,25 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(cut(&bytes), parsed(&String::from_utf8_lossy(&bytes)));
         }
+
+        /// Rows of fields, quoted with commas inside or not, read as the
+        /// parser reads them, with now and then a field of another shape.
+        #[test]
+        fn rows_of_quoted_and_plain_fields_read_as_the_parser_reads_them(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "", "12", "\"x,\"", "\",\"", "\"\"", "\"a,b,c\"", "\"x y\"",
+                        "\"x\ny\"", "a\"b", "\"q\"\"q\"",
+                    ]),
+                    1..4,
+                ),
+                1..12,
+            ),
+        ) {
+            let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+            proptest::prop_assert_eq!(cut(text.as_bytes()), parsed(&text));
+        }
     }
 
     #[test]
