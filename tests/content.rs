@@ -235,6 +235,32 @@ fn bad_shares_name_the_file_line_code_and_fix() {
         e.contains("shares.csv, line 3: the steel share of 7326908688 is given again (first at shares.csv, line 2)"),
         "{e}"
     );
+    // A code given again in a second file, in long form: the first file
+    // and line are named, whichever file the content came from.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.csv"), BASELINE).unwrap();
+    std::fs::write(
+        dir.path().join("shares.csv"),
+        "hts10,steel_share,aluminum_share\n7326908688,0.4,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("more.csv"),
+        "hts10,content,share\n8471300100,aluminum,0.1\n7326908688,steel,0.5\n",
+    )
+    .unwrap();
+    let more = "[[content_shares]]\nfile = \"more.csv\"\ncontent_column = \"content\"\nshare_column = \"share\"\nsource = \"hand-made\"\n";
+    let e = load::parse_scenario(&scenario_text(more), dir.path())
+        .err()
+        .map(|e| {
+            e.to_string()
+                .replace(&format!("{}/", dir.path().display()), "")
+        })
+        .unwrap_or_default();
+    assert!(
+        e.contains("more.csv, line 3: the steel share of 7326908688 is given again (first at shares.csv, line 2)"),
+        "{e}"
+    );
     // A measure on a content no file gives.
     let copper = r#"
 [[measure]]

@@ -1,7 +1,9 @@
 //! Content shares: CSV files giving each line's steel, aluminum or copper
 //! share of value, for measures `on_content`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use super::csv_rows::open_csv;
@@ -16,7 +18,11 @@ use crate::units::{HsCode, Share};
 #[derive(Debug, Default)]
 pub(super) struct ContentRows {
     rows: Vec<(HsCode, Share)>,
-    first: HashMap<HsCode, String>,
+    /// Where each code's share was first given: the file (by index into
+    /// `read`) and the line.
+    first: FxHashMap<HsCode, (usize, u64)>,
+    /// How messages name the files read, in order.
+    read: Vec<String>,
     files: Vec<String>,
 }
 
@@ -86,31 +92,32 @@ pub(super) fn read_content_shares(
     let mut seen: Vec<String> = Vec::new();
     while let Some(rec) = csv.next_row()? {
         let line = rec.line();
-        let at = format!("{name}, line {line}");
+        let at = || format!("{name}, line {line}");
         let code: HsCode = rec
             .get(key_col)
             .unwrap_or("")
             .parse()
-            .at(|| format!("{at}, field {}", excerpt(key_name)))?;
-        let mut cells: Vec<(String, &str, &str)> = Vec::new();
+            .at(|| format!("{}, field {}", at(), excerpt(key_name)))?;
+        let mut cells: Vec<(&str, &str, &str)> = Vec::with_capacity(wide.len() + 1);
         if let Some((cc, sc, si)) = long_cols {
-            let content = rec.get(cc).unwrap_or("").to_string();
-            check_content_name(&content).at(|| {
+            let content = rec.get(cc).unwrap_or("");
+            check_content_name(content).at(|| {
                 format!(
-                    "{at}, code {code}, field {}",
+                    "{}, code {code}, field {}",
+                    at(),
                     excerpt(c.content_column.as_deref().unwrap_or(""))
                 )
             })?;
             cells.push((content, sc, rec.get(si).unwrap_or("")));
         }
         for (content, col, i) in &wide {
-            cells.push((content.to_string(), col, rec.get(*i).unwrap_or("")));
+            cells.push((content, col, rec.get(*i).unwrap_or("")));
         }
         for (content, col, text) in cells {
             if text.trim().is_empty() {
                 continue;
             }
-            let here = || format!("{at}, code {code}, field {}", excerpt(col));
+            let here = || format!("{}, code {code}, field {}", at(), excerpt(col));
             let share = text.parse::<Share>().map_err(|e| match e {
                 Error::OutOfUnitRange { value, .. } => Error::Invalid(format!(
                     "the {content} share {value} is outside 0..=1: write the fraction of the line's value that is {content}, from 0 to 1 (cap a larger input share at 1)"
@@ -118,22 +125,30 @@ pub(super) fn read_content_shares(
                 .at(here()),
                 other => other.at(here()),
             })?;
-            let slot = into.entry(content.clone()).or_default();
-            if let Some(first) = slot.first.get(&code) {
+            let slot = match into.get_mut(content) {
+                Some(slot) => slot,
+                None => into.entry(content.to_string()).or_default(),
+            };
+            if slot.read.last() != Some(&name) {
+                slot.read.push(name.clone());
+            }
+            let file = slot.read.len() - 1;
+            if let Some(&(f, l)) = slot.first.get(&code) {
+                let first = format!("{}, line {l}", slot.read[f]);
                 return Err(Error::Invalid(format!(
                     "the {content} share of {code} is given again (first at {first}): keep one, or leave one of them blank"
                 ))
-                .at(at.clone()));
+                .at(at()));
             }
-            slot.first.insert(code, at.clone());
+            slot.first.insert(code, (file, line));
             slot.rows.push((code, share));
             // Each content's file (and column) is described once per file.
-            if !seen.contains(&content) {
-                let file = described(&content);
+            if !seen.iter().any(|s| s == content) {
+                let file = described(content);
                 if !slot.files.contains(&file) {
                     slot.files.push(file);
                 }
-                seen.push(content.clone());
+                seen.push(content.to_string());
             }
         }
     }

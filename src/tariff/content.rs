@@ -1,10 +1,10 @@
 //! Content shares: the part of each line's value that is one material
 //! (steel, aluminum, copper), for measures that tax a line on its content.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::trade::BasketKey;
@@ -30,7 +30,7 @@ use crate::units::{HsCode, Share};
 pub struct ContentShares {
     content: Arc<str>,
     source: Arc<str>,
-    shares: HashMap<HsCode, Share>,
+    shares: FxHashMap<HsCode, Share>,
     lengths: Vec<usize>,
 }
 
@@ -58,7 +58,8 @@ impl ContentShares {
                 "a content share needs the content's name, e.g. \"steel\"".into(),
             ));
         }
-        let mut map = HashMap::new();
+        let shares = shares.into_iter();
+        let mut map = FxHashMap::with_capacity_and_hasher(shares.size_hint().0, Default::default());
         for (code, share) in shares {
             if map.insert(code, share).is_some() {
                 return Err(Error::Invalid(format!(

@@ -281,7 +281,38 @@ pub fn parse_decimal(what: &'static str, text: &str) -> Result<Decimal> {
         let n = plain.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
         return Ok(Decimal::from(n));
     }
-    parse_long(what, text)
+    match plain_fraction(plain) {
+        Some(d) => Ok(d),
+        None => parse_long(what, text),
+    }
+}
+
+/// Digits, a point and digits, 19 digits at most (a share or a rate per
+/// row of large files), read in place: the decimal the long way reads, at
+/// the scale of the digits after the point, trailing zeros kept. `None`
+/// for any other text.
+#[inline]
+fn plain_fraction(bytes: &[u8]) -> Option<Decimal> {
+    if bytes.len() > 20 {
+        return None;
+    }
+    let point = bytes.iter().position(|b| *b == b'.')?;
+    if point == 0 || point + 1 == bytes.len() {
+        return None;
+    }
+    let mut n = 0u64;
+    for (i, b) in bytes.iter().enumerate() {
+        if i == point {
+            continue;
+        }
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+    }
+    let scale = u32::try_from(bytes.len() - point - 1).ok()?;
+    Decimal::try_from_i128_with_scale(i128::from(n), scale).ok()
 }
 
 /// [`parse_decimal`] of any text other than plain digits.
@@ -348,4 +379,28 @@ fn parse_long(what: &'static str, text: &str) -> Result<Decimal> {
         Decimal::from_str_exact(&format!("{sign}{int}0.{frac_kept}"))
     };
     exact.map_err(|_| bad("write a plain decimal number such as 34000000000 or 0.5"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Digits, a point and digits read in place are the decimal the
+        /// long way and `Decimal::from_str_exact` read, value and scale,
+        /// trailing and leading zeros included; other texts go the long
+        /// way.
+        #[test]
+        fn plain_fractions_read_as_the_long_way_reads_them(
+            s in "[0-9]{1,12}\\.[0-9]{1,12}|0{0,3}[0-9]{0,3}\\.[0-9]{0,3}0{0,3}|[0-9.]{0,22}"
+        ) {
+            let long = parse_long("value", &s).ok();
+            let read = parse_decimal("value", &s).ok();
+            proptest::prop_assert_eq!(read, long);
+            if let (Some(r), Some(l)) = (read, long) {
+                proptest::prop_assert_eq!(r.scale(), l.scale());
+                proptest::prop_assert_eq!(Some(r), Decimal::from_str_exact(&s).ok());
+            }
+        }
+    }
 }
