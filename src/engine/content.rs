@@ -17,28 +17,32 @@ use super::plan::Unit;
 use crate::error::{Error, Result};
 use crate::tariff::Measure;
 use crate::trade::BasketKey;
-use crate::units::Window;
 
 /// One piece of a line: its share of the line's value and the local
 /// measures taxing a content that cover it.
 pub(crate) type Piece = (Decimal, Vec<usize>);
 
-/// The pieces of the line `key` under the measures `ms` (local indices):
-/// one piece of weight 1 when no measure on content covers it. Weights are
+/// The pieces of the line `key` under the measures `ms` (local indices),
+/// of which `covers` tells those that cover the line at some time: one
+/// piece of weight 1 when no measure on content covers it. Weights are
 /// exact and add up to exactly 1.
 ///
 /// # Errors
 /// [`Error::MissingShare`] when a measure on content covers the line and
 /// the line has no share of that content; [`Error::Invalid`] when two
 /// measures give the line different shares of one content.
-pub(crate) fn pieces(key: &BasketKey, ms: &[&Measure]) -> Result<Vec<Piece>> {
+pub(crate) fn pieces(
+    key: &BasketKey,
+    ms: &[&Measure],
+    mut covers: impl FnMut(usize) -> bool,
+) -> Result<Vec<Piece>> {
     // Per content: its name, the line's share, the measures taxing it.
     let mut contents: Vec<(&str, Decimal, Vec<usize>)> = Vec::new();
     for (li, m) in ms.iter().enumerate() {
         let Some(c) = m.coverage().content() else {
             continue;
         };
-        if m.coverage().covered_windows(key, Window::ALL).is_empty() {
+        if !covers(li) {
             continue;
         }
         let share = c.share_for(key, m.id().as_str())?;
@@ -154,6 +158,16 @@ mod tests {
 
     fn key() -> BasketKey {
         BasketKey::Hs("7326908688".parse().unwrap())
+    }
+
+    /// [`pieces`], each measure covering the line when its coverage does.
+    fn pieces(key: &BasketKey, ms: &[&Measure]) -> Result<Vec<Piece>> {
+        super::pieces(key, ms, |li| {
+            !ms[li]
+                .coverage()
+                .covered_windows(key, crate::units::Window::ALL)
+                .is_empty()
+        })
     }
 
     #[test]

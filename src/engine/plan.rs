@@ -379,8 +379,15 @@ impl SidePlan {
                 }
             }
         }
+        // Value-matched answers cover what their slices say, not goods.
+        let coverage: Vec<Option<CoverageIndex>> = ms
+            .iter()
+            .zip(&is_slice)
+            .map(|(m, slice)| (!slice).then(|| CoverageIndex::new(m.coverage(), &mut index)))
+            .collect();
         let any_content = ms.iter().any(|m| m.coverage().content().is_some());
         let mut units = Vec::with_capacity(b.baskets().len());
+        let mut scratch: Cover = Vec::new();
         for (bi, list) in by_basket.iter().enumerate() {
             if list.is_empty() && !any_content {
                 units.push(Unit {
@@ -395,7 +402,17 @@ impl SidePlan {
             let split = super::shares::units_of(bi, list)
                 .and_then(|us| {
                     if any_content {
-                        super::content::cut(us, &super::content::pieces(key, &ms)?)
+                        let covers = |li: usize| match &coverage[li] {
+                            Some(c) => {
+                                c.covered_windows(bi, &mut scratch);
+                                !scratch.is_empty()
+                            }
+                            None => !ms[li]
+                                .coverage()
+                                .covered_windows(key, Window::ALL)
+                                .is_empty(),
+                        };
+                        super::content::cut(us, &super::content::pieces(key, &ms, covers)?)
                     } else {
                         Ok(us)
                     }
@@ -404,12 +421,6 @@ impl SidePlan {
             units.extend(split);
         }
 
-        // Value-matched answers cover what their slices say, not goods.
-        let coverage: Vec<Option<CoverageIndex>> = ms
-            .iter()
-            .zip(&is_slice)
-            .map(|(m, slice)| (!slice).then(|| CoverageIndex::new(m.coverage(), &mut index)))
-            .collect();
         let mut grain_gaps: Vec<Vec<usize>> = ms
             .iter()
             .zip(&coverage)
