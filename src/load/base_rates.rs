@@ -88,8 +88,10 @@ fn read_base_rates_file(
         find(BASE_RATE_COLUMNS[2])?,
         find(BASE_RATE_COLUMNS[3])?,
     ];
-    let mut rates: Vec<(HsCode, BaseRate)> = Vec::new();
-    let mut first_line: std::collections::HashMap<HsCode, u64> = Default::default();
+    let rows = csv.rows_hint();
+    let mut rates: Vec<(HsCode, BaseRate)> = Vec::with_capacity(rows);
+    let mut first_line: rustc_hash::FxHashMap<HsCode, u64> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(rows, Default::default());
     while let Some(rec) = csv.next_row()? {
         let line = rec.line();
         let ctx = |f: &str| format!("{name}, line {line}, field {}", excerpt(f));

@@ -13,7 +13,6 @@
 //! (`14.9%`, or none) is counted and the line is reported as not valued
 //! beyond it, never as a full zero.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -202,21 +201,20 @@ impl BaseRates {
     /// Base rates of `importer`, one per code.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for a code given twice.
+    /// [`Error::Invalid`] for a code given twice (the lowest such code).
     pub fn new(
         importer: Party,
         source: impl Into<String>,
         rates: impl IntoIterator<Item = (HsCode, BaseRate)>,
     ) -> Result<BaseRates> {
-        let mut map = BTreeMap::new();
-        for (code, rate) in rates {
-            if map.insert(code, rate).is_some() {
-                return Err(Error::Invalid(format!(
-                    "HS code {code} has two base rates: keep one"
-                )));
-            }
+        let mut rates: Vec<(HsCode, BaseRate)> = rates.into_iter().collect();
+        rates.sort_unstable_by_key(|(code, _)| *code);
+        if let Some(w) = rates.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(Error::Invalid(format!(
+                "HS code {} has two base rates: keep one",
+                w[0].0
+            )));
         }
-        let rates: Vec<(HsCode, BaseRate)> = map.into_iter().collect();
         Ok(BaseRates {
             importer,
             source: source.into(),
@@ -275,6 +273,43 @@ mod tests {
 
     fn rate(kind: BaseRateKind, av: Option<&str>, text: &str) -> Result<BaseRate> {
         BaseRate::new(kind, av.map(|a| a.parse().unwrap()), text)
+    }
+
+    #[test]
+    fn rates_given_out_of_order_are_found_by_code_and_a_repeat_is_refused() {
+        let av = |t: &str| rate(BaseRateKind::AdValorem, Some(t), t).unwrap();
+        let code = |c: &str| c.parse::<HsCode>().unwrap();
+        let rates = BaseRates::new(
+            "US".parse().unwrap(),
+            "hand-made",
+            [
+                (code("85011000"), av("2.8%")),
+                (code("0101"), av("6.8%")),
+                (code("84713001"), av("0%")),
+            ],
+        )
+        .unwrap();
+        let at = |c: &str| rates.rate_of(&code(c)).map(|r| r.text().to_string());
+        // A line takes the rate of its longest listed prefix.
+        assert_eq!(at("8501100040").as_deref(), Some("2.8%"));
+        assert_eq!(at("0101210000").as_deref(), Some("6.8%"));
+        assert_eq!(at("8471300100").as_deref(), Some("0%"));
+        assert_eq!(at("9999999999"), None);
+        let listed: Vec<String> = rates.iter().map(|(c, _)| c.to_string()).collect();
+        assert_eq!(listed, ["0101", "84713001", "85011000"]);
+        let twice = BaseRates::new(
+            "US".parse().unwrap(),
+            "hand-made",
+            [
+                (code("85011000"), av("2.8%")),
+                (code("0101"), av("6.8%")),
+                (code("85011000"), av("3%")),
+            ],
+        );
+        assert_eq!(
+            twice.unwrap_err().to_string(),
+            "HS code 85011000 has two base rates: keep one"
+        );
     }
 
     #[test]
