@@ -263,12 +263,20 @@ impl Candidates {
         let mut next = starts.clone();
         let mut measures = vec![0usize; starts[baskets]];
         let all = vec![true; baskets];
+        // Most measures take in few lines: runs of baskets none of which
+        // a measure takes are passed over whole.
+        const RUN: usize = 32;
         for (li, c) in coverage.iter().enumerate() {
             let takes = c.as_ref().map_or(all.as_slice(), CoverageIndex::goods);
-            for (at, on) in next.iter_mut().zip(takes) {
-                if *on {
-                    measures[*at] = li;
-                    *at += 1;
+            for (at, on) in next.chunks_mut(RUN).zip(takes.chunks(RUN)) {
+                if !on.iter().fold(false, |any, b| any | b) {
+                    continue;
+                }
+                for (at, on) in at.iter_mut().zip(on) {
+                    if *on {
+                        measures[*at] = li;
+                        *at += 1;
+                    }
                 }
             }
         }
