@@ -229,6 +229,9 @@ impl LinearMemo {
     /// `schedule`, over `grid` with the month factors `factors`, when the
     /// group is linear and every figure fits; `None` otherwise. The result
     /// is [`eval_group`]'s, figure for figure.
+    // Out of line: inlined into the side's evaluation it cost about 1.5%
+    // more instructions a path on the numpy workload.
+    #[inline(never)]
     pub fn group(
         &mut self,
         (plan, gi): (usize, usize),
