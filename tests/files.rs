@@ -237,21 +237,27 @@ fn bad_baseline_csv_files_are_refused_with_file_line_and_field() {
     );
 }
 
-#[test]
-fn a_key_given_twice_with_the_same_value_is_read_once() {
-    let dir = TempDir::new("same-twice");
-    let path = dir.file(
-        "baseline.csv",
-        b"key,value\nlist-1-goods,34\nlist-1-goods,34\n",
-    );
-    let b = load::read_baseline_csv(
+/// The US–CN baseline CSV `text`, read from a folder of its own named
+/// `name`.
+fn read_csv(name: &str, text: &[u8]) -> tariffsim::trade::Baseline {
+    let dir = TempDir::new(name);
+    let path = dir.file("baseline.csv", text);
+    load::read_baseline_csv(
         &path,
         "US".parse().unwrap(),
         "CN".parse().unwrap(),
         Currency::USD,
         &load::CsvColumns::default(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn a_key_given_twice_with_the_same_value_is_read_once() {
+    let b = read_csv(
+        "same-twice",
+        b"key,value\nlist-1-goods,34\nlist-1-goods,34\n",
+    );
     assert_eq!(b.baskets().len(), 1);
 }
 
@@ -284,19 +290,10 @@ fn repeated_keys_in_an_unsorted_file_are_read_once_or_refused_at_the_first_clash
             .starts_with("DIR/baseline.csv, line 3, field \"value\": invalid value \"x\""),
     );
 
-    let dir = TempDir::new("repeats");
-    let path = dir.file(
-        "baseline.csv",
+    let b = read_csv(
+        "repeats",
         b"key,description,value\nc,first c,3\nb,first b,2\na,first a,1\nb,again,2\na,again,1\n",
     );
-    let b = load::read_baseline_csv(
-        &path,
-        "US".parse().unwrap(),
-        "CN".parse().unwrap(),
-        Currency::USD,
-        &load::CsvColumns::default(),
-    )
-    .unwrap();
     let read: Vec<(String, &str)> = b
         .baskets()
         .iter()

@@ -279,16 +279,11 @@ mod tests {
     fn rates_given_out_of_order_are_found_by_code_and_a_repeat_is_refused() {
         let av = |t: &str| rate(BaseRateKind::AdValorem, Some(t), t).unwrap();
         let code = |c: &str| c.parse::<HsCode>().unwrap();
-        let rates = BaseRates::new(
-            "US".parse().unwrap(),
-            "hand-made",
-            [
-                (code("85011000"), av("2.8%")),
-                (code("0101"), av("6.8%")),
-                (code("84713001"), av("0%")),
-            ],
-        )
-        .unwrap();
+        let given = |rows: [(&str, &str); 3]| {
+            let rows = rows.map(|(c, r)| (code(c), av(r)));
+            BaseRates::new("US".parse().unwrap(), "hand-made", rows)
+        };
+        let rates = given([("85011000", "2.8%"), ("0101", "6.8%"), ("84713001", "0%")]).unwrap();
         let at = |c: &str| rates.rate_of(&code(c)).map(|r| r.text().to_string());
         // A line takes the rate of its longest listed prefix.
         assert_eq!(at("8501100040").as_deref(), Some("2.8%"));
@@ -297,15 +292,7 @@ mod tests {
         assert_eq!(at("9999999999"), None);
         let listed: Vec<String> = rates.iter().map(|(c, _)| c.to_string()).collect();
         assert_eq!(listed, ["0101", "84713001", "85011000"]);
-        let twice = BaseRates::new(
-            "US".parse().unwrap(),
-            "hand-made",
-            [
-                (code("85011000"), av("2.8%")),
-                (code("0101"), av("6.8%")),
-                (code("85011000"), av("3%")),
-            ],
-        );
+        let twice = given([("85011000", "2.8%"), ("0101", "6.8%"), ("85011000", "3%")]);
         assert_eq!(
             twice.unwrap_err().to_string(),
             "HS code 85011000 has two base rates: keep one"
