@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::exposure::{Detail, Exposure, SideExposure};
-use super::plan::{GroupPlan, Plan};
+use super::groups::GroupPlan;
+use super::plan::Plan;
 use super::side::{MeasureFacts, SideScratch, on_side, side_base, side_exposure, side_imports};
 use super::walk::{Walk, base_points_into};
 use crate::error::{Error, Result};

@@ -27,7 +27,7 @@ use std::sync::Arc;
 #[cfg(debug_assertions)]
 use super::eval::eval_group;
 use super::eval::{Grid, GroupResult, LayerSum, rows_of};
-use super::plan::GroupPlan;
+use super::groups::GroupPlan;
 use crate::tariff::Schedule;
 use crate::units::{Accrued, Date, Rate, Window, days_between};
 

@@ -27,6 +27,7 @@ mod covered;
 mod eval;
 mod exposure;
 mod grain;
+mod groups;
 mod line;
 mod linear;
 mod months;

@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rust_decimal::Decimal;
 
 use super::eval::{Grid, GroupResult, GroupScratch, LayerSum, eval_group, exact_total, rows_of};
-use super::plan::GroupPlan;
+use super::groups::GroupPlan;
 use crate::error::Result;
 use crate::tariff::Schedule;
 use crate::units::{Accrued, Date, Rate, Window};

@@ -14,18 +14,17 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
+use super::groups::GroupPlan;
 use crate::error::{Error, Result};
 use crate::tariff::{
-    BaseRates, BasketIndex, Candidates, CoverageIndex, Heading, Measure, Stacking, StackingRule,
-    subtract,
+    BaseRates, BasketIndex, Candidates, CoverageIndex, Measure, Stacking, StackingRule, subtract,
 };
 use crate::trade::{Baseline, BasketKey};
-use crate::units::{Date, LayerId, Rate, Window};
+use crate::units::{LayerId, Rate, Window};
 
 /// When a measure covers a class: ascending disjoint windows; empty = never.
 pub(crate) type Cover = Vec<Window>;
@@ -60,142 +59,6 @@ pub(crate) struct Unit {
 pub(crate) struct Class {
     /// Value per period column, summed over the class's units (weighted).
     pub values: Vec<Decimal>,
-}
-
-/// A class as one group sees it.
-#[derive(Debug, Clone)]
-pub(crate) struct GroupClass {
-    /// Coverage per group measure (aligned with `GroupPlan::measures`).
-    pub cover: Vec<Cover>,
-    /// Per group measure, the base rate its rates are net of on this class
-    /// (zero unless the measure is [`Measure::is_net_of_base`]).
-    pub less: Vec<Rate>,
-    /// Value per period column.
-    pub values: Vec<Decimal>,
-    /// The group measures that cover the class at some time, ascending; the
-    /// others keep a zero rate on it.
-    pub active: Vec<usize>,
-    /// The group's rules that can change a rate of the class (an exclusive
-    /// rule with measures covering it on both sides, a highest rule among
-    /// at least two measures covering it), each over the measures covering
-    /// it alone, by their positions in `active`: the others have no rate on
-    /// it, so they neither make a rule hold nor have a rate to lose. The
-    /// other rules leave its rates as they are.
-    pub rules: Vec<GroupRule>,
-    /// The dates its coverage starts or ends, ascending.
-    pub edges: Vec<Date>,
-    /// The dates the window of one of its `rules` starts or ends,
-    /// ascending.
-    pub rule_edges: Vec<Date>,
-}
-
-impl GroupClass {
-    /// A class of a group whose rules are `rules`, with what its walk
-    /// through a window needs worked out once: the measures covering it,
-    /// the rules acting on it, and the dates either changes at.
-    pub fn new(
-        cover: Vec<Cover>,
-        less: Vec<Rate>,
-        values: Vec<Decimal>,
-        rules: &[GroupRule],
-    ) -> GroupClass {
-        let active: Vec<usize> = (0..cover.len()).filter(|i| !cover[*i].is_empty()).collect();
-        // The measures of `of` covering the class, as positions in `active`.
-        let covering = |of: &[usize]| -> Vec<usize> {
-            of.iter()
-                .filter_map(|i| active.binary_search(i).ok())
-                .collect()
-        };
-        let acting: Vec<GroupRule> = rules
-            .iter()
-            .filter_map(|r| match r {
-                GroupRule::Exclusive {
-                    window,
-                    over,
-                    excluded,
-                } => {
-                    let (over, excluded) = (covering(over), covering(excluded));
-                    (!over.is_empty() && !excluded.is_empty()).then_some(GroupRule::Exclusive {
-                        window: *window,
-                        over,
-                        excluded,
-                    })
-                }
-                GroupRule::Highest { window, among } => {
-                    let among = covering(among);
-                    (among.len() > 1).then_some(GroupRule::Highest {
-                        window: *window,
-                        among,
-                    })
-                }
-            })
-            .collect();
-        let sorted = |mut dates: Vec<Date>| {
-            dates.sort_unstable();
-            dates.dedup();
-            dates
-        };
-        let edges = sorted(
-            cover
-                .iter()
-                .flatten()
-                .flat_map(|w| [w.start(), w.end()])
-                .collect(),
-        );
-        let rule_edges = sorted(
-            acting
-                .iter()
-                .flat_map(|r| [r.window().start(), r.window().end()])
-                .collect(),
-        );
-        GroupClass {
-            cover,
-            less,
-            values,
-            active,
-            rules: acting,
-            edges,
-            rule_edges,
-        }
-    }
-}
-
-/// A stacking rule as a group applies it.
-#[derive(Debug, Clone)]
-pub(crate) enum GroupRule {
-    /// While any measure of `over` has a rate, those of `excluded` (group
-    /// measure indices, none of them in `over`) pay nothing.
-    Exclusive {
-        window: Window,
-        over: Vec<usize>,
-        excluded: Vec<usize>,
-    },
-    /// Only the highest rate among `among` (group measure indices) is paid;
-    /// of equal rates the first.
-    Highest { window: Window, among: Vec<usize> },
-}
-
-impl GroupRule {
-    pub fn window(&self) -> Window {
-        match self {
-            GroupRule::Exclusive { window, .. } | GroupRule::Highest { window, .. } => *window,
-        }
-    }
-}
-
-/// Measures tied together by stacking rules.
-#[derive(Debug, Clone)]
-pub(crate) struct GroupPlan {
-    /// Local measure indices, in measure order.
-    pub measures: Vec<usize>,
-    pub rules: Vec<GroupRule>,
-    pub classes: Vec<GroupClass>,
-    /// Side class → group class, or `None` when no group measure covers it.
-    pub of_class: Vec<Option<usize>>,
-    /// The side layer of each group measure.
-    pub layer_of: Vec<usize>,
-    /// The heading of each group measure.
-    pub headings: Vec<Arc<Heading>>,
 }
 
 /// One importer–exporter direction.
@@ -306,14 +169,50 @@ fn check_baskets(m: &Measure, b: &Baseline) -> Result<()> {
     Ok(())
 }
 
-/// Union-find root.
-fn find(p: &mut [usize], i: usize) -> usize {
-    let mut r = i;
-    while p[r] != r {
-        r = p[r];
+/// One measure's covers, numbered as first met.
+#[derive(Debug, Clone, Default)]
+struct Covers {
+    /// Each cover, by number.
+    met: Vec<Cover>,
+    /// The number of the cover of every time, the most common, kept
+    /// without a look-up.
+    always: Option<usize>,
+    /// The number of every other cover.
+    numbered: FxHashMap<Cover, usize>,
+    /// Baskets that the measure's goods take in, and that the same
+    /// exclusions and exempt rules take out, share its cover: the cover
+    /// number of each such set as bits (exclusions, then exempt rules), or
+    /// `None` for never covered, so windows are cut once per set, not once
+    /// per basket. A measure with more than 64 of them has its windows cut
+    /// per basket.
+    by_bits: FxHashMap<u64, Option<usize>>,
+}
+
+impl Covers {
+    /// The number of `cover` (not empty), met as the cover of the set
+    /// `bits` if given.
+    fn number(&mut self, cover: &Cover, bits: Option<u64>) -> usize {
+        let all = cover.as_slice() == [Window::ALL];
+        let seen = match all {
+            true => self.always,
+            false => self.numbered.get(cover).copied(),
+        };
+        let n = seen.unwrap_or_else(|| {
+            let n = self.met.len();
+            self.met.push(cover.clone());
+            match all {
+                true => self.always = Some(n),
+                false => {
+                    self.numbered.insert(cover.clone(), n);
+                }
+            }
+            n
+        });
+        if let Some(bits) = bits {
+            self.by_bits.insert(bits, Some(n));
+        }
+        n
     }
-    p[i] = r;
-    r
 }
 
 impl SidePlan {
@@ -441,21 +340,10 @@ impl SidePlan {
         // numbered as first met, so a unit's key is (measure, cover number,
         // the base rate the measure is net of there) triples, built in one
         // buffer and copied only for a new class.
-        // The cover of every time, the most common, is numbered without a
-        // look-up.
         // The base rates a measure is net of are numbered the same way (a
         // measure not net of it is net of zero, number 0), so keys hash
         // small integers only.
-        let mut always: Vec<Option<usize>> = vec![None; ms.len()];
-        let mut numbered: Vec<FxHashMap<Cover, usize>> = vec![FxHashMap::default(); ms.len()];
-        let mut covers: Vec<Vec<Cover>> = vec![Vec::new(); ms.len()];
-        // Baskets that a measure's goods take in, and that the same
-        // exclusions and exempt rules take out, share its cover: per local
-        // measure, the cover number of each such set as bits (exclusions,
-        // then exempt rules), or `None` for never covered. Windows are cut
-        // once per set, not once per basket. A measure with more than 64
-        // of them has its windows cut per basket.
-        let mut by_bits: Vec<FxHashMap<u64, Option<usize>>> = vec![FxHashMap::default(); ms.len()];
+        let mut covers: Vec<Covers> = vec![Covers::default(); ms.len()];
         let with_bits: Vec<bool> = coverage
             .iter()
             .zip(&exempt)
@@ -499,7 +387,7 @@ impl SidePlan {
                     }
                     _ => None,
                 };
-                let known = bits.and_then(|bits| by_bits[li].get(&bits).copied());
+                let known = bits.and_then(|bits| covers[li].by_bits.get(&bits).copied());
                 match known {
                     Some(None) => continue,
                     Some(Some(_)) => {}
@@ -518,7 +406,7 @@ impl SidePlan {
                         }
                         if cover.is_empty() {
                             if let Some(bits) = bits {
-                                by_bits[li].insert(bits, None);
+                                covers[li].by_bits.insert(bits, None);
                             }
                             continue;
                         }
@@ -543,30 +431,7 @@ impl SidePlan {
                 };
                 let n = match known {
                     Some(Some(n)) => n,
-                    _ => {
-                        let seen = if cover == [Window::ALL] {
-                            always[li]
-                        } else {
-                            numbered[li].get(cover.as_slice()).copied()
-                        };
-                        let n = match seen {
-                            Some(n) => n,
-                            None => {
-                                let n = covers[li].len();
-                                covers[li].push(cover.clone());
-                                if cover == [Window::ALL] {
-                                    always[li] = Some(n);
-                                } else {
-                                    numbered[li].insert(cover.clone(), n);
-                                }
-                                n
-                            }
-                        };
-                        if let Some(bits) = bits {
-                            by_bits[li].insert(bits, Some(n));
-                        }
-                        n
-                    }
+                    _ => covers[li].number(&cover, bits),
                 };
                 key.push((li, n, less));
             }
@@ -583,7 +448,7 @@ impl SidePlan {
                     index.insert(key.clone(), ci);
                     keys.push(
                         key.iter()
-                            .map(|&(li, n, less)| (li, covers[li][n].clone(), rates[li][less]))
+                            .map(|&(li, n, less)| (li, covers[li].met[n].clone(), rates[li][less]))
                             .collect(),
                     );
                     classes.push(Class {
@@ -617,45 +482,11 @@ impl SidePlan {
             }
         }
 
-        // Groups: union of measures tied by exclusive or highest rules.
-        let mut parent: Vec<usize> = (0..ms.len()).collect();
-        let mut tying = Vec::new();
-        for rule in stacking {
-            let sels: Vec<&crate::tariff::Selector> = match rule.stacking() {
-                Stacking::Exempt { .. } => continue,
-                _ => rule.selectors().collect(),
-            };
-            let tied: Vec<usize> = ms
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| sels.iter().any(|s| s.matches(m)))
-                .map(|(i, _)| i)
-                .collect();
-            for w in tied.windows(2) {
-                let (a, c) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
-                parent[a] = c;
-            }
-            if tied.len() > 1 {
-                tying.push(rule);
-            }
-        }
-        let mut roots: Vec<usize> = Vec::new();
-        let mut group_of = vec![(0, 0); ms.len()];
-        let mut members: Vec<Vec<usize>> = Vec::new();
-        for (li, slot) in group_of.iter_mut().enumerate() {
-            let r = find(&mut parent, li);
-            let g = match roots.iter().position(|x| *x == r) {
-                Some(g) => g,
-                None => {
-                    roots.push(r);
-                    members.push(Vec::new());
-                    roots.len() - 1
-                }
-            };
-            *slot = (g, members[g].len());
-            members[g].push(li);
-        }
-
+        let super::groups::Ties {
+            members,
+            group_of,
+            tying,
+        } = super::groups::tie(&ms, stacking);
         let mut layers: Vec<LayerId> = Vec::new();
         let layer_of: Vec<usize> = ms
             .iter()
@@ -668,98 +499,10 @@ impl SidePlan {
             })
             .collect();
 
-        let mut groups = Vec::with_capacity(members.len());
-        for gm in members {
-            let flags = |sels: &[crate::tariff::Selector]| -> Vec<bool> {
-                gm.iter()
-                    .map(|li| sels.iter().any(|s| s.matches(ms[*li])))
-                    .collect()
-            };
-            let mut rules = Vec::new();
-            for rule in &tying {
-                let indices = |keep: &dyn Fn(usize) -> bool| -> Vec<usize> {
-                    (0..gm.len()).filter(|i| keep(*i)).collect()
-                };
-                let gr = match rule.stacking() {
-                    Stacking::Exclusive { over, excluded } => {
-                        let (o, e) = (flags(over), flags(excluded));
-                        // A rule whose two sides are not both in the group
-                        // ties nothing here.
-                        if !o.contains(&true) || !e.contains(&true) {
-                            continue;
-                        }
-                        GroupRule::Exclusive {
-                            window: rule.window(),
-                            over: indices(&|i| o[i]),
-                            excluded: indices(&|i| e[i] && !o[i]),
-                        }
-                    }
-                    Stacking::Highest { among } => {
-                        let a = flags(among);
-                        let among = indices(&|i| a[i]);
-                        if among.len() < 2 {
-                            continue;
-                        }
-                        GroupRule::Highest {
-                            window: rule.window(),
-                            among,
-                        }
-                    }
-                    Stacking::Exempt { .. } => continue,
-                };
-                rules.push(gr);
-            }
-            // Group classes: side classes restricted to the group's measures.
-            let mut gindex: FxHashMap<(Vec<Cover>, Vec<Rate>), usize> = FxHashMap::default();
-            let mut gclasses: Vec<GroupClass> = Vec::new();
-            let mut of_class = Vec::with_capacity(classes.len());
-            for (ci, key) in keys.iter().enumerate() {
-                let (cover, less): (Vec<Cover>, Vec<Rate>) = gm
-                    .iter()
-                    .map(|li| {
-                        key.iter()
-                            .find(|(k, _, _)| k == li)
-                            .map_or_else(Default::default, |(_, c, r)| (c.clone(), *r))
-                    })
-                    .unzip();
-                if cover.iter().all(Vec::is_empty) {
-                    of_class.push(None);
-                    continue;
-                }
-                let gkey = (cover, less);
-                let gi = match gindex.get(&gkey) {
-                    Some(gi) => *gi,
-                    None => {
-                        let gi = gclasses.len();
-                        gindex.insert(gkey.clone(), gi);
-                        let (cover, less) = gkey;
-                        gclasses.push(GroupClass::new(
-                            cover,
-                            less,
-                            vec![Decimal::ZERO; n_periods],
-                            &rules,
-                        ));
-                        gi
-                    }
-                };
-                for p in 0..n_periods {
-                    gclasses[gi].values[p] = add(
-                        gclasses[gi].values[p],
-                        classes[ci].values[p],
-                        "a class's trade value",
-                    )?;
-                }
-                of_class.push(Some(gi));
-            }
-            groups.push(GroupPlan {
-                layer_of: gm.iter().map(|li| layer_of[*li]).collect(),
-                headings: gm.iter().map(|li| Arc::clone(ms[*li].heading())).collect(),
-                measures: gm,
-                rules,
-                classes: gclasses,
-                of_class,
-            });
-        }
+        let groups = members
+            .into_iter()
+            .map(|gm| GroupPlan::of(gm, &ms, &tying, &keys, &classes, &layer_of, n_periods))
+            .collect::<Result<Vec<_>>>()?;
 
         let covering = group_of
             .iter()

@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 use super::answers::AnswerSet;
 use super::cache::Cache;
 use super::eval::{GroupResult, eval_alone};
-use super::plan::{GroupPlan, Slice};
+use super::groups::GroupPlan;
+use super::plan::Slice;
 use super::scenario::Scenario;
 use crate::error::Result;
 use crate::tariff::Schedule;
@@ -95,7 +96,7 @@ impl Scenario {
                     .2
                     .iter()
                     .map(|(cover, values)| {
-                        super::plan::GroupClass::new(
+                        super::groups::GroupClass::new(
                             vec![cover.clone()],
                             vec![crate::units::Rate::ZERO],
                             values.clone(),

@@ -4,8 +4,8 @@
 
 use super::eval::Grid;
 #[cfg(doc)]
-use super::plan::GroupClass;
-use super::plan::{GroupPlan, GroupRule};
+use super::groups::GroupClass;
+use super::groups::{GroupPlan, GroupRule};
 use crate::error::Result;
 use crate::units::{Date, Rate, days_between};
 

@@ -260,7 +260,10 @@ fn read_baseline_file(
     let rows = csv.rows_hint();
     let mut baskets: Vec<Basket> = Vec::with_capacity(rows);
     let mut lines: Vec<u64> = Vec::with_capacity(rows);
-    let next = |csv: &mut super::csv_rows::CsvFile| -> Result<Option<(u64, Basket)>> {
+    // A row's values, in a buffer kept from row to row: one value (an
+    // annual baseline) is held in its basket with no vector of its own.
+    let mut values: Vec<rust_decimal::Decimal> = Vec::with_capacity(value_cols.len());
+    let mut next = |csv: &mut super::csv_rows::CsvFile| -> Result<Option<(u64, Basket)>> {
         let Some(rec) = csv.next_row()? else {
             return Ok(None);
         };
@@ -271,12 +274,7 @@ fn read_baseline_file(
             .unwrap_or("")
             .parse()
             .at(|| ctx(&columns.key))?;
-        // One value (an annual baseline) needs no vector.
-        let mut values = match value_cols.len() {
-            1 => Vec::new(),
-            n => Vec::with_capacity(n),
-        };
-        let mut annual = None;
+        values.clear();
         for &c in &value_cols {
             let h = headers.get(c).unwrap_or("value");
             let v = parse_decimal("value", rec.get(c).unwrap_or("")).at(|| ctx(h))?;
@@ -287,16 +285,13 @@ fn read_baseline_file(
                 }
                 .at(ctx(h)));
             }
-            match value_cols.len() {
-                1 => annual = Some(v),
-                _ => values.push(v),
-            }
+            values.push(v);
         }
         let description = desc_col.and_then(|c| rec.get(c)).unwrap_or("");
         check_text(description, false).at(|| ctx("description"))?;
-        let basket = match annual {
-            Some(v) => Basket::annual(key, description, v),
-            None => Basket::new(key, description, values),
+        let basket = match values.as_slice() {
+            [v] => Basket::annual(key, description, *v),
+            many => Basket::new(key, description, many.to_vec()),
         };
         Ok(Some((line, basket)))
     };
@@ -318,8 +313,9 @@ fn read_baseline_file(
     if !again.is_empty() {
         let mut i = 0;
         baskets.retain(|_| {
+            let keep = again.binary_search(&i).is_err();
             i += 1;
-            again.binary_search(&(i - 1)).is_err()
+            keep
         });
     }
     if baskets.is_empty() {

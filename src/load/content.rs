@@ -2,9 +2,9 @@
 //! share of value, for measures `on_content`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
-use std::path::Path;
 
 use super::csv_rows::open_csv;
 use super::dto::ContentSharesDto;
