@@ -242,35 +242,58 @@ impl Schedule {
     }
 
     /// [`Schedule::timeline`], into `out` (cleared first): for callers that
-    /// keep one buffer across many windows.
+    /// keep one buffer across many windows. One pass over the in-force steps
+    /// and the suspensions' edges together, in date order; it allocates
+    /// nothing beyond `out`.
     pub(crate) fn timeline_into(&self, window: Window, out: &mut Vec<(Date, Rate)>) {
         out.clear();
-        out.push((window.start(), self.rate_on(window.start())));
-        if self.suspensions.is_empty() {
-            // Steps are in date order, so the rate from an in-force step's
-            // date is its own.
-            for s in self
-                .steps
-                .iter()
-                .filter(|s| s.status == StepStatus::InForce)
-            {
-                let d = s.effective;
-                if d > window.start()
-                    && d < window.end()
-                    && out.last().is_some_and(|(_, last)| *last != s.rate)
-                {
-                    out.push((d, s.rate));
+        let (start, end) = (window.start(), window.end());
+        let mut steps = self
+            .steps
+            .iter()
+            .filter(|s| s.status == StepStatus::InForce)
+            .peekable();
+        // A suspension's edges in date order: its start (suspended to its
+        // rate) then its end (no longer); suspensions are ordered and do
+        // not overlap, so one's end comes no later than the next's start.
+        let mut edges = self
+            .suspensions
+            .iter()
+            .flat_map(|s| [(s.window.start(), Some(s.rate)), (s.window.end(), None)])
+            .peekable();
+        let (mut scheduled, mut held) = (Rate::ZERO, None::<Rate>);
+        loop {
+            let next_step = steps.peek().map(|s| s.effective);
+            let next_edge = edges.peek().map(|e| e.0);
+            let d = match (next_step, next_edge) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                (None, None) => break,
+            };
+            if d > start {
+                if out.is_empty() {
+                    out.push((start, held.map_or(scheduled, |h| scheduled.min(h))));
+                }
+                if d >= end {
+                    break;
                 }
             }
-            return;
-        }
-        for d in self.change_dates() {
-            if d > window.start() && d < window.end() {
-                let r = self.rate_on(d);
+            while let Some(s) = steps.next_if(|s| s.effective == d) {
+                scheduled = s.rate;
+            }
+            while let Some((_, rate)) = edges.next_if(|e| e.0 == d) {
+                held = rate;
+            }
+            if d > start {
+                let r = held.map_or(scheduled, |h| scheduled.min(h));
                 if out.last().is_some_and(|(_, last)| *last != r) {
                     out.push((d, r));
                 }
             }
+        }
+        if out.is_empty() {
+            out.push((start, held.map_or(scheduled, |h| scheduled.min(h))));
         }
     }
 
@@ -666,5 +689,51 @@ mod tests {
         let imposed = threat.impose(None).unwrap();
         assert_eq!(imposed.rate_on(d("2025-12-01").unwrap()), r("100%"));
         assert_eq!(imposed.rate_on(d("2025-10-31").unwrap()), Rate::ZERO);
+    }
+    /// Day offsets from 2025-01-01 to a date.
+    fn on(days: i64) -> Date {
+        d("2025-01-01")
+            .unwrap()
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap()
+    }
+
+    proptest::proptest! {
+        /// A schedule's timeline is its rate read day by day ([`Schedule::rate_on`]),
+        /// consecutive days of one rate joined: over 60 days, so steps fall
+        /// on suspension edges, suspensions touch, and steps and suspensions
+        /// lie before, across and after the window.
+        #[test]
+        fn a_timeline_is_the_rate_read_day_by_day(
+            steps in proptest::collection::btree_map(0i64..60, (0u32..5, proptest::bool::ANY), 0..6),
+            cuts in proptest::collection::vec((0i64..4, 1i64..12, 0u32..5), 0..4),
+            (a, b) in (0i64..60, 1i64..40),
+        ) {
+            let percent = |n: u32| Rate::from_percent(rust_decimal::Decimal::from(n * 10)).unwrap();
+            let steps = steps
+                .iter()
+                .map(|(day, (rate, in_force))| match in_force {
+                    true => Step::in_force(on(*day), percent(*rate)),
+                    false => Step::announced(on(*day), percent(*rate)),
+                })
+                .collect();
+            let mut suspensions = Vec::new();
+            let mut from = 0;
+            for (gap, length, rate) in cuts {
+                let w = Window::new(on(from + gap), on(from + gap + length)).unwrap();
+                suspensions.push(Suspension::new(w, percent(rate)));
+                from += gap + length;
+            }
+            let schedule = Schedule::new(steps, suspensions).unwrap();
+            let window = Window::new(on(a), on(a + b)).unwrap();
+            let mut by_day: Vec<(Date, Rate)> = Vec::new();
+            for day in a..a + b {
+                let r = schedule.rate_on(on(day));
+                if by_day.last().is_none_or(|(_, last)| *last != r) {
+                    by_day.push((on(day), r));
+                }
+            }
+            proptest::prop_assert_eq!(schedule.timeline(window), by_day);
+        }
     }
 }

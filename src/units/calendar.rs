@@ -10,7 +10,26 @@ pub use jiff::civil::Date;
 
 /// Days from `a` to `b` (negative when `b` is earlier).
 pub(crate) fn days_between(a: Date, b: Date) -> i64 {
-    a.duration_until(b).as_secs() / 86_400
+    epoch_day(b) - epoch_day(a)
+}
+
+/// The days from 1970-01-01 to `d` (negative before it), from its year,
+/// month and day alone: a proleptic Gregorian calendar counted in 400-year
+/// eras of 146,097 days, each year taken to start on March 1 so that a
+/// leap day falls at its end.
+#[inline]
+pub(crate) fn epoch_day(d: Date) -> i64 {
+    let (month, day) = (i64::from(d.month()), i64::from(d.day()));
+    // January and February count with the year before.
+    let year = i64::from(d.year()) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    // Days from March 1 to the first of the month: 31, 30, 31, 30, 31
+    // repeat from March, so 153 days every five months.
+    let from_march = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + from_march;
+    // 0000-03-01 is 719,468 days before 1970-01-01.
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// Parses a date written exactly `YYYY-MM-DD` (`2019-03-02`; spaces around
@@ -259,5 +278,36 @@ impl FromStr for Month {
         let y: i16 = y.parse().map_err(|_| bad())?;
         let m: i8 = m.parse().map_err(|_| bad())?;
         Month::new(y, m).map_err(|_| bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Worked by hand: 1970-01-01 is day 0; 2000-03-01 is 30 years of 365
+    /// days, 7 leap days (1972 to 1996) and the 31 + 29 days of January and
+    /// February 2000: 10,950 + 7 + 60 = 11,017; 1969-12-31 is day −1.
+    #[test]
+    fn epoch_days_worked_by_hand() {
+        let day = |s: &str| epoch_day(s.parse().expect("a literal date"));
+        assert_eq!(day("1970-01-01"), 0);
+        assert_eq!(day("2000-03-01"), 11_017);
+        assert_eq!(day("1969-12-31"), -1);
+    }
+
+    proptest::proptest! {
+        /// The days between two dates are `jiff`'s, over its whole range
+        /// of years (−9999 to 9999).
+        #[test]
+        fn days_between_is_jiffs(a in -3_652_059i64..=2_932_896, b in -3_652_059i64..=2_932_896) {
+            let at = |n: i64| {
+                Date::new(1970, 1, 1)
+                    .and_then(|d| d.checked_add(jiff::Span::new().days(n)))
+                    .expect("inside jiff's range")
+            };
+            let (a, b) = (at(a), at(b));
+            proptest::prop_assert_eq!(days_between(a, b), a.duration_until(b).as_secs() / 86_400);
+        }
     }
 }
