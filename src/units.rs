@@ -18,6 +18,7 @@ mod codes;
 mod exact;
 mod exact_sum;
 mod money;
+mod quotient;
 mod rate;
 mod wide;
 

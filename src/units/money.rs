@@ -194,9 +194,12 @@ impl Accrued {
         self.0
     }
 
-    /// The amount in currency units: exact to Decimal's 28 significant digits.
+    /// The amount in currency units: exact to Decimal's 28 significant
+    /// digits, the very `Decimal` (value and scale) that dividing the
+    /// units by [`ACCRUAL_DENOMINATOR`] gives, worked out on native
+    /// integers.
     pub fn amount(&self) -> Decimal {
-        self.0 / Decimal::from(ACCRUAL_DENOMINATOR)
+        super::quotient::per_denominator(self.0)
     }
 
     /// The amount as money in `currency`, rounded to cents (half away from
