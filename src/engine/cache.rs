@@ -38,7 +38,7 @@ pub(crate) type PlanKey = (usize, Vec<(usize, Vec<Slice>)>);
 pub(crate) struct Versions {
     /// Schedule ids by content, each schedule held by the `Arc` it first
     /// came in (not copied).
-    schedules: HashMap<Arc<Schedule>, u32>,
+    schedules: HashMap<Hashed, u32>,
     /// Schedule ids by the address of an `Arc`: paths share the `Arc` of
     /// every measure no branch on them touched, so most look-ups end here
     /// without hashing a schedule. The `Arc` is kept, so its address cannot
@@ -60,7 +60,7 @@ impl Versions {
             return *v;
         }
         let next = self.schedules.len() as u32;
-        let v = *self.schedules.entry(Arc::clone(s)).or_insert(next);
+        let v = *self.schedules.entry(Hashed::new(s)).or_insert(next);
         self.shared.insert(address, (Arc::clone(s), v));
         v
     }
@@ -80,6 +80,57 @@ impl Versions {
                 v
             }
         }
+    }
+}
+
+/// A schedule with its hash, worked out once: a table of many schedules
+/// grows without reading each schedule again.
+struct Hashed {
+    hash: u64,
+    schedule: Arc<Schedule>,
+}
+
+impl Hashed {
+    fn new(schedule: &Arc<Schedule>) -> Hashed {
+        use std::hash::BuildHasher;
+        Hashed {
+            hash: rustc_hash::FxBuildHasher.hash_one(&**schedule),
+            schedule: Arc::clone(schedule),
+        }
+    }
+}
+
+impl PartialEq for Hashed {
+    fn eq(&self, other: &Hashed) -> bool {
+        self.hash == other.hash && self.schedule == other.schedule
+    }
+}
+
+impl Eq for Hashed {}
+
+impl std::hash::Hash for Hashed {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// The keys met once, by their hashes: a result is kept from the second
+/// time its key is met. Two keys of one hash make the second kept from its
+/// first meeting, which costs memory, never a figure.
+#[derive(Default)]
+pub(crate) struct MetOnce(rustc_hash::FxHashSet<u64>);
+
+impl MetOnce {
+    /// Whether `key` was met before; it is met from now on.
+    pub fn met_before<K: std::hash::Hash + ?Sized>(&mut self, key: &K) -> bool {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one(key);
+        !self.0.insert(hash)
+    }
+
+    /// How many keys were met once.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -106,6 +157,8 @@ pub(crate) struct Cache {
     /// The groups whose duty is linear in their one measure's rate,
     /// evaluated without the month memo.
     pub linear: LinearMemo,
+    /// The keys of the linear groups' results met once and not kept.
+    pub linear_met: MetOnce,
     pub answers: HashMap<Vec<u32>, Arc<AnswerSet>>,
     pub covered: Covered,
     pub answer_memo: super::answers::AnswerMemo,
@@ -262,6 +315,7 @@ impl Cache {
             groups: HashMap::default(),
             group_months,
             linear: LinearMemo::default(),
+            linear_met: MetOnce::default(),
             answers: HashMap::default(),
             covered: HashMap::default(),
             answer_memo: HashMap::default(),

@@ -361,13 +361,44 @@ pub struct MeasureExposure {
     /// The measure's heading and its duty, shared by every path with the
     /// same result for its stacking group.
     pub(crate) row: std::sync::Arc<MeasureRow>,
+    /// Its refunds from before the window and their interest, when either
+    /// is other than the literal zero (or no interest, with no rate
+    /// stated): most measures on most paths owe nothing, and hold nothing
+    /// here.
+    refunds: Option<Box<(Accrued, Option<Accrued>)>>,
     pub(crate) voided: Option<Date>,
-    pub(crate) refundable_before: Accrued,
-    pub(crate) refund_interest: Option<Accrued>,
+    /// Without `refunds`: whether the scenario states an interest rate
+    /// (the interest is then zero, not "none stated").
+    interest_stated: bool,
     pub(crate) valuation: Valuation,
 }
 
 impl MeasureExposure {
+    /// A measure's report on a side: its row, the ruling that voids it,
+    /// its refunds from before the window and their interest (`None`: no
+    /// rate stated), and its valuation.
+    pub(crate) fn new(
+        row: std::sync::Arc<MeasureRow>,
+        voided: Option<Date>,
+        refundable_before: Accrued,
+        refund_interest: Option<Accrued>,
+        valuation: Valuation,
+    ) -> MeasureExposure {
+        let literal_zero = |a: &Accrued| a.is_zero() && a.units().scale() == 0;
+        let (refunds, interest_stated) = match (literal_zero(&refundable_before), refund_interest) {
+            (true, None) => (None, false),
+            (true, Some(i)) if literal_zero(&i) => (None, true),
+            (_, interest) => (Some(Box::new((refundable_before, interest))), false),
+        };
+        MeasureExposure {
+            row,
+            refunds,
+            voided,
+            interest_stated,
+            valuation,
+        }
+    }
+
     /// The measure's id.
     pub fn id(&self) -> &MeasureId {
         &self.row.heading.id
@@ -425,12 +456,15 @@ impl MeasureExposure {
 
     /// Duty collected before the window and owed back.
     pub fn refundable_before(&self) -> Accrued {
-        self.refundable_before
+        self.refunds.as_ref().map_or(Accrued::ZERO, |r| r.0)
     }
 
     /// Interest on the measure's refunds, when the scenario states a rate.
     pub fn refund_interest(&self) -> Option<Accrued> {
-        self.refund_interest
+        match &self.refunds {
+            Some(r) => r.1,
+            None => self.interest_stated.then_some(Accrued::ZERO),
+        }
     }
 
     /// Whether its duty could be valued at the baseline's grain.
@@ -528,4 +562,58 @@ pub(crate) fn sum<'a>(items: impl IntoIterator<Item = &'a Accrued>) -> Result<Ac
     items
         .into_iter()
         .try_fold(Accrued::ZERO, |a, b| a.checked_add(*b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A measure's report is kept per path and measure: 40 bytes on a
+    /// 64-bit target (its row 8, its refunds 8, its valuation 16, its
+    /// ruling 6, the stated-interest flag 1, padded to 8), against 72 with
+    /// its refunds held inline. Nineteen of them, the line-level scenario's
+    /// measures, take 760 bytes a path.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_measure_report_takes_forty_bytes() {
+        assert_eq!(std::mem::size_of::<MeasureExposure>(), 40);
+    }
+
+    /// Refunds the literal zero are held as nothing, and read back as they
+    /// were given; any other figure, a zero of another scale included, is
+    /// held as given.
+    #[test]
+    fn refunds_read_back_as_given() {
+        let row = std::sync::Arc::new(MeasureRow {
+            heading: std::sync::Arc::new(crate::tariff::Heading {
+                id: "m".parse().expect("an id"),
+                name: "m".into(),
+                authority: Authority::Section301,
+                layer: "m".parse().expect("a layer"),
+                origin: None,
+            }),
+            by_month: std::sync::Arc::from(Vec::new()),
+            gross: Accrued::ZERO,
+        });
+        let zero_at_two = Accrued::from_units(Decimal::new(0, 2));
+        let seven = Accrued::from_units(Decimal::new(7, 0));
+        for (before, interest) in [
+            (Accrued::ZERO, None),
+            (Accrued::ZERO, Some(Accrued::ZERO)),
+            (Accrued::ZERO, Some(zero_at_two)),
+            (zero_at_two, None),
+            (seven, None),
+            (seven, Some(seven)),
+        ] {
+            let m = MeasureExposure::new(row.clone(), None, before, interest, Valuation::Valued);
+            assert_eq!(
+                m.refundable_before().units().serialize(),
+                before.units().serialize()
+            );
+            assert_eq!(
+                m.refund_interest().map(|i| i.units().serialize()),
+                interest.map(|i| i.units().serialize())
+            );
+        }
+    }
 }

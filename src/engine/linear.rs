@@ -26,10 +26,10 @@ use std::sync::Arc;
 
 #[cfg(debug_assertions)]
 use super::eval::eval_group;
-use super::eval::{Grid, GroupResult, LayerSum, rows_of};
+use super::eval::{Grid, GroupResult, LayerSum, MeasureRow};
 use super::groups::GroupPlan;
 use crate::tariff::Schedule;
-use crate::units::{Accrued, Date, Rate, Window, days_between};
+use crate::units::{Accrued, Date, Rate, Window, epoch_day};
 
 /// The covered daily value of a group of one linear measure, summed from
 /// the window's start: `cum[d]` is the sum over the window's first `d`
@@ -40,6 +40,8 @@ pub(crate) struct Linear {
     scale: u32,
     /// The day of the window each month of the grid starts on.
     month_at: Box<[usize]>,
+    /// The window's first day ([`epoch_day`]).
+    first: i64,
 }
 
 /// `10^exp` for every `exp` whose power fits `i128` (0 to 38).
@@ -105,7 +107,8 @@ impl Linear {
         if months == 0 || factors.len() != months {
             return None;
         }
-        let at = |d: Date| usize::try_from(days_between(window.start(), d)).ok();
+        let first = epoch_day(window.start());
+        let at = |d: Date| usize::try_from(epoch_day(d) - first).ok();
         let month_at: Box<[usize]> = grid.starts.iter().map(|d| at(*d)).collect::<Option<_>>()?;
         // Classes covered over the same windows add their values first, per
         // period column the window uses, as mantissas at the values' finest
@@ -156,7 +159,7 @@ impl Linear {
                     }
                     let dv = sums[col].checked_mul(f.mantissa())?;
                     if a < b && dv != 0 {
-                        let (a, b) = (day_of(grid, &month_at, a), day_of(grid, &month_at, b));
+                        let (a, b) = (at(a)?, at(b)?);
                         step[a] = step[a].checked_add(dv)?;
                         step[b] = step[b].checked_sub(dv)?;
                     }
@@ -176,20 +179,16 @@ impl Linear {
             cum: cum.into(),
             scale,
             month_at,
+            first,
         })
     }
-}
 
-/// The day of `grid`'s window `d` is (a date inside it, or its end), from
-/// the day each month of the grid starts on (`month_at`, one or more): no
-/// calendar arithmetic.
-fn day_of(grid: &Grid, month_at: &[usize], d: Date) -> usize {
-    let k = grid.month_index(d);
-    let into = match d >= grid.window.end() {
-        true => grid.days[k],
-        false => i64::from(d.day()) - i64::from(grid.starts[k].day()),
-    };
-    month_at[k] + usize::try_from(into).unwrap_or(0)
+    /// The day of the window `d` is, clamped to the window: 0 for its first
+    /// day or earlier, its length for its end or later.
+    fn day(&self, d: Date) -> usize {
+        let last = self.cum.len() - 1;
+        usize::try_from(epoch_day(d) - self.first).map_or(0, |n| n.min(last))
+    }
 }
 
 /// The windows of `cover` inside `window`, overlapping and touching ones
@@ -263,8 +262,13 @@ impl LinearMemo {
             months.push(Accrued::from_units(decimal(*d)?));
         }
         let by_month: Arc<[Accrued]> = Arc::from(months.as_slice());
+        let row = MeasureRow {
+            heading: Arc::clone(&group.headings[0]),
+            by_month: Arc::clone(&by_month),
+            gross: total,
+        };
         let result = GroupResult::new(
-            rows_of(&group.headings, vec![Arc::clone(&by_month)], vec![total]),
+            vec![Arc::new(row)],
             vec![LayerSum {
                 layer: group.layer_of[0],
                 by_month,
@@ -307,40 +311,43 @@ fn month_duty(
     timeline: &mut Vec<(Date, Rate)>,
     duty: &mut Vec<(i128, u32)>,
 ) -> Option<()> {
-    let window = grid.window;
-    let months = grid.months.len();
-    schedule.timeline_into(window, timeline);
+    let months = linear.month_at.len();
+    schedule.timeline_into(grid.window, timeline);
     duty.clear();
     duty.resize(months, (0, 0));
+    // The month the piece starts in: pieces come in date order, so it
+    // only moves forward.
+    let mut k = 0;
     for (pi, (from, rate)) in timeline.iter().enumerate() {
         let r = rate.as_fraction();
         // A timeline's pieces start inside the window (so does the first,
         // at its start); a piece is cut to it all the same.
-        let from = (*from).max(window.start());
-        if r.is_zero() || from >= window.end() {
+        let mut a = linear.day(*from);
+        let end = timeline
+            .get(pi + 1)
+            .map_or(linear.cum.len() - 1, |x| linear.day(x.0));
+        if r.is_zero() || a >= end {
             continue;
         }
+        while linear.month_at.get(k + 1).is_some_and(|m| *m <= a) {
+            k += 1;
+        }
         let (rm, rs) = (r.mantissa(), r.scale() + linear.scale);
-        let to = timeline
-            .get(pi + 1)
-            .map_or(window.end(), |x| x.0.min(window.end()));
-        let mut k = grid.month_index(from);
-        let mut a = day_of(grid, &linear.month_at, from);
-        let end = day_of(grid, &linear.month_at, to);
+        let mut at = k;
         while a < end {
-            let b = linear.month_at.get(k + 1).map_or(end, |x| (*x).min(end));
+            let b = linear.month_at.get(at + 1).map_or(end, |x| (*x).min(end));
             let v = linear.cum[b].checked_sub(linear.cum[a])?;
             if v != 0 {
                 let term = times(v, rm)?;
-                let (m, s) = duty[k];
-                duty[k] = match (m, s.cmp(&rs)) {
+                let (m, s) = duty[at];
+                duty[at] = match (m, s.cmp(&rs)) {
                     (0, _) => (term, rs),
                     (_, std::cmp::Ordering::Less) => (rescale(m, s, rs)?.checked_add(term)?, rs),
                     _ => (m.checked_add(rescale(term, rs, s)?)?, s),
                 };
             }
             a = b;
-            k += 1;
+            at += 1;
         }
     }
     Some(())

@@ -375,32 +375,38 @@ impl Scenario {
             let r = match cache.groups.get(&*key) {
                 Some(r) => Arc::clone(r),
                 None => {
-                    let schedules: Vec<&Schedule> = g
-                        .measures
-                        .iter()
-                        .map(|li| ext[plan.measures[*li]].as_ref())
-                        .collect();
                     let (grid, factors) = (&cache.shared.grid, &cache.shared.factors[si]);
-                    let linear = match (baskets, schedules.as_slice()) {
-                        (false, [one]) => cache.linear.group((plan_id, gi), g, one, grid, factors),
+                    let linear = match (baskets, g.measures.as_slice()) {
+                        (false, [li]) => {
+                            let one = &ext[plan.measures[*li]];
+                            cache.linear.group((plan_id, gi), g, one, grid, factors)
+                        }
                         _ => None,
                     };
-                    let r = Arc::new(if let Some(r) = linear {
-                        r
-                    } else if baskets {
-                        eval_group(g, &schedules, grid, factors, true)?
-                    } else {
-                        cache.group_months.group(
-                            plan_id,
-                            gi,
-                            g,
-                            &schedules,
-                            &key.2,
-                            &cache.shared.grid,
-                            &cache.shared.factors[si],
-                        )?
-                    });
-                    cache.groups.insert(key.clone(), Arc::clone(&r));
+                    let (r, kept) = match linear {
+                        // A linear group's result is cheap to make again,
+                        // and most serve one path: it is kept from its
+                        // second meeting on.
+                        Some(r) => (Arc::new(r), cache.linear_met.met_before(&*key)),
+                        None => {
+                            let schedules: Vec<&Schedule> = g
+                                .measures
+                                .iter()
+                                .map(|li| ext[plan.measures[*li]].as_ref())
+                                .collect();
+                            let r = if baskets {
+                                eval_group(g, &schedules, grid, factors, true)?
+                            } else {
+                                cache
+                                    .group_months
+                                    .group(plan_id, gi, g, &schedules, &key.2, grid, factors)?
+                            };
+                            (Arc::new(r), true)
+                        }
+                    };
+                    if kept {
+                        cache.groups.insert(key.clone(), Arc::clone(&r));
+                    }
                     r
                 }
             };

@@ -233,13 +233,13 @@ pub(crate) fn side_exposure<
             (n, true) => Valuation::Partly { baskets: n },
             (n, false) => Valuation::NotValued { baskets: n },
         };
-        let exposure = MeasureExposure {
-            row: Arc::clone(&result(g).rows[pos]),
-            voided: f.voided,
-            refundable_before: f.refundable_before,
-            refund_interest: f.refund_interest,
+        let exposure = MeasureExposure::new(
+            Arc::clone(&result(g).rows[pos]),
+            f.voided,
+            f.refundable_before,
+            f.refund_interest,
             valuation,
-        };
+        );
         let layer = &mut shown_in[side.groups[g].layer_of[pos]];
         layer.0 = true;
         // A measure not voided owes back the literal zero, which leaves
@@ -345,14 +345,15 @@ pub(crate) fn side_exposure<
             .try_fold(Accrued::ZERO, |a, m| a.checked_add(m.refundable()))?
     };
     let literal_zero = |a: &Accrued| a.is_zero() && a.units().scale() == 0;
-    let refundable_before = if out.iter().all(|m| literal_zero(&m.refundable_before)) {
+    let refundable_before = if out.iter().all(|m| literal_zero(&m.refundable_before())) {
         Accrued::ZERO
     } else {
-        sum(out.iter().map(|m| &m.refundable_before))?
+        let before: Vec<Accrued> = out.iter().map(MeasureExposure::refundable_before).collect();
+        sum(&before)?
     };
     let refund_interest = out
         .iter()
-        .filter_map(|m| m.refund_interest)
+        .filter_map(MeasureExposure::refund_interest)
         .try_fold(None::<Accrued>, |acc, x| {
             Ok::<_, crate::Error>(Some(acc.unwrap_or(Accrued::ZERO).checked_add(x)?))
         })?;

@@ -10,7 +10,8 @@ use super::scenario::Scenario;
 use crate::error::Result;
 
 /// How many group results and answer sets [`Scenario::evaluate_each`] keeps
-/// for the paths after them before it lets them go (some 2,000 paths' worth
+/// for the paths after them before it lets them go, a result made once and
+/// not kept (a linear group's, met for the first time) counting as one (some 2,000 paths' worth
 /// on the synthetic trees of the benches, whose 1,000 paths keep 1,180 group
 /// results and, with rules, 930 answer sets: at 100,000 leaves × 20,000
 /// lines the evaluation then adds nothing to the peak of building the
@@ -92,7 +93,9 @@ impl Scenario {
             i += 1;
             // Paths next to each other in the walk share the most work; what
             // older paths shared is let go, so memory stays bounded.
-            if cache.groups.len() + cache.answers.len() > kept {
+            // A linear group's result met once is not kept, but the
+            // schedules it was made under are: it counts as kept.
+            if cache.groups.len() + cache.answers.len() + cache.linear_met.len() > kept {
                 cache = Cache::new(self)?;
             }
             Ok(())
