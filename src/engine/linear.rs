@@ -29,7 +29,7 @@ use super::eval::eval_group;
 use super::eval::{Grid, GroupResult, LayerSum, MeasureRow};
 use super::groups::GroupPlan;
 use crate::tariff::Schedule;
-use crate::units::{Accrued, Date, Rate, Window, epoch_day};
+use crate::units::{Accrued, Date, Rate, TENS, Window, checked_product, epoch_day};
 
 /// The covered daily value of a group of one linear measure, summed from
 /// the window's start: `cum[d]` is the sum over the window's first `d`
@@ -44,39 +44,12 @@ pub(crate) struct Linear {
     first: i64,
 }
 
-/// `10^exp` for every `exp` whose power fits `i128` (0 to 38).
-const TENS: [i128; 39] = {
-    let mut tens = [1i128; 39];
-    let mut i = 1;
-    while i < tens.len() {
-        tens[i] = tens[i - 1] * 10;
-        i += 1;
-    }
-    tens
-};
-
 /// `m` at `from` decimals, rescaled to `to` (≥ `from`), when it fits.
 fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
     match (m, to.checked_sub(from)?) {
         (0, _) => Some(0),
         (_, 0) => Some(m),
-        (_, up) => m.checked_mul(*TENS.get(usize::try_from(up).ok()?)?),
-    }
-}
-
-/// `v × r`, when it fits: a covered value (non-negative) times a rate's
-/// mantissa, multiplied as two 64-bit halves when the rate's fits 64 bits
-/// (it does for every rate with fewer than 20 digits).
-fn times(v: i128, r: i128) -> Option<i128> {
-    match (u128::try_from(v), u64::try_from(r)) {
-        (Ok(v), Ok(r)) => {
-            let low = u128::from(v as u64) * u128::from(r);
-            let high = u128::from((v >> 64) as u64) * u128::from(r);
-            let high = u64::try_from(high).ok()?;
-            let sum = low.checked_add(u128::from(high) << 64)?;
-            i128::try_from(sum).ok()
-        }
-        _ => v.checked_mul(r),
+        (_, up) => checked_product(*TENS.get(usize::try_from(up).ok()?)?, m),
     }
 }
 
@@ -338,7 +311,7 @@ fn month_duty(
             let b = linear.month_at.get(at + 1).map_or(end, |x| (*x).min(end));
             let v = linear.cum[b].checked_sub(linear.cum[a])?;
             if v != 0 {
-                let term = times(v, rm)?;
+                let term = checked_product(rm, v)?;
                 let (m, s) = duty[at];
                 duty[at] = match (m, s.cmp(&rs)) {
                     (0, _) => (term, rs),
@@ -400,17 +373,5 @@ mod tests {
         assert_eq!(rescale(1, 0, 39), None);
         assert_eq!(rescale(0, 0, 60), Some(0));
         assert_eq!(rescale(1, 3, 2), None, "a finer scale is never asked down");
-    }
-
-    proptest::proptest! {
-        /// The split multiplication is `i128`'s checked one, for every
-        /// non-negative covered value and any rate mantissa.
-        #[test]
-        fn split_multiplication_is_checked_multiplication(
-            v in proptest::prop_oneof![0i128..=1 << 70, 0i128..=i128::MAX],
-            r in proptest::prop_oneof![0i128..=i128::from(u64::MAX), proptest::num::i128::ANY],
-        ) {
-            proptest::prop_assert_eq!(times(v, r), v.checked_mul(r));
-        }
     }
 }

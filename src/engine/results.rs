@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::outcome::{Commitment, OutcomeKind};
 use crate::retaliation::AnswerNote;
 use crate::units::{
-    ACCRUAL_DENOMINATOR, Accrued, Currency, Date, MeasureId, Month, Party, Window, days_between,
+    ACCRUAL_DENOMINATOR, Accrued, Currency, Date, MeasureId, Month, Party, TENS, Window,
+    checked_product, days_between,
 };
 
 /// A commitment as one path carries it: its value accrued within the window.
@@ -467,10 +468,8 @@ pub(crate) fn weighted_sum(
     // The same integer sum in i128 while it fits, else in BigInt.
     let small = pairs.iter().try_fold(0i128, |n, (p, x)| {
         let s = p.scale() + x.scale();
-        p.mantissa()
-            .checked_mul(x.mantissa())?
-            .checked_mul(10i128.checked_pow(scale - s)?)?
-            .checked_add(n)
+        let product = checked_product(p.mantissa(), x.mantissa())?;
+        checked_product(*TENS.get((scale - s) as usize)?, product)?.checked_add(n)
     });
     let n = small.map_or_else(
         || {
@@ -564,5 +563,41 @@ mod tests {
             decimal_of(BigInt::from(-35), 29),
             Some(Decimal::new(-4, 28))
         );
+    }
+    proptest::proptest! {
+        /// The one-pass sum is the sum of every product brought to the
+        /// largest scale first, worked on `BigInt` alone: over probabilities
+        /// of up to 10 decimals and figures of any 96-bit mantissa, sign
+        /// and scale, so sums pass `i128` and scales rise
+        /// mid-way.
+        #[test]
+        fn a_weighted_sum_is_the_sum_at_the_largest_scale(
+            items in proptest::collection::vec(
+                (
+                    (0i64..=10_000_000_000, 0u32..=10),
+                    (proptest::prop_oneof![-(1i128 << 96) + 1..(1i128 << 96), -1000i128..1000], 0u32..=28),
+                ),
+                0..40,
+            )
+        ) {
+            let items: Vec<(Decimal, Accrued)> = items
+                .iter()
+                .map(|((pm, ps), (xm, xs))| {
+                    (Decimal::new(*pm, *ps), Accrued::from_units(Decimal::from_i128_with_scale(*xm, *xs)))
+                })
+                .collect();
+            let scale = items
+                .iter()
+                .map(|(p, x)| p.scale() + x.units().scale())
+                .max()
+                .unwrap_or(0);
+            let n = items.iter().fold(BigInt::from(0u8), |n, (p, x)| {
+                let up = scale - p.scale() - x.units().scale();
+                n + BigInt::from(p.mantissa()) * BigInt::from(x.units().mantissa()) * BigInt::from(10u8).pow(up)
+            });
+            let expected = decimal_of(n, scale).map(|d| d.serialize());
+            let got = weighted_sum(items.iter().map(|i| Ok(*i))).ok().map(|a| a.units().serialize());
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }
