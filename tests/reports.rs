@@ -825,3 +825,45 @@ fn reference_timeline_is_the_schedule_with_no_outcome() {
     assert_eq!(on(&r, "2019-06-01"), on(lapses, "2019-06-01"));
     assert_eq!(r.sides[0].pieces.len(), 1);
 }
+
+/// A measure whose exposure a path repeats from the path before shares
+/// that path's report (one `Arc`, not a copy), and the report reads the
+/// same either way: on the Busan scenario's paths, consecutive paths
+/// repeat most measures (the ones their branches do not touch).
+#[test]
+fn a_repeated_measure_shares_its_report_with_the_path_before() {
+    let s = busan();
+    let evaluation = s.evaluate(Detail::Totals).unwrap();
+    let report = EvaluationReport::new(&s, &evaluation).unwrap();
+    let mut shared = 0;
+    for (k, pair) in evaluation.paths().windows(2).enumerate() {
+        for (si, (a, b)) in pair[0]
+            .exposure()
+            .sides()
+            .iter()
+            .zip(pair[1].exposure().sides())
+            .enumerate()
+        {
+            for (j, (ma, mb)) in a.measures().iter().zip(b.measures()).enumerate() {
+                let (ra, rb) = (
+                    &report.paths[k].sides[si].measures[j],
+                    &report.paths[k + 1].sides[si].measures[j],
+                );
+                if ma == mb {
+                    assert!(
+                        std::sync::Arc::ptr_eq(ra, rb),
+                        "{} on path {}",
+                        ma.id(),
+                        k + 1
+                    );
+                    shared += 1;
+                } else {
+                    assert!(!std::sync::Arc::ptr_eq(ra, rb));
+                }
+            }
+        }
+    }
+    assert!(shared > 10, "only {shared} measures repeated");
+    let json = report.to_json().unwrap();
+    assert_eq!(EvaluationReport::from_json(&json).unwrap(), report);
+}

@@ -118,15 +118,17 @@ pub fn run(a: &DiffArgs) -> Result<Done, Failure> {
             .sides
             .iter()
             .find(|s| s.importer == sa.importer && s.exporter == sa.exporter);
-        let mut ids: Vec<&MeasureReport> = sa.measures.iter().collect();
-        for m in sb.iter().flat_map(|s| &s.measures) {
+        let mut ids: Vec<&MeasureReport> = sa.measures.iter().map(AsRef::as_ref).collect();
+        for m in sb.iter().flat_map(|s| s.measures.iter().map(AsRef::as_ref)) {
             if !ids.iter().any(|x| x.id == m.id) {
                 ids.push(m);
             }
         }
         for m in ids {
-            let ma = sa.measures.iter().find(|x| x.id == m.id);
-            let mb = sb.and_then(|s| s.measures.iter().find(|x| x.id == m.id));
+            let ma = sa.measures.iter().find(|x| x.id == m.id).map(AsRef::as_ref);
+            let mb = sb
+                .and_then(|s| s.measures.iter().find(|x| x.id == m.id))
+                .map(AsRef::as_ref);
             if [ma, mb]
                 .iter()
                 .flatten()

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 use super::{
     AnswerReport, BaseReport, CommitmentReport, DecisionReport, DiagnosticReport,
@@ -32,8 +33,11 @@ struct Exact {
     seen: FxHashMap<[u8; 16], Decimal>,
     /// Per side (by position) and measure (by position): the last exposure
     /// reported and its report.
-    last: Vec<Vec<Option<(MeasureExposure, MeasureReport)>>>,
+    last: Vec<Vec<Option<Reported>>>,
 }
+
+/// A measure's exposure and the report made of it.
+type Reported = (MeasureExposure, Arc<MeasureReport>);
 
 impl Exact {
     /// The most figures remembered: past these, figures are divided anew.
@@ -59,13 +63,13 @@ impl Exact {
     /// The report of `m`, the measure at `at` on the side at `side`: the
     /// last one made there when the exposure is the same (a report is a
     /// function of the exposure alone).
-    fn measure(&mut self, side: usize, at: usize, m: &MeasureExposure) -> MeasureReport {
+    fn measure(&mut self, side: usize, at: usize, m: &MeasureExposure) -> Arc<MeasureReport> {
         if let Some(Some((seen, report))) = self.last.get(side).and_then(|s| s.get(at)) {
             if seen == m {
-                return report.clone();
+                return Arc::clone(report);
             }
         }
-        let report = measure_report(m, self);
+        let report = Arc::new(measure_report(m, self));
         if self.last.len() <= side {
             self.last.resize_with(side + 1, Vec::new);
         }
@@ -73,7 +77,7 @@ impl Exact {
         if slots.len() <= at {
             slots.resize_with(at + 1, || None);
         }
-        slots[at] = Some((m.clone(), report.clone()));
+        slots[at] = Some((m.clone(), Arc::clone(&report)));
         report
     }
 }

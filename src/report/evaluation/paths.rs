@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::outcome::OutcomeKind;
 use crate::report::text;
@@ -91,8 +92,12 @@ pub struct SideReport {
     /// Gross duty in each month of the window.
     #[serde(with = "text::list")]
     pub by_month: Vec<Decimal>,
-    /// Duty per measure, in regime order (retaliation answers last).
-    pub measures: Vec<MeasureReport>,
+    /// Duty per measure, in regime order (retaliation answers last). A
+    /// measure's report is shared with the paths before it while they
+    /// report the same exposure for it (most measures on most paths of a
+    /// tree): fields read through the `Arc`, and `Arc::make_mut` gives a
+    /// copy to change.
+    pub measures: Vec<Arc<MeasureReport>>,
     /// The base (MFN) duty, when the scenario has base rates for the
     /// importer; absent otherwise. Not part of `net` or `gross`, which are
     /// the additional duty.
