@@ -108,6 +108,16 @@ fn symbol(currency: Currency) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn money_text(amount: Decimal, currency: Currency) -> String {
+    match Shown::of(amount) {
+        Some(shown) => shown.text(currency),
+        None => money_text_at_length(amount, currency),
+    }
+}
+
+/// [`money_text`] the general way, on `Decimal`'s own rounding and
+/// division: for the rare amount whose unit would move its decimal point
+/// past 28 places.
+fn money_text_at_length(amount: Decimal, currency: Currency) -> String {
     let (unit, suffix) = scale_of(amount);
     let v = fixed(over(amount, unit), 2);
     let sign = if v.is_sign_negative() { "-" } else { "" };
@@ -116,6 +126,105 @@ pub fn money_text(amount: Decimal, currency: Currency) -> String {
         symbol(currency),
         separated(&v.abs().to_string())
     )
+}
+
+/// An amount as [`money_text`] shows it, worked out on its mantissa: the
+/// unit, and the hundredths of that unit, rounded once half away from
+/// zero.
+struct Shown {
+    negative: bool,
+    hundredths: u128,
+    suffix: &'static str,
+}
+
+impl Shown {
+    /// The unit is chosen as [`scale_of`] chooses it: billions from a
+    /// billion, or from 1,000.00 million once rounded; millions from a
+    /// million, or from 1,000,000.00 once rounded. `None` where a unit
+    /// would take the decimal point past Decimal's 28 places, as
+    /// [`over`] then divides.
+    fn of(amount: Decimal) -> Option<Shown> {
+        let (m, s) = (amount.mantissa().unsigned_abs(), amount.scale());
+        let at_least = |power: u32| m >= 10u128.pow(power + s);
+        let (unit, suffix) = if at_least(9) || hundredths(m, s, 6)? >= 100_000 {
+            (9, "B")
+        } else if at_least(6) || hundredths(m, s, 0)? >= 100_000_000 {
+            (6, "M")
+        } else {
+            (0, "")
+        };
+        let hundredths = hundredths(m, s, unit)?;
+        Some(Shown {
+            negative: amount.is_sign_negative() && hundredths != 0,
+            hundredths,
+            suffix,
+        })
+    }
+
+    /// The text: sign, currency, the whole units with thousands
+    /// separators, two decimals, the unit's letter.
+    fn text(&self, currency: Currency) -> String {
+        let mut out = String::with_capacity(24);
+        if self.negative {
+            out.push('-');
+        }
+        if currency == Currency::USD {
+            out.push('$');
+        } else {
+            out.push_str(currency.code());
+            out.push(' ');
+        }
+        push_fixed(&mut out, self.hundredths, 2);
+        out.push_str(self.suffix);
+        out
+    }
+}
+
+/// Writes `n` units of `10^-dp` (`dp` at most 8) as a plain decimal: the
+/// whole part with thousands separators, then `dp` decimals (none, and no
+/// point, for `dp = 0`).
+fn push_fixed(out: &mut String, n: u128, dp: u32) {
+    let mut digits = [0u8; 48];
+    let (mut n, mut at) = (n, digits.len());
+    let least = dp as usize + 1;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 && digits.len() - at >= least {
+            break;
+        }
+    }
+    let (whole, decimals) = digits[at..].split_at(digits.len() - at - dp as usize);
+    for (i, d) in whole.iter().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(*d));
+    }
+    if dp > 0 {
+        out.push('.');
+        out.extend(decimals.iter().map(|d| char::from(*d)));
+    }
+}
+
+/// The magnitude `m` at scale `s` in hundredths of `10^unit`, rounded half
+/// away from zero; `None` when `s + unit` passes 28.
+fn hundredths(m: u128, s: u32, unit: u32) -> Option<u128> {
+    let places = s + unit;
+    if places > 28 {
+        return None;
+    }
+    match places.checked_sub(2) {
+        // Two places or fewer: exact, `m` below 2^96 times at most 100.
+        None => Some(m * 10u128.pow(2 - places)),
+        Some(drop) => {
+            let d = 10u128.pow(drop);
+            let q = m / d;
+            let r = m - q * d;
+            Some(q + u128::from(r >= d - r))
+        }
+    }
 }
 
 /// A change for people: like [`money_text`] with an explicit `+` on a rise;
@@ -128,13 +237,18 @@ pub fn money_text(amount: Decimal, currency: Currency) -> String {
 /// assert_eq!(change_text(Decimal::new(1, 3), Currency::USD), "$0.00");
 /// ```
 pub fn change_text(amount: Decimal, currency: Currency) -> String {
-    let (unit, _) = scale_of(amount);
-    let text = money_text(amount, currency);
-    if fixed(over(amount, unit), 2) > Decimal::ZERO {
-        format!("+{text}")
-    } else {
-        text
-    }
+    let (text, rise) = match Shown::of(amount) {
+        Some(shown) => (
+            shown.text(currency),
+            !shown.negative && shown.hundredths > 0,
+        ),
+        None => {
+            let (unit, _) = scale_of(amount);
+            let rise = fixed(over(amount, unit), 2) > Decimal::ZERO;
+            (money_text_at_length(amount, currency), rise)
+        }
+    };
+    if rise { format!("+{text}") } else { text }
 }
 
 /// A fraction as a percentage with `dp` decimals: `0.0642…` is `6.43%` for
@@ -147,6 +261,32 @@ pub fn change_text(amount: Decimal, currency: Currency) -> String {
 /// assert_eq!(percent_text(Decimal::new(18, 2), 0), "18%");
 /// ```
 pub fn percent_text(fraction: Decimal, dp: u32) -> String {
+    // On the mantissa where the percentage and its decimals fit 96 bits
+    // and the decimals are few: rounded once, half away from zero.
+    let (m, s) = (fraction.mantissa().unsigned_abs(), fraction.scale());
+    let percent = m * 100;
+    if percent >> 96 == 0 && dp <= 8 {
+        let units = match dp.checked_sub(s) {
+            Some(up) => percent * 10u128.pow(up),
+            None => {
+                let d = 10u128.pow(s - dp);
+                let q = percent / d;
+                let r = percent - q * d;
+                q + u128::from(r >= d - r)
+            }
+        };
+        // Past 96 bits `Decimal` cannot show every decimal asked for, and
+        // shows fewer: the general way below.
+        if units >> 96 == 0 {
+            let mut out = String::with_capacity(16);
+            if fraction.is_sign_negative() && units != 0 {
+                out.push('-');
+            }
+            push_fixed(&mut out, units, dp);
+            out.push('%');
+            return out;
+        }
+    }
     match fraction.checked_mul(HUNDRED) {
         Some(p) => format!("{}%", separated(&fixed(p, dp).to_string())),
         None => "overflow".to_string(),
@@ -249,5 +389,57 @@ mod tests {
         assert_eq!(money_tick(d("50000000000"), Currency::USD), "$50B");
         assert_eq!(money_tick(d("2500000000"), Currency::USD), "$2.5B");
         assert_eq!(money_tick(d("0"), Currency::USD), "$0");
+    }
+    proptest::proptest! {
+        /// A figure worked out on its mantissa is the text `Decimal`'s own
+        /// rounding and division give, for every mantissa, scale and sign:
+        /// units, millions and billions, the roundings that move an amount
+        /// up a unit, and other currencies; a change's sign too.
+        #[test]
+        fn money_on_the_mantissa_is_money_the_general_way(
+            m in proptest::prop_oneof![
+                -(1i128 << 96) + 1..(1i128 << 96),
+                -10_000_000_000_000i128..10_000_000_000_000,
+                proptest::strategy::Strategy::prop_map(0u32..20, |k| 10i128.pow(k) - 1),
+                proptest::strategy::Strategy::prop_map(0u32..20, |k| 10i128.pow(k) * 5),
+                proptest::strategy::Strategy::prop_map(2u32..20, |k| 10i128.pow(k) - 5),
+            ],
+            scale in 0u32..=28,
+            usd in proptest::bool::ANY,
+        ) {
+            let amount = Decimal::from_i128_with_scale(m, scale);
+            let currency: Currency = if usd { Currency::USD } else { "CNY".parse().unwrap() };
+            let general = money_text_at_length(amount, currency);
+            proptest::prop_assert_eq!(money_text(amount, currency), general.clone());
+            let (unit, _) = scale_of(amount);
+            let change = if fixed(over(amount, unit), 2) > Decimal::ZERO {
+                format!("+{general}")
+            } else {
+                general
+            };
+            proptest::prop_assert_eq!(change_text(amount, currency), change);
+        }
+    }
+    proptest::proptest! {
+        /// A percentage worked out on the mantissa is the text `Decimal`'s
+        /// own product and rounding give, for every mantissa, scale and
+        /// sign, and zero to eight decimals.
+        #[test]
+        fn percent_on_the_mantissa_is_percent_the_general_way(
+            m in proptest::prop_oneof![
+                -(1i128 << 96) + 1..(1i128 << 96),
+                -1_000_000i128..1_000_000,
+                proptest::strategy::Strategy::prop_map(0u32..20, |k| 10i128.pow(k) * 5),
+            ],
+            scale in 0u32..=28,
+            dp in 0u32..=8,
+        ) {
+            let fraction = Decimal::from_i128_with_scale(m, scale);
+            let general = match fraction.checked_mul(HUNDRED) {
+                Some(p) => format!("{}%", separated(&fixed(p, dp).to_string())),
+                None => "overflow".to_string(),
+            };
+            proptest::prop_assert_eq!(percent_text(fraction, dp), general);
+        }
     }
 }

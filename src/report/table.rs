@@ -39,6 +39,17 @@ impl<'a> Columns<'a> {
         }
     }
 
+    /// [`Columns::new`] with headings borrowed, not copied: for the tables
+    /// made once per path.
+    fn borrowing(header: &[&'a str], align: &[Align]) -> Columns<'a> {
+        Columns {
+            groups: Vec::new(),
+            header: header.iter().map(|h| Cow::Borrowed(*h)).collect(),
+            align: align.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
     /// A heading over the next `span` columns (after those already grouped).
     fn group(&mut self, span: usize, title: String) {
         self.groups.push((span, title));
@@ -55,10 +66,10 @@ impl<'a> Columns<'a> {
 
     fn write(&self, out: &mut String, indent: &str) {
         let n = self.header.len();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
         for r in &self.rows {
             for (i, c) in r.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(c.chars().count());
+                widths[i] = widths[i].max(width(c));
             }
         }
         // Widen the last column of a group whose heading is wider than it.
@@ -76,13 +87,20 @@ impl<'a> Columns<'a> {
             at = cols.end;
         }
         // Each line written in place, then its trailing blanks cut.
-        let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+        let spaces = |out: &mut String, mut n: usize| {
+            const BLANKS: &str = "                                ";
+            while n > 0 {
+                let k = n.min(BLANKS.len());
+                out.push_str(&BLANKS[..k]);
+                n -= k;
+            }
+        };
         let line = |cells: &[Cow<str>], out: &mut String| {
             let start = out.len();
             out.push_str(indent);
             for (i, w) in widths.iter().enumerate() {
                 let c = cells.get(i).map_or("", |c| c.as_ref());
-                let pad = w.saturating_sub(c.chars().count());
+                let pad = w.saturating_sub(width(c));
                 if i > 0 {
                     out.push_str("  ");
                 }
@@ -116,6 +134,16 @@ impl<'a> Columns<'a> {
         for r in &self.rows {
             line(r, out);
         }
+    }
+}
+
+/// The characters of `text`, as a column counts them: its length when it
+/// is ASCII (most cells: figures and ids), checked a word at a time.
+fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
     }
 }
 
@@ -232,7 +260,13 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     // with none of those bytes (0xC2 also begins U+00A0 to U+00BF) is
     // printable as it is, without decoding a character.
     let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2;
-    if !text.bytes().any(suspect)
+    // Looked at 64 bytes at a time, each block whole: a loop with no early
+    // exit, which the compiler turns into vector compares.
+    let any_suspect = text
+        .as_bytes()
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |seen, b| seen | suspect(*b)));
+    if !any_suspect
         || !text
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
@@ -721,7 +755,7 @@ fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut Mone
         }
         let mut align = vec![Align::Left, Align::Left, Align::Left];
         align.extend(header[3..].iter().map(|_| Align::Right));
-        let mut cols = Columns::new(&header, &align);
+        let mut cols = Columns::borrowing(&header, &align);
         for m in &s.measures {
             let mut money =
                 |a: Option<Decimal>| Cow::Owned(measure_money(texts, &m.valuation, a, s.currency));
