@@ -451,7 +451,13 @@ impl MeasureExposure {
 
     /// Duty kept over the window: gross less refundable.
     pub fn net(&self) -> Accrued {
-        Accrued::from_units(self.row.gross.units() - self.refundable().units())
+        match self.voided {
+            // Less the literal zero, which `Decimal` gives as the gross
+            // itself, or as the literal zero for a zero of any scale.
+            None if self.row.gross.is_zero() => Accrued::ZERO,
+            None => self.row.gross,
+            Some(_) => Accrued::from_units(self.row.gross.units() - self.refundable().units()),
+        }
     }
 
     /// Duty collected before the window and owed back.
@@ -579,12 +585,36 @@ mod tests {
         assert_eq!(std::mem::size_of::<MeasureExposure>(), 40);
     }
 
-    /// Refunds the literal zero are held as nothing, and read back as they
-    /// were given; any other figure, a zero of another scale included, is
-    /// held as given.
-    #[test]
-    fn refunds_read_back_as_given() {
-        let row = std::sync::Arc::new(MeasureRow {
+    proptest::proptest! {
+        /// A measure's net is its gross less its refundable duty, as
+        /// `Decimal`'s subtraction gives it to the bit, voided or not, for
+        /// any gross (zeros of any scale and sign included).
+        #[test]
+        fn net_is_gross_less_refundable(
+            m in proptest::prop_oneof![-(1i128 << 96) + 1..(1i128 << 96), -3i128..3],
+            scale in 0u32..=28,
+            negative_zero in proptest::bool::ANY,
+            voided in proptest::bool::ANY,
+        ) {
+            let mut gross = Decimal::from_i128_with_scale(m, scale);
+            if m == 0 && negative_zero {
+                gross.set_sign_negative(true);
+            }
+            let m = MeasureExposure::new(
+                row_of(Accrued::from_units(gross)),
+                voided.then(|| "2026-02-20".parse().expect("a date")),
+                Accrued::ZERO,
+                None,
+                Valuation::Valued,
+            );
+            let expected = gross - m.refundable().units();
+            proptest::prop_assert_eq!(m.net().units().serialize(), expected.serialize());
+        }
+    }
+
+    /// A row of `gross` duty and no months.
+    fn row_of(gross: Accrued) -> std::sync::Arc<MeasureRow> {
+        std::sync::Arc::new(MeasureRow {
             heading: std::sync::Arc::new(crate::tariff::Heading {
                 id: "m".parse().expect("an id"),
                 name: "m".into(),
@@ -593,8 +623,16 @@ mod tests {
                 origin: None,
             }),
             by_month: std::sync::Arc::from(Vec::new()),
-            gross: Accrued::ZERO,
-        });
+            gross,
+        })
+    }
+
+    /// Refunds the literal zero are held as nothing, and read back as they
+    /// were given; any other figure, a zero of another scale included, is
+    /// held as given.
+    #[test]
+    fn refunds_read_back_as_given() {
+        let row = row_of(Accrued::ZERO);
         let zero_at_two = Accrued::from_units(Decimal::new(0, 2));
         let seven = Accrued::from_units(Decimal::new(7, 0));
         for (before, interest) in [

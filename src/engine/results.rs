@@ -364,19 +364,24 @@ impl Evaluation {
             }
             at.push((p.probability, measures, slots));
         }
+        // Per measure, its three figures on every path, in one walk.
+        let mut terms: [Vec<(Decimal, Decimal)>; 3] = Default::default();
         ids.into_iter()
             .enumerate()
             .map(|(k, id)| {
-                let of = |f: fn(&super::MeasureExposure) -> Accrued| {
-                    weighted_sum(at.iter().map(|(probability, measures, slots)| {
-                        let m = slots.get(k).copied().flatten().map(|j| &measures[j]);
-                        Ok((*probability, m.map_or(Accrued::ZERO, f)))
-                    }))
-                };
+                terms.iter_mut().for_each(Vec::clear);
+                for (probability, measures, slots) in &at {
+                    let m = slots.get(k).copied().flatten().map(|j| &measures[j]);
+                    let figures =
+                        m.map_or([Accrued::ZERO; 3], |m| [m.gross(), m.refundable(), m.net()]);
+                    for (t, f) in terms.iter_mut().zip(figures) {
+                        t.push((*probability, f.units()));
+                    }
+                }
                 let figures = DutyFigures {
-                    gross: of(|m| m.gross())?,
-                    refundable: of(|m| m.refundable())?,
-                    net: of(|m| m.net())?,
+                    gross: weighted_sum_of(&terms[0])?,
+                    refundable: weighted_sum_of(&terms[1])?,
+                    net: weighted_sum_of(&terms[2])?,
                 };
                 Ok((id, figures))
             })
@@ -454,12 +459,20 @@ type PathMeasures<'a> = (Decimal, &'a [super::MeasureExposure], Vec<Option<usize
 pub(crate) fn weighted_sum(
     items: impl IntoIterator<Item = Result<(Decimal, Accrued)>>,
 ) -> Result<Accrued> {
-    // Each product m_p·m_x / 10^(s_p+s_x); bring all to the largest scale.
     let mut pairs: Vec<(Decimal, Decimal)> = Vec::new();
     for item in items {
         let (p, x) = item?;
         pairs.push((p, x.units()));
     }
+    weighted_sum_of(&pairs)
+}
+
+/// [`weighted_sum`] of `(p, x)` pairs, `x` in accrual units.
+///
+/// # Errors
+/// [`Error::Overflow`] when the sum is too large for a Decimal.
+fn weighted_sum_of(pairs: &[(Decimal, Decimal)]) -> Result<Accrued> {
+    // Each product m_p·m_x / 10^(s_p+s_x); bring all to the largest scale.
     let scale = pairs
         .iter()
         .map(|(p, x)| p.scale() + x.scale())
