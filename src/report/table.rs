@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -17,13 +18,31 @@ enum Align {
     Right,
 }
 
+/// A cell's text: borrowed from the report, written for the cell, or
+/// shared by every cell that shows one amount.
+enum Cell<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+    Shared(Rc<str>),
+}
+
+impl AsRef<str> for Cell<'_> {
+    fn as_ref(&self) -> &str {
+        match self {
+            Cell::Borrowed(text) => text,
+            Cell::Owned(text) => text,
+            Cell::Shared(text) => text,
+        }
+    }
+}
+
 /// Columns of text, padded to the widest cell, with an optional row of
 /// group headings above the column headings.
 struct Columns<'a> {
     groups: Vec<(usize, String)>,
-    header: Vec<Cow<'a, str>>,
+    header: Vec<Cell<'a>>,
     align: Vec<Align>,
-    rows: Vec<Vec<Cow<'a, str>>>,
+    rows: Vec<Vec<Cell<'a>>>,
 }
 
 impl<'a> Columns<'a> {
@@ -32,7 +51,7 @@ impl<'a> Columns<'a> {
             groups: Vec::new(),
             header: header
                 .iter()
-                .map(|h| Cow::Owned(h.as_ref().to_string()))
+                .map(|h| Cell::Owned(h.as_ref().to_string()))
                 .collect(),
             align: align.to_vec(),
             rows: Vec::new(),
@@ -44,7 +63,7 @@ impl<'a> Columns<'a> {
     fn borrowing(header: &[&'a str], align: &[Align]) -> Columns<'a> {
         Columns {
             groups: Vec::new(),
-            header: header.iter().map(|h| Cow::Borrowed(*h)).collect(),
+            header: header.iter().map(|h| Cell::Borrowed(h)).collect(),
             align: align.to_vec(),
             rows: Vec::new(),
         }
@@ -56,20 +75,21 @@ impl<'a> Columns<'a> {
     }
 
     fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.into_iter().map(Cow::Owned).collect());
+        self.rows.push(cells.into_iter().map(Cell::Owned).collect());
     }
 
-    /// A row of cells some of which are borrowed (ids and names).
-    fn cells(&mut self, cells: Vec<Cow<'a, str>>) {
+    /// A row of cells some of which are borrowed (ids and names) or shared
+    /// (amounts).
+    fn cells(&mut self, cells: Vec<Cell<'a>>) {
         self.rows.push(cells);
     }
 
     fn write(&self, out: &mut String, indent: &str) {
         let n = self.header.len();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h.as_ref())).collect();
         for r in &self.rows {
             for (i, c) in r.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(width(c));
+                widths[i] = widths[i].max(width(c.as_ref()));
             }
         }
         // Widen the last column of a group whose heading is wider than it.
@@ -95,7 +115,7 @@ impl<'a> Columns<'a> {
                 n -= k;
             }
         };
-        let line = |cells: &[Cow<str>], out: &mut String| {
+        let line = |cells: &[Cell], out: &mut String| {
             let start = out.len();
             out.push_str(indent);
             for (i, w) in widths.iter().enumerate() {
@@ -165,21 +185,21 @@ fn reference_name(report: &EvaluationReport) -> String {
 /// do not change.
 #[derive(Default)]
 struct MoneyTexts {
-    seen: FxHashMap<([u8; 16], Currency), String>,
+    seen: FxHashMap<([u8; 16], Currency), Rc<str>>,
 }
 
 impl MoneyTexts {
     /// The most texts remembered: past these, amounts are written anew.
     const REMEMBERED: usize = 1 << 12;
 
-    fn text(&mut self, amount: Decimal, c: Currency) -> String {
+    fn text(&mut self, amount: Decimal, c: Currency) -> Rc<str> {
         let key = (amount.serialize(), c);
         if let Some(text) = self.seen.get(&key) {
-            return text.clone();
+            return Rc::clone(text);
         }
-        let text = money_text(amount, c);
+        let text: Rc<str> = Rc::from(money_text(amount, c));
         if self.seen.len() < Self::REMEMBERED {
-            self.seen.insert(key, text.clone());
+            self.seen.insert(key, Rc::clone(&text));
         }
         text
     }
@@ -192,11 +212,13 @@ fn measure_money(
     valuation: &str,
     amount: Option<Decimal>,
     c: Currency,
-) -> String {
+) -> Cell<'static> {
     match amount {
-        None => "not valued".to_string(),
-        Some(a) if valuation == "partly-valued" => format!("{} (part)", texts.text(a, c)),
-        Some(a) => texts.text(a, c),
+        None => Cell::Borrowed("not valued"),
+        Some(a) if valuation == "partly-valued" => {
+            Cell::Owned(format!("{} (part)", texts.text(a, c)))
+        }
+        Some(a) => Cell::Shared(texts.text(a, c)),
     }
 }
 
@@ -560,7 +582,11 @@ fn table_text(report: &EvaluationReport) -> String {
         for m in &side.expected_by_measure {
             let mut amount =
                 |a: Option<Decimal>| measure_money(&mut texts, &m.valuation, a, side.currency);
-            by_measure.row(vec![m.measure.to_string(), amount(m.net), amount(m.gross)]);
+            by_measure.cells(vec![
+                Cell::Owned(m.measure.to_string()),
+                amount(m.net),
+                amount(m.gross),
+            ]);
         }
         by_measure.write(&mut out, "    ");
     }
@@ -757,12 +783,11 @@ fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut Mone
         align.extend(header[3..].iter().map(|_| Align::Right));
         let mut cols = Columns::borrowing(&header, &align);
         for m in &s.measures {
-            let mut money =
-                |a: Option<Decimal>| Cow::Owned(measure_money(texts, &m.valuation, a, s.currency));
+            let mut money = |a: Option<Decimal>| measure_money(texts, &m.valuation, a, s.currency);
             let mut row = vec![
-                Cow::Borrowed(m.id.as_str()),
-                Cow::Borrowed(m.authority.name()),
-                Cow::Borrowed(m.layer.as_str()),
+                Cell::Borrowed(m.id.as_str()),
+                Cell::Borrowed(m.authority.name()),
+                Cell::Borrowed(m.layer.as_str()),
                 money(m.net),
             ];
             if refunds {
@@ -773,7 +798,7 @@ fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut Mone
                 row.push(money(m.refundable_before));
             }
             if interest {
-                row.push(Cow::Owned(
+                row.push(Cell::Owned(
                     m.refund_interest
                         .map_or_else(|| "-".to_string(), |i| money_text(i, s.currency)),
                 ));
