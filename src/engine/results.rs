@@ -577,12 +577,12 @@ mod tests {
             Some(Decimal::new(-4, 28))
         );
     }
+
     proptest::proptest! {
-        /// The one-pass sum is the sum of every product brought to the
-        /// largest scale first, worked on `BigInt` alone: over probabilities
-        /// of up to 10 decimals and figures of any 96-bit mantissa, sign
-        /// and scale, so sums pass `i128` and scales rise
-        /// mid-way.
+        /// A weighted sum is the sum of every product brought to the
+        /// largest scale, worked on `BigInt` alone and rounded once: over
+        /// probabilities of up to 10 decimals and figures of any 96-bit
+        /// mantissa, sign and scale, so sums pass `i128`.
         #[test]
         fn a_weighted_sum_is_the_sum_at_the_largest_scale(
             items in proptest::collection::vec(

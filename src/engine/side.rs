@@ -348,8 +348,8 @@ pub(crate) fn side_exposure<
     let refundable_before = if out.iter().all(|m| literal_zero(&m.refundable_before())) {
         Accrued::ZERO
     } else {
-        let before: Vec<Accrued> = out.iter().map(MeasureExposure::refundable_before).collect();
-        sum(&before)?
+        out.iter()
+            .try_fold(Accrued::ZERO, |a, m| a.checked_add(m.refundable_before()))?
     };
     let refund_interest = out
         .iter()

@@ -37,17 +37,22 @@ pub(crate) fn separated(text: &str) -> String {
     };
     let mut out = String::with_capacity(text.len() + whole.len() / 3);
     out.push_str(sign);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    push_grouped(&mut out, whole.as_bytes());
     if let Some(f) = frac {
         out.push('.');
         out.push_str(f);
     }
     out
+}
+
+/// Writes the digits `whole` (ASCII) with `,` every three from the right.
+fn push_grouped(out: &mut String, whole: &[u8]) {
+    for (i, d) in whole.iter().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(*d));
+    }
 }
 
 /// The unit an amount is shown in: billions, millions, or plain units.
@@ -83,10 +88,19 @@ fn scale_of(amount: Decimal) -> (Decimal, &'static str) {
 }
 
 fn symbol(currency: Currency) -> String {
+    let mut out = String::new();
+    push_symbol(&mut out, currency);
+    out
+}
+
+/// Writes how an amount in `currency` begins: `$` for dollars, else the
+/// currency's code and a space.
+fn push_symbol(out: &mut String, currency: Currency) {
     if currency == Currency::USD {
-        "$".to_string()
+        out.push('$');
     } else {
-        format!("{} ", currency.code())
+        out.push_str(currency.code());
+        out.push(' ');
     }
 }
 
@@ -168,12 +182,7 @@ impl Shown {
         if self.negative {
             out.push('-');
         }
-        if currency == Currency::USD {
-            out.push('$');
-        } else {
-            out.push_str(currency.code());
-            out.push(' ');
-        }
+        push_symbol(&mut out, currency);
         push_fixed(&mut out, self.hundredths, 2);
         out.push_str(self.suffix);
         out
@@ -196,12 +205,7 @@ fn push_fixed(out: &mut String, n: u128, dp: u32) {
         }
     }
     let (whole, decimals) = digits[at..].split_at(digits.len() - at - dp as usize);
-    for (i, d) in whole.iter().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(char::from(*d));
-    }
+    push_grouped(out, whole);
     if dp > 0 {
         out.push('.');
         out.extend(decimals.iter().map(|d| char::from(*d)));
@@ -218,13 +222,16 @@ fn hundredths(m: u128, s: u32, unit: u32) -> Option<u128> {
     match places.checked_sub(2) {
         // Two places or fewer: exact, `m` below 2^96 times at most 100.
         None => Some(m * 10u128.pow(2 - places)),
-        Some(drop) => {
-            let d = 10u128.pow(drop);
-            let q = m / d;
-            let r = m - q * d;
-            Some(q + u128::from(r >= d - r))
-        }
+        Some(drop) => Some(dropped(m, drop)),
     }
+}
+
+/// `m / 10^drop` (`drop` at most 38), rounded half away from zero.
+fn dropped(m: u128, drop: u32) -> u128 {
+    let d = 10u128.pow(drop);
+    let q = m / d;
+    let r = m - q * d;
+    q + u128::from(r >= d - r)
 }
 
 /// A change for people: like [`money_text`] with an explicit `+` on a rise;
@@ -237,18 +244,24 @@ fn hundredths(m: u128, s: u32, unit: u32) -> Option<u128> {
 /// assert_eq!(change_text(Decimal::new(1, 3), Currency::USD), "$0.00");
 /// ```
 pub fn change_text(amount: Decimal, currency: Currency) -> String {
-    let (text, rise) = match Shown::of(amount) {
-        Some(shown) => (
-            shown.text(currency),
-            !shown.negative && shown.hundredths > 0,
-        ),
-        None => {
-            let (unit, _) = scale_of(amount);
-            let rise = fixed(over(amount, unit), 2) > Decimal::ZERO;
-            (money_text_at_length(amount, currency), rise)
+    match Shown::of(amount) {
+        Some(shown) if !shown.negative && shown.hundredths > 0 => {
+            format!("+{}", shown.text(currency))
         }
-    };
-    if rise { format!("+{text}") } else { text }
+        Some(shown) => shown.text(currency),
+        None => change_text_at_length(amount, currency),
+    }
+}
+
+/// [`change_text`] the general way ([`money_text_at_length`]).
+fn change_text_at_length(amount: Decimal, currency: Currency) -> String {
+    let (unit, _) = scale_of(amount);
+    let text = money_text_at_length(amount, currency);
+    if fixed(over(amount, unit), 2) > Decimal::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
 }
 
 /// A fraction as a percentage with `dp` decimals: `0.0642…` is `6.43%` for
@@ -268,12 +281,7 @@ pub fn percent_text(fraction: Decimal, dp: u32) -> String {
     if percent >> 96 == 0 && dp <= 8 {
         let units = match dp.checked_sub(s) {
             Some(up) => percent * 10u128.pow(up),
-            None => {
-                let d = 10u128.pow(s - dp);
-                let q = percent / d;
-                let r = percent - q * d;
-                q + u128::from(r >= d - r)
-            }
+            None => dropped(percent, s - dp),
         };
         // Past 96 bits `Decimal` cannot show every decimal asked for, and
         // shows fewer: the general way below.
@@ -287,6 +295,12 @@ pub fn percent_text(fraction: Decimal, dp: u32) -> String {
             return out;
         }
     }
+    percent_text_at_length(fraction, dp)
+}
+
+/// [`percent_text`] the general way, on `Decimal`'s own product and
+/// rounding.
+fn percent_text_at_length(fraction: Decimal, dp: u32) -> String {
     match fraction.checked_mul(HUNDRED) {
         Some(p) => format!("{}%", separated(&fixed(p, dp).to_string())),
         None => "overflow".to_string(),
@@ -390,6 +404,20 @@ mod tests {
         assert_eq!(money_tick(d("2500000000"), Currency::USD), "$2.5B");
         assert_eq!(money_tick(d("0"), Currency::USD), "$0");
     }
+
+    /// Mantissas for the properties: any of 96 bits, small ones, and those
+    /// around the roundings (`10^k − 1`, `5 × 10^k`, `10^k − 5`).
+    fn edge_mantissas() -> impl proptest::strategy::Strategy<Value = i128> {
+        use proptest::strategy::Strategy;
+        proptest::prop_oneof![
+            -(1i128 << 96) + 1..(1i128 << 96),
+            -10_000_000_000_000i128..10_000_000_000_000,
+            (0u32..20).prop_map(|k| 10i128.pow(k) - 1),
+            (0u32..20).prop_map(|k| 10i128.pow(k) * 5),
+            (2u32..20).prop_map(|k| 10i128.pow(k) - 5),
+        ]
+    }
+
     proptest::proptest! {
         /// A figure worked out on its mantissa is the text `Decimal`'s own
         /// rounding and division give, for every mantissa, scale and sign:
@@ -397,49 +425,27 @@ mod tests {
         /// up a unit, and other currencies; a change's sign too.
         #[test]
         fn money_on_the_mantissa_is_money_the_general_way(
-            m in proptest::prop_oneof![
-                -(1i128 << 96) + 1..(1i128 << 96),
-                -10_000_000_000_000i128..10_000_000_000_000,
-                proptest::strategy::Strategy::prop_map(0u32..20, |k| 10i128.pow(k) - 1),
-                proptest::strategy::Strategy::prop_map(0u32..20, |k| 10i128.pow(k) * 5),
-                proptest::strategy::Strategy::prop_map(2u32..20, |k| 10i128.pow(k) - 5),
-            ],
+            m in edge_mantissas(),
             scale in 0u32..=28,
             usd in proptest::bool::ANY,
         ) {
             let amount = Decimal::from_i128_with_scale(m, scale);
             let currency: Currency = if usd { Currency::USD } else { "CNY".parse().unwrap() };
-            let general = money_text_at_length(amount, currency);
-            proptest::prop_assert_eq!(money_text(amount, currency), general.clone());
-            let (unit, _) = scale_of(amount);
-            let change = if fixed(over(amount, unit), 2) > Decimal::ZERO {
-                format!("+{general}")
-            } else {
-                general
-            };
-            proptest::prop_assert_eq!(change_text(amount, currency), change);
+            proptest::prop_assert_eq!(money_text(amount, currency), money_text_at_length(amount, currency));
+            proptest::prop_assert_eq!(change_text(amount, currency), change_text_at_length(amount, currency));
         }
-    }
-    proptest::proptest! {
+
         /// A percentage worked out on the mantissa is the text `Decimal`'s
         /// own product and rounding give, for every mantissa, scale and
         /// sign, and zero to eight decimals.
         #[test]
         fn percent_on_the_mantissa_is_percent_the_general_way(
-            m in proptest::prop_oneof![
-                -(1i128 << 96) + 1..(1i128 << 96),
-                -1_000_000i128..1_000_000,
-                proptest::strategy::Strategy::prop_map(0u32..20, |k| 10i128.pow(k) * 5),
-            ],
+            m in edge_mantissas(),
             scale in 0u32..=28,
             dp in 0u32..=8,
         ) {
             let fraction = Decimal::from_i128_with_scale(m, scale);
-            let general = match fraction.checked_mul(HUNDRED) {
-                Some(p) => format!("{}%", separated(&fixed(p, dp).to_string())),
-                None => "overflow".to_string(),
-            };
-            proptest::prop_assert_eq!(percent_text(fraction, dp), general);
+            proptest::prop_assert_eq!(percent_text(fraction, dp), percent_text_at_length(fraction, dp));
         }
     }
 }

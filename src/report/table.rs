@@ -47,23 +47,21 @@ struct Columns<'a> {
 
 impl<'a> Columns<'a> {
     fn new(header: &[impl AsRef<str>], align: &[Align]) -> Columns<'a> {
-        Columns {
-            groups: Vec::new(),
-            header: header
-                .iter()
-                .map(|h| Cell::Owned(h.as_ref().to_string()))
-                .collect(),
-            align: align.to_vec(),
-            rows: Vec::new(),
-        }
+        let header = header.iter().map(|h| Cell::Owned(h.as_ref().to_string()));
+        Columns::headed(header.collect(), align)
     }
 
     /// [`Columns::new`] with headings borrowed, not copied: for the tables
     /// made once per path.
     fn borrowing(header: &[&'a str], align: &[Align]) -> Columns<'a> {
+        Columns::headed(header.iter().map(|h| Cell::Borrowed(h)).collect(), align)
+    }
+
+    /// Columns under `header`, lined up as `align`, with no row yet.
+    fn headed(header: Vec<Cell<'a>>, align: &[Align]) -> Columns<'a> {
         Columns {
             groups: Vec::new(),
-            header: header.iter().map(|h| Cell::Borrowed(h)).collect(),
+            header,
             align: align.to_vec(),
             rows: Vec::new(),
         }
