@@ -24,7 +24,7 @@ mod wide;
 
 pub use calendar::*;
 pub use codes::*;
-pub(crate) use exact::{TENS, checked_product, exact_add, exact_mul};
+pub(crate) use exact::{TENS, checked_product, exact_add, exact_cmp, exact_mul};
 pub(crate) use exact_sum::ExactSum;
 pub use money::*;
 pub use rate::*;

@@ -350,10 +350,15 @@ impl Evaluation {
             let measures = p.side(importer, exporter)?.measures();
             let mut slots = vec![None; ids.len()];
             for (j, m) in measures.iter().enumerate() {
-                let k = *known.entry(m.id().as_str()).or_insert_with(|| {
-                    ids.push(m.id().clone());
-                    ids.len() - 1
-                });
+                // The k-th id at the k-th place, the usual case, is found
+                // without hashing it.
+                let k = match ids.get(j) {
+                    Some(id) if id == m.id() => j,
+                    _ => *known.entry(m.id().as_str()).or_insert_with(|| {
+                        ids.push(m.id().clone());
+                        ids.len() - 1
+                    }),
+                };
                 if k >= slots.len() {
                     slots.resize(k + 1, None);
                 }
@@ -403,7 +408,12 @@ impl Evaluation {
         for (i, p) in self.paths.iter().enumerate() {
             totals.push((basis.of(p.side(importer, exporter)?), i));
         }
-        totals.sort();
+        // By amount, then by path: the order `sort` gives, with amounts
+        // compared on their mantissas (`Decimal`'s comparison rescales
+        // first, and was most of the cost of a report's distributions).
+        totals.sort_unstable_by(|(a, i), (b, j)| {
+            crate::units::exact_cmp(&a.units(), &b.units()).then(i.cmp(j))
+        });
         let quantile = |q: Decimal| -> Accrued {
             let mut cum = Decimal::ZERO;
             for (t, i) in &totals {

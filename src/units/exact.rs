@@ -104,6 +104,37 @@ pub(crate) fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_mul(b)
 }
 
+/// `a` against `b` by value, as [`Decimal`]'s `Ord` orders them, on the
+/// `i128` mantissas raised to the higher of the two scales (sums of duty
+/// over paths differ in scale as often as not), or by `Decimal`'s own
+/// comparison when a raised mantissa would not fit.
+#[inline]
+pub(crate) fn exact_cmp(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
+    if a.scale() == b.scale() {
+        // A negative zero's mantissa is 0: equal to zero, as `Decimal` has it.
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        raised_cmp(a, b)
+    }
+}
+
+/// [`exact_cmp`] of two decimals of different scales.
+#[inline(never)]
+fn raised_cmp(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (x, y) = if sa > sb {
+        let raised = checked_product(TENS[(sa - sb) as usize], b.mantissa());
+        (Some(a.mantissa()), raised)
+    } else {
+        let raised = checked_product(TENS[(sb - sa) as usize], a.mantissa());
+        (raised, Some(b.mantissa()))
+    };
+    match (x, y) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
 /// `10^k` for every `k` whose power fits `i128` (0 to 38).
 pub(crate) const TENS: [i128; 39] = {
     let mut tens = [1i128; 39];
@@ -178,6 +209,25 @@ mod tests {
             let fast = exact_add(a, b).map(|d| d.serialize());
             let slow = a.checked_add(b).map(|d| d.serialize());
             proptest::prop_assert_eq!(fast, slow, "{} + {}", a, b);
+        }
+    }
+
+    proptest::proptest! {
+        /// The comparison on mantissas orders any two decimals as
+        /// `Decimal`'s `Ord` does, zeros of either sign and equal values at
+        /// other scales included (a shared scale is drawn half the time).
+        #[test]
+        fn exact_cmp_is_decimal_order(
+            a in any_decimal(),
+            b in any_decimal(),
+            same_scale in proptest::prelude::any::<bool>(),
+        ) {
+            let mut b = b;
+            if same_scale {
+                b.rescale(a.scale());
+            }
+            proptest::prop_assert_eq!(exact_cmp(&a, &b), a.cmp(&b), "{} against {}", a, b);
+            proptest::prop_assert_eq!(exact_cmp(&a, &a), std::cmp::Ordering::Equal);
         }
     }
 

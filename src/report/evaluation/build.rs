@@ -34,6 +34,9 @@ struct Exact {
     /// Per side (by position) and measure (by position): the last exposure
     /// reported and its report.
     last: Vec<Vec<Option<Reported>>>,
+    /// Per side (by position): the last imports by month reported, and
+    /// their amounts; the paths of a scenario share their imports.
+    imports: Vec<Option<(Vec<Accrued>, Vec<Decimal>)>>,
 }
 
 /// A measure's exposure and the report made of it.
@@ -58,6 +61,22 @@ impl Exact {
             self.seen.insert(key, d);
         }
         d
+    }
+
+    /// The amounts of `months`, a side's imports by month on the side at
+    /// `side`: those of the last path when they are the same.
+    fn import_months(&mut self, side: usize, months: &[Accrued]) -> Vec<Decimal> {
+        if let Some(Some((seen, amounts))) = self.imports.get(side) {
+            if seen.as_slice() == months {
+                return amounts.clone();
+            }
+        }
+        let amounts: Vec<Decimal> = months.iter().map(|a| self.of(*a)).collect();
+        if self.imports.len() <= side {
+            self.imports.resize_with(side + 1, || None);
+        }
+        self.imports[side] = Some((months.to_vec(), amounts.clone()));
+        amounts
     }
 
     /// The report of `m`, the measure at `at` on the side at `side`: the
@@ -336,7 +355,7 @@ fn side_report(
         effective_rate: side.effective_rate().map(|r| r.normalize()),
         change: x.of(side.net().checked_sub(reference_net)?),
         complete: side.is_complete(),
-        import_by_month: side.import_by_month().iter().map(|a| x.of(*a)).collect(),
+        import_by_month: x.import_months(position, side.import_by_month()),
         by_month: side.by_month().iter().map(|a| x.of(*a)).collect(),
         measures: side
             .measures()
