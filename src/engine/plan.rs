@@ -186,9 +186,25 @@ struct Covers {
     /// per basket. A measure with more than 64 of them has its windows cut
     /// per basket.
     by_bits: FxHashMap<u64, Option<usize>>,
+    /// The set last looked up and what it gave: neighbouring lines (the
+    /// file's order) tend to share one.
+    last: Option<(u64, Option<usize>)>,
 }
 
 impl Covers {
+    /// The cover number of the set `bits`, if met: `Some(None)` for never
+    /// covered.
+    fn known(&mut self, bits: u64) -> Option<Option<usize>> {
+        match self.last {
+            Some((seen, n)) if seen == bits => Some(n),
+            _ => {
+                let n = self.by_bits.get(&bits).copied()?;
+                self.last = Some((bits, n));
+                Some(n)
+            }
+        }
+    }
+
     /// The number of `cover` (not empty), met as the cover of the set
     /// `bits` if given.
     fn number(&mut self, cover: &Cover, bits: Option<u64>) -> usize {
@@ -387,7 +403,7 @@ impl SidePlan {
                     }
                     _ => None,
                 };
-                let known = bits.and_then(|bits| covers[li].by_bits.get(&bits).copied());
+                let known = bits.and_then(|bits| covers[li].known(bits));
                 match known {
                     Some(None) => continue,
                     Some(Some(_)) => {}
