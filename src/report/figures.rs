@@ -159,7 +159,7 @@ impl Shown {
     /// [`over`] then divides.
     fn of(amount: Decimal) -> Option<Shown> {
         let (m, s) = (amount.mantissa().unsigned_abs(), amount.scale());
-        let at_least = |power: u32| m >= 10u128.pow(power + s);
+        let at_least = |power: u32| m >= pow10(power + s);
         let (unit, suffix) = if at_least(9) || hundredths(m, s, 6)? >= 100_000 {
             (9, "B")
         } else if at_least(6) || hundredths(m, s, 0)? >= 100_000_000 {
@@ -178,7 +178,13 @@ impl Shown {
     /// The text: sign, currency, the whole units with thousands
     /// separators, two decimals, the unit's letter.
     fn text(&self, currency: Currency) -> String {
+        self.text_after("", currency)
+    }
+
+    /// [`Shown::text`] after `lead` (a `+` on a rise).
+    fn text_after(&self, lead: &str, currency: Currency) -> String {
         let mut out = String::with_capacity(24);
+        out.push_str(lead);
         if self.negative {
             out.push('-');
         }
@@ -194,8 +200,21 @@ impl Shown {
 /// point, for `dp = 0`).
 fn push_fixed(out: &mut String, n: u128, dp: u32) {
     let mut digits = [0u8; 48];
-    let (mut n, mut at) = (n, digits.len());
+    let mut at = digits.len();
     let least = dp as usize + 1;
+    // The digits past 64 bits on the u128, the others on a u64, which
+    // divides by ten with a multiplication instead of a call.
+    let mut wide = n;
+    let mut n = loop {
+        match u64::try_from(wide) {
+            Ok(narrow) => break narrow,
+            Err(_) => {
+                at -= 1;
+                digits[at] = b'0' + (wide % 10) as u8;
+                wide /= 10;
+            }
+        }
+    };
     loop {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
@@ -212,6 +231,22 @@ fn push_fixed(out: &mut String, n: u128, dp: u32) {
     }
 }
 
+/// The powers of ten a u128 holds, `10^0` to `10^38`.
+const POWERS_OF_TEN: [u128; 39] = {
+    let mut powers = [1u128; 39];
+    let mut k = 1;
+    while k < powers.len() {
+        powers[k] = powers[k - 1] * 10;
+        k += 1;
+    }
+    powers
+};
+
+/// `10^k` for `k` at most 38, from a table rather than multiplied out.
+fn pow10(k: u32) -> u128 {
+    POWERS_OF_TEN[k as usize]
+}
+
 /// The magnitude `m` at scale `s` in hundredths of `10^unit`, rounded half
 /// away from zero; `None` when `s + unit` passes 28.
 fn hundredths(m: u128, s: u32, unit: u32) -> Option<u128> {
@@ -221,14 +256,14 @@ fn hundredths(m: u128, s: u32, unit: u32) -> Option<u128> {
     }
     match places.checked_sub(2) {
         // Two places or fewer: exact, `m` below 2^96 times at most 100.
-        None => Some(m * 10u128.pow(2 - places)),
+        None => Some(m * pow10(2 - places)),
         Some(drop) => Some(dropped(m, drop)),
     }
 }
 
 /// `m / 10^drop` (`drop` at most 38), rounded half away from zero.
 fn dropped(m: u128, drop: u32) -> u128 {
-    let d = 10u128.pow(drop);
+    let d = pow10(drop);
     let q = m / d;
     let r = m - q * d;
     q + u128::from(r >= d - r)
@@ -245,9 +280,7 @@ fn dropped(m: u128, drop: u32) -> u128 {
 /// ```
 pub fn change_text(amount: Decimal, currency: Currency) -> String {
     match Shown::of(amount) {
-        Some(shown) if !shown.negative && shown.hundredths > 0 => {
-            format!("+{}", shown.text(currency))
-        }
+        Some(shown) if !shown.negative && shown.hundredths > 0 => shown.text_after("+", currency),
         Some(shown) => shown.text(currency),
         None => change_text_at_length(amount, currency),
     }
@@ -280,7 +313,7 @@ pub fn percent_text(fraction: Decimal, dp: u32) -> String {
     let percent = m * 100;
     if percent >> 96 == 0 && dp <= 8 {
         let units = match dp.checked_sub(s) {
-            Some(up) => percent * 10u128.pow(up),
+            Some(up) => percent * pow10(up),
             None => dropped(percent, s - dp),
         };
         // Past 96 bits `Decimal` cannot show every decimal asked for, and
@@ -326,6 +359,13 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_table_of_powers_is_ten_multiplied_out() {
+        for k in 0..39 {
+            assert_eq!(pow10(k), 10u128.pow(k));
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Text tables: what an evaluation says, for people, in aligned columns.
 
 mod columns;
-mod money;
 mod path;
+mod rows;
 mod summary;
 
 use std::borrow::Cow;
@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use self::columns::{Align, Cell, Columns};
-use self::money::{MoneyTexts, measure_money};
 use self::path::path_detail;
+use self::rows::{MeasureRows, measure_money};
 use self::summary::{across_outcomes, outcome_columns, summary_text};
 use super::evaluation::EvaluationReport;
 use super::figures::percent_text;
@@ -209,19 +209,22 @@ fn table_text(report: &EvaluationReport) -> String {
         "\nDuty kept by outcome over the {} days (net of refunds; change against {reference})",
         report.days
     );
-    outcome_columns(report, &reference).write(&mut out, "");
+    let outcomes = outcome_columns(report, &reference);
+    outcomes.columns.write(&mut out, "");
     if any_incomplete(report) {
         out.push_str("  * not complete: some measures could not be valued (listed under \"Not valued\" below)\n");
     }
     mfn_notes(&mut out, report);
 
     out.push_str("\nOutcomes\n");
-    let mut texts = MoneyTexts::default();
-    for p in &report.paths {
-        path_detail(&mut out, p, true, &mut texts);
+    let mut measures = MeasureRows::default();
+    for (row, p) in report.paths.iter().enumerate() {
+        path_detail(&mut out, p, (&outcomes, row), &mut measures);
     }
     if !report.reference_is_path() {
-        path_detail(&mut out, &report.reference, false, &mut texts);
+        let row = report.paths.len();
+        let detail = (&outcomes, row);
+        path_detail(&mut out, &report.reference, detail, &mut measures);
     }
 
     across_outcomes(&mut out, report, &reference);
@@ -234,13 +237,9 @@ fn table_text(report: &EvaluationReport) -> String {
             &[Align::Left, Align::Right, Align::Right],
         );
         for m in &side.expected_by_measure {
-            let mut amount =
-                |a: Option<Decimal>| measure_money(&mut texts, &m.valuation, a, side.currency);
-            by_measure.cells(vec![
-                Cell::Owned(m.measure.to_string()),
-                amount(m.net),
-                amount(m.gross),
-            ]);
+            let amount = |a: Option<Decimal>| measure_money(&m.valuation, a, side.currency);
+            let measure = Cell::Borrowed(m.measure.as_str());
+            by_measure.row([measure, amount(m.net), amount(m.gross)]);
         }
         by_measure.write(&mut out, "    ");
     }
@@ -270,7 +269,28 @@ fn has_mfn(report: &EvaluationReport) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{printable, printable_owned};
+    use crate::report::EvaluationReport;
     use std::borrow::Cow;
+
+    /// The report of every shipped scenario.
+    pub(super) fn shipped_reports() -> Vec<EvaluationReport> {
+        let mut paths: Vec<_> = std::fs::read_dir("data/scenarios")
+            .expect("the shipped scenarios")
+            .map(|e| e.expect("a scenario file").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| {
+                let scenario = crate::load::load_scenario(p).expect("a shipped scenario loads");
+                let evaluation = scenario
+                    .evaluate(crate::Detail::Totals)
+                    .expect("it evaluates");
+                EvaluationReport::new(&scenario, &evaluation).expect("it reports")
+            })
+            .collect()
+    }
 
     #[test]
     fn printable_escapes_every_control_character_and_only_those() {

@@ -6,45 +6,63 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::columns::{Align, Cell, Columns};
-use super::money::{MoneyTexts, measure_money};
 use super::rate_text;
-use crate::report::evaluation::PathReport;
+use super::rows::{Amounts, MeasureRows};
+use super::summary::Outcomes;
+use crate::report::evaluation::{PathReport, SideReport};
 use crate::report::figures::{money_text, percent_text};
 use crate::units::Currency;
 
 /// One path's block: labels, duty by measure per side, answers, voided
-/// measures, commitments. `is_path` is false for the reference when it is
-/// not one of the paths (its probability then reads "reference").
-pub(super) fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts: &mut MoneyTexts) {
-    let probability = if is_path {
-        percent_text(p.probability, 2)
-    } else {
-        "reference".to_string()
-    };
-    let kinds: Vec<&str> = p.kinds.iter().map(|k| k.name()).collect();
-    let _ = writeln!(out, "\n{} ({probability}; {})", p.id, kinds.join(", "));
-    for l in p.labels.iter().filter(|l| !l.is_empty()) {
-        let _ = writeln!(out, "  > {l}");
+/// measures, commitments. Its probability (`reference` for the reference
+/// when it is not one of the paths) and effective rates are the texts on
+/// `row` of `outcomes`; `measures` writes each side's measure table.
+pub(super) fn path_detail<'r>(
+    out: &mut String,
+    p: &'r PathReport,
+    (outcomes, row): (&Outcomes<'_>, usize),
+    measures: &mut MeasureRows<'r>,
+) {
+    out.push('\n');
+    out.push_str(&p.id);
+    out.push_str(" (");
+    out.push_str(outcomes.probability(row));
+    out.push_str("; ");
+    for (i, k) in p.kinds.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k.name());
     }
-    for s in &p.sides {
+    out.push_str(")\n");
+    for l in p.labels.iter().filter(|l| !l.is_empty()) {
+        out.push_str("  > ");
+        out.push_str(l);
+        out.push('\n');
+    }
+    for (k, s) in p.sides.iter().enumerate() {
+        out.push_str("  ");
+        push_title(out, s);
         if s.nothing_valued() {
-            let _ = writeln!(
-                out,
-                "  {}: not valued on {} of imports (no measure could be valued)",
-                s.title(),
-                money_text(s.import_value, s.currency),
-            );
+            out.push_str(": not valued on ");
+            out.push_str(&money_text(s.import_value, s.currency));
+            out.push_str(" of imports (no measure could be valued)\n");
             continue;
         }
-        let _ = writeln!(
-            out,
-            "  {}: {} kept on {} of imports ({}){}",
-            s.title(),
-            money_text(s.net, s.currency),
-            money_text(s.import_value, s.currency),
-            rate_text(s.effective_rate),
-            if s.complete { "" } else { "; not complete" }
-        );
+        out.push_str(": ");
+        out.push_str(&money_text(s.net, s.currency));
+        out.push_str(" kept on ");
+        out.push_str(&money_text(s.import_value, s.currency));
+        out.push_str(" of imports (");
+        match outcomes.rate(row, k, s) {
+            Some(rate) => out.push_str(rate),
+            None => out.push_str(&rate_text(s.effective_rate)),
+        }
+        out.push(')');
+        if !s.complete {
+            out.push_str("; not complete");
+        }
+        out.push('\n');
         if let (Some(b), Some(all_in)) = (&s.mfn, s.all_in) {
             let _ = writeln!(
                 out,
@@ -58,49 +76,7 @@ pub(super) fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts
         if s.measures.is_empty() {
             continue;
         }
-        let refunds = !p.voided.is_empty();
-        let before = s
-            .measures
-            .iter()
-            .any(|m| m.refundable_before.is_some_and(|b| !b.is_zero()));
-        let interest = s.measures.iter().any(|m| m.refund_interest.is_some());
-        let mut header = vec!["Measure", "Authority", "Layer", "Net"];
-        if refunds {
-            header.extend(["Gross", "Refundable"]);
-        }
-        if before {
-            header.push("Owed back from before");
-        }
-        if interest {
-            header.push("Refund interest");
-        }
-        let mut align = vec![Align::Left, Align::Left, Align::Left];
-        align.extend(header[3..].iter().map(|_| Align::Right));
-        let mut cols = Columns::borrowing(&header, &align);
-        for m in &s.measures {
-            let mut money = |a: Option<Decimal>| measure_money(texts, &m.valuation, a, s.currency);
-            let mut row = vec![
-                Cell::Borrowed(m.id.as_str()),
-                Cell::Borrowed(m.authority.name()),
-                Cell::Borrowed(m.layer.as_str()),
-                money(m.net),
-            ];
-            if refunds {
-                row.push(money(m.gross));
-                row.push(money(m.refundable));
-            }
-            if before {
-                row.push(money(m.refundable_before));
-            }
-            if interest {
-                row.push(Cell::Owned(
-                    m.refund_interest
-                        .map_or_else(|| "-".to_string(), |i| money_text(i, s.currency)),
-                ));
-            }
-            cols.cells(row);
-        }
-        cols.write(out, "    ");
+        measures.write(out, s, Amounts::of(p, s));
     }
     if !p.answers.is_empty() {
         out.push_str("  Retaliation answers (annual values; covered is capped by the imports not yet taxed)\n");
@@ -136,21 +112,24 @@ pub(super) fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts
                 [one] => one.to_string(),
                 many => format!("{} measures", many.len()),
             };
-            cols.row(vec![
-                a.answer.to_string(),
-                triggers,
-                a.policy.clone(),
-                a.effective.to_string(),
-                percent_text(a.rate, 2),
-                percent_text(a.peak, 2),
-                value(a.requested, a.currency),
-                value(a.covered, a.currency),
-                if a.capped() {
-                    "capped".to_string()
-                } else {
-                    String::new()
-                },
-            ]);
+            cols.row(
+                [
+                    a.answer.to_string(),
+                    triggers,
+                    a.policy.clone(),
+                    a.effective.to_string(),
+                    percent_text(a.rate, 2),
+                    percent_text(a.peak, 2),
+                    value(a.requested, a.currency),
+                    value(a.covered, a.currency),
+                    if a.capped() {
+                        "capped".to_string()
+                    } else {
+                        String::new()
+                    },
+                ]
+                .map(Cell::Owned),
+            );
         }
         cols.write(out, "    ");
     }
@@ -194,5 +173,29 @@ pub(super) fn path_detail(out: &mut String, p: &PathReport, is_path: bool, texts
             "  Not valued (their direction has no baseline, as the scenario declares): {}",
             ids.join(", ")
         );
+    }
+}
+
+/// `US duties on goods from CN`: [`SideReport::title`] written in place.
+fn push_title(out: &mut String, s: &SideReport) {
+    out.push_str(s.importer.as_str());
+    out.push_str(" duties on goods from ");
+    out.push_str(s.exporter.as_str());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_title;
+    use crate::report::table::tests::shipped_reports;
+
+    #[test]
+    fn a_side_written_in_place_reads_as_its_title() {
+        for report in &shipped_reports() {
+            for s in report.paths.iter().flat_map(|p| &p.sides) {
+                let mut title = String::new();
+                push_title(&mut title, s);
+                assert_eq!(title, s.title());
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::columns::{Align, Columns};
+use super::columns::{Align, Cell, Columns};
 use super::{any_incomplete, has_mfn, heading, mfn_notes, rate_text, reference_name};
 use crate::report::evaluation::{EvaluationReport, PathReport, SideReport};
 use crate::report::figures::{change_text, money_text, percent_text};
@@ -21,7 +21,9 @@ pub(super) fn summary_text(report: &EvaluationReport) -> String {
         "\nDuty kept by outcome over the {} days (net of refunds; change against {reference})",
         report.days
     );
-    outcome_columns(report, &reference).write(&mut out, "");
+    outcome_columns(report, &reference)
+        .columns
+        .write(&mut out, "");
     if any_incomplete(report) {
         out.push_str(
             "  * not complete: some measures could not be valued (see \"Not valued\" below)\n",
@@ -122,23 +124,26 @@ pub(super) fn across_outcomes(out: &mut String, report: &EvaluationReport, refer
         if side.nothing_valued {
             let mut row = vec![side.title()];
             row.extend((0..8).map(|_| "not valued".to_string()));
-            across.row(row);
+            across.row(row.into_iter().map(Cell::Owned));
             continue;
         }
         // A lower bound on some path makes every figure here one too.
         let mark = if side.complete { "" } else { "*" };
         let money = |a: Decimal| format!("{}{mark}", money_text(a, c));
-        across.row(vec![
-            side.title(),
-            money(side.expected),
-            rate_text(side.expected_effective_rate),
-            change_text(side.expected_change, c),
-            money(side.net.min),
-            money(side.net.p10),
-            money(side.net.median),
-            money(side.net.p90),
-            money(side.net.max),
-        ]);
+        across.row(
+            [
+                side.title(),
+                money(side.expected),
+                rate_text(side.expected_effective_rate),
+                change_text(side.expected_change, c),
+                money(side.net.min),
+                money(side.net.p10),
+                money(side.net.median),
+                money(side.net.p90),
+                money(side.net.max),
+            ]
+            .map(Cell::Owned),
+        );
     }
     across.write(out, "");
     for side in &report.sides {
@@ -168,8 +173,52 @@ pub(super) fn across_outcomes(out: &mut String, report: &EvaluationReport, refer
     }
 }
 
+/// The table of outcomes, and where in it each path's probability and
+/// effective rates are, so that a path's detail shows the same texts
+/// without writing them again.
+pub(super) struct Outcomes<'r> {
+    /// One row per path, in order, then the reference when it is not one
+    /// of the paths: a group of columns per side of the reference.
+    pub(super) columns: Columns<'r>,
+    /// The columns of each side.
+    per_side: usize,
+    /// The sides of the reference, in the order of the groups of columns.
+    sides: &'r [SideReport],
+}
+
+impl Outcomes<'_> {
+    /// The first column of a side's group, after the outcome and its
+    /// probability.
+    const FIRST_SIDE: usize = 2;
+    /// Where the effective rate is in a side's group: after the net duty
+    /// and the same per year.
+    const RATE: usize = 2;
+
+    /// The probability on `row` (0 is the first path): the path's, with
+    /// two decimals, or `reference`.
+    pub(super) fn probability(&self, row: usize) -> &str {
+        self.columns.text(row + 1, 1)
+    }
+
+    /// The effective rate of `side`, the `k`-th side of the path on `row`,
+    /// when the table shows it: when the `k`-th side of the reference is
+    /// the same importer and exporter (the table then shows this side in
+    /// its `k`-th group) and something on the side is valued.
+    pub(super) fn rate(&self, row: usize, k: usize, side: &SideReport) -> Option<&str> {
+        let shown = self
+            .sides
+            .get(k)
+            .is_some_and(|rs| rs.importer == side.importer && rs.exporter == side.exporter)
+            && !side.nothing_valued();
+        shown.then(|| {
+            self.columns
+                .text(row + 1, Self::FIRST_SIDE + k * self.per_side + Self::RATE)
+        })
+    }
+}
+
 /// One row per path (and the reference), a group of columns per side.
-pub(super) fn outcome_columns(report: &EvaluationReport, reference: &str) -> Columns<'static> {
+pub(super) fn outcome_columns<'r>(report: &'r EvaluationReport, reference: &str) -> Outcomes<'r> {
     let refunds = report.voids_any();
     let change = format!("vs {reference}");
     // With base rates the additional duty is labelled as such, and MFN and
@@ -194,20 +243,29 @@ pub(super) fn outcome_columns(report: &EvaluationReport, reference: &str) -> Col
     if before {
         per_side.push("Owed from before");
     }
-    let sides: Vec<&SideReport> = report.reference.sides.iter().collect();
+    let sides = &report.reference.sides;
     let mut header = vec!["Outcome", "Probability"];
     let mut align = vec![Align::Left, Align::Right];
-    for _ in &sides {
+    for _ in sides {
         header.extend_from_slice(&per_side);
         align.extend(per_side.iter().map(|_| Align::Right));
     }
     let mut cols = Columns::new(&header, &align);
     cols.group(2, String::new());
-    for s in &sides {
+    for s in sides {
         cols.group(per_side.len(), s.title());
     }
-    let mut add = |p: &PathReport, probability: String, is_reference: bool| {
-        let mut row = vec![p.id.clone(), probability];
+    // Money with a mark after it, written in one string.
+    let marked = |amount: Decimal, s: &SideReport, mark: &str| {
+        let mut text = money_text(amount, s.currency);
+        text.push_str(mark);
+        Cell::Owned(text)
+    };
+    let owned = |text: String| Cell::Owned(text);
+    let mut row: Vec<Cell<'r>> = Vec::with_capacity(header.len());
+    let mut add = |p: &'r PathReport, probability: Cell<'r>, is_reference: bool| {
+        row.push(Cell::Borrowed(&p.id));
+        row.push(probability);
         for (k, rs) in sides.iter().enumerate() {
             let same = |s: &&SideReport| s.importer == rs.importer && s.exporter == rs.exporter;
             // Every path lists its sides in baseline order, as the reference
@@ -219,17 +277,17 @@ pub(super) fn outcome_columns(report: &EvaluationReport, reference: &str) -> Col
                 .or_else(|| p.sides.iter().find(same))
             {
                 Some(s) if s.nothing_valued() => {
-                    row.extend(per_side.iter().map(|_| "not valued".to_string()));
+                    row.extend(per_side.iter().map(|_| Cell::Borrowed("not valued")));
                 }
                 Some(s) => {
                     let mark = if s.complete { "" } else { "*" };
-                    row.push(format!("{}{mark}", money_text(s.net, s.currency)));
-                    row.push(money_text(s.net_per_year, s.currency));
-                    row.push(rate_text(s.effective_rate));
+                    row.push(marked(s.net, s, mark));
+                    row.push(owned(money_text(s.net_per_year, s.currency)));
+                    row.push(owned(rate_text(s.effective_rate)));
                     row.push(if is_reference {
-                        "-".to_string()
+                        Cell::Borrowed("-")
                     } else {
-                        change_text(s.change, s.currency)
+                        owned(change_text(s.change, s.currency))
                     });
                     if mfn {
                         match (&s.mfn, s.all_in) {
@@ -239,35 +297,75 @@ pub(super) fn outcome_columns(report: &EvaluationReport, reference: &str) -> Col
                                 } else {
                                     ""
                                 };
-                                row.push(format!("{}{mark}", money_text(b.duty, s.currency)));
-                                row.push(format!("{}{mark}", money_text(all_in, s.currency)));
-                                row.push(rate_text(s.all_in_rate));
+                                row.push(marked(b.duty, s, mark));
+                                row.push(marked(all_in, s, mark));
+                                row.push(owned(rate_text(s.all_in_rate)));
                             }
-                            _ => row.extend(["n/a", "n/a", "n/a"].map(String::from)),
+                            _ => row.extend(["n/a", "n/a", "n/a"].map(Cell::Borrowed)),
                         }
                     }
                     if refunds {
-                        row.push(money_text(s.refundable, s.currency));
-                        row.push(money_text(s.gross, s.currency));
+                        row.push(owned(money_text(s.refundable, s.currency)));
+                        row.push(owned(money_text(s.gross, s.currency)));
                     }
                     if before {
-                        row.push(money_text(s.refundable_before, s.currency));
+                        row.push(owned(money_text(s.refundable_before, s.currency)));
                     }
                 }
-                None => row.extend(per_side.iter().map(|_| "n/a".to_string())),
+                None => row.extend(per_side.iter().map(|_| Cell::Borrowed("n/a"))),
             }
         }
-        cols.row(row);
+        cols.row(row.drain(..));
     };
     for p in &report.paths {
         add(
             p,
-            percent_text(p.probability, 2),
+            owned(percent_text(p.probability, 2)),
             p.id == report.reference.id,
         );
     }
     if !report.reference_is_path() {
-        add(&report.reference, "reference".to_string(), true);
+        add(&report.reference, Cell::Borrowed("reference"), true);
     }
-    cols
+    Outcomes {
+        columns: cols,
+        per_side: per_side.len(),
+        sides,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outcome_columns;
+    use crate::report::figures::percent_text;
+    use crate::report::table::tests::shipped_reports;
+    use crate::report::table::{rate_text, reference_name};
+
+    #[test]
+    fn a_path_reads_its_probability_and_rates_from_its_outcome_row() {
+        let mut rates = 0;
+        for report in &shipped_reports() {
+            let outcomes = outcome_columns(report, &reference_name(report));
+            let mut rows: Vec<_> = report.paths.iter().map(|p| (p, true)).collect();
+            if !report.reference_is_path() {
+                rows.push((&report.reference, false));
+            }
+            for (row, (p, is_path)) in rows.into_iter().enumerate() {
+                let probability = if is_path {
+                    percent_text(p.probability, 2)
+                } else {
+                    "reference".to_string()
+                };
+                assert_eq!(outcomes.probability(row), probability);
+                for (k, s) in p.sides.iter().enumerate() {
+                    if let Some(rate) = outcomes.rate(row, k, s) {
+                        assert_eq!(rate, rate_text(s.effective_rate), "{}", p.id);
+                        rates += 1;
+                    }
+                }
+            }
+        }
+        // The shipped scenarios have rates to compare.
+        assert!(rates > 0);
+    }
 }
