@@ -379,9 +379,7 @@ impl Evaluation {
                     let m = slots.get(k).copied().flatten().map(|j| &measures[j]);
                     let figures =
                         m.map_or([Accrued::ZERO; 3], |m| [m.gross(), m.refundable(), m.net()]);
-                    for (t, f) in terms.iter_mut().zip(figures) {
-                        t.push((*probability, f.units()));
-                    }
+                    push_terms(&mut terms, *probability, figures.map(|f| f.units()));
                 }
                 let figures = DutyFigures {
                     gross: weighted_sum_of(&terms[0])?,
@@ -509,6 +507,49 @@ fn weighted_sum_of(pairs: &[(Decimal, Decimal)]) -> Result<Accrued> {
         .ok_or_else(|| Error::overflow("an expected value"))
 }
 
+/// Adds the terms `p × x` for each figure `x` of `xs` to the sums of
+/// `terms` (one for each figure, for [`weighted_sum_of`]): into their
+/// last terms when those have the same figures (scale and mantissa), as
+/// `(p₁ + p₂) × x`, and otherwise as terms of their own. The paths of a
+/// tree repeat most measures' figures, so most terms merge. A merged term
+/// is `p₁ × x + p₂ × x` exactly, and its scale is the larger of the two,
+/// so the sum is the same to the bit; where the weights' sum would not be
+/// exact (or a zero of a larger scale would be lost) the terms stay apart.
+/// The sums of `terms` hold one weight at each place.
+fn push_terms<const N: usize>(
+    terms: &mut [Vec<(Decimal, Decimal)>; N],
+    p: Decimal,
+    xs: [Decimal; N],
+) {
+    let same = |(_, y): &(Decimal, Decimal), x: &Decimal| {
+        y.scale() == x.scale() && y.mantissa() == x.mantissa()
+    };
+    let repeated = terms
+        .iter()
+        .zip(&xs)
+        .all(|(t, x)| t.last().is_some_and(|term| same(term, x)));
+    let merged = terms
+        .first()
+        .and_then(|t| t.last())
+        .filter(|_| repeated)
+        .and_then(|&(q, _)| {
+            let scale = q.scale().max(p.scale());
+            // Weights of one scale (a tree's usually are) add on their
+            // mantissas, as `exact_add` would.
+            let (m, n) = (q.mantissa(), p.mantissa());
+            if q.scale() == p.scale() && m >= 0 && n >= 0 && (m + n) >> 96 == 0 {
+                return Some(Decimal::from_i128_with_scale(m + n, scale));
+            }
+            crate::units::exact_add(q, p).filter(|sum| sum.scale() == scale)
+        });
+    for (t, x) in terms.iter_mut().zip(xs) {
+        match (merged, t.last_mut()) {
+            (Some(sum), Some(term)) => term.0 = sum,
+            _ => t.push((p, x)),
+        }
+    }
+}
+
 /// `n / 10^scale` as a Decimal, rounded once half to even when it needs
 /// more digits than a Decimal holds; `None` when it is too large.
 pub(crate) fn decimal_of(n: BigInt, scale: u32) -> Option<Decimal> {
@@ -586,6 +627,51 @@ mod tests {
             decimal_of(BigInt::from(-35), 29),
             Some(Decimal::new(-4, 28))
         );
+    }
+
+    proptest::proptest! {
+        /// Terms merged as they are added give the weighted sum of the
+        /// terms apart, to the bit: figures drawn from a few (so they
+        /// repeat, zeros of both signs and other scales among them),
+        /// weights of any scale, zeros included, and weights whose sum
+        /// passes 96 bits.
+        #[test]
+        fn merged_terms_sum_as_the_terms_apart(
+            items in proptest::collection::vec(
+                (
+                    (
+                        proptest::prop_oneof![
+                            proptest::strategy::Just(0i128),
+                            0i128..=10_000_000_000,
+                            // Two of these pass 96 bits: their sum rounds.
+                            ((1i128 << 95) - 1000)..(1i128 << 96),
+                        ],
+                        0u32..=12,
+                    ),
+                    proptest::sample::select(vec![
+                        (0i128, 0u32), (0, 3), (-0, 5), (7, 0), (70, 1), (7, 0),
+                        (-1234567, 4), ((1i128 << 96) - 1, 2), (123456789012345678901234567, 28),
+                    ]),
+                    proptest::bool::ANY,
+                ),
+                0..40,
+            )
+        ) {
+            let mut apart = Vec::new();
+            let mut merged = [Vec::new()];
+            for ((pm, ps), (xm, xs), negative_zero) in &items {
+                let mut x = Decimal::from_i128_with_scale(*xm, *xs);
+                if *negative_zero && x.is_zero() {
+                    x.set_sign_negative(true);
+                }
+                let p = Decimal::from_i128_with_scale(*pm, *ps);
+                apart.push((p, x));
+                push_terms(&mut merged, p, [x]);
+            }
+            let bits = |terms: &[(Decimal, Decimal)]| weighted_sum_of(terms).ok().map(|a| a.units().serialize());
+            proptest::prop_assert_eq!(bits(&merged[0]), bits(&apart));
+            proptest::prop_assert!(merged[0].len() <= apart.len());
+        }
     }
 
     proptest::proptest! {
