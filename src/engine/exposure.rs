@@ -460,6 +460,15 @@ impl MeasureExposure {
         }
     }
 
+    /// Whether `other` has, for certain, the same gross, refundable and net
+    /// duty: the same row (which the paths that repeat the measure's
+    /// schedule share) and the same voiding, of which the three are
+    /// functions. `false` says nothing.
+    pub(crate) fn repeats(&self, other: &MeasureExposure) -> bool {
+        std::sync::Arc::ptr_eq(&self.row, &other.row)
+            && self.voided.is_some() == other.voided.is_some()
+    }
+
     /// Duty collected before the window and owed back.
     pub fn refundable_before(&self) -> Accrued {
         self.refunds.as_ref().map_or(Accrued::ZERO, |r| r.0)
@@ -609,6 +618,35 @@ mod tests {
             );
             let expected = gross - m.refundable().units();
             proptest::prop_assert_eq!(m.net().units().serialize(), expected.serialize());
+        }
+    }
+
+    proptest::proptest! {
+        /// A measure repeats another only with its three figures, on any
+        /// two rows (shared or not, equal or not) and voidings: the
+        /// expected duty by measure merges the terms of paths it repeats.
+        #[test]
+        fn a_measure_repeats_another_only_with_its_figures(
+            a in -3i128..3,
+            b in -3i128..3,
+            shared in proptest::bool::ANY,
+            voided in (proptest::bool::ANY, proptest::bool::ANY),
+            other_date in proptest::bool::ANY,
+        ) {
+            let row = row_of(Accrued::from_units(Decimal::from(a)));
+            let other = if shared { std::sync::Arc::clone(&row) } else { row_of(Accrued::from_units(Decimal::from(b))) };
+            let date = |on: bool, day: &str| on.then(|| day.parse().expect("a date"));
+            let day = if other_date { "2026-03-01" } else { "2026-02-20" };
+            let exposure = |row, voided| MeasureExposure::new(row, voided, Accrued::ZERO, None, Valuation::Valued);
+            let x = exposure(row, date(voided.0, "2026-02-20"));
+            let y = exposure(other, date(voided.1, day));
+            let figures = |m: &MeasureExposure| [m.gross(), m.refundable(), m.net()].map(|f| f.units().serialize());
+            if x.repeats(&y) {
+                proptest::prop_assert_eq!(figures(&x), figures(&y));
+            }
+            // The same row and voiding always repeat.
+            proptest::prop_assert!(x.repeats(&x.clone()));
+            proptest::prop_assert_eq!(x.repeats(&y), shared && voided.0 == voided.1);
         }
     }
 

@@ -5,7 +5,7 @@ use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
-use super::exposure::{Exposure, SideExposure, Valuation};
+use super::exposure::{Exposure, MeasureExposure, SideExposure, Valuation};
 use crate::error::{Error, Result};
 use crate::outcome::{Commitment, OutcomeKind};
 use crate::retaliation::AnswerNote;
@@ -375,11 +375,17 @@ impl Evaluation {
             .enumerate()
             .map(|(k, id)| {
                 terms.iter_mut().for_each(Vec::clear);
+                let mut before: Option<&MeasureExposure> = None;
                 for (probability, measures, slots) in &at {
                     let m = slots.get(k).copied().flatten().map(|j| &measures[j]);
-                    let figures =
-                        m.map_or([Accrued::ZERO; 3], |m| [m.gross(), m.refundable(), m.net()]);
-                    push_terms(&mut terms, *probability, figures.map(|f| f.units()));
+                    // The measure as on the path before: its figures repeat.
+                    let repeats = matches!((before, m), (Some(b), Some(m)) if m.repeats(b));
+                    if !(repeats && merge_weight(&mut terms, *probability)) {
+                        let figures =
+                            m.map_or([Accrued::ZERO; 3], |m| [m.gross(), m.refundable(), m.net()]);
+                        push_terms(&mut terms, *probability, figures.map(|f| f.units()));
+                    }
+                    before = m;
                 }
                 let figures = DutyFigures {
                     gross: weighted_sum_of(&terms[0])?,
@@ -456,7 +462,7 @@ impl Evaluation {
 
 /// A path's probability, its measures on a side, and where each measure id
 /// of the side sits among them (`None` where the path has no such measure).
-type PathMeasures<'a> = (Decimal, &'a [super::MeasureExposure], Vec<Option<usize>>);
+type PathMeasures<'a> = (Decimal, &'a [MeasureExposure], Vec<Option<usize>>);
 
 /// `Σ p × x` exactly, rounded once (half to even) to the digits a Decimal
 /// holds.
@@ -528,26 +534,37 @@ fn push_terms<const N: usize>(
         .iter()
         .zip(&xs)
         .all(|(t, x)| t.last().is_some_and(|term| same(term, x)));
-    let merged = terms
-        .first()
-        .and_then(|t| t.last())
-        .filter(|_| repeated)
-        .and_then(|&(q, _)| {
-            let scale = q.scale().max(p.scale());
-            // Weights of one scale (a tree's usually are) add on their
-            // mantissas, as `exact_add` would.
-            let (m, n) = (q.mantissa(), p.mantissa());
-            if q.scale() == p.scale() && m >= 0 && n >= 0 && (m + n) >> 96 == 0 {
-                return Some(Decimal::from_i128_with_scale(m + n, scale));
-            }
-            crate::units::exact_add(q, p).filter(|sum| sum.scale() == scale)
-        });
-    for (t, x) in terms.iter_mut().zip(xs) {
-        match (merged, t.last_mut()) {
-            (Some(sum), Some(term)) => term.0 = sum,
-            _ => t.push((p, x)),
+    if !(repeated && merge_weight(terms, p)) {
+        for (t, x) in terms.iter_mut().zip(xs) {
+            t.push((p, x));
         }
     }
+}
+
+/// Adds the weight `p` to the last terms of `terms`, whose figures `p`
+/// weighs again, as [`push_terms`] merges them: `true` when it did, `false`
+/// (nothing changed) when there is no term or the weights' sum would not be
+/// exact at the larger of their scales.
+fn merge_weight<const N: usize>(terms: &mut [Vec<(Decimal, Decimal)>; N], p: Decimal) -> bool {
+    let Some(&(q, _)) = terms.first().and_then(|t| t.last()) else {
+        return false;
+    };
+    let scale = q.scale().max(p.scale());
+    // Weights of one scale (a tree's usually are) add on their mantissas,
+    // as `exact_add` would.
+    let (m, n) = (q.mantissa(), p.mantissa());
+    let sum = if q.scale() == p.scale() && m >= 0 && n >= 0 && (m + n) >> 96 == 0 {
+        Some(Decimal::from_i128_with_scale(m + n, scale))
+    } else {
+        crate::units::exact_add(q, p).filter(|sum| sum.scale() == scale)
+    };
+    let Some(sum) = sum else {
+        return false;
+    };
+    for term in terms.iter_mut().filter_map(|t| t.last_mut()) {
+        term.0 = sum;
+    }
+    true
 }
 
 /// `n / 10^scale` as a Decimal, rounded once half to even when it needs
