@@ -212,15 +212,27 @@ mod tests {
     use super::{Align, Cell, Columns};
     use proptest::prelude::*;
 
+    /// A table to write: its headings, how its columns line up, its group
+    /// headings, its rows and the indent of its lines.
+    #[derive(Clone, Copy)]
+    struct Layout<'a> {
+        header: &'a [String],
+        align: &'a [Align],
+        groups: &'a [(usize, String)],
+        rows: &'a [Vec<String>],
+        indent: &'a str,
+    }
+
     /// The table the plain way: widths by counting characters, each cell
     /// padded with blanks repeated, every line built whole and trimmed.
-    fn plain(
-        header: &[String],
-        align: &[Align],
-        groups: &[(usize, String)],
-        rows: &[Vec<String>],
-        indent: &str,
-    ) -> String {
+    fn plain(t: &Layout<'_>) -> String {
+        let Layout {
+            header,
+            align,
+            groups,
+            rows,
+            indent,
+        } = *t;
         let n = header.len();
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for r in rows {
@@ -275,22 +287,16 @@ mod tests {
     }
 
     /// [`Columns`] of the same headings, groups and rows, written.
-    fn written(
-        header: &[String],
-        align: &[Align],
-        groups: &[(usize, String)],
-        rows: &[Vec<String>],
-        indent: &str,
-    ) -> String {
-        let mut cols = Columns::new(header, align);
-        for (span, title) in groups {
+    fn written(t: &Layout<'_>) -> String {
+        let mut cols = Columns::new(t.header, t.align);
+        for (span, title) in t.groups {
             cols.group(*span, title.clone());
         }
-        for r in rows {
+        for r in t.rows {
             cols.row(r.iter().map(|c| Cell::Borrowed(c.as_str())));
         }
         let mut out = String::new();
-        cols.write(&mut out, indent);
+        cols.write(&mut out, t.indent);
         out
     }
 
@@ -306,7 +312,13 @@ mod tests {
             vec!["ieepa-fentanyl".to_string(), "$250.00M".to_string()],
             vec!["short".to_string()],
         ];
-        let out = written(&header, &[Align::Left, Align::Right], &[], &rows, "  ");
+        let out = written(&Layout {
+            header: &header,
+            align: &[Align::Left, Align::Right],
+            groups: &[],
+            rows: &rows,
+            indent: "  ",
+        });
         let blanks = |n: usize| " ".repeat(n);
         let lines = [
             format!("  Measure{}Net", blanks(7 + 2 + 5)),
@@ -326,11 +338,14 @@ mod tests {
         .prop_map(|parts| parts.concat())
     }
 
+    /// Either way of lining up.
     fn align() -> impl Strategy<Value = Align> {
         prop::sample::select(vec![Align::Left, Align::Right])
     }
 
     proptest! {
+        /// Any headings, alignments, group headings, rows (short, long or
+        /// empty) and indent are written as the plain way writes them.
         #[test]
         fn columns_write_what_plain_padding_writes(
             header in prop::collection::vec(text(), 1..5),
@@ -339,10 +354,14 @@ mod tests {
             rows in prop::collection::vec(prop::collection::vec(text(), 0..6), 0..5),
             indent in prop::sample::select(vec!["", "  ", "    "]),
         ) {
-            prop_assert_eq!(
-                written(&header, &align, &groups, &rows, indent),
-                plain(&header, &align, &groups, &rows, indent)
-            );
+            let table = Layout {
+                header: &header,
+                align: &align,
+                groups: &groups,
+                rows: &rows,
+                indent,
+            };
+            prop_assert_eq!(written(&table), plain(&table));
         }
     }
 }
