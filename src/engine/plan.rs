@@ -186,8 +186,8 @@ struct Covers {
     /// per basket. A measure with more than 64 of them has its windows cut
     /// per basket.
     by_bits: FxHashMap<u64, Option<usize>>,
-    /// The set last looked up and what it gave: neighbouring lines (the
-    /// file's order) tend to share one.
+    /// The set last found in `by_bits` and what it gave: neighbouring
+    /// lines (the file's order) tend to share one.
     last: Option<(u64, Option<usize>)>,
 }
 

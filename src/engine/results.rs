@@ -646,6 +646,30 @@ mod tests {
         );
     }
 
+    #[test]
+    fn repeated_figures_merge_into_one_term() {
+        let d = |s: &str| s.parse::<Decimal>().expect("a literal");
+        // 0.25 and 0.50 on 1.5 (and 0 beside it) merge: 0.75 on each.
+        let mut terms: [Vec<(Decimal, Decimal)>; 2] = Default::default();
+        push_terms(&mut terms, d("0.25"), [d("1.5"), d("0")]);
+        push_terms(&mut terms, d("0.50"), [d("1.5"), d("0")]);
+        assert_eq!(terms[0], vec![(d("0.75"), d("1.5"))]);
+        assert_eq!(terms[1], vec![(d("0.75"), d("0"))]);
+        // 1.50 is 1.5 written longer: another figure's bits, a term apart.
+        push_terms(&mut terms, d("0.25"), [d("1.50"), d("0")]);
+        assert_eq!(terms[0].len(), 2);
+        // A weight of another scale merges at the larger scale: 0.25 +
+        // 0.125 = 0.375; a zero weight of a larger scale stays apart.
+        push_terms(&mut terms, d("0.125"), [d("1.50"), d("0")]);
+        assert_eq!(terms[0][1].0.to_string(), "0.375");
+        push_terms(&mut terms, d("0.0000"), [d("1.50"), d("0")]);
+        assert_eq!(terms[0].len(), 3);
+        // The weight adds to the last terms without a look at the figures.
+        assert!(merge_weight(&mut terms, d("0.0001")));
+        assert_eq!(terms[1][2].0.to_string(), "0.0001");
+        assert!(!merge_weight(&mut [Vec::new()], d("0.5")));
+    }
+
     proptest::proptest! {
         /// Terms merged as they are added give the weighted sum of the
         /// terms apart, to the bit: figures drawn from a few (so they

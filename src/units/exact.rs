@@ -228,6 +228,13 @@ mod tests {
             }
             proptest::prop_assert_eq!(exact_cmp(&a, &b), a.cmp(&b), "{} against {}", a, b);
             proptest::prop_assert_eq!(exact_cmp(&a, &a), std::cmp::Ordering::Equal);
+            // `a` at a higher scale, as many places as still fit 96 bits:
+            // the same value written longer (1.5 against 1.500) is equal.
+            let mut longer = a;
+            longer.rescale(28);
+            proptest::prop_assert_eq!(longer.cmp(&a), std::cmp::Ordering::Equal);
+            proptest::prop_assert_eq!(exact_cmp(&a, &longer), std::cmp::Ordering::Equal);
+            proptest::prop_assert_eq!(exact_cmp(&longer, &a), std::cmp::Ordering::Equal);
         }
     }
 
