@@ -550,15 +550,7 @@ fn merge_weight<const N: usize>(terms: &mut [Vec<(Decimal, Decimal)>; N], p: Dec
         return false;
     };
     let scale = q.scale().max(p.scale());
-    // Weights of one scale (a tree's usually are) add on their mantissas,
-    // as `exact_add` would.
-    let (m, n) = (q.mantissa(), p.mantissa());
-    let sum = if q.scale() == p.scale() && m >= 0 && n >= 0 && (m + n) >> 96 == 0 {
-        Some(Decimal::from_i128_with_scale(m + n, scale))
-    } else {
-        crate::units::exact_add(q, p).filter(|sum| sum.scale() == scale)
-    };
-    let Some(sum) = sum else {
+    let Some(sum) = crate::units::exact_add(q, p).filter(|sum| sum.scale() == scale) else {
         return false;
     };
     for term in terms.iter_mut().filter_map(|t| t.last_mut()) {

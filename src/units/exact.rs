@@ -36,9 +36,10 @@ pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
     let x = low.mantissa().unsigned_abs();
     let y = high.mantissa().unsigned_abs();
     let p = SCALES[(scale - low.scale()) as usize];
-    // Most sums of duty fit: raised and added in 128 bits.
-    if let Some(m) = x
-        .checked_mul(p)
+    // Most sums of duty fit: raised and added in 128 bits. Operands of one
+    // scale (weights of a tree, sums of a month) are not multiplied.
+    let raised = if p == 1 { Some(x) } else { x.checked_mul(p) };
+    if let Some(m) = raised
         .and_then(|r| r.checked_add(y))
         .filter(|m| *m >> 96 == 0)
     {
